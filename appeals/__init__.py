@@ -1,0 +1,135 @@
+"""E-appealing: the application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from appeals.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config_object: object | str = "config.Config", **overrides) -> Flask:
+    """Build the app: config, extensions, blueprints, CLI. Runs no migrations."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_object(config_object)
+    app.config.update(overrides)
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "warning"
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _tune_sqlite(db.engine)
+
+    _import_models()
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+
+    from appeals.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _select_locale() -> str:
+    return request.accept_languages.best_match(["en", "ru"]) or "en"
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    """SQLite for several processes: WAL, a busy wait, enforced foreign keys, and
+    BEGIN IMMEDIATE so a read-then-write transaction never fails on lock upgrade."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _import_models() -> None:
+    """Every model module, so metadata and migrations see all tables."""
+    from appeals.accounts import models as _accounts  # noqa: F401
+    from appeals.deadlines import models as _deadlines  # noqa: F401
+    from appeals.intake import models as _intake  # noqa: F401
+    from appeals.notifications import models as _notifications  # noqa: F401
+    from appeals.reference import models as _reference  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from appeals.accounts.views import bp as accounts_bp
+    from appeals.intake.views import bp as intake_bp
+    from appeals.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(intake_bp)
+
+
+def _register_error_pages(app: Flask) -> None:
+    def page(status: int, title: str, message: str):
+        return render_template("error.html", title=title, message=message), status
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return page(404, "Not found", "There is no such page, or it is not yours to see.")
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return page(413, "Upload too large", f"The request is larger than {limit} MB in all.")
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        return page(429, "Too many requests", "Please wait a minute and try again.")
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error):
+        return page(
+            400,
+            "Form expired",
+            "The form's security token is missing or expired. "
+            "Go back, reload the page and submit again.",
+        )
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from appeals.timeutil import local_date
+
+    @app.template_filter("local_dt")
+    def local_datetime(moment):
+        """A UTC timestamp shown in the site's zone."""
+        from zoneinfo import ZoneInfo
+
+        if moment is None:
+            return ""
+        return moment.astimezone(ZoneInfo(app.config["TIMEZONE"])).strftime("%d.%m.%Y %H:%M")
+
+    @app.template_filter("ddmmyyyy")
+    def ddmmyyyy(day):
+        return day.strftime("%d.%m.%Y") if day else ""
+
+    @app.context_processor
+    def today_local():
+        from appeals.timeutil import now_utc
+
+        return {"today": local_date(now_utc(), app.config["TIMEZONE"])}

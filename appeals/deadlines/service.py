@@ -1,0 +1,64 @@
+"""Deadlines against the database: the calendar from the Holiday table, the policy in force."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from appeals.deadlines.calendar import CalendarDay, DayKind, WorkingCalendar
+from appeals.deadlines.models import DeadlinePolicy, Holiday
+from appeals.extensions import db
+from appeals.timeutil import local_date
+
+_cache: dict[str, tuple[tuple, WorkingCalendar]] = {}
+
+
+def working_calendar() -> WorkingCalendar:
+    """The working-day calendar, rebuilt only when the Holiday table has changed."""
+    fingerprint = tuple(
+        db.session.execute(
+            select(func.count(Holiday.id), func.max(Holiday.id), func.max(Holiday.updated_at))
+        ).one()
+    )
+    key = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    cached = _cache.get(key)
+    if cached is None or cached[0] != fingerprint:
+        rows = db.session.execute(select(Holiday.day, Holiday.kind, Holiday.name)).all()
+        calendar = WorkingCalendar.from_days(
+            CalendarDay(day, DayKind(kind), name) for day, kind, name in rows
+        )
+        _cache[key] = (fingerprint, calendar)
+    return _cache[key][1]
+
+
+def policy_in_force(kind: str, on: date, profile: str | None = None) -> DeadlinePolicy:
+    """The policy for an appeal kind that was in effect on a date (the latest effective one)."""
+    profile = profile or current_app.config["DEADLINE_PROFILE"]
+    policy = db.session.execute(
+        select(DeadlinePolicy)
+        .where(
+            DeadlinePolicy.profile == profile,
+            DeadlinePolicy.kind == kind,
+            DeadlinePolicy.effective_from <= on,
+        )
+        .order_by(DeadlinePolicy.effective_from.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if policy is None:
+        raise LookupError(f"no deadline policy for {kind!r} in profile {profile!r} on {on}")
+    return policy
+
+
+def registration_day(submitted_at: datetime, calendar: WorkingCalendar) -> date:
+    """An appeal received on a day off is registered on the next working day (APPK art. 63)."""
+    received = local_date(submitted_at, current_app.config["TIMEZONE"])
+    return calendar.next_working_day(received)
+
+
+def due_date(registered_on: date, policy: DeadlinePolicy, calendar: WorkingCalendar) -> date:
+    """The last day of the term; day 1 is the day after registration."""
+    if policy.unit == "calendar":
+        return calendar.add_calendar_days(registered_on, policy.term)
+    return calendar.add_working_days(registered_on, policy.term)

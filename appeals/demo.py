@@ -1,0 +1,90 @@
+"""Demo data for a first start: one account per role and appeals in the states the services
+can reach today, so each role's pages show something real. Runs once; later calls only list
+the accounts."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from appeals.accounts.models import Role, User
+from appeals.accounts.service import create_user
+from appeals.extensions import db
+from appeals.intake.models import AppealKind, Decision, Satisfaction
+from appeals.intake.service import NewAppeal, submit_appeal
+from appeals.reference.models import Body, Category, Region
+from appeals.timeutil import now_utc
+from appeals.work.service import answer_appeal, assign_executor, rate_answer, withdraw_appeal
+
+DEMO_PASSWORD = "demo-pass-2026"
+ACCOUNTS = [
+    ("citizen@demo.kz", "Aigerim Seitkali", Role.CITIZEN, None),
+    ("official@demo.kz", "Daniyar Omarov", Role.OFFICIAL, "health-71"),
+    ("head@demo.kz", "Saule Bekova", Role.HEAD, "health-71"),
+    ("prosecutor@demo.kz", "Nurlan Zhaksybekov", Role.PROSECUTOR, "prosecutor-71"),
+    ("admin@demo.kz", "System Administrator", Role.ADMIN, None),
+]
+SUBJECTS = [
+    ("No appointment with a cardiologist for two months", "healthcare"),
+    ("Clinic refuses to register my child", "healthcare"),
+    ("Free medicines not available at the pharmacy", "healthcare"),
+    ("Ambulance arrived after an hour", "healthcare"),
+    ("Hospital demands payment for a free operation", "healthcare"),
+    ("No heating in our block since October", "utilities_housing"),
+    ("Potholes on the road to the school", "roads_transport"),
+    ("School bus stopped running", "education"),
+]
+
+
+def load_demo(seed: int = 2026) -> list[tuple[str, str, str]]:
+    """Create the demo once; return the accounts as (e-mail, password, role)."""
+    listing = [(email, DEMO_PASSWORD, str(role)) for email, _, role, _ in ACCOUNTS]
+    if db.session.execute(select(User.id).where(User.email == ACCOUNTS[0][0])).first():
+        return listing
+    bodies = dict(db.session.execute(select(Body.code, Body.id)).all())
+    users = {
+        role: create_user(email, DEMO_PASSWORD, name, role, body_id=bodies.get(body_code))
+        for email, name, role, body_code in ACCOUNTS
+    }
+    citizen, official, head = users[Role.CITIZEN], users[Role.OFFICIAL], users[Role.HEAD]
+    categories = dict(db.session.execute(select(Category.code, Category.id)).all())
+    astana = db.session.execute(select(Region.id).where(Region.code == "710000000")).scalar_one()
+
+    rng = random.Random(seed)
+    now = now_utc()
+    for index in range(36):
+        subject, category = SUBJECTS[index % len(SUBJECTS)]
+        appeal, _code = submit_appeal(
+            citizen,
+            NewAppeal(
+                kind=rng.choice([AppealKind.STATEMENT, AppealKind.REPORT, AppealKind.REQUEST]),
+                category_id=categories[category],
+                region_id=astana,
+                subject=subject,
+                text=f"{subject}. I ask you to look into this and to answer me in writing. "
+                f"(demo appeal {index + 1})",
+            ),
+            now=now - timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 8)),
+        )
+        if appeal.current_body_id != bodies["health-71"]:
+            continue  # other bodies' appeals stay registered: their staff are not in the demo
+        step = index % 6
+        if step == 1:
+            withdraw_appeal(appeal, citizen, "Solved without the body's help.")
+        if step >= 2:
+            assign_executor(appeal, official, head)
+        if step >= 3:
+            answer_appeal(
+                appeal,
+                "We checked the facts you report. The clinic has been instructed to act; "
+                "you may complain to the Ministry of Health or to the court.",
+                rng.choice(list(Decision)),
+                official,
+                at=max(appeal.submitted_at, now - timedelta(days=rng.randint(0, 5))),
+            )
+        if step >= 4:
+            rate_answer(appeal, rng.choice(list(Satisfaction)), "Thank you.", citizen)
+    db.session.flush()
+    return listing

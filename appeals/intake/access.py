@@ -1,0 +1,45 @@
+"""Who may read an appeal: one place, used by every view that loads one."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+
+from appeals.accounts.models import Role, User
+from appeals.extensions import db
+from appeals.intake.models import Appeal
+from appeals.reference.models import Body, Region
+from appeals.routing.rules import ancestor_chain
+
+
+def _body_and_superiors(body_id: int | None) -> list[int]:
+    return ancestor_chain(Body, body_id) if body_id else []
+
+
+def can_read(user: User, appeal: Appeal) -> bool:
+    """The applicant; staff of the current body or a superior body; a prosecutor whose region
+    contains the appeal's; the admin."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == Role.CITIZEN:
+        return appeal.applicant_id == user.id
+    if user.role == Role.ADMIN:
+        return True
+    if user.role in (Role.OFFICIAL, Role.HEAD):
+        return user.body_id is not None and user.body_id in _body_and_superiors(
+            appeal.current_body_id
+        )
+    if user.role == Role.PROSECUTOR:
+        scope = db.session.execute(
+            select(Body.region_id).where(Body.id == user.body_id)
+        ).scalar_one_or_none()
+        return scope is None or scope in ancestor_chain(Region, appeal.region_id)
+    return False
+
+
+def readable_appeal_or_404(appeal_id: int, user: User) -> Appeal:
+    """The appeal if the user may read it; 404 otherwise, so ids cannot be probed."""
+    appeal = db.session.get(Appeal, appeal_id)
+    if appeal is None or not can_read(user, appeal):
+        abort(404)
+    return appeal

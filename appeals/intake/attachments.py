@@ -1,0 +1,86 @@
+"""Attachments: checked by their content (not their name), stored by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+
+# extension -> MIME type the content must have. Text has no magic bytes: it is checked apart.
+ALLOWED_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "txt": "text/plain",
+}
+
+
+class AttachmentRejected(ValueError):
+    """A file that may not be attached; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    filename: str
+    content_type: str
+    content: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def _looks_like_text(content: bytes) -> bool:
+    if b"\x00" in content:
+        return False
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def check_file(filename: str, content: bytes, max_bytes: int) -> CheckedFile:
+    """Accept a file only if its size is within bounds and its content matches its extension."""
+    name = Path(filename).name.strip() or "file"
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ALLOWED_TYPES:
+        allowed = ", ".join(sorted({e.upper() for e in ALLOWED_TYPES} - {"JPEG"}))
+        raise AttachmentRejected(f"{name}: this type of file is not accepted (allowed: {allowed}).")
+    if not content:
+        raise AttachmentRejected(f"{name}: the file is empty.")
+    if len(content) > max_bytes:
+        megabytes = max_bytes // (1024 * 1024)
+        raise AttachmentRejected(f"{name}: the file is larger than {megabytes} MB.")
+    expected = ALLOWED_TYPES[extension]
+    if expected == "text/plain":
+        matches = filetype.guess(content) is None and _looks_like_text(content)
+    else:
+        guessed = filetype.guess(content)
+        matches = guessed is not None and guessed.mime == expected
+    if not matches:
+        raise AttachmentRejected(
+            f"{name}: the content is not a {extension.upper()} file, whatever its name says."
+        )
+    return CheckedFile(filename=name[:255], content_type=expected, content=content)
+
+
+def store_file(upload_dir: Path, checked: CheckedFile) -> str:
+    """Write the content under its hash (idempotent: the same bytes are stored once)."""
+    key = checked.sha256
+    path = upload_dir / key[:2] / key
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".part")
+        temporary.write_bytes(checked.content)
+        temporary.replace(path)  # atomic: a reader never sees half a file
+    return key
+
+
+def stored_path(upload_dir: Path, key: str) -> Path:
+    return upload_dir / key[:2] / key

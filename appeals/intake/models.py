@@ -1,0 +1,227 @@
+"""Appeals, their append-only timeline, answers and attachments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from appeals.accounts.models import User
+from appeals.extensions import db
+from appeals.reference.models import Body, Category, Region
+from appeals.timeutil import UTCDateTime, now_utc
+
+
+class AppealKind(StrEnum):
+    """The APPK's kinds of appeal."""
+
+    STATEMENT = "statement"
+    REPORT = "report"
+    PROPOSAL = "proposal"
+    FEEDBACK = "feedback"
+    REQUEST = "request"
+    COMPLAINT = "complaint"
+
+
+class AppealStatus(StrEnum):
+    SUBMITTED = "submitted"
+    MANUAL_ROUTING = "manual_routing"
+    REGISTERED = "registered"
+    IN_PROGRESS = "in_progress"
+    SUSPENDED = "suspended"
+    FORWARDED = "forwarded"
+    ANSWERED = "answered"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+    LEFT_WITHOUT_CONSIDERATION = "left_without_consideration"
+
+
+OPEN_STATUSES = frozenset(
+    {
+        AppealStatus.SUBMITTED,
+        AppealStatus.MANUAL_ROUTING,
+        AppealStatus.REGISTERED,
+        AppealStatus.IN_PROGRESS,
+        AppealStatus.SUSPENDED,
+        AppealStatus.FORWARDED,
+        AppealStatus.REOPENED,
+    }
+)
+
+
+class Decision(StrEnum):
+    SATISFIED = "satisfied"
+    PARTLY_SATISFIED = "partly_satisfied"
+    REFUSED = "refused"
+    EXPLAINED = "explained"
+
+
+class Satisfaction(StrEnum):
+    SATISFIED = "satisfied"
+    PARTLY = "partly"
+    NOT_SATISFIED = "not_satisfied"
+
+
+class EventKind(StrEnum):
+    SUBMITTED = "submitted"
+    ROUTED = "routed"
+    FORWARDED = "forwarded"
+    ASSIGNED = "assigned"
+    EXTENDED = "extended"
+    SUSPENDED = "suspended"
+    RESUMED = "resumed"
+    ANSWERED = "answered"
+    RATED = "rated"
+    COMPLAINED = "complained"
+    REOPENED = "reopened"
+    OVERDUE = "overdue"
+    REMINDED = "reminded"
+    AUDITED = "audited"
+    WITHDRAWN = "withdrawn"
+    LEFT_WITHOUT_CONSIDERATION = "left_without_consideration"
+    DUE_DATE_CHANGED = "due_date_changed"
+    CLOSED = "closed"
+
+
+class RegistrationCounter(db.Model):
+    """The last number given per prefix and year; incremented inside the appeal's transaction."""
+
+    __tablename__ = "registration_counters"
+
+    prefix: Mapped[str] = mapped_column(String(10), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_value: Mapped[int] = mapped_column(default=0)
+
+
+class Appeal(db.Model):
+    __tablename__ = "appeals"
+    __table_args__ = (
+        Index("ix_appeals_open_due", "status", "due_on"),
+        Index("ix_appeals_body_status", "current_body_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    access_code_hash: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[AppealKind] = mapped_column(String(20))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(5), default="ru")
+
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    is_anonymous: Mapped[bool] = mapped_column(default=False)
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+
+    current_body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
+    first_body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
+    routing_rule_id: Mapped[int | None] = mapped_column(ForeignKey("routing_rules.id"))
+    executor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    policy_id: Mapped[int | None] = mapped_column(ForeignKey("deadline_policies.id"))
+    status: Mapped[AppealStatus] = mapped_column(String(30), default=AppealStatus.SUBMITTED)
+    is_overdue: Mapped[bool] = mapped_column(default=False)
+
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    registered_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    extended_until: Mapped[date | None] = mapped_column(Date)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision: Mapped[Decision | None] = mapped_column(String(20))
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(String(20))
+    satisfaction_comment: Mapped[str | None] = mapped_column(Text)
+
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
+    parent_reason: Mapped[str | None] = mapped_column(String(30))
+    # Optimistic locking: a concurrent update of the same appeal fails instead of being lost.
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    category: Mapped[Category] = relationship()
+    region: Mapped[Region] = relationship()
+    applicant: Mapped[User | None] = relationship(foreign_keys=[applicant_id])
+    executor: Mapped[User | None] = relationship(foreign_keys=[executor_id])
+    current_body: Mapped[Body | None] = relationship(foreign_keys=[current_body_id])
+    parent: Mapped[Appeal | None] = relationship(remote_side=[id])
+    events: Mapped[list[Event]] = relationship(
+        back_populates="appeal", order_by="Event.id", passive_deletes=True
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="appeal", order_by="Attachment.id"
+    )
+    answers: Mapped[list[Answer]] = relationship(back_populates="appeal", order_by="Answer.id")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def effective_due_on(self) -> date | None:
+        """The due date in force: the extended one when the term was extended."""
+        return self.extended_until or self.due_on
+
+    def is_overdue_on(self, today: date) -> bool:
+        """Overdue from the day after the due date, while the appeal is open."""
+        due = self.effective_due_on
+        return self.is_open and due is not None and today > due
+
+
+class Event(db.Model):
+    """One step on an appeal's timeline. Rows are only ever inserted."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    kind: Mapped[EventKind] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    status_after: Mapped[str | None] = mapped_column(String(30))
+    from_body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
+    to_body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    appeal: Mapped[Appeal] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+    from_body: Mapped[Body | None] = relationship(foreign_keys=[from_body_id])
+    to_body: Mapped[Body | None] = relationship(foreign_keys=[to_body_id])
+
+
+class Answer(db.Model):
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    decision: Mapped[Decision] = mapped_column(String(20))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    appeal: Mapped[Appeal] = relationship(back_populates="answers")
+    author: Mapped[User] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="answer")
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    appeal: Mapped[Appeal] = relationship(back_populates="attachments")
+    answer: Mapped[Answer | None] = relationship(back_populates="attachments")

@@ -1,0 +1,208 @@
+"""Intake: an appeal is accepted, numbered, routed and registered in one transaction.
+
+Functions take the actor as an argument and flush; the caller commits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from appeals.accounts.models import User
+from appeals.deadlines.service import due_date, policy_in_force, registration_day, working_calendar
+from appeals.extensions import db
+from appeals.intake.attachments import CheckedFile, store_file
+from appeals.intake.models import (
+    Appeal,
+    AppealKind,
+    AppealStatus,
+    Attachment,
+    Event,
+    EventKind,
+    RegistrationCounter,
+)
+from appeals.intake.workflow import change_status
+from appeals.notifications.service import queue_notice
+from appeals.reference.models import Body, Region
+from appeals.routing.rules import ancestor_chain, resolve_body
+from appeals.timeutil import now_utc
+
+# No 0/O, 1/I/L: the code is read off a printed receipt and typed in by hand.
+ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ACCESS_CODE_LENGTH = 10
+
+
+@dataclass
+class NewAppeal:
+    kind: AppealKind
+    category_id: int
+    region_id: int
+    subject: str
+    text: str
+    files: list[CheckedFile] = field(default_factory=list)
+
+
+def hash_access_code(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def access_code_matches(appeal: Appeal, code: str) -> bool:
+    return hmac.compare_digest(appeal.access_code_hash, hash_access_code(code))
+
+
+def next_registration_number(kind: AppealKind, year: int) -> str:
+    """The next number for a kind and year, gap-free: the counter row stays locked until commit,
+    and a rolled-back appeal rolls its number back too."""
+    prefix = current_app.config["REGISTRATION_PREFIXES"][kind]
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(RegistrationCounter)
+        .values(prefix=prefix, year=year, last_value=0)
+        .on_conflict_do_nothing()
+    )
+    value = db.session.execute(
+        update(RegistrationCounter)
+        .where(RegistrationCounter.prefix == prefix, RegistrationCounter.year == year)
+        .values(last_value=RegistrationCounter.last_value + 1)
+        .returning(RegistrationCounter.last_value)
+    ).scalar_one()
+    digits = current_app.config["REGISTRATION_DIGITS"]
+    return f"{prefix}-{year}-{value:0{digits}d}"
+
+
+def record_event(
+    appeal: Appeal,
+    kind: EventKind,
+    actor: User | None,
+    *,
+    note: str | None = None,
+    from_body_id: int | None = None,
+    to_body_id: int | None = None,
+    data: dict | None = None,
+) -> Event:
+    """Append one step to the appeal's timeline."""
+    event = Event(
+        appeal=appeal,
+        kind=kind,
+        actor_id=actor.id if actor else None,
+        status_after=appeal.status,
+        note=note,
+        from_body_id=from_body_id,
+        to_body_id=to_body_id,
+        data=data,
+    )
+    db.session.add(event)
+    return event
+
+
+def reception_body_id(region_id: int) -> int | None:
+    """The prosecutor's office nearest to the region: it keeps the manual routing queue."""
+    chain = ancestor_chain(Region, region_id)
+    offices = dict(
+        db.session.execute(
+            select(Body.region_id, Body.id).where(
+                Body.kind == "prosecutor", Body.is_active, Body.region_id.in_(chain)
+            )
+        ).all()
+    )
+    for region in chain:
+        if region in offices:
+            return offices[region]
+    return db.session.execute(
+        select(Body.id).where(Body.kind == "prosecutor", Body.region_id.is_(None)).limit(1)
+    ).scalar_one_or_none()
+
+
+def submit_appeal(
+    applicant: User, new: NewAppeal, *, now: datetime | None = None
+) -> tuple[Appeal, str]:
+    """Accept an appeal: number, attachments, routing and registration, with their events.
+
+    Returns the appeal and its access code (shown once; only its hash is kept).
+    """
+    now = now or now_utc()
+    calendar = working_calendar()
+    registered_on = registration_day(now, calendar)
+    access_code = "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
+    appeal = Appeal(
+        number=next_registration_number(new.kind, registered_on.year),
+        access_code_hash=hash_access_code(access_code),
+        kind=new.kind,
+        category_id=new.category_id,
+        region_id=new.region_id,
+        subject=new.subject.strip(),
+        text=new.text.strip(),
+        applicant_id=applicant.id,
+        status=AppealStatus.SUBMITTED,
+        submitted_at=now,
+        registered_on=registered_on,
+    )
+    db.session.add(appeal)
+    upload_dir = Path(current_app.config["UPLOAD_DIR"])
+    for checked in new.files:
+        appeal.attachments.append(
+            Attachment(
+                filename=checked.filename,
+                content_type=checked.content_type,
+                size=len(checked.content),
+                sha256=checked.sha256,
+                storage_key=store_file(upload_dir, checked),
+            )
+        )
+    record_event(appeal, EventKind.SUBMITTED, applicant, data={"files": len(new.files)})
+    route_new_appeal(appeal, registered_on)
+    db.session.flush()
+    queue_notice(
+        "appeal_registered",
+        applicant.email,
+        {
+            "number": appeal.number,
+            "subject": appeal.subject,
+            "access_code": access_code,
+            "body": appeal.current_body.name if appeal.current_body else None,
+            "due_on": appeal.due_on.isoformat() if appeal.due_on else None,
+            "manual": appeal.status == AppealStatus.MANUAL_ROUTING,
+        },
+        user_id=applicant.id,
+        appeal_id=appeal.id,
+        dedup_key=f"registered:{appeal.id}",
+    )
+    return appeal, access_code
+
+
+def route_new_appeal(appeal: Appeal, registered_on: date) -> None:
+    """Register the appeal at the competent body, or put it in the manual routing queue."""
+    decision = resolve_body(appeal.category_id, appeal.region_id)
+    if decision is None:
+        appeal.current_body_id = reception_body_id(appeal.region_id)
+        change_status(
+            appeal,
+            AppealStatus.MANUAL_ROUTING,
+            EventKind.ROUTED,
+            None,
+            to_body_id=appeal.current_body_id,
+            note="No routing rule: queued for manual routing at the prosecutor's reception.",
+        )
+        return
+    policy = policy_in_force(appeal.kind, registered_on)
+    appeal.policy_id = policy.id
+    appeal.current_body_id = appeal.first_body_id = decision.body_id
+    appeal.routing_rule_id = decision.rule_id
+    appeal.due_on = due_date(registered_on, policy, working_calendar())
+    change_status(
+        appeal,
+        AppealStatus.REGISTERED,
+        EventKind.ROUTED,
+        None,
+        to_body_id=decision.body_id,
+        data={"rule_id": decision.rule_id, "due_on": appeal.due_on.isoformat()},
+    )

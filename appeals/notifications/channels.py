@@ -1,0 +1,48 @@
+"""Delivery channels. E-mail goes over SMTP (or to the log in development); SMS sits behind
+the same small interface, with a gateway that cannot run here replaced by a logging one."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from typing import Protocol
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+
+
+class Channel(Protocol):
+    def send(self, address: str, subject: str, body: str) -> None: ...
+
+
+class EmailChannel:
+    """SMTP delivery to the configured server; without one, the message is logged."""
+
+    def send(self, address: str, subject: str, body: str) -> None:
+        config = current_app.config
+        message = EmailMessage()
+        message["From"] = config["MAIL_FROM"]
+        message["To"] = address
+        message["Subject"] = subject
+        message.set_content(body)
+        if not config["MAIL_SERVER"]:
+            log.info("e-mail to %s: %s\n%s", address, subject, body)
+            return
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+
+
+class LogSmsChannel:
+    """Stands in for an SMS gateway, which needs a contract and a network this site lacks."""
+
+    def send(self, address: str, subject: str, body: str) -> None:
+        log.info("sms to %s: %s", address, subject)
+
+
+CHANNELS: dict[str, Channel] = {"email": EmailChannel(), "sms": LogSmsChannel()}

@@ -1,0 +1,34 @@
+"""Pages for anyone: the home page and the status check by number and access code."""
+
+from flask import Blueprint, render_template
+from sqlalchemy import select
+
+from appeals.extensions import db, limiter, public_form_limit
+from appeals.intake.models import Appeal
+from appeals.intake.service import access_code_matches
+from appeals.public.forms import StatusCheckForm
+
+bp = Blueprint("public", __name__)
+
+
+@bp.route("/")
+def home():
+    """The front page."""
+    return render_template("public/home.html")
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@limiter.limit(public_form_limit, methods=["POST"])
+def status_check():
+    """Show an appeal's status to whoever has its number and access code."""
+    form = StatusCheckForm()
+    appeal = None
+    if form.validate_on_submit():
+        number = form.number.data.strip().upper()
+        appeal = db.session.execute(
+            select(Appeal).where(Appeal.number == number)
+        ).scalar_one_or_none()
+        if appeal is None or not access_code_matches(appeal, form.access_code.data):
+            appeal = None  # one message for both: the check must not reveal which numbers exist
+            form.access_code.errors.append("No appeal matches this number and access code.")
+    return render_template("public/status.html", form=form, appeal=appeal)

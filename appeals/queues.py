@@ -1,0 +1,129 @@
+"""RQ glue: queues, jobs enqueued only after the transaction that needs them commits,
+and the wrapper that gives each job its own app context."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Retry
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from appeals.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def redis_connection() -> Redis:
+    """A connection to the app's Redis (short timeouts: a dead Redis must not hang a request)."""
+    return Redis.from_url(
+        current_app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5
+    )
+
+
+def get_queue(name: str = "default", connection: Redis | None = None) -> Queue:
+    """The named RQ queue on the app's Redis."""
+    return Queue(name, connection=connection or redis_connection())
+
+
+@dataclass
+class PendingJob:
+    func: Callable[..., Any]
+    args: tuple[Any, ...]
+    queue: str = "default"
+    job_id: str | None = None
+    at: datetime | None = None
+    retry: Retry | None = None
+
+
+def enqueue_after_commit(
+    func: Callable[..., Any],
+    *args: Any,
+    queue: str = "default",
+    job_id: str | None = None,
+    at: datetime | None = None,
+    retry: Retry | None = None,
+) -> None:
+    """Queue a job to be sent to RQ once the current transaction commits (never before)."""
+    db.session.info.setdefault("pending_jobs", []).append(
+        PendingJob(func, args, queue=queue, job_id=job_id, at=at, retry=retry)
+    )
+
+
+def send_pending_jobs(jobs: list[PendingJob]) -> int:
+    """Hand jobs to RQ; a Redis outage is logged, not raised: the sweep re-queues the work."""
+    if not jobs or not current_app.config["RQ_ENABLED"]:
+        return 0
+    sent = 0
+    try:
+        connection = redis_connection()
+        for job in jobs:
+            queue = get_queue(job.queue, connection)
+            options = {"job_id": job.job_id, "retry": job.retry}
+            if job.at is not None:
+                queue.enqueue_at(job.at, job.func, *job.args, **options)
+            else:
+                queue.enqueue(job.func, *job.args, **options)
+            sent += 1
+    except RedisError as error:
+        log.warning("Redis unavailable, %d job(s) left to the sweep: %s", len(jobs) - sent, error)
+    return sent
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_on_commit(session: Session) -> None:
+    jobs = session.info.pop("pending_jobs", None)
+    if jobs and has_app_context():
+        send_pending_jobs(jobs)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction rolled back
+        session.info.pop("pending_jobs", None)
+
+
+_worker_app: Flask | None = None
+
+
+def use_app(app: Flask) -> None:
+    """Let jobs run in this app (the worker sets it once, before it forks work horses)."""
+    global _worker_app
+    _worker_app = app
+
+
+def _job_app() -> Flask:
+    """The app a job runs in: the current one (tests, eager runs) or one made once per worker."""
+    global _worker_app
+    if has_app_context():
+        return current_app._get_current_object()  # type: ignore[attr-defined]
+    if _worker_app is None:
+        from appeals import create_app
+
+        _worker_app = create_app()
+    return _worker_app
+
+
+def app_job(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run an RQ job in a fresh app context; commit at the end, roll back on error."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with _job_app().app_context():
+            try:
+                result = func(*args, **kwargs)
+                db.session.commit()
+                return result
+            except Exception:
+                db.session.rollback()
+                raise
+
+    return wrapper

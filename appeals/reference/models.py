@@ -1,0 +1,85 @@
+"""Reference data: the region tree, state bodies, categories and routing rules."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from appeals.extensions import db
+
+
+class Localized:
+    """Names kept in Russian and English; `name` picks the one for the current locale."""
+
+    name_ru: Mapped[str]
+    name_en: Mapped[str]
+
+    @property
+    def name(self) -> str:
+        try:
+            lang = str(get_locale() or "en")
+        except RuntimeError:  # outside a request: jobs and the CLI
+            lang = "en"
+        return self.name_ru if lang.startswith("ru") else self.name_en
+
+
+class Region(Localized, db.Model):
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)  # KATO code
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))  # country | region | city | district
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    parent: Mapped[Region | None] = relationship(remote_side=[id])
+
+
+class Body(Localized, db.Model):
+    __tablename__ = "bodies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name_ru: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    region: Mapped[Region | None] = relationship()
+    parent: Mapped[Body | None] = relationship(remote_side=[id])
+
+
+class Category(Localized, db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    parent: Mapped[Category | None] = relationship(remote_side=[id])
+
+
+class RoutingRule(db.Model):
+    """Appeals of `category` from `region` (or anywhere, when region is null) go to `body`."""
+
+    __tablename__ = "routing_rules"
+    __table_args__ = (UniqueConstraint("category_id", "region_id", "body_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"))
+    priority: Mapped[int] = mapped_column(default=100)  # lower wins between equally specific rules
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    category: Mapped[Category] = relationship()
+    region: Mapped[Region | None] = relationship()
+    body: Mapped[Body] = relationship()

@@ -1,0 +1,75 @@
+"""Settings: defaults for the embedded setup, everything overridable from the environment."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("APPEALS_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'appeals.sqlite3'}"
+    )
+    REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    # Queues the worker listens on, in priority order.
+    RQ_QUEUES = ["default", "notifications", "sweeps"]
+    NOTIFICATION_SWEEP_SECONDS = _env_int("NOTIFICATION_SWEEP_SECONDS", 120)
+    # False only in tests that need the request path without Redis.
+    RQ_ENABLED = os.environ.get("RQ_ENABLED", "1") == "1"
+
+    UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
+    MAX_ATTACHMENTS = 5
+    MAX_ATTACHMENT_BYTES = _env_int("MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024)
+    # The whole request may carry five full attachments plus the form.
+    MAX_CONTENT_LENGTH = 5 * MAX_ATTACHMENT_BYTES + 1024 * 1024
+    APPEAL_TEXT_MAX = 10_000
+    APPEAL_SUBJECT_MAX = 200
+
+    # Registration numbers: a letter per kind plus a per-year sequence, e.g. "Ж-2026-00001234".
+    REGISTRATION_PREFIXES = {
+        "statement": "З",
+        "report": "С",
+        "proposal": "П",
+        "feedback": "О",
+        "request": "Зп",
+        "complaint": "Ж",
+    }
+    REGISTRATION_DIGITS = 8
+
+    DEADLINE_PROFILE = os.environ.get("DEADLINE_PROFILE", "appk")
+    TIMEZONE = os.environ.get("APPEALS_TIMEZONE", "Asia/Almaty")
+    BABEL_DEFAULT_LOCALE = "ru"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")  # empty: notices are written to the log
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@e-appeals.example.kz")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_PUBLIC_FORMS = os.environ.get("RATELIMIT_PUBLIC_FORMS", "20 per minute")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    PASSWORD_HASH_COST = (3, 65536)  # argon2 time cost, memory in KiB (the library's default)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # a long appeal text must not lose its token after an hour
+
+    BOOTSTRAP_SERVE_LOCAL = True  # no CDN: the site works on a closed network
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test"
+    RATELIMIT_ENABLED = False
+    PASSWORD_HASH_COST = (1, 1024)  # fast hashing: tests create many accounts

@@ -1,0 +1,147 @@
+"""Fixtures: one app and database per test session (SQLite file, or DATABASE_URL for
+PostgreSQL), a real Redis server, reference data seeded once, and every table that a test
+writes emptied after it."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+from flask.testing import FlaskClient
+from redis import Redis
+from rq import SimpleWorker
+from sqlalchemy import delete
+
+from appeals import create_app
+from appeals.accounts.models import Role, User
+from appeals.accounts.service import create_user
+from appeals.extensions import db
+from appeals.localredis import LocalRedis
+from appeals.reference.seed import seed_holidays, seed_reference
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A real redis-server on a free port for the whole run."""
+    with LocalRedis() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, redis_server):
+    """The app on a fresh schema with the reference data seeded."""
+    tmp = tmp_path_factory.mktemp("appeals")
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite3'}"
+    app = create_app(
+        "config.TestConfig",
+        SQLALCHEMY_DATABASE_URI=url,
+        REDIS_URL=redis_server.url,
+        UPLOAD_DIR=tmp / "uploads",
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        seed_reference(today=date(2026, 11, 25))
+        seed_holidays([2024, 2025, 2026, 2027, 2028])
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+# Tables a test may write; the reference tables are seeded once and left alone.
+WRITTEN_TABLES = [
+    "notifications",
+    "events",
+    "attachments",
+    "answers",
+    "appeals",
+    "registration_counters",
+    "users",
+]
+
+
+@pytest.fixture(autouse=True)
+def app_ctx(app, redis_server):
+    """An app context for the test; afterwards the written tables and Redis are emptied."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        for name in WRITTEN_TABLES:
+            db.session.execute(delete(db.metadata.tables[name]))
+        db.session.commit()
+    Redis.from_url(redis_server.url).flushdb()
+
+
+class CommittingClient(FlaskClient):
+    """A request runs in its own session, like a real one: the test's own session commits
+    first, so the request sees the test's data and SQLite's write lock is free."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = CommittingClient
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user():
+    """Create a user of a role (a citizen unless told), committed."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role = Role.CITIZEN, body_code: str | None = None, **fields) -> User:
+        from sqlalchemy import select
+
+        from appeals.reference.models import Body
+
+        n = next(counter)
+        body_id = None
+        if body_code:
+            body_id = db.session.execute(select(Body.id).where(Body.code == body_code)).scalar_one()
+        user = create_user(
+            fields.pop("email", f"{role}{n}@example.kz"),
+            PASSWORD,
+            fields.pop("full_name", f"Test {role.title()} {n}"),
+            role,
+            body_id=body_id,
+            **fields,
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the real login form."""
+
+    def do_login(user: User, password: str = PASSWORD):
+        response = client.post(
+            "/login", data={"email": user.email, "password": password}, follow_redirects=False
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return do_login
+
+
+@pytest.fixture
+def run_jobs(app, redis_server):
+    """Run every job queued so far in a real RQ worker (in this process), until none is left."""
+
+    def run(queues: list[str] | None = None) -> bool:
+        db.session.commit()
+        connection = Redis.from_url(redis_server.url)
+        worker = SimpleWorker(queues or app.config["RQ_QUEUES"], connection=connection)
+        return worker.work(burst=True)
+
+    return run
