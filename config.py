@@ -19,6 +19,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     # Queues the worker listens on, in priority order.
     RQ_QUEUES = ["default", "notifications", "sweeps"]
+    DEADLINE_SWEEP_SECONDS = _env_int("DEADLINE_SWEEP_SECONDS", 300)
+    REMINDER_HOUR = _env_int("REMINDER_HOUR", 9)  # local hour the executor's reminders go out
     NOTIFICATION_SWEEP_SECONDS = _env_int("NOTIFICATION_SWEEP_SECONDS", 120)
     # False only in tests that need the request path without Redis.
     RQ_ENABLED = os.environ.get("RQ_ENABLED", "1") == "1"
@@ -72,4 +74,5 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test"
     RATELIMIT_ENABLED = False
+    WTF_CSRF_ENABLED = False  # one test turns it on to prove forms refuse a missing token
     PASSWORD_HASH_COST = (1, 1024)  # fast hashing: tests create many accounts

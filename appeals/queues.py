@@ -14,6 +14,8 @@ from flask import Flask, current_app, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -58,6 +60,26 @@ def enqueue_after_commit(
     )
 
 
+def cancel_after_commit(job_ids: list[str]) -> None:
+    """Drop scheduled jobs that no longer apply, once the change that voids them commits."""
+    db.session.info.setdefault("cancelled_jobs", []).extend(job_ids)
+
+
+def cancel_jobs(job_ids: list[str]) -> None:
+    """Delete jobs by id wherever they wait; missing ones are fine (already run or gone)."""
+    if not job_ids or not current_app.config["RQ_ENABLED"]:
+        return
+    try:
+        connection = redis_connection()
+        for job_id in job_ids:
+            try:
+                Job.fetch(job_id, connection=connection).delete()
+            except NoSuchJobError:
+                pass
+    except RedisError as error:
+        log.warning("Redis unavailable, stale jobs stay (they re-check and do nothing): %s", error)
+
+
 def send_pending_jobs(jobs: list[PendingJob]) -> int:
     """Hand jobs to RQ; a Redis outage is logged, not raised: the sweep re-queues the work."""
     if not jobs or not current_app.config["RQ_ENABLED"]:
@@ -81,14 +103,19 @@ def send_pending_jobs(jobs: list[PendingJob]) -> int:
 @event.listens_for(Session, "after_commit")
 def _enqueue_on_commit(session: Session) -> None:
     jobs = session.info.pop("pending_jobs", None)
-    if jobs and has_app_context():
-        send_pending_jobs(jobs)
+    cancelled = session.info.pop("cancelled_jobs", None)
+    if has_app_context():
+        if cancelled:
+            cancel_jobs(cancelled)
+        if jobs:
+            send_pending_jobs(jobs)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_on_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the outermost transaction rolled back
         session.info.pop("pending_jobs", None)
+        session.info.pop("cancelled_jobs", None)
 
 
 _worker_app: Flask | None = None

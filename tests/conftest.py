@@ -136,12 +136,13 @@ def login(client):
 
 @pytest.fixture
 def run_jobs(app, redis_server):
-    """Run every job queued so far in a real RQ worker (in this process), until none is left."""
+    """Run every job queued so far, and every scheduled job whose time has come, in a real
+    RQ worker (in this process) until none is left."""
 
     def run(queues: list[str] | None = None) -> bool:
         db.session.commit()
         connection = Redis.from_url(redis_server.url)
         worker = SimpleWorker(queues or app.config["RQ_QUEUES"], connection=connection)
-        return worker.work(burst=True)
+        return worker.work(burst=True, with_scheduler=True)  # also moves due scheduled jobs
 
     return run

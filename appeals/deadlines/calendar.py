@@ -160,6 +160,15 @@ class WorkingCalendar:
         # Out of range start, or an answer past `last`: let the helpers raise.
         return self._at(bisect_right(self._working, self._ordinal(start)) + n - 1)
 
+    def subtract_working_days(self, end: date, n: int) -> date:
+        """The n-th working day before `end` (end itself not counted): for reminders."""
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        index = bisect_left(self._working, self._ordinal(end)) - n
+        if index < 0:
+            raise ValueError(f"{end} minus {n} working days is before the calendar's start")
+        return self._at(index)
+
     def working_days_between(self, a: date, b: date) -> int:
         """Number of working days d with a < d <= b (0 if b <= a)."""
         oa, ob = self._ordinal(a), self._ordinal(b)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from appeals.deadlines.calendar import CalendarDay, DayKind, WorkingCalendar
 from appeals.deadlines.models import DeadlinePolicy, Holiday
+from appeals.deadlines.rules import Terms
 from appeals.extensions import db
 from appeals.timeutil import local_date
 
@@ -62,3 +63,17 @@ def due_date(registered_on: date, policy: DeadlinePolicy, calendar: WorkingCalen
     if policy.unit == "calendar":
         return calendar.add_calendar_days(registered_on, policy.term)
     return calendar.add_working_days(registered_on, policy.term)
+
+
+def terms_of(policy: DeadlinePolicy) -> Terms:
+    """The figures of a policy row, as the pure rules take them."""
+    return Terms(
+        term=policy.term,
+        unit=policy.unit,
+        extensions_allowed=policy.extensions_allowed,
+        extension_max=policy.extension_max,
+        extension_unit=policy.extension_unit,
+        total_cap_months=policy.total_cap_months,
+        forward_within=policy.forward_within,
+        suspension_allowed=policy.suspension_allowed,
+    )

@@ -129,8 +129,12 @@ class Appeal(db.Model):
 
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     registered_on: Mapped[date | None] = mapped_column(Date)
+    # Receipt at the body that holds it now: the term restarts there after a forwarding.
+    received_on: Mapped[date | None] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date)
     extended_until: Mapped[date | None] = mapped_column(Date)
+    # Working days that were left when the clock was stopped; set only while suspended.
+    suspended_remaining: Mapped[int | None]
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision: Mapped[Decision | None] = mapped_column(String(20))

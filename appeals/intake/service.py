@@ -197,6 +197,7 @@ def route_new_appeal(appeal: Appeal, registered_on: date) -> None:
     appeal.policy_id = policy.id
     appeal.current_body_id = appeal.first_body_id = decision.body_id
     appeal.routing_rule_id = decision.rule_id
+    appeal.received_on = registered_on
     appeal.due_on = due_date(registered_on, policy, working_calendar())
     change_status(
         appeal,
@@ -206,3 +207,7 @@ def route_new_appeal(appeal: Appeal, registered_on: date) -> None:
         to_body_id=decision.body_id,
         data={"rule_id": decision.rule_id, "due_on": appeal.due_on.isoformat()},
     )
+    db.session.flush()  # the jobs need the appeal's id
+    from appeals.deadlines.jobs import schedule_deadline_jobs
+
+    schedule_deadline_jobs(appeal)

@@ -10,9 +10,10 @@ S = AppealStatus
 ALLOWED: dict[AppealStatus, frozenset[AppealStatus]] = {
     S.SUBMITTED: frozenset({S.REGISTERED, S.MANUAL_ROUTING}),
     S.MANUAL_ROUTING: frozenset({S.REGISTERED}),
-    S.REGISTERED: frozenset({S.IN_PROGRESS, S.FORWARDED, S.ANSWERED}),
+    # Forwarding registers the appeal afresh at the competent body (registered -> registered).
+    S.REGISTERED: frozenset({S.REGISTERED, S.IN_PROGRESS, S.FORWARDED, S.ANSWERED}),
     S.FORWARDED: frozenset({S.REGISTERED}),
-    S.IN_PROGRESS: frozenset({S.ANSWERED, S.SUSPENDED, S.FORWARDED}),
+    S.IN_PROGRESS: frozenset({S.REGISTERED, S.ANSWERED, S.SUSPENDED, S.FORWARDED}),
     S.SUSPENDED: frozenset({S.IN_PROGRESS}),
     S.ANSWERED: frozenset({S.CLOSED, S.REOPENED}),
     S.REOPENED: frozenset({S.IN_PROGRESS}),

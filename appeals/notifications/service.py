@@ -58,6 +58,9 @@ def queue_notice(
 
 def render_notice(notice: Notification) -> tuple[str, str]:
     """Subject (the template's first line) and body of a notice."""
-    text = render_template(f"notifications/{notice.template}.txt", **notice.payload)
+    from appeals.intake.models import Appeal
+
+    appeal = db.session.get(Appeal, notice.appeal_id) if notice.appeal_id else None
+    text = render_template(f"notifications/{notice.template}.txt", appeal=appeal, **notice.payload)
     subject, _, body = text.strip().partition("\n")
     return subject.strip(), body.strip()

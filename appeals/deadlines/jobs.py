@@ -1,0 +1,327 @@
+"""Deadline jobs: reminders, the overdue mark and the sweep.
+
+The database is the source of truth. Scheduled per-appeal jobs only make things prompt; each
+re-checks the database when it runs, and the periodic sweep repairs whatever Redis lost.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import String, and_, cast, exists, func, literal, or_, select, true, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from appeals.accounts.models import Role, User
+from appeals.deadlines.rules import reminder_days
+from appeals.deadlines.service import working_calendar
+from appeals.extensions import db
+from appeals.intake.models import Appeal, AppealStatus, Event, EventKind
+from appeals.intake.service import record_event
+from appeals.notifications.models import Notification, NotificationStatus
+from appeals.notifications.service import queue_notice
+from appeals.queues import (
+    PendingJob,
+    app_job,
+    cancel_after_commit,
+    enqueue_after_commit,
+    send_pending_jobs,
+)
+from appeals.reference.models import Body, Region
+from appeals.timeutil import local_date, now_utc
+
+# The statuses in which the term runs (a suspended appeal's clock is stopped).
+RUNNING = (
+    AppealStatus.REGISTERED,
+    AppealStatus.IN_PROGRESS,
+    AppealStatus.REOPENED,
+    AppealStatus.FORWARDED,
+)
+EFFECTIVE_DUE = func.coalesce(Appeal.extended_until, Appeal.due_on)
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def local_today(now: datetime | None = None) -> date:
+    return local_date(now or now_utc(), current_app.config["TIMEZONE"])
+
+
+def _at_local(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=_zone())
+
+
+def _reminder_job_id(appeal_id: int, name: str, due: date) -> str:
+    return f"reminder-{appeal_id}-{name}-{due:%Y%m%d}"
+
+
+def _overdue_job_id(appeal_id: int, due: date) -> str:
+    return f"overdue-{appeal_id}-{due:%Y%m%d}"
+
+
+def deadline_job_ids(appeal_id: int, due: date) -> list[str]:
+    """Every scheduled job that belongs to one due date of one appeal."""
+    calendar = working_calendar()
+    return [
+        *(_reminder_job_id(appeal_id, name, due) for name, _ in reminder_days(due, calendar)),
+        _overdue_job_id(appeal_id, due),
+    ]
+
+
+def schedule_deadline_jobs(appeal: Appeal, previous_due: date | None = None) -> None:
+    """Schedule (after commit) the reminders and the overdue check for the appeal's due date,
+    and cancel those of the due date it replaces."""
+    if previous_due is not None:
+        cancel_after_commit(deadline_job_ids(appeal.id, previous_due))
+    due = appeal.effective_due_on
+    if due is None or appeal.status not in RUNNING:
+        return
+    now = now_utc()
+    today = local_today(now)
+    hour = current_app.config["REMINDER_HOUR"]
+    for name, day in reminder_days(due, working_calendar()):
+        if day >= today:
+            enqueue_after_commit(
+                send_reminder,
+                appeal.id,
+                name,
+                due.isoformat(),
+                job_id=_reminder_job_id(appeal.id, name, due),
+                at=max(_at_local(day, hour), now),
+            )
+    # Overdue from the day after the due date: check just after local midnight.
+    enqueue_after_commit(
+        mark_overdue_job,
+        appeal.id,
+        job_id=_overdue_job_id(appeal.id, due),
+        at=max(_at_local(due + timedelta(days=1), 0, 5), now),
+    )
+
+
+def _executor_or_heads(appeal: Appeal) -> list[User]:
+    if appeal.executor is not None:
+        return [appeal.executor]
+    return list(
+        db.session.execute(
+            select(User).where(
+                User.body_id == appeal.current_body_id, User.role == Role.HEAD, User.is_active
+            )
+        ).scalars()
+    )
+
+
+@app_job
+def send_reminder(appeal_id: int, name: str, due_iso: str) -> int:
+    """Remind the executor (or the heads, before one is assigned) of a coming due date.
+    Skips an appeal no longer open or due that day; never sends the same reminder twice."""
+    appeal = db.session.get(Appeal, appeal_id)
+    due = date.fromisoformat(due_iso)
+    if appeal is None or appeal.status not in RUNNING or appeal.effective_due_on != due:
+        return 0
+    sent = 0
+    for user in _executor_or_heads(appeal):
+        notice = queue_notice(
+            "deadline_reminder",
+            user.email,
+            {"reminder": name},
+            user_id=user.id,
+            appeal_id=appeal.id,
+            dedup_key=f"reminder-{appeal.id}-{name}-{due:%Y%m%d}-{user.id}",
+        )
+        sent += notice is not None
+    if sent:
+        record_event(appeal, EventKind.REMINDED, None, data={"reminder": name, "due_on": due_iso})
+    return sent
+
+
+def _overdue_criteria(today: date, appeal_id: int | None):
+    criteria = [
+        Appeal.status.in_(RUNNING),
+        EFFECTIVE_DUE < today,
+        Appeal.is_overdue.is_(False),
+    ]
+    if appeal_id is not None:
+        criteria.append(Appeal.id == appeal_id)
+    return and_(*criteria)
+
+
+def _insert_ignoring_duplicates(model):
+    dialect = db.session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
+
+
+def mark_overdue(today: date, appeal_id: int | None = None) -> int:
+    """Flag the appeals whose term ran out, each with one event and notices to the executor,
+    the heads of the body and the prosecutors of the region: three set-based INSERTs and one
+    UPDATE over the same criteria, in one transaction. Returns how many were flagged."""
+    stamp = now_utc()
+    newly = _overdue_criteria(today, appeal_id)
+    db.session.execute(
+        _insert_ignoring_duplicates(Event).from_select(
+            ["appeal_id", "kind", "created_at", "status_after", "data"],
+            select(
+                Appeal.id,
+                literal(EventKind.OVERDUE.value),
+                literal(stamp, type_=Event.created_at.type),
+                Appeal.status,
+                literal({"by_sweep": appeal_id is None}, type_=Event.data.type),
+            ).where(newly),
+        )
+    )
+    recipients = (
+        select(Appeal.id.label("appeal_id"), User.id.label("user_id"), User.email)
+        .select_from(Appeal)
+        .join(Region, Region.id == Appeal.region_id)
+        .join(
+            User,
+            or_(
+                User.id == Appeal.executor_id,
+                and_(User.role == Role.HEAD, User.body_id == Appeal.current_body_id),
+                and_(
+                    User.role == Role.PROSECUTOR,
+                    exists().where(
+                        Body.id == User.body_id,
+                        Body.kind == "prosecutor",
+                        or_(Body.region_id == Region.id, Body.region_id == Region.parent_id),
+                    ),
+                ),
+            ),
+        )
+        .where(newly, User.is_active)
+        .subquery()
+    )
+    db.session.execute(
+        _insert_ignoring_duplicates(Notification)
+        .from_select(
+            [
+                "appeal_id",
+                "user_id",
+                "address",
+                "channel",
+                "template",
+                "payload",
+                "dedup_key",
+                "status",
+                "attempts",
+                "created_at",
+            ],
+            select(
+                recipients.c.appeal_id,
+                recipients.c.user_id,
+                recipients.c.email,
+                literal("email"),
+                literal("appeal_overdue"),
+                literal({}, type_=Notification.payload.type),
+                literal("overdue-")
+                + cast(recipients.c.appeal_id, String)
+                + literal("-")
+                + cast(recipients.c.user_id, String)
+                + literal("-")
+                + cast(today, String),
+                literal(NotificationStatus.PENDING.value),
+                literal(0),
+                literal(stamp, type_=Notification.created_at.type),
+            ).where(true()),  # SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT
+        )
+        .on_conflict_do_nothing()
+    )
+    flagged = db.session.execute(
+        update(Appeal)
+        .where(newly)
+        .values(is_overdue=True)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    _deliver_after_commit(stamp)
+    return flagged
+
+
+def clear_stale_overdue_flags(today: date) -> int:
+    """Unflag appeals that are no longer overdue (closed, extended, forwarded to a new term)."""
+    return db.session.execute(
+        update(Appeal)
+        .where(
+            Appeal.is_overdue.is_(True),
+            or_(Appeal.status.not_in(RUNNING), EFFECTIVE_DUE >= today),
+        )
+        .values(is_overdue=False)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def _deliver_after_commit(stamp: datetime) -> None:
+    from appeals.notifications.jobs import deliver_notification
+    from appeals.notifications.service import DELIVERY_RETRY
+
+    ids = db.session.execute(
+        select(Notification.id).where(
+            Notification.created_at == stamp, Notification.template == "appeal_overdue"
+        )
+    ).scalars()
+    for notice_id in ids:
+        enqueue_after_commit(
+            deliver_notification,
+            notice_id,
+            queue="notifications",
+            job_id=f"notice-{notice_id}",
+            retry=DELIVERY_RETRY,
+        )
+
+
+@app_job
+def mark_overdue_job(appeal_id: int) -> int:
+    """The scheduled overdue check of one appeal (the sweep does the same for all)."""
+    return mark_overdue(local_today(), appeal_id)
+
+
+def missing_reminders(now: datetime) -> list[PendingJob]:
+    """Reminders whose moment has come and which no notice shows as sent."""
+    calendar = working_calendar()
+    today = local_today(now)
+    horizon = calendar.add_working_days(today, 3)
+    past_hour = now.astimezone(_zone()).hour >= current_app.config["REMINDER_HOUR"]
+    rows = db.session.execute(
+        select(Appeal.id, EFFECTIVE_DUE).where(
+            Appeal.status.in_(RUNNING), EFFECTIVE_DUE >= today, EFFECTIVE_DUE <= horizon
+        )
+    ).all()
+    wanted: dict[str, PendingJob] = {}
+    for appeal_id, due in rows:
+        for name, day in reminder_days(due, calendar):
+            if day < today or (day == today and past_hour):
+                job_id = _reminder_job_id(appeal_id, name, due)
+                wanted[job_id] = PendingJob(
+                    send_reminder, (appeal_id, name, due.isoformat()), job_id=job_id
+                )
+    if not wanted:
+        return []
+    appeal_ids = sorted({job.args[0] for job in wanted.values()})
+    sent: set[tuple] = set()
+    for start in range(0, len(appeal_ids), 500):  # bounded IN lists
+        sent.update(
+            db.session.execute(
+                select(
+                    Event.appeal_id,
+                    Event.data["reminder"].as_string(),
+                    Event.data["due_on"].as_string(),
+                ).where(
+                    Event.kind == EventKind.REMINDED,
+                    Event.appeal_id.in_(appeal_ids[start : start + 500]),
+                )
+            ).all()
+        )
+    return [job for job in wanted.values() if tuple(job.args) not in sent]
+
+
+@app_job
+def sweep_deadlines() -> dict[str, int]:
+    """The backbone: recompute overdue flags set-based and re-queue reminders Redis lost."""
+    now = now_utc()
+    today = local_today(now)
+    cleared = clear_stale_overdue_flags(today)
+    flagged = mark_overdue(today)
+    db.session.commit()
+    reminders = send_pending_jobs(missing_reminders(now))
+    return {"flagged": flagged, "cleared": cleared, "reminders": reminders}

@@ -1,0 +1,129 @@
+"""The law's deadline rules as pure functions of values: easy to test with tables."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from dataclasses import dataclass
+from datetime import date
+
+from appeals.deadlines.calendar import WorkingCalendar
+
+# Reminders to the executor: (name, working days before the due date).
+REMINDERS: tuple[tuple[str, int], ...] = (("3_days", 3), ("1_day", 1), ("due_today", 0))
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The figures of a DeadlinePolicy that the rules need."""
+
+    term: int
+    unit: str  # working | calendar
+    extensions_allowed: int
+    extension_max: int  # 0: no cap of its own, only total_cap_months
+    extension_unit: str
+    total_cap_months: int | None
+    forward_within: int
+    suspension_allowed: bool
+
+
+def add_term(start: date, n: int, unit: str, calendar: WorkingCalendar) -> date:
+    """`n` working or calendar days after `start` (a calendar deadline on a day off moves on)."""
+    if unit == "calendar":
+        return calendar.add_calendar_days(start, n)
+    return calendar.add_working_days(start, n)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day if it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
+
+
+def latest_extension(
+    received_on: date, current_due: date, terms: Terms, calendar: WorkingCalendar
+) -> date | None:
+    """The furthest date a term may be extended to, or None when it cannot be extended."""
+    if terms.extensions_allowed < 1:
+        return None
+    caps = []
+    if terms.extension_max:
+        caps.append(add_term(current_due, terms.extension_max, terms.extension_unit, calendar))
+    if terms.total_cap_months:
+        caps.append(add_months(received_on, terms.total_cap_months))
+    return min(caps) if caps else None
+
+
+def extension_error(
+    *,
+    received_on: date,
+    current_due: date,
+    new_due: date,
+    decided_on: date,
+    extensions_so_far: int,
+    terms: Terms,
+    calendar: WorkingCalendar,
+) -> str | None:
+    """Why this extension is not lawful, or None when it is."""
+    if extensions_so_far >= terms.extensions_allowed:
+        allowed = terms.extensions_allowed
+        return f"The term can be extended {allowed} time(s) at most, and it has been already."
+    if decided_on > current_due:
+        return "The term has already run out: an extension must be decided before the due date."
+    if new_due <= current_due:
+        return "The new due date must be later than the current one."
+    cap = latest_extension(received_on, current_due, terms, calendar)
+    if cap is None:
+        return "This kind of appeal cannot be extended."
+    if new_due > cap:
+        return f"The term can be extended to {cap:%d.%m.%Y} at the latest."
+    return None
+
+
+def remaining_working_days(today: date, due: date, calendar: WorkingCalendar) -> int:
+    """Working days left in a term, counting from tomorrow (0 once the due date has passed)."""
+    return calendar.working_days_between(today, due)
+
+
+def resumed_due_date(resumed_on: date, remaining: int, calendar: WorkingCalendar) -> date:
+    """After a suspension the clock restarts with the days that were left."""
+    return calendar.add_working_days(resumed_on, remaining)
+
+
+def forwarded_late(
+    received_on: date, forwarded_on: date, terms: Terms, cal: WorkingCalendar
+) -> bool:
+    """True when a misdirected appeal was forwarded after the legal window."""
+    return cal.working_days_between(received_on, forwarded_on) > terms.forward_within
+
+
+def reminder_days(due: date, calendar: WorkingCalendar) -> list[tuple[str, date]]:
+    """The executor's reminders for a due date: 3 and 1 working days before, and on the day."""
+    return [(name, calendar.subtract_working_days(due, n) if n else due) for name, n in REMINDERS]
+
+
+def is_very_overdue(today: date, due: date, term: int, unit: str, cal: WorkingCalendar) -> bool:
+    """Past the due date by a whole term again."""
+    return today > add_term(due, term, unit, cal)
+
+
+def explain_due_date(
+    registered_on: date, due: date, term: int, unit: str, calendar: WorkingCalendar
+) -> str:
+    """The due date in words, so nobody has to trust a bare number."""
+    days_off = calendar.days_off_between(registered_on, due)
+    holidays = [d for d in days_off if d.weekday() < 5]
+    text = f"registered {registered_on:%d.%m.%Y}, {term} {unit} days"
+    if holidays:
+        text += ", days off on weekdays: " + ", ".join(f"{d:%d.%m}" for d in holidays)
+    weekend_work = [d for d in _weekend_days(registered_on, due) if calendar.is_working_day(d)]
+    if weekend_work:
+        text += ", working weekend days: " + ", ".join(f"{d:%d.%m}" for d in weekend_work)
+    return text + f": due {due:%d.%m.%Y}"
+
+
+def _weekend_days(a: date, b: date) -> list[date]:
+    from datetime import timedelta
+
+    days = (b - a).days
+    return [a + timedelta(d) for d in range(1, days + 1) if (a + timedelta(d)).weekday() >= 5]
