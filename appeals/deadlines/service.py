@@ -77,3 +77,17 @@ def terms_of(policy: DeadlinePolicy) -> Terms:
         forward_within=policy.forward_within,
         suspension_allowed=policy.suspension_allowed,
     )
+
+
+def explain_due(appeal) -> str | None:
+    """An appeal's due date in words: receipt, term, days off in between, extension."""
+    from appeals.deadlines.rules import explain_due_date
+
+    if appeal.due_on is None or appeal.policy_id is None:
+        return None
+    policy = db.session.get(DeadlinePolicy, appeal.policy_id)
+    received = appeal.received_on or appeal.registered_on
+    text = explain_due_date(received, appeal.due_on, policy.term, policy.unit, working_calendar())
+    if appeal.extended_until:
+        text += f"; extended until {appeal.extended_until:%d.%m.%Y}"
+    return text

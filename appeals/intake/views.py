@@ -18,6 +18,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from appeals.deadlines.service import explain_due
 from appeals.extensions import db
 from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.attachments import stored_path
@@ -60,7 +61,10 @@ def receipt(appeal_id: int):
     """The registration receipt, with the access code for checking the status without login."""
     appeal = readable_appeal_or_404(appeal_id, current_user)
     shown = session.get("access_code") or {}
-    access_code = shown.get("code") if shown.get("appeal_id") == appeal.id else None
+    access_code = None
+    if shown.get("appeal_id") == appeal.id:
+        # Once: a reload, the back button or someone else at this screen no longer sees it.
+        access_code = session.pop("access_code")["code"]
     return render_template("intake/receipt.html", appeal=appeal, access_code=access_code)
 
 
@@ -82,7 +86,12 @@ def my_appeals():
 def appeal_detail(appeal_id: int):
     """One appeal with its timeline."""
     appeal = readable_appeal_or_404(appeal_id, current_user)
-    return render_template("intake/detail.html", appeal=appeal, kind_labels=KIND_LABELS)
+    return render_template(
+        "intake/detail.html",
+        appeal=appeal,
+        kind_labels=KIND_LABELS,
+        due_explanation=explain_due(appeal),
+    )
 
 
 @bp.route("/<int:appeal_id>/attachments/<int:attachment_id>")

@@ -120,3 +120,15 @@ def test_very_overdue_after_a_whole_term_again():
     # Due 26.11.2026 + 15 wd: 27(1) 30.11-04.12(2-6) 07-11(7-11) 14(12) 15(13) 17(14) 18(15)
     assert not is_very_overdue(date(2026, 12, 18), date(2026, 11, 26), 15, "working", CAL)
     assert is_very_overdue(date(2026, 12, 19), date(2026, 11, 26), 15, "working", CAL)
+
+
+def test_due_date_explained_in_words():
+    from appeals.deadlines.rules import explain_due_date
+
+    # Registered Fri 20.03.2026; 23-25.03 are weekday days off (Nauryz, observed).
+    due = add_term(date(2026, 3, 20), 15, "working", CAL)
+    text = explain_due_date(date(2026, 3, 20), due, 15, "working", CAL)
+    assert text == (
+        "registered 20.03.2026, 15 working days, days off on weekdays: 23.03, 24.03, 25.03"
+        f": due {due:%d.%m.%Y}"
+    )
