@@ -77,12 +77,14 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from appeals.accounts.views import bp as accounts_bp
+    from appeals.admin.views import bp as admin_bp
     from appeals.intake.views import bp as intake_bp
     from appeals.public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(intake_bp)
+    app.register_blueprint(admin_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

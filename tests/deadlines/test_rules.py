@@ -14,8 +14,8 @@ from appeals.deadlines.rules import (
     is_very_overdue,
     latest_extension,
     remaining_working_days,
-    resumed_due_date,
     reminder_days,
+    resumed_due_date,
 )
 
 CAL = WorkingCalendar.from_days(kazakhstan_days([2025, 2026, 2027, 2028]))

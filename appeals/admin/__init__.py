@@ -1,0 +1,1 @@
+"""The admin's area: the deadline policies and the working-day calendar."""

@@ -1,0 +1,215 @@
+"""The admin's pages: the deadline policies (versioned by date of effect) and the calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from appeals.accounts.models import Role
+from appeals.admin.forms import CalendarDayForm, PolicyForm
+from appeals.deadlines.calendar_admin import (
+    DAY_KIND_LABELS,
+    WEEKDAYS,
+    CalendarChangeRefused,
+    PolicyInUse,
+    PolicyRefused,
+    add_calendar_day,
+    add_policy_version,
+    appeals_using,
+    load_holidays_year,
+    month_grid,
+    next_year_warning,
+    policy_usage,
+    remove_calendar_day,
+    update_policy,
+    versions_in_force,
+    year_rows,
+)
+from appeals.deadlines.models import DeadlinePolicy
+from appeals.deadlines.service import working_calendar
+from appeals.extensions import db, login_manager
+from appeals.timeutil import local_date, now_utc
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def require_admin():
+    """Anonymous visitors are sent to sign in; signed-in users who are not admins get 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.role != Role.ADMIN:
+        abort(403)
+    return None
+
+
+@bp.errorhandler(403)
+def forbidden(_error):
+    """The refusal page for signed-in users who are not admins."""
+    message = "This page is for the administrators of the site."
+    return render_template("error.html", title="Forbidden", message=message), 403
+
+
+def _today() -> date:
+    return local_date(now_utc(), current_app.config["TIMEZONE"])
+
+
+def _moved_message(moved: int) -> str:
+    return f"{moved} open appeal{'' if moved == 1 else 's'} got a new due date."
+
+
+def _refuse(form: PolicyForm, refusal: PolicyRefused) -> None:
+    field = getattr(form, refusal.field) if refusal.field else form.term
+    field.errors.append(str(refusal))
+
+
+@bp.route("/")
+def index():
+    """The admin's start page, with the warning about next year's calendar."""
+    today = _today()
+    return render_template("admin/index.html", warning=next_year_warning(today), year=today.year)
+
+
+@bp.route("/policies")
+def policies():
+    """Every policy version, grouped by profile, with how many appeals keep each."""
+    rows = db.session.execute(
+        select(DeadlinePolicy).order_by(
+            DeadlinePolicy.profile, DeadlinePolicy.kind, DeadlinePolicy.effective_from
+        )
+    ).scalars()
+    default = current_app.config["DEADLINE_PROFILE"]
+    by_profile: dict[str, list[DeadlinePolicy]] = {}
+    for row in rows:
+        by_profile.setdefault(row.profile, []).append(row)
+    profiles = sorted(by_profile.items(), key=lambda item: (item[0] != default, item[0]))
+    return render_template(
+        "admin/policies.html",
+        profiles=profiles,
+        default_profile=default,
+        usage=policy_usage(),
+        in_force=versions_in_force(_today()),
+    )
+
+
+@bp.route("/policies/<int:policy_id>/new-version", methods=["GET", "POST"])
+def new_policy_version(policy_id: int):
+    """A new version of a policy from a later date of effect, prefilled from this one."""
+    base = db.get_or_404(DeadlinePolicy, policy_id)
+    form = PolicyForm(obj=base)
+    if not form.is_submitted():
+        form.effective_from.data = None
+    if form.validate_on_submit():
+        try:
+            policy = add_policy_version(base, form.figures(), current_user, today=_today())
+        except PolicyRefused as refusal:
+            _refuse(form, refusal)
+        else:
+            db.session.commit()
+            flash(
+                f"New version of {policy.profile}/{policy.kind} in effect from "
+                f"{policy.effective_from:%d.%m.%Y} saved.",
+                "success",
+            )
+            return redirect(url_for("admin.policies"))
+    return render_template("admin/policy_form.html", form=form, policy=base, editing=False)
+
+
+@bp.route("/policies/<int:policy_id>/edit", methods=["GET", "POST"])
+def edit_policy(policy_id: int):
+    """Edit a policy version in place, allowed only while no appeal keeps it."""
+    policy = db.get_or_404(DeadlinePolicy, policy_id)
+    used = appeals_using(policy.id)
+    if used:
+        status = 409 if request.method == "POST" else 200
+        page = render_template("admin/policy_form.html", form=None, policy=policy, used=used)
+        return page, status
+    form = PolicyForm(obj=policy)
+    if form.validate_on_submit():
+        try:
+            update_policy(policy, form.figures(), current_user, today=_today())
+        except PolicyInUse as refusal:
+            flash(str(refusal), "danger")
+            return redirect(url_for("admin.new_policy_version", policy_id=policy.id))
+        except PolicyRefused as refusal:
+            _refuse(form, refusal)
+        else:
+            db.session.commit()
+            flash(f"Version of {policy.profile}/{policy.kind} saved.", "success")
+            return redirect(url_for("admin.policies"))
+    return render_template("admin/policy_form.html", form=form, policy=policy, editing=True)
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@bp.route("/calendar/<int:year>", methods=["GET", "POST"])
+def calendar(year: int | None = None):
+    """A year's calendar rows and days, with the form to add a day."""
+    today = _today()
+    year = year or today.year
+    working = working_calendar()
+    if not working.first.year <= year <= working.last.year:
+        abort(404)
+    form = CalendarDayForm()
+    if form.validate_on_submit():
+        day = form.day.data
+        try:
+            moved = add_calendar_day(day, form.kind.data, form.name.data, current_user)
+        except CalendarChangeRefused as refusal:
+            form.day.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            label = DAY_KIND_LABELS[form.kind.data]
+            flash(f"{day:%d.%m.%Y} added as {label}. {_moved_message(moved)}", "success")
+            return redirect(url_for("admin.calendar", year=day.year))
+    return render_template(
+        "admin/calendar.html",
+        form=form,
+        year=year,
+        rows=year_rows(year),
+        months=month_grid(year, working),
+        warning=next_year_warning(today),
+        kind_labels=DAY_KIND_LABELS,
+        weekdays=WEEKDAYS,
+    )
+
+
+@bp.route("/calendar/days/<day_iso>/remove", methods=["POST"])
+def remove_day(day_iso: str):
+    """Remove one calendar row; the due dates it touched are recomputed."""
+    try:
+        day = date.fromisoformat(day_iso)
+    except ValueError:
+        abort(404)
+    try:
+        moved = remove_calendar_day(day, current_user)
+    except CalendarChangeRefused as refusal:
+        flash(str(refusal), "danger")
+    else:
+        db.session.commit()
+        flash(f"{day:%d.%m.%Y} removed from the calendar. {_moved_message(moved)}", "success")
+    return redirect(url_for("admin.calendar", year=day.year))
+
+
+@bp.route("/calendar/<int:year>/load", methods=["POST"])
+def load_year(year: int):
+    """Add the holidays package's days of a year that are missing (idempotent)."""
+    try:
+        added, moved = load_holidays_year(year, current_user)
+    except CalendarChangeRefused as refusal:
+        flash(str(refusal), "danger")
+        return redirect(url_for("admin.calendar"))
+    db.session.commit()
+    flash(f"{added} day(s) of {year} loaded from the holidays package. {_moved_message(moved)}")
+    return redirect(url_for("admin.calendar", year=year))

@@ -1,0 +1,501 @@
+"""The admin's changes to the deadline data: calendar days (with the recomputation of the open
+appeals' due dates they touch) and new versions of the deadline policies.
+
+Plain functions that take the actor, flush and never commit: the view commits once.
+"""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+import logging
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import cast
+
+from flask import current_app
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
+
+from appeals.accounts.models import User
+from appeals.deadlines.calendar import DayKind, WorkingCalendar
+from appeals.deadlines.jobs import RUNNING, schedule_deadline_jobs
+from appeals.deadlines.models import DeadlinePolicy, Holiday
+from appeals.deadlines.rules import add_term
+from appeals.deadlines.service import working_calendar
+from appeals.extensions import db
+from appeals.intake.models import Appeal, Event, EventKind
+from appeals.intake.service import record_event
+from appeals.reference.seed import seed_holidays
+from appeals.timeutil import local_date
+
+log = logging.getLogger(__name__)
+
+DAY_KIND_LABELS: dict[str, str] = {
+    DayKind.PUBLIC_HOLIDAY: "public holiday",
+    DayKind.DAY_OFF: "extra day off (by decree)",
+    DayKind.WORKING_DAY: "extra working day (by decree)",
+}
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+UNITS = ("working", "calendar")
+# Before this many rows a year's calendar cannot have been loaded: Kazakhstan has 10+ holidays.
+LOADED_YEAR_MIN_ROWS = 5
+
+
+class CalendarChangeRefused(ValueError):
+    """The calendar change would be wrong or would change nothing; the message is for the admin."""
+
+
+class PolicyRefused(ValueError):
+    """A policy version the table cannot take; `field` names the form field to blame."""
+
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class PolicyInUse(PolicyRefused):
+    """Appeals keep this version, so its figures are fixed: a new version is needed."""
+
+
+# --- The calendar -----------------------------------------------------------------------
+
+
+def calendar_day_error(day: date, kind: str, existing_kind: str | None) -> str | None:
+    """Why a new calendar row for `day` is refused, or None when it may be added."""
+    if existing_kind is not None:
+        label = DAY_KIND_LABELS.get(existing_kind, existing_kind)
+        return f"{day:%d.%m.%Y} is in the calendar already (as a {label}): remove that row first."
+    weekday = WEEKDAYS[day.weekday()]
+    weekend = day.weekday() >= 5
+    if kind == DayKind.WORKING_DAY and not weekend:
+        return (
+            f"{day:%d.%m.%Y} is a {weekday}, a working day already: an extra working day "
+            "by decree is a Saturday or a Sunday."
+        )
+    if kind == DayKind.DAY_OFF and weekend:
+        return (
+            f"{day:%d.%m.%Y} is a {weekday}, a day off already: an extra day off by decree "
+            "is a weekday."
+        )
+    # A public holiday on a weekend is kept: the law names it, and the weekday it moves to
+    # is a row of its own.
+    return None
+
+
+def add_calendar_day(day: date, kind: str, name: str, by: User | None) -> int:
+    """Add a day to the calendar and move the due dates it touches; returns how many moved."""
+    calendar = working_calendar()
+    _check_window(day, calendar)
+    existing = db.session.execute(select(Holiday.kind).where(Holiday.day == day)).scalar()
+    error = calendar_day_error(day, kind, existing)
+    if error:
+        raise CalendarChangeRefused(error)
+    name = name.strip()
+    try:
+        with db.session.begin_nested():  # another admin may have added the same day just now
+            db.session.add(Holiday(day=day, kind=DayKind(kind), name=name, source="admin"))
+    except IntegrityError:
+        raise CalendarChangeRefused(f"{day:%d.%m.%Y} is in the calendar already.") from None
+    label = DAY_KIND_LABELS[DayKind(kind)]
+    return recompute_open_due_dates(
+        day,
+        by,
+        before=calendar,
+        note=f"Working calendar changed: {day:%d.%m.%Y} added as {label} ({name}).",
+    )
+
+
+def remove_calendar_day(day: date, by: User | None) -> int:
+    """Remove a day from the calendar and move the due dates it touches; returns how many moved."""
+    calendar = working_calendar()
+    row = db.session.execute(select(Holiday).where(Holiday.day == day)).scalar_one_or_none()
+    if row is None:
+        raise CalendarChangeRefused(f"{day:%d.%m.%Y} is not in the calendar.")
+    label = DAY_KIND_LABELS.get(row.kind, row.kind)
+    note = f"Working calendar changed: {day:%d.%m.%Y} ({label}, {row.name}) removed."
+    db.session.delete(row)
+    db.session.flush()
+    return recompute_open_due_dates(day, by, before=calendar, note=note)
+
+
+def load_holidays_year(year: int, by: User | None) -> tuple[int, int]:
+    """Add the holidays package's missing days of a year; returns (days added, appeals moved)."""
+    # Idempotent: seed_holidays keeps the days present, so a second run adds nothing.
+    calendar = working_calendar()
+    _check_window(date(year, 1, 1), calendar)
+    _check_window(date(year, 12, 31), calendar)
+    last_id = db.session.execute(select(func.max(Holiday.id))).scalar() or 0
+    added = seed_holidays([year])
+    if not added:
+        return 0, 0
+    db.session.flush()
+    # New rows get ids above the old maximum; a worked day of a transfer may lie in the
+    # year before, so the range comes from the rows, not from the year.
+    first, last = db.session.execute(
+        select(func.min(Holiday.day), func.max(Holiday.day)).where(Holiday.id > last_id)
+    ).one()
+    moved = recompute_open_due_dates(
+        first,
+        by,
+        until=last,
+        before=calendar,
+        note=f"Working calendar changed: {added} day(s) of {year} loaded from the holidays "
+        "package.",
+    )
+    return added, moved
+
+
+def _check_window(day: date, calendar: WorkingCalendar) -> None:
+    if not calendar.first <= day <= calendar.last:
+        raise CalendarChangeRefused(
+            f"The calendar covers {calendar.first:%d.%m.%Y} to {calendar.last:%d.%m.%Y} only."
+        )
+
+
+@dataclass(frozen=True)
+class _Term:
+    """Where an appeal's running term counts from, and how long it is."""
+
+    start: date
+    length: int
+    unit: str
+
+    def due(self, calendar: WorkingCalendar) -> date:
+        return add_term(self.start, self.length, self.unit, calendar)
+
+
+def recompute_open_due_dates(
+    changed_day: date,
+    by: User | None,
+    *,
+    until: date | None = None,
+    before: WorkingCalendar | None = None,
+    note: str | None = None,
+) -> int:
+    """Move the due dates of the open appeals that a change of days touches; returns how many."""
+    # The change covers [changed_day, until]. Each moved appeal gets a DUE_DATE_CHANGED event
+    # and its reminders moved. `before` is the calendar as it was: an appeal whose stored due
+    # date does not follow from its term under it got that date from a rule this function
+    # does not know, and is left alone (logged) rather than reset to receipt + term.
+    last_day = until or changed_day
+    # The Holiday rows are flushed, so the table's fingerprint has changed (a row more or less
+    # changes the count; a same-count swap changes the max id or max updated_at) and
+    # working_calendar() rebuilds.
+    calendar = working_calendar()
+    # A day can only move a due date if it lies after the term's start and not after the due
+    # date (a change after the due date leaves the days up to it as they were).
+    candidates = (
+        db.session.execute(
+            select(Appeal)
+            .where(
+                Appeal.status.in_(RUNNING),
+                # An extension is a dated decision of the head naming its own date: a later
+                # calendar change does not move it, so extended appeals are left alone.
+                Appeal.extended_until.is_(None),
+                Appeal.policy_id.is_not(None),
+                Appeal.received_on < last_day,
+                Appeal.due_on >= changed_day,
+            )
+            .order_by(Appeal.id)
+        )
+        .scalars()
+        .all()
+    )
+    if not candidates:
+        return 0
+    policies = {
+        policy.id: policy
+        for policy in db.session.execute(
+            select(DeadlinePolicy).where(
+                DeadlinePolicy.id.in_({appeal.policy_id for appeal in candidates})
+            )
+        ).scalars()
+    }
+    resumed = _resumed_terms([appeal.id for appeal in candidates])
+    moved: list[tuple[Appeal, date]] = []
+    skipped = 0
+    data = {"day": changed_day.isoformat()}
+    if until is not None:
+        data["until"] = until.isoformat()
+    for appeal in candidates:
+        old_due, received_on, policy_id = appeal.due_on, appeal.received_on, appeal.policy_id
+        if old_due is None or received_on is None or policy_id is None:
+            continue  # excluded by the query already; this narrows the types
+        policy = policies[policy_id]
+        term = resumed.get(appeal.id) or _Term(received_on, policy.term, policy.unit)
+        if before is not None and term.due(before) != old_due:
+            skipped += 1
+            continue
+        new_due = term.due(calendar)
+        if new_due == old_due:
+            continue
+        appeal.due_on = new_due
+        record_event(
+            appeal,
+            EventKind.DUE_DATE_CHANGED,
+            by,
+            note=note,
+            data={
+                "from": old_due.isoformat(),
+                "to": new_due.isoformat(),
+                # The timeline shows "due date set" from this key, as for the other events.
+                "due_on": new_due.isoformat(),
+                **data,
+            },
+        )
+        moved.append((appeal, old_due))
+    if skipped:
+        log.warning(
+            "Calendar change of %s: %d open appeal(s) left alone, their due date does not "
+            "follow from their term under the previous calendar",
+            changed_day,
+            skipped,
+        )
+    db.session.flush()
+    for appeal, old_due in moved:
+        schedule_deadline_jobs(appeal, previous_due=old_due)
+    return len(moved)
+
+
+def _resumed_terms(appeal_ids: list[int]) -> dict[int, _Term]:
+    """The terms restarted after a suspension, by appeal id."""
+    # The working days that were left, counted from the day of resumption (as
+    # work.service.resume_appeal does), unless a forwarding restarted the term since.
+    kinds = (EventKind.SUSPENDED, EventKind.RESUMED, EventKind.FORWARDED)
+    zone = current_app.config["TIMEZONE"]
+    remaining: dict[int, int] = {}
+    terms: dict[int, _Term] = {}
+    for start in range(0, len(appeal_ids), 500):  # bounded IN lists
+        rows = db.session.execute(
+            select(Event.appeal_id, Event.kind, Event.created_at, Event.data)
+            .where(Event.appeal_id.in_(appeal_ids[start : start + 500]), Event.kind.in_(kinds))
+            .order_by(Event.id)
+        ).all()
+        for appeal_id, kind, created_at, event_data in rows:
+            if kind == EventKind.FORWARDED:
+                terms.pop(appeal_id, None)
+            elif kind == EventKind.SUSPENDED:
+                remaining[appeal_id] = int((event_data or {}).get("remaining_working_days", 0))
+            elif kind == EventKind.RESUMED:
+                days = remaining.get(appeal_id, 0)
+                terms[appeal_id] = _Term(local_date(created_at, zone), days, "working")
+    return terms
+
+
+def calendar_warning(today: date, next_year_rows: int, admin_rows: int) -> str | None:
+    """From 1 November, a warning when next year's calendar is neither reviewed nor loaded."""
+    if today < date(today.year, 11, 1):
+        return None
+    if admin_rows > 0 or next_year_rows >= LOADED_YEAR_MIN_ROWS:
+        return None
+    return (
+        f"Next year's calendar ({today.year + 1}) has not been reviewed/loaded: load it from "
+        "the holidays package and check it against the government's decree on days off."
+    )
+
+
+def next_year_warning(today: date) -> str | None:
+    """calendar_warning() with next year's row counts from the Holiday table."""
+    year = today.year + 1
+    rows, admin_rows = db.session.execute(
+        select(
+            func.count(Holiday.id),
+            func.count(Holiday.id).filter(Holiday.source == "admin"),
+        ).where(Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31))
+    ).one()
+    return calendar_warning(today, rows, admin_rows)
+
+
+def year_rows(year: int) -> list[Holiday]:
+    """The calendar rows of a year, in date order."""
+    return list(
+        db.session.execute(
+            select(Holiday)
+            .where(Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31))
+            .order_by(Holiday.day)
+        ).scalars()
+    )
+
+
+GridDay = tuple[date, bool] | None  # (day, is a working day), None outside the month
+
+
+def month_grid(year: int, calendar: WorkingCalendar) -> list[tuple[str, list[list[GridDay]]]]:
+    """Each month of the year as weeks of (day, is working), Monday first."""
+    months = []
+    for month in range(1, 13):
+        weeks = [
+            [(d, calendar.is_working_day(d)) if d.month == month else None for d in week]
+            for week in month_calendar.Calendar().monthdatescalendar(year, month)
+        ]
+        months.append((month_calendar.month_name[month], weeks))
+    return months
+
+
+# --- The deadline policies --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyFigures:
+    """The editable figures of a policy version (profile and kind are the version's identity)."""
+
+    term: int
+    unit: str
+    extensions_allowed: int
+    extension_max: int
+    extension_unit: str
+    total_cap_months: int | None
+    forward_within: int
+    suspension_allowed: bool
+    effective_from: date
+    source: str
+
+
+def policy_usage() -> dict[int, int]:
+    """How many appeals keep each policy version (appeals keep the version they were given)."""
+    rows = db.session.execute(
+        select(Appeal.policy_id, func.count(Appeal.id))
+        .where(Appeal.policy_id.is_not(None))
+        .group_by(Appeal.policy_id)
+    )
+    return {policy_id: count for policy_id, count in rows if policy_id is not None}
+
+
+def versions_in_force(today: date) -> set[int]:
+    """The id of the version in force today for each profile and kind."""
+    latest = (
+        select(
+            DeadlinePolicy.profile,
+            DeadlinePolicy.kind,
+            func.max(DeadlinePolicy.effective_from).label("since"),
+        )
+        .where(DeadlinePolicy.effective_from <= today)
+        .group_by(DeadlinePolicy.profile, DeadlinePolicy.kind)
+        .subquery()
+    )
+    return set(
+        db.session.execute(
+            select(DeadlinePolicy.id).join(
+                latest,
+                and_(
+                    DeadlinePolicy.profile == latest.c.profile,
+                    DeadlinePolicy.kind == latest.c.kind,
+                    DeadlinePolicy.effective_from == latest.c.since,
+                ),
+            )
+        ).scalars()
+    )
+
+
+def appeals_using(policy_id: int) -> int:
+    """How many appeals keep this policy version."""
+    return db.session.execute(
+        select(func.count(Appeal.id)).where(Appeal.policy_id == policy_id)
+    ).scalar_one()
+
+
+def _check_figures(figures: PolicyFigures) -> None:
+    if not 1 <= figures.term <= 365:
+        raise PolicyRefused("term", "The term must be from 1 to 365 days.")
+    if figures.unit not in UNITS:
+        raise PolicyRefused("unit", "The unit must be working or calendar days.")
+    if figures.extension_unit not in UNITS:
+        raise PolicyRefused("extension_unit", "The unit must be working or calendar days.")
+
+
+def _check_date(profile: str, kind: str, on: date, today: date, *, excluding: int | None) -> None:
+    others = select(DeadlinePolicy.effective_from).where(
+        DeadlinePolicy.profile == profile, DeadlinePolicy.kind == kind
+    )
+    if excluding is not None:
+        others = others.where(DeadlinePolicy.id != excluding)
+    if db.session.execute(others.where(DeadlinePolicy.effective_from == on)).first():
+        raise PolicyRefused(
+            "effective_from",
+            f"A version of the {profile} rule for {kind} taking effect on {on:%d.%m.%Y} "
+            "exists already.",
+        )
+    in_force = db.session.execute(
+        others.where(DeadlinePolicy.effective_from <= today).order_by(
+            DeadlinePolicy.effective_from.desc()
+        )
+    ).scalar()
+    if in_force is not None and on < in_force:
+        raise PolicyRefused(
+            "effective_from",
+            f"The date of effect cannot be before {in_force:%d.%m.%Y}, "
+            "when the version in force took effect.",
+        )
+    # A version in the past would say rules were in force that the appeals registered since
+    # were not given: appeals keep the version in force at their registration.
+    if on < today:
+        raise PolicyRefused(
+            "effective_from", f"A new version takes effect today ({today:%d.%m.%Y}) or later."
+        )
+
+
+def _flush_or_refuse(profile: str, kind: str, on: date, change) -> None:
+    """Run the change in a savepoint: a concurrent duplicate is a form error, not a 500."""
+    try:
+        with db.session.begin_nested():
+            change()
+    except IntegrityError:
+        raise PolicyRefused(
+            "effective_from",
+            f"A version of the {profile} rule for {kind} taking effect on {on:%d.%m.%Y} "
+            "exists already.",
+        ) from None
+
+
+def add_policy_version(
+    base: DeadlinePolicy, figures: PolicyFigures, by: User | None, *, today: date
+) -> DeadlinePolicy:
+    """Add a new version of a policy (same profile and kind) from a later date of effect."""
+    _check_figures(figures)
+    _check_date(base.profile, base.kind, figures.effective_from, today, excluding=None)
+    policy = DeadlinePolicy(profile=base.profile, kind=base.kind, **asdict(figures))
+    _flush_or_refuse(
+        base.profile, base.kind, figures.effective_from, lambda: db.session.add(policy)
+    )
+    log.info(
+        "Policy %s/%s from %s added by user %s",
+        base.profile,
+        base.kind,
+        figures.effective_from,
+        by.id if by else None,
+    )
+    return policy
+
+
+def update_policy(
+    policy: DeadlinePolicy, figures: PolicyFigures, by: User | None, *, today: date
+) -> None:
+    """Edit a policy version in place, only while no appeal keeps it."""
+    _check_figures(figures)
+    if figures.effective_from != policy.effective_from:
+        _check_date(policy.profile, policy.kind, figures.effective_from, today, excluding=policy.id)
+    profile, kind = policy.profile, policy.kind
+    changed = 0
+
+    def change() -> None:
+        nonlocal changed
+        # One conditional statement, so an appeal registered meanwhile is not left pointing
+        # at figures that changed under it.
+        result = db.session.execute(
+            update(DeadlinePolicy)
+            .where(
+                DeadlinePolicy.id == policy.id,
+                ~exists().where(Appeal.policy_id == policy.id),
+            )
+            .values(**asdict(figures))
+            .execution_options(synchronize_session="fetch")
+        )
+        changed = cast(CursorResult, result).rowcount
+
+    _flush_or_refuse(profile, kind, figures.effective_from, change)
+    if not changed:
+        raise PolicyInUse(
+            None, "Appeals keep this version: create a new version instead of editing it."
+        )
+    log.info("Policy %s edited by user %s", policy.id, by.id if by else None)
