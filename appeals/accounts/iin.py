@@ -4,6 +4,8 @@ from datetime import date
 
 _FIRST_WEIGHTS = range(1, 12)
 _SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+# The 7th digit: century of birth and sex (odd men, even women).
+_CENTURY = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}
 
 
 def iin_check_digit(first11: str) -> int | None:
@@ -20,8 +22,10 @@ def iin_error(value: str) -> str | None:
     if len(value) != 12 or not value.isascii() or not value.isdigit():
         return "An IIN is exactly 12 digits."
     yy, mm, dd = int(value[0:2]), int(value[2:4]), int(value[4:6])
+    # The year only matters for 29 February (1900 was not a leap year, 2000 was); for a 7th
+    # digit outside 1-6 the century is unknown, and 2000 gives the date the benefit of the doubt.
     try:
-        date(2000 + yy, mm, dd)  # the year only matters for 29 February; 2000 is a leap year
+        date(_CENTURY.get(value[6], 2000) + yy, mm, dd)
     except ValueError:
         return "The first six digits of an IIN are a birth date (YYMMDD)."
     if iin_check_digit(value[:11]) != int(value[11]):

@@ -20,8 +20,15 @@ def load_user(user_id: str) -> User | None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect would help phishing."""
-    if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
+    """Only same-site paths: an open redirect would help phishing. A path may not start with
+    "//" either: browsers read "//host" and "///host" as another site."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+        and "\\" not in target
+    ):
         return target
     return url_for("public.home")
 

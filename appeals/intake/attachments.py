@@ -35,6 +35,14 @@ class CheckedFile:
         return hashlib.sha256(self.content).hexdigest()
 
 
+def size_text(size: int) -> str:
+    """A size as people read it: "5 MB", "1.5 MB", "500 KB", "100 bytes"."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{round(size / factor, 1):g} {unit}"
+    return f"{size} bytes"
+
+
 def _looks_like_text(content: bytes) -> bool:
     if b"\x00" in content:
         return False
@@ -55,8 +63,7 @@ def check_file(filename: str, content: bytes, max_bytes: int) -> CheckedFile:
     if not content:
         raise AttachmentRejected(f"{name}: the file is empty.")
     if len(content) > max_bytes:
-        megabytes = max_bytes // (1024 * 1024)
-        raise AttachmentRejected(f"{name}: the file is larger than {megabytes} MB.")
+        raise AttachmentRejected(f"{name}: the file is larger than {size_text(max_bytes)}.")
     expected = ALLOWED_TYPES[extension]
     if expected == "text/plain":
         matches = filetype.guess(content) is None and _looks_like_text(content)

@@ -9,7 +9,7 @@ from wtforms import MultipleFileField, SelectField, StringField, SubmitField, Te
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from appeals.extensions import db
-from appeals.intake.attachments import AttachmentRejected, CheckedFile, check_file
+from appeals.intake.attachments import AttachmentRejected, CheckedFile, check_file, size_text
 from appeals.intake.models import AppealKind
 from appeals.reference.models import Category, Region
 
@@ -46,10 +46,7 @@ class AppealForm(FlaskForm):
     region_id = SelectField("Where", coerce=int, validate_choice=True)
     subject = StringField("Subject", validators=[DataRequired()])
     text = TextAreaField("Your appeal", validators=[DataRequired()], render_kw={"rows": 10})
-    attachments = MultipleFileField(
-        "Attachments",
-        description="Up to 5 files: PDF, JPG, PNG, DOCX, ODT or TXT, 5 MB each.",
-    )
+    attachments = MultipleFileField("Attachments")
     submit = SubmitField("Submit the appeal")
 
     def __init__(self, *args, **kwargs):
@@ -60,6 +57,11 @@ class AppealForm(FlaskForm):
         self.category_id.choices = _tree_choices(Category)
         # The country itself is not a place an appeal comes from.
         self.region_id.choices = [(i, n) for i, n in _tree_choices(Region)][1:]
+        # The hint tells the limits in force, not the defaults.
+        self.attachments.description = (
+            f"Up to {config['MAX_ATTACHMENTS']} files: PDF, JPG, PNG, DOCX, ODT or TXT, "
+            f"{size_text(config['MAX_ATTACHMENT_BYTES'])} each."
+        )
         self.checked_files: list[CheckedFile] = []
 
     def validate_attachments(self, field):

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from flask import current_app
+from redis import Redis
+from redis.exceptions import RedisError
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlalchemy import select
 
 from appeals.extensions import db
 from appeals.notifications.channels import CHANNELS
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import DELIVERY_RETRY, render_notice
-from appeals.queues import PendingJob, app_job, send_pending_jobs
+from appeals.queues import PendingJob, app_job, redis_connection, send_pending_jobs
 from appeals.timeutil import now_utc
+
+log = logging.getLogger(__name__)
+
+# A job in one of these states will still run: queueing it again would run it twice.
+_WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus.STARTED}
 
 
 @app_job
@@ -46,7 +56,16 @@ def requeue_pending_notifications() -> int:
             Notification.status == NotificationStatus.PENDING, Notification.created_at < cutoff
         )
     ).scalars()
-    # The job id is the notice's: RQ keeps one job per id, so a notice still queued is not doubled.
+    if not current_app.config["RQ_ENABLED"]:
+        return 0
+    # The job id is the notice's. Enqueueing an id that is still waiting would put it in the
+    # queue a second time (RQ does not deduplicate), so only lost or dead jobs are sent again.
+    try:
+        connection = redis_connection()
+        ids = [i for i in ids if not _job_waiting(f"notice-{i}", connection)]
+    except RedisError as error:
+        log.warning("Redis unavailable, pending notices wait for the next sweep: %s", error)
+        return 0
     return send_pending_jobs(
         [
             PendingJob(
@@ -59,3 +78,10 @@ def requeue_pending_notifications() -> int:
             for notice_id in ids
         ]
     )
+
+
+def _job_waiting(job_id: str, connection: Redis) -> bool:
+    try:
+        return Job.fetch(job_id, connection=connection).get_status() in _WAITING
+    except NoSuchJobError:
+        return False

@@ -1,0 +1,130 @@
+"""The sign-up form: what a visitor sees when a field is wrong, and that nothing is saved then."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from appeals.accounts.models import Role, User
+from appeals.extensions import db
+from tests.pages import csrf_token, field_error, field_value
+
+GOOD = {
+    "full_name": "Aigerim Nurlanovna Sadykova",
+    "email": "aigerim@example.kz",
+    "iin": "900101300017",
+    "password": "correct-horse-battery",
+    "confirm": "correct-horse-battery",
+}
+
+
+def user_count() -> int:
+    return db.session.execute(select(func.count(User.id))).scalar_one()
+
+
+def test_registration_creates_a_signed_in_citizen(client):
+    response = client.post("/register", data=GOOD)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/appeals/new"
+    user = db.session.execute(select(User)).scalar_one()
+    assert (user.email, user.full_name, user.iin, user.role) == (
+        "aigerim@example.kz",
+        "Aigerim Nurlanovna Sadykova",
+        "900101300017",
+        Role.CITIZEN,
+    )
+    assert user.password_hash != GOOD["password"]
+    assert client.get("/appeals/new").status_code == 200  # signed in
+
+
+def test_iin_is_optional(client):
+    response = client.post("/register", data={**GOOD, "iin": ""})
+
+    assert response.status_code == 302
+    assert db.session.execute(select(User.iin)).scalar_one() is None
+
+
+REFUSED = [
+    # (why, changed fields, field that shows the error, part of the message)
+    ("empty name", {"full_name": ""}, "full_name", "required"),
+    ("name of spaces", {"full_name": "   "}, "full_name", "required"),
+    ("name too long", {"full_name": "A" * 201}, "full_name", "200"),
+    ("empty e-mail", {"email": ""}, "email", "required"),
+    ("e-mail without @", {"email": "aigerim.example.kz"}, "email", "Invalid email"),
+    ("e-mail without domain", {"email": "aigerim@"}, "email", "Invalid email"),
+    ("IIN check digit", {"iin": "900101300018"}, "iin", "check digit"),
+    ("IIN of 11 digits", {"iin": "90010130001"}, "iin", "12 digits"),
+    ("IIN with a letter", {"iin": "90010130001A"}, "iin", "12 digits"),
+    ("IIN birth date", {"iin": "901301300017"}, "iin", "birth date"),
+    ("empty password", {"password": "", "confirm": ""}, "password", "required"),
+    ("short password", {"password": "short", "confirm": "short"}, "password", "between 8"),
+    ("passwords differ", {"confirm": "correct-horse-batterY"}, "confirm", "passwords differ"),
+]
+
+
+@pytest.mark.parametrize(
+    ("why", "changes", "field", "message"), REFUSED, ids=[case[0] for case in REFUSED]
+)
+def test_wrong_field_is_marked_and_no_account_is_made(client, why, changes, field, message):
+    response = client.post("/register", data={**GOOD, **changes})
+
+    assert response.status_code == 200, why
+    page = response.get_data(as_text=True)
+    error = field_error(page, field)
+    assert error is not None and message in error, f"{why}: {error!r}"
+    assert user_count() == 0
+
+
+def test_all_empty_marks_every_required_field(client):
+    page = client.post("/register", data={}).get_data(as_text=True)
+
+    for field in ("full_name", "email", "password", "confirm"):
+        assert "required" in (field_error(page, field) or ""), field
+    assert field_error(page, "iin") is None
+    assert user_count() == 0
+
+
+def test_typed_values_are_kept_after_an_error(client):
+    data = {**GOOD, "iin": "900101300018"}
+    page = client.post("/register", data=data).get_data(as_text=True)
+
+    assert field_error(page, "iin") is not None
+    assert field_value(page, "full_name") == GOOD["full_name"]
+    assert field_value(page, "email") == GOOD["email"]
+    assert field_value(page, "iin") == "900101300018"
+    assert field_value(page, "password") == ""  # a password is never sent back
+
+
+@pytest.mark.parametrize(
+    "typed", ["aigerim@example.kz", "AIGERIM@EXAMPLE.KZ", "Aigerim@Example.Kz"]
+)
+def test_an_e_mail_in_use_in_any_letter_case_is_refused(client, make_user, typed):
+    make_user(email="Aigerim@example.kz")
+
+    response = client.post("/register", data={**GOOD, "email": typed})
+
+    assert response.status_code == 200
+    assert "exists already" in field_error(response.get_data(as_text=True), "email")
+    assert user_count() == 1
+
+
+def test_registration_without_a_csrf_token_is_refused(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+    response = client.post("/register", data=GOOD)
+
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+    assert user_count() == 0
+
+
+def test_registration_with_the_forms_csrf_token_is_accepted(app, client, monkeypatch):
+    # The other half of the CSRF check: the token the form carries is accepted.
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    token = csrf_token(client.get("/register").get_data(as_text=True))
+
+    response = client.post("/register", data={**GOOD, "csrf_token": token})
+
+    assert response.status_code == 302
+    assert user_count() == 1

@@ -1,0 +1,112 @@
+"""The registration notice: written to the outbox with the appeal, delivered by a job over a
+real SMTP server, never twice, and kept (FAILED, with the reason) when the server is down."""
+
+from __future__ import annotations
+
+from redis import Redis
+from rq import Queue
+from rq.registry import ScheduledJobRegistry
+from sqlalchemy import select
+
+from appeals.extensions import db
+from appeals.localredis import free_port
+from appeals.notifications.jobs import deliver_notification
+from appeals.notifications.models import Notification, NotificationStatus
+from tests.factories import submit
+
+
+def run_now(job, *args):
+    """Run a job function here, as a worker would. The test's session commits first: on SQLite
+    every transaction holds the write lock, and the job has a session of its own."""
+    db.session.commit()
+    return job(*args)
+
+
+def the_notice() -> Notification:
+    db.session.expire_all()  # read what the job committed
+    return db.session.execute(select(Notification)).scalar_one()
+
+
+def test_submitting_writes_a_pending_notice_and_queues_its_job(make_user, redis_server):
+    citizen = make_user(email="dana@example.kz")
+    appeal, _ = submit(citizen)
+
+    notice = the_notice()
+    assert (notice.status, notice.attempts, notice.sent_at) == (NotificationStatus.PENDING, 0, None)
+    assert (notice.address, notice.user_id, notice.appeal_id) == (
+        "dana@example.kz",
+        citizen.id,
+        appeal.id,
+    )
+    assert notice.template == "appeal_registered"
+    queue = Queue("notifications", connection=Redis.from_url(redis_server.url))
+    assert queue.get_job_ids() == [f"notice-{notice.id}"]
+
+
+def test_job_delivers_the_notice_with_the_number_in_the_subject(make_user, run_jobs, smtp_server):
+    citizen = make_user(email="dana@example.kz")
+    appeal, code = submit(citizen)
+
+    run_jobs()
+
+    [message] = smtp_server.messages
+    assert message["To"] == "dana@example.kz"
+    assert appeal.number in message["Subject"]
+    body = message.get_content()
+    assert appeal.number in body and code in body
+    assert "Health Department of Astana" in body
+    notice = the_notice()
+    assert notice.status == NotificationStatus.SENT
+    assert notice.sent_at is not None and notice.last_error is None
+    assert notice.attempts == 1
+
+
+def test_running_the_job_again_sends_no_second_message(
+    make_user, run_jobs, smtp_server, redis_server
+):
+    submit(make_user())
+    run_jobs()
+    notice_id = the_notice().id
+
+    # A duplicate of the job (a retry, a second sweep) runs after the notice went out.
+    queue = Queue("notifications", connection=Redis.from_url(redis_server.url))
+    queue.enqueue(deliver_notification, notice_id)
+    run_jobs()
+    assert run_now(deliver_notification, notice_id) == "skipped"
+
+    assert len(smtp_server.messages) == 1
+    assert the_notice().attempts == 1
+
+
+def test_mail_server_down_leaves_the_notice_failed_with_the_reason(
+    make_user, run_jobs, smtp_down, redis_server
+):
+    submit(make_user())
+
+    run_jobs()
+
+    notice = the_notice()
+    assert notice.status == NotificationStatus.FAILED
+    assert "refused" in notice.last_error.lower()
+    assert notice.attempts == 1 and notice.sent_at is None
+    # RQ keeps the job for a later retry.
+    registry = ScheduledJobRegistry("notifications", connection=Redis.from_url(redis_server.url))
+    assert f"notice-{notice.id}" in registry.get_job_ids()
+
+
+def test_failed_notice_goes_out_when_the_server_is_back(
+    app, make_user, run_jobs, smtp_server, monkeypatch
+):
+    appeal, _ = submit(make_user())
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # the server is down
+    run_jobs()
+    assert the_notice().status == NotificationStatus.FAILED
+    monkeypatch.setitem(app.config, "MAIL_PORT", smtp_server.port)  # and back
+
+    assert run_now(deliver_notification, the_notice().id) == "sent"  # what RQ's retry runs
+
+    notice = the_notice()
+    assert notice.status == NotificationStatus.SENT and notice.last_error is None
+    assert notice.attempts == 2
+    [message] = smtp_server.messages
+    assert appeal.number in message["Subject"]
