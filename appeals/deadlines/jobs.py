@@ -289,12 +289,16 @@ def missing_reminders(now: datetime) -> list[PendingJob]:
     ).all()
     wanted: dict[str, PendingJob] = {}
     for appeal_id, due in rows:
-        for name, day in reminder_days(due, calendar):
-            if day < today or (day == today and past_hour):
-                job_id = _reminder_job_id(appeal_id, name, due)
-                wanted[job_id] = PendingJob(
-                    send_reminder, (appeal_id, name, due.isoformat()), job_id=job_id
-                )
+        come = [
+            name
+            for name, day in reminder_days(due, calendar)
+            if day < today or (day == today and past_hour)
+        ]
+        if come:  # only the latest reminder: "3 days left" is wrong once 1 day is left
+            job_id = _reminder_job_id(appeal_id, come[-1], due)
+            wanted[job_id] = PendingJob(
+                send_reminder, (appeal_id, come[-1], due.isoformat()), job_id=job_id
+            )
     if not wanted:
         return []
     appeal_ids = sorted({job.args[0] for job in wanted.values()})

@@ -3,7 +3,7 @@ the sweep, and intake while Redis is down."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from redis import Redis
@@ -156,10 +156,10 @@ def test_sweep_repairs_a_flushed_redis(app, make_user, staff, run_jobs, redis_se
 
 
 def test_reminder_lost_with_redis_is_sent_by_the_sweep(app, make_user, staff, run_jobs):
-    # Registered so that its due date is today: all three reminders are due by now.
+    # Its due date moved to today: the moments of all three reminders have come.
     appeal, _ = submit(make_user())
     db.session.execute(
-        Appeal.__table__.update().where(Appeal.id == appeal.id).values(due_on=date.today())
+        Appeal.__table__.update().where(Appeal.id == appeal.id).values(due_on=local_today())
     )
     db.session.commit()
     Redis.from_url(app.config["REDIS_URL"]).flushdb()
@@ -169,7 +169,16 @@ def test_reminder_lost_with_redis_is_sent_by_the_sweep(app, make_user, staff, ru
         run_jobs()
     finally:
         app.config["REMINDER_HOUR"] = 9
-    assert count(Event, Event.appeal_id == appeal.id, Event.kind == EventKind.REMINDED) >= 1
+    reminded = (
+        db.session.execute(
+            select(Event.data).where(Event.appeal_id == appeal.id, Event.kind == EventKind.REMINDED)
+        )
+        .scalars()
+        .all()
+    )
+    db.session.commit()
+    # Only the reminder that still makes sense: not "3 days left" on the due date itself.
+    assert [data["reminder"] for data in reminded] == ["due_today"]
 
 
 def test_intake_works_while_redis_is_down_and_the_sweep_catches_up(
