@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from appeals.accounts.models import Role
 from appeals.deadlines.jobs import (
     deadline_job_ids,
+    local_today,
     mark_overdue_job,
     send_reminder,
     sweep_deadlines,
