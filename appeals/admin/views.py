@@ -213,3 +213,23 @@ def load_year(year: int):
     db.session.commit()
     flash(f"{added} day(s) of {year} loaded from the holidays package. {_moved_message(moved)}")
     return redirect(url_for("admin.calendar", year=year))
+
+
+@bp.route("/notifications")
+def notifications():
+    """Notices that failed or are stuck, with their last error and attempts."""
+    from appeals.notifications.service import undelivered_notices
+
+    return render_template("admin/notifications.html", notices=undelivered_notices())
+
+
+@bp.route("/notifications/<int:notice_id>/retry", methods=["POST"])
+def retry_notification(notice_id: int):
+    """Queue a failed notice for delivery again."""
+    from appeals.notifications.models import Notification
+    from appeals.notifications.service import retry_notice
+
+    retry_notice(db.get_or_404(Notification, notice_id))
+    db.session.commit()
+    flash("The notice is queued for delivery again.", "success")
+    return redirect(url_for("admin.notifications"))

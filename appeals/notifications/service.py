@@ -9,7 +9,7 @@ from rq import Retry
 from sqlalchemy import select
 
 from appeals.extensions import db
-from appeals.notifications.models import Notification
+from appeals.notifications.models import Notification, NotificationStatus
 from appeals.queues import enqueue_after_commit
 
 # Delivery retries with backoff: a mail server that is down for a while loses nothing.
@@ -64,3 +64,44 @@ def render_notice(notice: Notification) -> tuple[str, str]:
     text = render_template(f"notifications/{notice.template}.txt", appeal=appeal, **notice.payload)
     subject, _, body = text.strip().partition("\n")
     return subject.strip(), body.strip()
+
+
+def undelivered_notices(limit: int = 200) -> list[Notification]:
+    """Failed notices, and pending ones older than two sweeps: what the admin must see."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from appeals.timeutil import now_utc
+
+    stale = now_utc() - timedelta(seconds=2 * current_app.config["NOTIFICATION_SWEEP_SECONDS"])
+    return list(
+        db.session.execute(
+            select(Notification)
+            .where(
+                (Notification.status == NotificationStatus.FAILED)
+                | (
+                    (Notification.status == NotificationStatus.PENDING)
+                    & (Notification.created_at < stale)
+                )
+            )
+            .order_by(Notification.created_at.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def retry_notice(notice: Notification) -> None:
+    """Send a failed notice again (after commit); a sent one is left alone."""
+    if notice.status == NotificationStatus.SENT:
+        return
+    from appeals.notifications.jobs import deliver_notification
+
+    notice.status = NotificationStatus.PENDING
+    enqueue_after_commit(
+        deliver_notification,
+        notice.id,
+        queue="notifications",
+        job_id=f"notice-{notice.id}-retry-{notice.attempts}",
+        retry=DELIVERY_RETRY,
+    )
