@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.conftest import PASSWORD
+from tests.samples import minimal_pdf
 
 pytestmark = pytest.mark.e2e
 
@@ -21,28 +22,6 @@ ACCESS_CODE = re.compile(r"^[A-Z2-9]{10}$")
 STATEMENT = "Statement: ask for your rights to be realised"
 SUBJECT = "No appointment with a doctor"
 TEXT = "I have been waiting for an appointment at the polyclinic for two months. Please help."
-
-
-def minimal_pdf() -> bytes:
-    """A small but well-formed one-page PDF (header, objects, xref table, trailer)."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref_at = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref_at,
-    )
-    return bytes(out)
 
 
 def nav(page: Page) -> Locator:
