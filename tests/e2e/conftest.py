@@ -3,6 +3,7 @@ Chromium through pytest-playwright (no downloaded browser is needed or used)."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -53,7 +54,10 @@ def live_server(app) -> Iterator[LiveServer]:
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Launch Debian's Chromium, headless unless --headed; skip when it is not installed."""
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); browser tests skipped")
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("CI"):  # CI installs it: a missing browser there is a failure
+            pytest.fail(message)
+        pytest.skip(message + "; browser tests skipped")
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),
