@@ -18,13 +18,17 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from appeals.deadlines.jobs import local_today
 from appeals.deadlines.service import explain_due
 from appeals.extensions import db
 from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.attachments import stored_path
 from appeals.intake.forms import KIND_LABELS, AppealForm
-from appeals.intake.models import Appeal, AppealKind, Attachment
+from appeals.intake.models import Appeal, AppealKind, Attachment, Satisfaction
 from appeals.intake.service import NewAppeal, submit_appeal
+from appeals.work import service as work
+from appeals.work.forms import DECISION_LABELS, ComplaintForm, RateForm, WithdrawForm
+from appeals.work.views import commit_step
 
 bp = Blueprint("intake", __name__, url_prefix="/appeals")
 
@@ -86,12 +90,87 @@ def my_appeals():
 def appeal_detail(appeal_id: int):
     """One appeal with its timeline."""
     appeal = readable_appeal_or_404(appeal_id, current_user)
-    return render_template(
+    return _render_detail(appeal)
+
+
+def _render_detail(appeal: Appeal, status: int = 200, **submitted):
+    """The appeal page, with the applicant's forms for the steps open to them now."""
+    forms = {
+        "rate": RateForm(appeal=appeal),
+        "withdraw": WithdrawForm(appeal=appeal),
+        "complaint": ComplaintForm(appeal=appeal),
+    } | submitted
+    page = render_template(
         "intake/detail.html",
         appeal=appeal,
         kind_labels=KIND_LABELS,
+        decision_labels=DECISION_LABELS,
         due_explanation=explain_due(appeal),
+        applicant_actions=work.applicant_actions(appeal, current_user, local_today()),
+        can_work=work.in_work_scope(appeal, current_user),
+        forms=forms,
     )
+    return page, status
+
+
+@bp.post("/<int:appeal_id>/rate")
+@login_required
+def rate(appeal_id: int):
+    """The applicant rates the answer; the appeal is closed."""
+    appeal = readable_appeal_or_404(appeal_id, current_user)
+    form = RateForm()
+    if not form.validate_on_submit():
+        return _render_detail(appeal, 400, rate=form)
+    done, _ = commit_step(
+        appeal,
+        form.seen_version,
+        lambda: work.rate_answer(
+            appeal, Satisfaction(form.satisfaction.data), form.comment.data, current_user
+        ),
+    )
+    if done:
+        flash("Thank you: your rating is recorded and the appeal is closed.", "success")
+    return redirect(url_for("intake.appeal_detail", appeal_id=appeal_id))
+
+
+@bp.post("/<int:appeal_id>/withdraw")
+@login_required
+def withdraw(appeal_id: int):
+    """The applicant withdraws an open appeal."""
+    appeal = readable_appeal_or_404(appeal_id, current_user)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _render_detail(appeal, 400, withdraw=form)
+    done, _ = commit_step(
+        appeal,
+        form.seen_version,
+        lambda: work.withdraw_appeal(appeal, current_user, form.reason.data),
+    )
+    if done:
+        flash("Your appeal is withdrawn.", "success")
+    return redirect(url_for("intake.appeal_detail", appeal_id=appeal_id))
+
+
+@bp.post("/<int:appeal_id>/complain")
+@login_required
+def complain(appeal_id: int):
+    """The applicant complains about the answer (or about no answer in time): a new appeal
+    to the superior body; its receipt shows the new number and access code."""
+    appeal = readable_appeal_or_404(appeal_id, current_user)
+    form = ComplaintForm()
+    if not form.validate_on_submit():
+        return _render_detail(appeal, 400, complaint=form)
+    done, result = commit_step(
+        appeal,
+        form.seen_version,
+        lambda: work.file_complaint(appeal, form.reason.data, form.text.data, current_user),
+    )
+    if not done:
+        return redirect(url_for("intake.appeal_detail", appeal_id=appeal_id))
+    complaint, access_code = result
+    session["access_code"] = {"appeal_id": complaint.id, "code": access_code}
+    flash(f"Your complaint is registered as {complaint.number}.", "success")
+    return redirect(url_for("intake.receipt", appeal_id=complaint.id))
 
 
 @bp.route("/<int:appeal_id>/attachments/<int:attachment_id>")

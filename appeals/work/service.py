@@ -1,63 +1,468 @@
 """The officials' and applicants' actions on an appeal, one function per transition.
 
-Each checks who may act, changes the state through the workflow (which writes the event)
-and flushes; the caller commits.
+Each checks who may act, changes the state through the workflow (which writes the event),
+queues its notice and flushes; the caller commits. The inbox query lives here too.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
-from appeals.accounts.models import Role, User
+from appeals.accounts.models import STAFF_ROLES, Role, User
 from appeals.extensions import db
+from appeals.intake.attachments import CheckedFile, store_file
 from appeals.intake.models import (
+    OPEN_STATUSES,
     Answer,
     Appeal,
+    AppealKind,
     AppealStatus,
+    Attachment,
     Decision,
     Event,
     EventKind,
     Satisfaction,
 )
 from appeals.intake.service import record_event
-from appeals.intake.workflow import TransitionRefused, change_status
+from appeals.intake.workflow import ALLOWED, TransitionRefused, change_status
 from appeals.notifications.service import queue_notice
-from appeals.reference.models import Body
-from appeals.timeutil import now_utc
+from appeals.reference.models import Body, Category
+from appeals.routing.rules import ancestor_chain
+from appeals.timeutil import local_date, now_utc
+
+S = AppealStatus
+
+CHANGED_MEANWHILE = "This appeal was changed meanwhile by someone else: reload and try again."
+OUTSIDE = "Only staff of the body that holds this appeal can do this."
+HEAD_ONLY = (
+    "Only staff of the body that holds this appeal can do this, and this step is its head's."
+)
+EXECUTOR_ONLY = "Only the executor of this appeal or the head of the body can do this."
+
+# Statuses in which the term runs (a suspended appeal's clock is stopped).
+RUNNING = (S.REGISTERED, S.IN_PROGRESS, S.REOPENED, S.FORWARDED)
+# An executor can be put in charge of an appeal that is at a body and not yet decided.
+ASSIGNABLE = (S.REGISTERED, S.IN_PROGRESS, S.REOPENED, S.SUSPENDED)
+EFFECTIVE_DUE = func.coalesce(Appeal.extended_until, Appeal.due_on)
+DUE_SOON_WORKING_DAYS = 3
+SEARCH_MAX = 100
+
+# The legal grounds for leaving an appeal without consideration (APPK art. 89, to verify
+# against the Code's current text): one list, so the form, the service and the event agree.
+LEAVE_GROUNDS: dict[str, str] = {
+    "anonymous": "Anonymous appeal: the applicant's name or postal/e-mail address is not given",
+    "no_matter": "The appeal does not state its matter",
+    "repeated": "Repeated appeal with no new arguments on a matter already decided",
+    "abusive": "The appeal contains obscene or insulting language, or threats",
+    "court": "The matter has been decided by a court decision in force",
+    "representative_withdrew": "Withdrawn by the applicant's representative",
+}
+
+# Why the applicant complains about an answer (stored in Appeal.parent_reason).
+COMPLAINT_REASONS: dict[str, str] = {
+    "disagrees": "I disagree with the decision",
+    "late": "The answer was late, or there was no answer in time",
+    "other_defect": "Another defect: the answer is not reasoned or not on my matter",
+}
+# A complaint may be filed within 3 months of the answer; a late one is still accepted.
+COMPLAINT_WINDOW_MONTHS = 3
 
 
-def _require_staff_of_body(actor: User, appeal: Appeal, roles: set[Role]) -> None:
-    if actor.role not in roles or actor.body_id != appeal.current_body_id:
-        raise TransitionRefused("Only staff of the body that holds this appeal can do this.")
+class ChangedMeanwhile(TransitionRefused):
+    """The appeal is not in the version the user saw: acting on it could lose an update."""
+
+
+def check_version(appeal: Appeal, seen_version: int | None) -> None:
+    """Refuse to act on an appeal that changed since the user saw it (optimistic locking)."""
+    if seen_version is None or int(seen_version) != appeal.version:
+        raise ChangedMeanwhile(CHANGED_MEANWHILE)
+
+
+def _touch(appeal: Appeal) -> None:
+    """Make the flush UPDATE the appeal row even when only an event is written: its version
+    moves on, so anyone acting on the version before this is refused."""
+    flag_modified(appeal, "status")
+
+
+def _refuse(message: str | None) -> None:
+    if message:
+        raise TransitionRefused(message)
+
+
+def _transition_refusal(appeal: Appeal, to: AppealStatus) -> str | None:
+    """The workflow's own message when `to` may not follow the appeal's status."""
+    if to in ALLOWED[AppealStatus(appeal.status)]:
+        return None
+    return (
+        f"An appeal that is {appeal.status.replace('_', ' ')} cannot become {to.replace('_', ' ')}."
+    )
+
+
+# --- Who stands where: scope of bodies and the user's standing to an appeal ---------------
+
+
+def body_subtree_ids(body_id: int | None) -> list[int]:
+    """A body and every body below it (Body.parent_id tree), in one recursive query."""
+    if body_id is None:
+        return []
+    tree = select(Body.id).where(Body.id == body_id).cte("body_tree", recursive=True)
+    # UNION (not UNION ALL): a cycle typed in by mistake ends the recursion instead of looping.
+    tree = tree.union(select(Body.id).where(Body.parent_id == tree.c.id))
+    return list(db.session.execute(select(tree.c.id)).scalars())
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How a user stands to an appeal: 'head' (of its body or a superior one), 'executor',
+    'official' (of its body, not in charge), or None (outside)."""
+
+    role: str | None
+
+    def refusal(self, level: str) -> str | None:
+        """Why this standing may not take a step of `level` (head | executor | staff)."""
+        if self.role is None:
+            return OUTSIDE
+        if level == "head" and self.role != "head":
+            return HEAD_ONLY
+        if level == "executor" and self.role == "official":
+            return EXECUTOR_ONLY
+        return None
+
+
+def standing(appeal: Appeal, user: User) -> Standing:
+    """The user's standing to the appeal; a head of a superior body acts as its head."""
+    active_staff = user.is_authenticated and user.is_active and user.role in STAFF_ROLES
+    if not active_staff or user.body_id is None or appeal.current_body_id is None:
+        return Standing(None)
+    if user.role == Role.HEAD:
+        above = ancestor_chain(Body, appeal.current_body_id)  # type: ignore[arg-type]
+        return Standing("head" if user.body_id in above else None)
+    if user.body_id != appeal.current_body_id:
+        return Standing(None)
+    return Standing("executor" if appeal.executor_id == user.id else "official")
+
+
+def in_work_scope(appeal: Appeal, user: User) -> bool:
+    """The work page shows what the inbox lists: a head's bodies; an official's own appeals and
+    the unassigned ones of the body."""
+    role = standing(appeal, user).role
+    return role in ("head", "executor") or (role == "official" and appeal.executor_id is None)
+
+
+# --- The inbox ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: str = "open"  # open | all | an AppealStatus
+    kind: str | None = None
+    category_id: int | None = None
+    executor: str | None = None  # "none" (unassigned) or a user id
+    overdue: bool = False
+    due_this_week: bool = False
+    search: str | None = None
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def inbox_query(user: User, filters: InboxFilters, today: date, scope_ids: Sequence[int]) -> Select:
+    """The appeals a user works, filtered, earliest effective due date first (none last).
+
+    `scope_ids` are the bodies a head sees (body_subtree_ids); an official sees the appeals
+    of their own body that are theirs or nobody's."""
+    scope: ColumnElement[bool]
+    if user.role == Role.HEAD:
+        scope = Appeal.current_body_id.in_(scope_ids)
+    elif user.role == Role.OFFICIAL and user.body_id is not None:
+        scope = and_(
+            Appeal.current_body_id == user.body_id,
+            or_(Appeal.executor_id == user.id, Appeal.executor_id.is_(None)),
+        )
+    else:
+        scope = false()
+    criteria: list[ColumnElement[bool]] = [scope]
+    if filters.status == "open":
+        criteria.append(Appeal.status.in_(OPEN_STATUSES))
+    elif filters.status != "all":
+        criteria.append(Appeal.status == filters.status)
+    if filters.kind:
+        criteria.append(Appeal.kind == filters.kind)
+    if filters.category_id:
+        tree = (
+            select(Category.id)
+            .where(Category.id == filters.category_id)
+            .cte("category_tree", recursive=True)
+        )
+        tree = tree.union(select(Category.id).where(Category.parent_id == tree.c.id))
+        criteria.append(Appeal.category_id.in_(select(tree.c.id)))
+    if filters.executor == "none":
+        criteria.append(Appeal.executor_id.is_(None))
+    elif filters.executor:
+        criteria.append(Appeal.executor_id == int(filters.executor))
+    if filters.overdue:
+        criteria += [Appeal.status.in_(OPEN_STATUSES), EFFECTIVE_DUE < today]
+    if filters.due_this_week:
+        sunday = today + timedelta(days=6 - today.weekday())
+        criteria += [Appeal.status.in_(OPEN_STATUSES), EFFECTIVE_DUE.between(today, sunday)]
+    search = (filters.search or "").strip()[:SEARCH_MAX]
+    if search:
+        # ilike: ILIKE on PostgreSQL; lower() LIKE lower() on SQLite (which folds ASCII only).
+        pattern = _like_pattern(search)
+        criteria.append(
+            or_(
+                Appeal.number.ilike(pattern, escape="\\"),
+                Appeal.subject.ilike(pattern, escape="\\"),
+                Appeal.text.ilike(pattern, escape="\\"),
+            )
+        )
+    return (
+        select(Appeal)
+        .where(*criteria)
+        .options(
+            selectinload(Appeal.executor),
+            selectinload(Appeal.current_body),
+            selectinload(Appeal.category),
+        )
+        .order_by(EFFECTIVE_DUE.asc().nulls_last(), Appeal.id)
+    )
+
+
+def staff_of_bodies(body_ids: Sequence[int | None]) -> list[User]:
+    """Active officials and heads of the bodies, by name (the executor filter's choices)."""
+    return list(
+        db.session.execute(
+            select(User)
+            .where(User.body_id.in_(body_ids), User.role.in_(STAFF_ROLES), User.is_active)
+            .order_by(User.full_name, User.id)
+        ).scalars()
+    )
+
+
+def due_soon_until(today: date) -> date:
+    """Rows due up to this date (3 working days ahead) are marked as due soon."""
+    from appeals.deadlines.service import working_calendar
+
+    return working_calendar().add_working_days(today, DUE_SOON_WORKING_DAYS)
+
+
+# --- What a user may do now (the page shows only these; the services check the same) --------
+
+
+def pending_extension_request(appeal: Appeal) -> Event | None:
+    """The executor's extension request still waiting for the head, if any (a decision or a
+    forwarding to another body ends it)."""
+    last = db.session.execute(
+        select(Event)
+        .where(
+            Event.appeal_id == appeal.id,
+            Event.kind.in_(
+                [
+                    EventKind.EXTENSION_REQUESTED,
+                    EventKind.EXTENDED,
+                    EventKind.EXTENSION_REFUSED,
+                    EventKind.FORWARDED,
+                ]
+            ),
+        )
+        .order_by(Event.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return last if last is not None and last.kind == EventKind.EXTENSION_REQUESTED else None
+
+
+def _extensions_so_far(appeal: Appeal) -> int:
+    """Extensions of the term at the present body (a forwarding restarts the term)."""
+    last_forward = (
+        select(func.coalesce(func.max(Event.id), 0))
+        .where(Event.appeal_id == appeal.id, Event.kind == EventKind.FORWARDED)
+        .scalar_subquery()
+    )
+    return db.session.execute(
+        select(func.count(Event.id)).where(
+            Event.appeal_id == appeal.id,
+            Event.kind == EventKind.EXTENDED,
+            Event.id > last_forward,
+        )
+    ).scalar_one()
+
+
+def _extension_refusal(appeal: Appeal, today: date, new_due: date | None) -> str | None:
+    """Why the term cannot be extended (to `new_due`, or at all when it is None)."""
+    from appeals.deadlines.rules import extension_error, latest_extension
+    from appeals.deadlines.service import working_calendar
+
+    if appeal.status not in RUNNING:
+        return "Only the term of an open, running appeal can be extended."
+    received = appeal.received_on or appeal.registered_on
+    current_due = appeal.effective_due_on
+    if appeal.policy_id is None or current_due is None or received is None:
+        return "This appeal has no term yet: route it to a body first."
+    _policy, terms = _policy_terms(appeal)
+    calendar = working_calendar()
+    if new_due is None:
+        # Is there any lawful date? Try the furthest one the rules allow.
+        new_due = latest_extension(received, current_due, terms, calendar)
+        if new_due is None:
+            return "This kind of appeal cannot be extended."
+    return extension_error(
+        received_on=received,
+        current_due=current_due,
+        new_due=new_due,
+        decided_on=today,
+        extensions_so_far=_extensions_so_far(appeal),
+        terms=terms,
+        calendar=calendar,
+    )
+
+
+def _assign_refusal(appeal: Appeal, who: Standing) -> str | None:
+    if appeal.status not in ASSIGNABLE:
+        return f"An appeal that is {appeal.status.replace('_', ' ')} cannot be assigned."
+    return who.refusal("head")
+
+
+def _answer_refusal(appeal: Appeal, who: Standing) -> str | None:
+    return who.refusal("executor") or _transition_refusal(appeal, S.ANSWERED)
+
+
+def _request_extension_refusal(
+    appeal: Appeal, who: Standing, today: date, new_due: date | None = None
+) -> str | None:
+    if refusal := who.refusal("executor"):
+        return refusal
+    if pending_extension_request(appeal) is not None:
+        return "An extension request is already waiting for the head's decision."
+    return _extension_refusal(appeal, today, new_due)
+
+
+def _decide_extension_refusal(appeal: Appeal, who: Standing) -> str | None:
+    if refusal := who.refusal("head"):
+        return refusal
+    if not appeal.is_open or pending_extension_request(appeal) is None:
+        return "There is no extension request waiting for a decision."
+    return None
+
+
+def _suspend_refusal(appeal: Appeal, who: Standing) -> str | None:
+    if refusal := who.refusal("head"):
+        return refusal
+    _policy, terms = _policy_terms(appeal)
+    if not terms.suspension_allowed:
+        return "The rules in force for this appeal do not allow a suspension."
+    return _transition_refusal(appeal, S.SUSPENDED)
+
+
+def _resume_refusal(appeal: Appeal, who: Standing) -> str | None:
+    if refusal := who.refusal("head"):
+        return refusal
+    if appeal.status != S.SUSPENDED:
+        return "Only a suspended appeal can be resumed."
+    return None
+
+
+def _forward_refusal(appeal: Appeal, who: Standing) -> str | None:
+    if refusal := who.refusal("head"):
+        return refusal
+    if appeal.status not in (S.REGISTERED, S.IN_PROGRESS):
+        return "Only a registered appeal or one in progress can be forwarded."
+    return None
+
+
+def _leave_refusal(appeal: Appeal, who: Standing) -> str | None:
+    return who.refusal("head") or _transition_refusal(appeal, S.LEFT_WITHOUT_CONSIDERATION)
+
+
+def available_actions(appeal: Appeal, user: User, today: date) -> set[str]:
+    """The officials' steps the user may take on the appeal now."""
+    who = standing(appeal, user)
+    if who.role is None:
+        return set()
+    checks = {
+        "assign": lambda: _assign_refusal(appeal, who),
+        "answer": lambda: _answer_refusal(appeal, who),
+        "request_extension": lambda: _request_extension_refusal(appeal, who, today),
+        "decide_extension": lambda: _decide_extension_refusal(appeal, who),
+        "suspend": lambda: _suspend_refusal(appeal, who) if appeal.policy_id else "no term",
+        "resume": lambda: _resume_refusal(appeal, who),
+        "forward": lambda: _forward_refusal(appeal, who),
+        "leave": lambda: _leave_refusal(appeal, who),
+    }
+    return {name for name, check in checks.items() if check() is None}
+
+
+def forward_would_be_late(appeal: Appeal, today: date) -> bool:
+    """Whether forwarding today is past the legal window (allowed, but recorded as late)."""
+    from appeals.deadlines.rules import forwarded_late
+    from appeals.deadlines.service import working_calendar
+
+    received = appeal.received_on or appeal.registered_on
+    if appeal.policy_id is None or received is None:
+        return False
+    _policy, terms = _policy_terms(appeal)
+    return forwarded_late(received, today, terms, working_calendar())
+
+
+# --- The officials' actions -----------------------------------------------------------------
 
 
 def assign_executor(appeal: Appeal, executor: User, by: User) -> None:
     """The head puts an official of the body in charge; the appeal is then in progress."""
-    _require_staff_of_body(by, appeal, {Role.HEAD})
+    _refuse(_assign_refusal(appeal, standing(appeal, by)))
     staff = (Role.OFFICIAL, Role.HEAD)
-    if executor.body_id != appeal.current_body_id or executor.role not in staff:
+    if (
+        executor.body_id != appeal.current_body_id
+        or executor.role not in staff
+        or not executor.is_active
+    ):
         raise TransitionRefused("The executor must be an official of the same body.")
+    if executor.id == appeal.executor_id:
+        raise TransitionRefused(f"{executor.full_name} is the executor already.")
+    data = {"executor_id": executor.id, "previous_executor_id": appeal.executor_id}
     appeal.executor_id = executor.id
-    if appeal.status == AppealStatus.IN_PROGRESS:
-        record_event(appeal, EventKind.ASSIGNED, by, data={"executor_id": executor.id})
+    note = f"Executor: {executor.full_name}"
+    if appeal.status in (S.IN_PROGRESS, S.SUSPENDED):
+        record_event(appeal, EventKind.ASSIGNED, by, note=note, data=data)
+        _touch(appeal)
     else:
-        change_status(
-            appeal,
-            AppealStatus.IN_PROGRESS,
-            EventKind.ASSIGNED,
-            by,
-            data={"executor_id": executor.id},
-        )
+        change_status(appeal, S.IN_PROGRESS, EventKind.ASSIGNED, by, note=note, data=data)
     db.session.flush()
+    _notify_applicant(appeal, "appeal_assigned", {"executor": executor.full_name})
+    queue_notice(
+        "executor_assigned",
+        executor.email,
+        {"by": by.full_name},
+        user_id=executor.id,
+        appeal_id=appeal.id,
+        dedup_key=f"executor_assigned-{appeal.id}-{len(appeal.events)}",
+    )
 
 
 def answer_appeal(
-    appeal: Appeal, text: str, decision: Decision, by: User, *, at: datetime | None = None
+    appeal: Appeal,
+    text: str,
+    decision: Decision,
+    by: User,
+    *,
+    files: Sequence[CheckedFile] = (),
+    at: datetime | None = None,
 ) -> Answer:
     """The executor or the head answers with a decision; the applicant is notified."""
-    _require_staff_of_body(by, appeal, {Role.OFFICIAL, Role.HEAD})
+    _refuse(_answer_refusal(appeal, standing(appeal, by)))
+    if not (text or "").strip():
+        raise TransitionRefused("An answer needs its text.")
+    previous_due = appeal.effective_due_on
     answer = Answer(
         appeal=appeal,
         text=text.strip(),
@@ -66,12 +471,24 @@ def answer_appeal(
         body_id=appeal.current_body_id,
     )
     db.session.add(answer)
+    upload_dir = Path(current_app.config["UPLOAD_DIR"])
+    for checked in files:
+        db.session.add(
+            Attachment(
+                appeal=appeal,
+                answer=answer,
+                filename=checked.filename,
+                content_type=checked.content_type,
+                size=len(checked.content),
+                sha256=checked.sha256,
+                storage_key=store_file(upload_dir, checked),
+            )
+        )
     appeal.decision = decision
     appeal.answered_at = at or now_utc()
-    change_status(
-        appeal, AppealStatus.ANSWERED, EventKind.ANSWERED, by, data={"decision": decision}
-    )
+    change_status(appeal, S.ANSWERED, EventKind.ANSWERED, by, data={"decision": decision})
     db.session.flush()
+    _cancel_deadline_jobs(appeal, previous_due)
     if appeal.applicant is not None:
         queue_notice(
             "appeal_answered",
@@ -84,31 +501,314 @@ def answer_appeal(
     return answer
 
 
+def leave_without_consideration(
+    appeal: Appeal, ground: str, by: User, note: str | None = None
+) -> None:
+    """The head closes an appeal without consideration on a legal ground; the applicant is told
+    the ground."""
+    _refuse(_leave_refusal(appeal, standing(appeal, by)))
+    if ground not in LEAVE_GROUNDS:
+        raise TransitionRefused("Choose the legal ground from the list.")
+    previous_due = appeal.effective_due_on
+    appeal.closed_at = now_utc()
+    extra = (note or "").strip()
+    change_status(
+        appeal,
+        S.LEFT_WITHOUT_CONSIDERATION,
+        EventKind.LEFT_WITHOUT_CONSIDERATION,
+        by,
+        note=LEAVE_GROUNDS[ground] + (f". {extra}" if extra else ""),
+        data={"ground": ground},
+    )
+    db.session.flush()
+    _cancel_deadline_jobs(appeal, previous_due)
+    _notify_applicant(
+        appeal,
+        "appeal_left_without_consideration",
+        {"ground": LEAVE_GROUNDS[ground], "note": extra or None},
+    )
+
+
+def request_extension(appeal: Appeal, until: date, reason: str, by: User, *, today: date) -> Event:
+    """The executor asks the head to extend the term to a date, with a reason; nothing changes
+    until the head decides, and the heads of the body are told."""
+    _refuse(_request_extension_refusal(appeal, standing(appeal, by), today, until))
+    if not (reason or "").strip():
+        raise TransitionRefused("An extension request needs a reason.")
+    current_due = appeal.effective_due_on
+    assert current_due is not None  # a running term: checked by the refusal above
+    event = record_event(
+        appeal,
+        EventKind.EXTENSION_REQUESTED,
+        by,
+        note=reason.strip(),
+        data={"until": until.isoformat(), "from": current_due.isoformat()},
+    )
+    _touch(appeal)
+    db.session.flush()
+    heads = db.session.execute(
+        select(User).where(
+            User.body_id == appeal.current_body_id, User.role == Role.HEAD, User.is_active
+        )
+    ).scalars()
+    for head in heads:
+        queue_notice(
+            "extension_requested",
+            head.email,
+            {"until": until.isoformat(), "reason": reason.strip(), "by": by.full_name},
+            user_id=head.id,
+            appeal_id=appeal.id,
+            dedup_key=f"extension_requested-{event.id}-{head.id}",
+        )
+    return event
+
+
+def approve_extension(appeal: Appeal, by: User, *, today: date) -> None:
+    """The head grants the pending request: the term is extended to the requested date."""
+    _refuse(_decide_extension_refusal(appeal, standing(appeal, by)))
+    request = pending_extension_request(appeal)
+    assert request is not None and request.data  # checked by the refusal above
+    until = date.fromisoformat(request.data["until"])
+    extend_term(appeal, until, request.note or "", by, today=today, request=request)
+
+
+def refuse_extension(appeal: Appeal, reason: str, by: User) -> None:
+    """The head refuses the pending request, with a reason; the term stays, the executor is
+    told."""
+    _refuse(_decide_extension_refusal(appeal, standing(appeal, by)))
+    if not (reason or "").strip():
+        raise TransitionRefused("Say why the extension is refused.")
+    request = pending_extension_request(appeal)
+    assert request is not None and request.data  # checked by the refusal above
+    event = record_event(
+        appeal,
+        EventKind.EXTENSION_REFUSED,
+        by,
+        note=reason.strip(),
+        data={"request_id": request.id, "until": request.data["until"]},
+    )
+    _touch(appeal)
+    db.session.flush()
+    requester = db.session.get(User, request.actor_id) if request.actor_id else None
+    if requester is not None:
+        queue_notice(
+            "extension_refused",
+            requester.email,
+            {"until": request.data["until"], "reason": reason.strip(), "by": by.full_name},
+            user_id=requester.id,
+            appeal_id=appeal.id,
+            dedup_key=f"extension_refused-{event.id}",
+        )
+
+
+# --- The applicant's actions ----------------------------------------------------------------
+
+
 def rate_answer(appeal: Appeal, satisfaction: Satisfaction, comment: str | None, by: User) -> None:
     """The applicant rates the answer; the appeal is closed."""
     if by.id != appeal.applicant_id:
         raise TransitionRefused("Only the applicant can rate the answer.")
+    if refusal := _transition_refusal(appeal, S.CLOSED):
+        raise TransitionRefused(
+            refusal if appeal.status != S.CLOSED else "The answer has been rated already."
+        )
     appeal.satisfaction = satisfaction
     appeal.satisfaction_comment = (comment or "").strip() or None
     appeal.closed_at = now_utc()
     change_status(
         appeal,
-        AppealStatus.CLOSED,
+        S.CLOSED,
         EventKind.RATED,
         by,
         data={"satisfaction": satisfaction},
         note=appeal.satisfaction_comment,
     )
     db.session.flush()
+    author = appeal.answers[-1].author if appeal.answers else None
+    if author is not None:
+        queue_notice(
+            "answer_rated",
+            author.email,
+            {"satisfaction": satisfaction, "comment": appeal.satisfaction_comment},
+            user_id=author.id,
+            appeal_id=appeal.id,
+            dedup_key=f"answer_rated-{appeal.id}",
+        )
 
 
 def withdraw_appeal(appeal: Appeal, by: User, reason: str | None = None) -> None:
-    """The applicant withdraws an open appeal."""
+    """The applicant withdraws an open appeal; the executor (if any) is told."""
     if by.id != appeal.applicant_id:
         raise TransitionRefused("Only the applicant can withdraw the appeal.")
+    previous_due = appeal.effective_due_on
     appeal.closed_at = now_utc()
-    change_status(appeal, AppealStatus.WITHDRAWN, EventKind.WITHDRAWN, by, note=reason)
+    change_status(appeal, S.WITHDRAWN, EventKind.WITHDRAWN, by, note=(reason or "").strip() or None)
     db.session.flush()
+    _cancel_deadline_jobs(appeal, previous_due)
+    if appeal.executor is not None:
+        queue_notice(
+            "appeal_withdrawn",
+            appeal.executor.email,
+            {"reason": (reason or "").strip() or None},
+            user_id=appeal.executor_id,
+            appeal_id=appeal.id,
+            dedup_key=f"appeal_withdrawn-{appeal.id}",
+        )
+
+
+def _complained_refusal(appeal: Appeal, by: User, today: date) -> str | None:
+    if by.id != appeal.applicant_id:
+        return "Only the applicant can complain about this appeal."
+    answered = appeal.answered_at is not None and appeal.status in (S.ANSWERED, S.CLOSED)
+    due = appeal.effective_due_on
+    # APPK art. 91(2): no decision by the end of the term counts as a refusal.
+    deemed_refusal = appeal.status in RUNNING and due is not None and today > due
+    if not (answered or deemed_refusal):
+        return (
+            "A complaint can be filed about an answer, or once the term has run out with no answer."
+        )
+    pending = db.session.execute(
+        select(Appeal.number).where(
+            Appeal.parent_id == appeal.id,
+            Appeal.kind == AppealKind.COMPLAINT,
+            Appeal.status.in_(OPEN_STATUSES),
+        )
+    ).scalar()
+    if pending:
+        return f"Your complaint {pending} about this appeal is being considered already."
+    return None
+
+
+def applicant_actions(appeal: Appeal, user: User, today: date) -> set[str]:
+    """The applicant's steps on their appeal now: rate, withdraw, complain."""
+    if not user.is_authenticated or user.id != appeal.applicant_id:
+        return set()
+    actions = set()
+    if appeal.status == S.ANSWERED:
+        actions.add("rate")
+    if appeal.is_open:
+        actions.add("withdraw")
+    if _complained_refusal(appeal, user, today) is None:
+        actions.add("complain")
+    return actions
+
+
+def file_complaint(
+    appeal: Appeal, reason: str, text: str, by: User, *, now: datetime | None = None
+) -> tuple[Appeal, str]:
+    """The applicant complains about an answer (or about none in time): a new appeal of kind
+    complaint, linked to this one, registered at the superior body of the body that answered
+    with the complaint term. Returns the complaint and its access code (shown once)."""
+    from appeals.deadlines.jobs import schedule_deadline_jobs
+    from appeals.deadlines.rules import add_months
+    from appeals.deadlines.service import (
+        due_date,
+        policy_in_force,
+        registration_day,
+        working_calendar,
+    )
+    from appeals.intake.service import (
+        ACCESS_CODE_ALPHABET,
+        ACCESS_CODE_LENGTH,
+        hash_access_code,
+        next_registration_number,
+        route_new_appeal,
+    )
+
+    now = now or now_utc()
+    today = local_date(now, current_app.config["TIMEZONE"])
+    _refuse(_complained_refusal(appeal, by, today))
+    if reason not in COMPLAINT_REASONS:
+        raise TransitionRefused("Choose why you complain from the list.")
+    if not (text or "").strip():
+        raise TransitionRefused("Say what you complain about.")
+    calendar = working_calendar()
+    registered_on = registration_day(now, calendar)
+    answered_at = appeal.answered_at
+    answer_body_id = appeal.answers[-1].body_id if appeal.answers else appeal.current_body_id
+    answer_body = db.session.get(Body, answer_body_id) if answer_body_id else None
+    access_code = "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
+    what = "the answer to" if answered_at else "no answer in time to"
+    complaint = Appeal(
+        number=next_registration_number(AppealKind.COMPLAINT, registered_on.year),
+        access_code_hash=hash_access_code(access_code),
+        kind=AppealKind.COMPLAINT,
+        category_id=appeal.category_id,
+        region_id=appeal.region_id,
+        subject=f"Complaint about {what} appeal {appeal.number}",
+        text=text.strip(),
+        language=appeal.language,
+        applicant_id=by.id,
+        status=S.SUBMITTED,
+        submitted_at=now,
+        registered_on=registered_on,
+        parent_id=appeal.id,
+        parent_reason=reason,
+    )
+    db.session.add(complaint)
+    record_event(
+        complaint,
+        EventKind.SUBMITTED,
+        by,
+        note=COMPLAINT_REASONS[reason],
+        data={"parent_id": appeal.id, "parent_number": appeal.number, "reason": reason},
+    )
+    superior = answer_body.parent if answer_body is not None else None
+    if answer_body is not None and superior is not None and superior.is_active:
+        policy = policy_in_force(AppealKind.COMPLAINT, registered_on)
+        complaint.policy_id = policy.id
+        complaint.current_body_id = complaint.first_body_id = superior.id
+        complaint.received_on = registered_on
+        complaint.due_on = due_date(registered_on, policy, calendar)
+        change_status(
+            complaint,
+            S.REGISTERED,
+            EventKind.ROUTED,
+            None,
+            note="A complaint about a body's answer goes to its superior body.",
+            from_body_id=answer_body.id,
+            to_body_id=superior.id,
+            data={"due_on": complaint.due_on.isoformat(), "superior_of": answer_body.id},
+        )
+        db.session.flush()
+        schedule_deadline_jobs(complaint)
+    else:
+        route_new_appeal(complaint, registered_on)  # no superior body: the usual rules decide
+    db.session.flush()
+    zone = current_app.config["TIMEZONE"]
+    since = local_date(answered_at, zone) if answered_at else appeal.effective_due_on
+    late = since is not None and today > add_months(since, COMPLAINT_WINDOW_MONTHS)
+    record_event(
+        appeal,
+        EventKind.COMPLAINED,
+        by,
+        note=COMPLAINT_REASONS[reason],
+        to_body_id=complaint.current_body_id,
+        data={
+            "complaint_id": complaint.id,
+            "complaint_number": complaint.number,
+            "reason": reason,
+            "late": late,
+        },
+    )
+    _touch(appeal)
+    db.session.flush()
+    queue_notice(
+        "appeal_registered",
+        by.email,
+        {
+            "number": complaint.number,
+            "subject": complaint.subject,
+            "access_code": access_code,
+            "body": complaint.current_body.name if complaint.current_body else None,
+            "due_on": complaint.due_on.isoformat() if complaint.due_on else None,
+            "manual": complaint.status == S.MANUAL_ROUTING,
+        },
+        user_id=by.id,
+        appeal_id=complaint.id,
+        dedup_key=f"registered:{complaint.id}",
+    )
+    return complaint, access_code
 
 
 # --- The term: extension, suspension, forwarding ------------------------------------------
@@ -124,44 +824,32 @@ def _policy_terms(appeal: Appeal):
     return policy, terms_of(policy)
 
 
-def extend_term(appeal: Appeal, new_due: date, reason: str, by: User, *, today: date) -> None:
+def extend_term(
+    appeal: Appeal,
+    new_due: date,
+    reason: str,
+    by: User,
+    *,
+    today: date,
+    request: Event | None = None,
+) -> None:
     """The head extends the term by a reasoned decision, within the policy's limits; the
     applicant is notified at once (the law allows 3 working days)."""
     from appeals.deadlines.jobs import schedule_deadline_jobs
-    from appeals.deadlines.rules import extension_error
-    from appeals.deadlines.service import working_calendar
 
-    _require_staff_of_body(by, appeal, {Role.HEAD})
-    if not appeal.is_open or appeal.status == AppealStatus.SUSPENDED:
+    _refuse(standing(appeal, by).refusal("head"))
+    if not appeal.is_open or appeal.status == S.SUSPENDED:
         raise TransitionRefused("Only the term of an open, running appeal can be extended.")
     if not (reason or "").strip():
         raise TransitionRefused("An extension needs a reason.")
-    _policy, terms = _policy_terms(appeal)
-    extensions_so_far = db.session.execute(
-        select(func.count(Event.id)).where(
-            Event.appeal_id == appeal.id, Event.kind == EventKind.EXTENDED
-        )
-    ).scalar_one()
+    _refuse(_extension_refusal(appeal, today, new_due))
     current_due = appeal.effective_due_on
-    error = extension_error(
-        received_on=appeal.received_on or appeal.registered_on,
-        current_due=current_due,
-        new_due=new_due,
-        decided_on=today,
-        extensions_so_far=extensions_so_far,
-        terms=terms,
-        calendar=working_calendar(),
-    )
-    if error:
-        raise TransitionRefused(error)
+    assert current_due is not None  # a running term: checked by the refusal above
     appeal.extended_until = new_due
-    record_event(
-        appeal,
-        EventKind.EXTENDED,
-        by,
-        note=reason.strip(),
-        data={"from": current_due.isoformat(), "to": new_due.isoformat()},
-    )
+    data: dict[str, object] = {"from": current_due.isoformat(), "to": new_due.isoformat()}
+    if request is not None:
+        data["request_id"] = request.id
+    record_event(appeal, EventKind.EXTENDED, by, note=reason.strip(), data=data)
     db.session.flush()
     schedule_deadline_jobs(appeal, previous_due=current_due)
     _notify_applicant(appeal, "term_extended", {"until": new_due.isoformat(), "reason": reason})
@@ -173,17 +861,20 @@ def suspend_appeal(appeal: Appeal, reason: str, by: User, *, today: date) -> Non
     from appeals.deadlines.rules import remaining_working_days
     from appeals.deadlines.service import working_calendar
 
-    _require_staff_of_body(by, appeal, {Role.HEAD})
+    who = standing(appeal, by)
+    _refuse(who.refusal("head"))
     _policy, terms = _policy_terms(appeal)
     if not terms.suspension_allowed:
         raise TransitionRefused("The rules in force for this appeal do not allow a suspension.")
     if not (reason or "").strip():
         raise TransitionRefused("A suspension needs a reason.")
     due = appeal.effective_due_on
+    if due is None:
+        raise TransitionRefused("This appeal has no term yet: route it to a body first.")
     remaining = remaining_working_days(today, due, working_calendar())
     change_status(
         appeal,
-        AppealStatus.SUSPENDED,
+        S.SUSPENDED,
         EventKind.SUSPENDED,
         by,
         note=reason.strip(),
@@ -192,6 +883,7 @@ def suspend_appeal(appeal: Appeal, reason: str, by: User, *, today: date) -> Non
     appeal.suspended_remaining = remaining
     db.session.flush()
     schedule_deadline_jobs(appeal, previous_due=due)  # cancels; a suspended term has no jobs
+    _notify_applicant(appeal, "appeal_suspended", {"reason": reason.strip()})
 
 
 def resume_appeal(appeal: Appeal, by: User, *, today: date) -> None:
@@ -200,9 +892,7 @@ def resume_appeal(appeal: Appeal, by: User, *, today: date) -> None:
     from appeals.deadlines.rules import resumed_due_date
     from appeals.deadlines.service import working_calendar
 
-    _require_staff_of_body(by, appeal, {Role.HEAD})
-    if appeal.status != AppealStatus.SUSPENDED:
-        raise TransitionRefused("Only a suspended appeal can be resumed.")
+    _refuse(_resume_refusal(appeal, standing(appeal, by)))
     new_due = resumed_due_date(today, appeal.suspended_remaining or 0, working_calendar())
     if appeal.extended_until is not None:
         appeal.extended_until = new_due
@@ -211,13 +901,14 @@ def resume_appeal(appeal: Appeal, by: User, *, today: date) -> None:
     appeal.suspended_remaining = None
     change_status(
         appeal,
-        AppealStatus.IN_PROGRESS,
+        S.IN_PROGRESS,
         EventKind.RESUMED,
         by,
         data={"due_on": new_due.isoformat()},
     )
     db.session.flush()
     schedule_deadline_jobs(appeal)
+    _notify_applicant(appeal, "appeal_resumed", {"due_on": new_due.isoformat()})
 
 
 def forward_appeal(appeal: Appeal, to_body: Body, reason: str, by: User, *, today: date) -> bool:
@@ -227,18 +918,19 @@ def forward_appeal(appeal: Appeal, to_body: Body, reason: str, by: User, *, toda
     from appeals.deadlines.rules import forwarded_late
     from appeals.deadlines.service import due_date, working_calendar
 
-    _require_staff_of_body(by, appeal, {Role.HEAD})
+    _refuse(standing(appeal, by).refusal("head"))
     if to_body.id == appeal.current_body_id:
         raise TransitionRefused("The appeal is already at this body.")
     if not to_body.is_active:
         raise TransitionRefused("That body is no longer active.")
     if not (reason or "").strip():
         raise TransitionRefused("Say why the appeal goes to another body.")
-    if appeal.status not in (AppealStatus.REGISTERED, AppealStatus.IN_PROGRESS):
-        raise TransitionRefused("Only a registered appeal or one in progress can be forwarded.")
+    _refuse(_forward_refusal(appeal, standing(appeal, by)))
     policy, terms = _policy_terms(appeal)
     calendar = working_calendar()
-    late = forwarded_late(appeal.received_on or appeal.registered_on, today, terms, calendar)
+    received_before = appeal.received_on or appeal.registered_on
+    assert received_before is not None  # every appeal with a policy has been received
+    late = forwarded_late(received_before, today, terms, calendar)
     previous_due, from_body_id = appeal.effective_due_on, appeal.current_body_id
     received = calendar.next_working_day(today)
     appeal.current_body_id = to_body.id
@@ -249,7 +941,7 @@ def forward_appeal(appeal: Appeal, to_body: Body, reason: str, by: User, *, toda
     appeal.is_overdue = False
     change_status(
         appeal,
-        AppealStatus.REGISTERED,
+        S.REGISTERED,
         EventKind.FORWARDED,
         by,
         note=reason.strip(),
@@ -261,6 +953,14 @@ def forward_appeal(appeal: Appeal, to_body: Body, reason: str, by: User, *, toda
     schedule_deadline_jobs(appeal, previous_due=previous_due)
     _notify_applicant(appeal, "appeal_forwarded", {"body": to_body.name_en, "late": late})
     return late
+
+
+def _cancel_deadline_jobs(appeal: Appeal, previous_due: date | None) -> None:
+    """A decided or closed appeal needs no more reminders (the jobs would skip it anyway)."""
+    from appeals.deadlines.jobs import schedule_deadline_jobs
+
+    if previous_due is not None:
+        schedule_deadline_jobs(appeal, previous_due=previous_due)
 
 
 def _notify_applicant(appeal: Appeal, template: str, payload: dict) -> None:
