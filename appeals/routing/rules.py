@@ -3,6 +3,9 @@
 The walk: the appeal's category, then its parent categories; for each, the appeal's region,
 then its parent regions up to the country, then the national rules (region null). The first
 level with an active rule wins; between rules at the same level the lowest priority wins.
+A rule that sends appeals to a deactivated body is skipped like an inactive rule, so an appeal
+is never registered at a body that no longer works (it falls back to a less specific rule or
+to the manual routing queue).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from appeals.extensions import db
-from appeals.reference.models import Category, Region, RoutingRule
+from appeals.reference.models import Body, Category, Region, RoutingRule
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,11 @@ def resolve_body(category_id: int, region_id: int) -> RoutingDecision | None:
             RoutingRule.region_id,
             RoutingRule.body_id,
             RoutingRule.priority,
-        ).where(
+        )
+        .join(Body, Body.id == RoutingRule.body_id)
+        .where(
             RoutingRule.is_active,
+            Body.is_active,
             RoutingRule.category_id.in_(category_chain),
             (RoutingRule.region_id.in_(region_chain)) | (RoutingRule.region_id.is_(None)),
         )
