@@ -1,0 +1,1 @@
+"""The prosecutors' audit of answers: verdicts, violations and acts of response."""

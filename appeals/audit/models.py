@@ -1,0 +1,58 @@
+"""A prosecutor's verdict on an answered appeal and the act of response it may carry."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from appeals.accounts.models import User
+from appeals.extensions import db
+from appeals.intake.models import Appeal
+from appeals.reference.models import Body
+from appeals.timeutil import UTCDateTime, now_utc
+
+
+class Violation(StrEnum):
+    """What a prosecutor can find wrong with an answer (DESIGN.md, the domain: Audit)."""
+
+    MISSED_DEADLINE = "missed_deadline"
+    FORMAL_REPLY = "formal_reply"  # a formal reply without substance
+    UNLAWFUL_REFUSAL = "unlawful_refusal"
+    RED_TAPE = "red_tape"
+    NOT_COMPETENT = "not_competent"
+
+
+class ResponseAct(StrEnum):
+    """The prosecutor's act of response to a violation."""
+
+    NONE = "none"
+    WARNING = "warning"
+    REPRESENTATION = "representation"  # a representation (demand) the body must answer
+
+
+class Audit(db.Model):
+    """One verdict. The latest audit of an appeal is the one the quality score counts."""
+
+    __tablename__ = "audits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    # The body audited: the one that gave the answer (the appeal's current body at the time).
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
+    prosecutor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    lawful: Mapped[bool]
+    # Violation values; empty when the answer is lawful.
+    violations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+    act: Mapped[ResponseAct] = mapped_column(String(20), default=ResponseAct.NONE)
+    # The deadline for the body to respond to the act (none when there is no act).
+    act_due_on: Mapped[date | None] = mapped_column(Date)
+    act_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    appeal: Mapped[Appeal] = relationship()
+    body: Mapped[Body] = relationship()
+    prosecutor: Mapped[User] = relationship()
