@@ -1,0 +1,338 @@
+"""The prosecutor's desk: whose bodies and appeals a prosecutor may see, and the audit verdict.
+
+A prosecutor's scope is the region of their office and everything below it; the General
+Prosecutor's Office (a body with no region) sees the whole country. Functions take the actor
+as an argument and flush; the caller commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import Select, func, literal, select
+
+from appeals.accounts.models import Role, User
+from appeals.audit.models import Audit, ResponseAct, Violation
+from appeals.deadlines.rules import add_term
+from appeals.deadlines.service import working_calendar
+from appeals.extensions import db
+from appeals.intake.access import can_read
+from appeals.intake.models import Answer, Appeal, AppealStatus, EventKind
+from appeals.intake.service import record_event
+from appeals.notifications.service import queue_notice
+from appeals.reference.models import Body, Region
+from appeals.timeutil import local_date, now_utc
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the country a prosecutor oversees; region_id None is the whole country."""
+
+    region_id: int | None
+
+    @property
+    def is_national(self) -> bool:
+        return self.region_id is None
+
+    def region_ids(self) -> Select:
+        """The scope's regions as a subquery: the region and all regions below it."""
+        return region_subtree(self.region_id) if self.region_id is not None else select(Region.id)
+
+    def bodies(self) -> Select:
+        """Ids of the bodies in scope: of the scope's regions (national bodies only for the
+        national office)."""
+        if self.region_id is None:
+            return select(Body.id)
+        return select(Body.id).where(Body.region_id.in_(self.region_ids()))
+
+
+def prosecutor_scope(user: User) -> Scope | None:
+    """The scope of a prosecutor (their office's region), or None for anyone else."""
+    if not user.is_authenticated or not user.is_active or user.role != Role.PROSECUTOR:
+        return None
+    # Same reading as intake.access.can_read: an office without a region is the national one.
+    region_id = db.session.execute(
+        select(Body.region_id).where(Body.id == user.body_id)
+    ).scalar_one_or_none()
+    return Scope(region_id)
+
+
+def region_subtree(region_id: int) -> Select:
+    """Ids of a region and every region below it, as one recursive query."""
+    tree = select(literal(region_id).label("id")).cte("region_tree", recursive=True)
+    tree = tree.union_all(select(Region.id).where(Region.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def body_in_scope(scope: Scope, body_id: int) -> bool:
+    """Whether the body is one the scope's prosecutor oversees."""
+    return db.session.execute(scope.bodies().where(Body.id == body_id).limit(1)).first() is not None
+
+
+def region_in_scope(scope: Scope, region_id: int) -> bool:
+    """Whether a region lies inside the scope."""
+    if scope.region_id is None:
+        return True
+    subtree = scope.region_ids().subquery()
+    return (
+        db.session.execute(select(subtree.c.id).where(subtree.c.id == region_id)).first()
+        is not None
+    )
+
+
+# --- The audit ------------------------------------------------------------------------------
+
+VIOLATION_LABELS = {
+    Violation.MISSED_DEADLINE: "Missed deadline",
+    Violation.FORMAL_REPLY: "Formal reply without substance",
+    Violation.UNLAWFUL_REFUSAL: "Unlawful refusal",
+    Violation.RED_TAPE: "Red tape",
+    Violation.NOT_COMPETENT: "Not competent to answer",
+}
+ACT_LABELS = {
+    ResponseAct.NONE: "No act",
+    ResponseAct.WARNING: "Warning",
+    ResponseAct.REPRESENTATION: "Representation (demand to remedy)",
+}
+# Only an answer can be judged: an appeal still being worked has nothing to audit yet.
+AUDITABLE_STATUSES = frozenset({AppealStatus.ANSWERED, AppealStatus.CLOSED})
+
+
+class AuditRefused(ValueError):
+    """The audit cannot be recorded; the message is for the prosecutor, `field` the form
+    field it concerns (None: the whole form)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def act_due_date(decided_on: date) -> date:
+    """The body's deadline to answer an act of response, counted like an appeal's term."""
+    config = current_app.config
+    return add_term(
+        decided_on, config["AUDIT_ACT_TERM"], config["AUDIT_ACT_TERM_UNIT"], working_calendar()
+    )
+
+
+def local_today() -> date:
+    return local_date(now_utc(), current_app.config["TIMEZONE"])
+
+
+def _audited_body_id(appeal: Appeal) -> int | None:
+    """The body that gave the answer (the latest one), else the body holding the appeal."""
+    answered_by = db.session.execute(
+        select(Answer.body_id)
+        .where(Answer.appeal_id == appeal.id, Answer.body_id.is_not(None))
+        .order_by(Answer.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return answered_by or appeal.current_body_id
+
+
+def record_audit(
+    appeal: Appeal,
+    lawful: bool,
+    violations: Iterable[str],
+    note: str | None,
+    act: str,
+    by: User,
+    *,
+    today: date | None = None,
+) -> Audit:
+    """A prosecutor's verdict on an answered appeal in their scope: the audit row, an event on
+    the timeline (the status stays) and a notice to the audited body's head."""
+    if prosecutor_scope(by) is None:
+        raise AuditRefused("Only a prosecutor can audit an answer.")
+    if not can_read(by, appeal):
+        raise AuditRefused("This appeal is outside your region.")
+    if appeal.status not in AUDITABLE_STATUSES:
+        raise AuditRefused(
+            f"Only an answered appeal can be audited; this one is "
+            f"{str(appeal.status).replace('_', ' ')}."
+        )
+    try:
+        chosen = {Violation(v) for v in violations}
+        response = ResponseAct(act)
+    except ValueError:
+        raise AuditRefused("Choose the violations and the act from the lists.") from None
+    found = [v for v in Violation if v in chosen]  # the enum's order, no duplicates
+    note = (note or "").strip()
+    if lawful and found:
+        raise AuditRefused(
+            "A lawful answer has no violations: untick them, or record the violations.",
+            "violations",
+        )
+    if not lawful and not found:
+        raise AuditRefused(
+            "Choose at least one violation, or record the answer as lawful.", "violations"
+        )
+    if not lawful and not note:
+        raise AuditRefused("Say in the note what was wrong with the answer.", "note")
+    if lawful and response != ResponseAct.NONE:
+        raise AuditRefused("A lawful answer calls for no act of response.", "act")
+    body_id = _audited_body_id(appeal)
+    if body_id is None:
+        raise AuditRefused("This appeal has no body to audit.")
+    today = today or local_today()
+    act_due_on = act_due_date(today) if response != ResponseAct.NONE else None
+    audit = Audit(
+        appeal_id=appeal.id,
+        body_id=body_id,
+        prosecutor_id=by.id,
+        lawful=lawful,
+        violations=[str(v) for v in found],
+        note=note,
+        act=response,
+        act_due_on=act_due_on,
+    )
+    db.session.add(audit)
+    record_event(
+        appeal,
+        EventKind.AUDITED,
+        by,
+        note=verdict_summary(lawful, found, response, act_due_on),
+        data={
+            "lawful": lawful,
+            "violations": [str(v) for v in found],
+            "act": str(response),
+            "act_due_on": act_due_on.isoformat() if act_due_on else None,
+        },
+    )
+    db.session.flush()
+    _notify_heads(audit, appeal)
+    return audit
+
+
+def verdict_summary(
+    lawful: bool, violations: Sequence[Violation], act: ResponseAct, act_due_on: date | None
+) -> str:
+    """The verdict in one line, as the timeline shows it."""
+    if lawful:
+        return "Audit: the answer is lawful."
+    text = "Audit: violations found: " + ", ".join(VIOLATION_LABELS[v].lower() for v in violations)
+    if act != ResponseAct.NONE and act_due_on is not None:
+        text += f"; {ACT_LABELS[act].lower()}, to be answered by {act_due_on:%d.%m.%Y}"
+    return text + "."
+
+
+def _notify_heads(audit: Audit, appeal: Appeal) -> None:
+    heads = db.session.execute(
+        select(User.id, User.email).where(
+            User.body_id == audit.body_id, User.role == Role.HEAD, User.is_active
+        )
+    ).all()
+    payload = {
+        "number": appeal.number,
+        "lawful": audit.lawful,
+        "violations": [VIOLATION_LABELS[Violation(v)] for v in audit.violations],
+        "act": ACT_LABELS[ResponseAct(audit.act)],
+        "has_act": audit.act != ResponseAct.NONE,
+        "act_due_on": audit.act_due_on.strftime("%d.%m.%Y") if audit.act_due_on else None,
+        "note": audit.note,
+    }
+    for head_id, email in heads:
+        queue_notice(
+            "appeal_audited",
+            email,
+            payload,
+            user_id=head_id,
+            appeal_id=appeal.id,
+            dedup_key=f"audited:{audit.id}:{head_id}",
+        )
+
+
+def record_act_reply(audit: Audit, by: User, *, at: datetime | None = None) -> None:
+    """The prosecutor records that the body has answered the act of response."""
+    if prosecutor_scope(by) is None or not can_read(by, audit.appeal):
+        raise AuditRefused("Only a prosecutor of this region can record the body's reply.")
+    if audit.act == ResponseAct.NONE:
+        raise AuditRefused("This verdict carries no act to answer.")
+    if audit.act_answered_at is not None:
+        raise AuditRefused("The body's reply to this act is already recorded.")
+    audit.act_answered_at = at or now_utc()
+    db.session.flush()
+
+
+def act_is_overdue(audit: Audit, today: date) -> bool:
+    """An act past its deadline with no reply from the body (from the day after the date)."""
+    return (
+        audit.act != ResponseAct.NONE
+        and audit.act_answered_at is None
+        and audit.act_due_on is not None
+        and today > audit.act_due_on
+    )
+
+
+# --- The desk's lists -----------------------------------------------------------------------
+
+
+def scope_body_ids(scope: Scope) -> list[int] | None:
+    """The ids of the bodies in scope, or None for the whole country (every body)."""
+    if scope.is_national:
+        return None
+    return list(db.session.execute(scope.bodies()).scalars())
+
+
+@dataclass(frozen=True)
+class OverdueCount:
+    body_id: int
+    name: str
+    open_overdue: int
+
+
+def overdue_by_body(
+    body_ids: Sequence[int] | None, *, kind: str | None = None, today: date, limit: int = 15
+) -> list[OverdueCount]:
+    """Open appeals past their due date now, counted per body in one grouped query: the same
+    predicate as the score's "open overdue" figure, so each count matches its list."""
+    from appeals.scores.measures import open_late
+
+    count = func.count().label("open_overdue")
+    query = (
+        select(Appeal.current_body_id, count)
+        .where(open_late(today), Appeal.current_body_id.is_not(None))
+        .group_by(Appeal.current_body_id)
+        .order_by(count.desc(), Appeal.current_body_id)
+        .limit(limit)
+    )
+    if body_ids is not None:
+        query = query.where(Appeal.current_body_id.in_(body_ids))
+    if kind:
+        query = query.where(Appeal.current_body_id.in_(select(Body.id).where(Body.kind == kind)))
+    counts = db.session.execute(query).all()
+    bodies = {
+        body.id: body
+        for body in db.session.execute(
+            select(Body).where(Body.id.in_([body_id for body_id, _ in counts]))
+        ).scalars()
+    }
+    return [OverdueCount(body_id, bodies[body_id].name, n) for body_id, n in counts]
+
+
+def overdue_acts(body_ids: Sequence[int] | None, *, today: date, limit: int = 20) -> list[Audit]:
+    """Acts of response past their deadline that the body has not answered, oldest first."""
+    query = (
+        select(Audit)
+        .where(
+            Audit.act != ResponseAct.NONE,
+            Audit.act_answered_at.is_(None),
+            Audit.act_due_on < today,
+        )
+        .order_by(Audit.act_due_on, Audit.id)
+        .limit(limit)
+    )
+    if body_ids is not None:
+        query = query.where(Audit.body_id.in_(body_ids))
+    return list(db.session.execute(query).scalars())
+
+
+def find_appeal_in_scope(number: str, by: User) -> Appeal | None:
+    """An appeal by its registration number, if the prosecutor may read it."""
+    appeal = db.session.execute(
+        select(Appeal).where(Appeal.number == number.strip().upper())
+    ).scalar_one_or_none()
+    return appeal if appeal is not None and can_read(by, appeal) else None

@@ -1,0 +1,673 @@
+"""The prosecutor's desk: rankings, body pages with the appeals behind each figure, the
+audit of answers, exports. Every body and appeal outside the prosecutor's region is a 404."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from appeals.accounts.models import Role
+from appeals.audit.forms import SORT_COLUMNS, ActReplyForm, AuditForm, PeriodForm, RankingForm
+from appeals.audit.models import Audit, Violation
+from appeals.audit.service import (
+    ACT_LABELS,
+    AUDITABLE_STATUSES,
+    VIOLATION_LABELS,
+    AuditRefused,
+    Scope,
+    act_due_date,
+    act_is_overdue,
+    body_in_scope,
+    find_appeal_in_scope,
+    overdue_acts,
+    overdue_by_body,
+    prosecutor_scope,
+    record_act_reply,
+    record_audit,
+    scope_body_ids,
+)
+from appeals.deadlines.service import explain_due
+from appeals.extensions import db, login_manager
+from appeals.intake.access import readable_appeal_or_404
+from appeals.intake.forms import KIND_LABELS
+from appeals.intake.models import Appeal
+from appeals.ratings.chart import trend_svg
+from appeals.ratings.ranking import (
+    COMPONENT_LABELS,
+    body_score,
+    live_ranking,
+    month_axis,
+    snapshot_months,
+    sort_rows,
+    trend_points,
+    trends,
+    worst_movers,
+)
+from appeals.reference.models import Body, Category, Region
+from appeals.scores.formula import QUALITY_COMPONENTS
+from appeals.scores.measures import (
+    MEASURES,
+    appeals_behind,
+    late,
+    local_today,
+    on_time,
+    region_body_ids,
+)
+from appeals.scores.snapshots import previous_month, trend
+from appeals.timeutil import local_date
+
+bp = Blueprint("prosecutor", __name__, url_prefix="/prosecutor")
+
+
+@bp.before_request
+def require_prosecutor():
+    """Anonymous visitors sign in first; anyone signed in who is not a prosecutor gets 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.role != Role.PROSECUTOR:
+        abort(403)
+    return None
+
+
+@bp.errorhandler(403)
+def forbidden(_error):
+    """The refusal page for signed-in users who are not prosecutors."""
+    return (
+        render_template(
+            "error.html",
+            title="Prosecutors only",
+            message="The prosecutor's desk is for the prosecutor's office.",
+        ),
+        403,
+    )
+
+
+@bp.app_template_filter("violation_label")
+def violation_label(value: str) -> str:
+    """A violation's name as the pages show it."""
+    try:
+        return VIOLATION_LABELS[Violation(value)]
+    except ValueError:
+        return value
+
+
+def _scope() -> Scope:
+    scope = prosecutor_scope(current_user)
+    if scope is None:  # require_prosecutor has let only prosecutors through
+        abort(403)
+    return scope
+
+
+def _body_or_404(body_id: int) -> Body:
+    body = db.session.get(Body, body_id)
+    if body is None or not body_in_scope(_scope(), body.id):
+        abort(404)
+    return body
+
+
+# --- One appeal: details, answer, timeline, audits and the verdict form --------------------
+
+
+def _render_appeal(appeal, form: AuditForm, status: int = 200):
+    audits = (
+        db.session.execute(
+            select(Audit).where(Audit.appeal_id == appeal.id).order_by(Audit.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    today = local_today()
+    scope = _scope()
+    body_link = None
+    if appeal.current_body_id and body_in_scope(scope, appeal.current_body_id):
+        body_link = url_for("prosecutor.body_page", body_id=appeal.current_body_id)
+    config = current_app.config
+    return (
+        render_template(
+            "audit/appeal.html",
+            appeal=appeal,
+            audits=audits,
+            form=form,
+            auditable=appeal.status in AUDITABLE_STATUSES,
+            kind_labels=KIND_LABELS,
+            act_labels=ACT_LABELS,
+            act_overdue=lambda audit: act_is_overdue(audit, today),
+            act_term=f"{config['AUDIT_ACT_TERM']} {config['AUDIT_ACT_TERM_UNIT']} days",
+            act_due_if_today=act_due_date(today),
+            due_explanation=explain_due(appeal),
+            body_link=body_link,
+        ),
+        status,
+    )
+
+
+@bp.route("/appeals/<int:appeal_id>")
+def appeal_page(appeal_id: int):
+    """An appeal in the prosecutor's region, with its answer, timeline and audits."""
+    appeal = readable_appeal_or_404(appeal_id, current_user)
+    return _render_appeal(appeal, AuditForm())
+
+
+@bp.route("/appeals/<int:appeal_id>/audit", methods=["POST"])
+def audit_appeal(appeal_id: int):
+    """Record a verdict on the appeal's answer; refusals are shown on the form."""
+    appeal = readable_appeal_or_404(appeal_id, current_user)
+    form = AuditForm()
+    if form.validate_on_submit():
+        try:
+            record_audit(
+                appeal,
+                form.verdict.data == "lawful",
+                form.violations.data or [],
+                form.note.data,
+                form.act.data,
+                current_user,
+            )
+        except AuditRefused as refused:
+            db.session.rollback()
+            target = getattr(form, refused.field) if refused.field else None
+            (target.errors if target is not None else form.form_errors).append(str(refused))
+        else:
+            db.session.commit()
+            flash("The verdict is recorded and the body's head notified.", "success")
+            return redirect(url_for("prosecutor.appeal_page", appeal_id=appeal.id))
+    return _render_appeal(appeal, form, 400)
+
+
+@bp.route("/audits/<int:audit_id>/reply", methods=["POST"])
+def act_reply(audit_id: int):
+    """Record that the body has answered the act of response."""
+    audit = db.session.get(Audit, audit_id)
+    if audit is None:
+        abort(404)
+    appeal = readable_appeal_or_404(audit.appeal_id, current_user)
+    if ActReplyForm().validate_on_submit():
+        try:
+            record_act_reply(audit, current_user)
+        except AuditRefused as refused:
+            db.session.rollback()
+            flash(str(refused), "danger")
+        else:
+            db.session.commit()
+            flash("The body's answer to the act is recorded.", "success")
+    return redirect(url_for("prosecutor.appeal_page", appeal_id=appeal.id))
+
+
+# --- The dashboard: ranking, trends, movers, overdue ----------------------------------------
+
+TREND_MONTHS = 12
+
+
+def _region_ids(scope: Scope) -> set[int] | None:
+    if scope.is_national:
+        return None
+    return set(db.session.execute(scope.region_ids()).scalars())
+
+
+def _ranking_form(scope: Scope) -> RankingForm:
+    return RankingForm.from_args(request.args, today=local_today(), region_ids=_region_ids(scope))
+
+
+def _filtered_body_ids(scope: Scope, form: RankingForm) -> list[int] | None:
+    """The bodies the filters leave in the scope: all of it, or a region of it."""
+    ids = scope_body_ids(scope)
+    if form.region_id is not None:
+        in_region = set(region_body_ids(form.region_id))
+        ids = sorted(in_region if ids is None else in_region.intersection(ids))
+    return ids
+
+
+def _ranking(form: RankingForm, body_ids: list[int] | None):
+    """The ranking the filters ask for, sorted as asked."""
+    rows = live_ranking(form.to_period(), body_ids=body_ids, kind=form.kind.data or None)
+    return sort_rows(rows, form.sort.data, form.order.data)
+
+
+@bp.route("/")
+def dashboard():
+    """The ranking of the bodies in scope, with trends, worst movers and overdue appeals."""
+    scope = _scope()
+    form = _ranking_form(scope)
+    if not form.validate():
+        return render_template("audit/dashboard.html", form=form, scope=scope), 400
+    today = local_today()
+    body_ids = _filtered_body_ids(scope, form)
+    rows = _ranking(form, body_ids)
+    latest_closed = date(*previous_month(today), 1)
+    axis = month_axis(latest_closed, TREND_MONTHS)
+    months = snapshot_months()
+    movers_month = months[0] if months else None
+    return render_template(
+        "audit/dashboard.html",
+        form=form,
+        scope=scope,
+        period=form.to_period(),
+        ranked=[r for r in rows if r.ranked],
+        unranked=[r for r in rows if not r.ranked],
+        sparklines={
+            body_id: trend_svg(points, width=120, height=28, compact=True, title="Score trend")
+            for body_id, points in trends([r.body_id for r in rows], axis).items()
+        },
+        movers=(
+            worst_movers(movers_month, body_ids=body_ids, kind=form.kind.data or None)
+            if movers_month
+            else []
+        ),
+        movers_month=movers_month,
+        overdue=overdue_by_body(body_ids, kind=form.kind.data or None, today=today),
+        acts=overdue_acts(body_ids, today=today),
+        sort_columns=dict(SORT_COLUMNS),
+        period_args=form.query_args(),
+        filter_args=form.filter_args(),
+    )
+
+
+@bp.route("/ranking.csv")
+def ranking_csv():
+    """The ranking with the dashboard's filters, as CSV."""
+    scope = _scope()
+    form = _ranking_form(scope)
+    if not form.validate():
+        return _form_errors_response(form)
+    rows = _ranking(form, _filtered_body_ids(scope, form))
+    period = form.to_period()
+    header = [
+        "period",
+        "position",
+        "position within kind",
+        "body",
+        "kind",
+        "region",
+        "appeals",
+        "ranked",
+        "on time %",
+        "timeliness %",
+        "quality %",
+        "score",
+        "grade",
+        "open overdue",
+    ]
+    lines = (
+        [
+            period.label,
+            r.position or "",
+            r.kind_position or "",
+            r.name,
+            r.kind,
+            r.region,
+            r.appeals,
+            "yes" if r.ranked else "too few to rank",
+            _percent(r.on_time),
+            _percent(r.timeliness),
+            _percent(r.quality),
+            _number(r.score),
+            r.grade or "",
+            r.open_overdue if r.open_overdue is not None else "",
+        ]
+        for r in rows
+    )
+    return _csv_response(f"ranking-{_slug(period.label)}.csv", header, lines)
+
+
+@bp.route("/report")
+def ranking_report():
+    """The ranking as a printable A4 report."""
+    scope = _scope()
+    form = _ranking_form(scope)
+    if not form.validate():
+        return render_template("audit/dashboard.html", form=form, scope=scope), 400
+    rows = _ranking(form, _filtered_body_ids(scope, form))
+    region = db.session.get(Region, form.region_id) if form.region_id else None
+    scope_region = db.session.get(Region, scope.region_id) if scope.region_id else None
+    return render_template(
+        "audit/report.html",
+        period=form.to_period(),
+        ranked=[r for r in rows if r.ranked],
+        unranked=[r for r in rows if not r.ranked],
+        region=region or scope_region,
+        kind=form.kind.data,
+        generated_on=local_today(),
+    )
+
+
+@bp.route("/appeals/find")
+def find_appeal():
+    """Open an appeal of the prosecutor's region by its registration number."""
+    number = request.args.get("number", "")
+    appeal = find_appeal_in_scope(number, current_user) if number.strip() else None
+    if appeal is None:
+        flash(f"No appeal numbered {number.strip() or '(empty)'} in your region.", "warning")
+        return redirect(url_for("prosecutor.dashboard"))
+    return redirect(url_for("prosecutor.appeal_page", appeal_id=appeal.id))
+
+
+# --- A body: every figure of its score, each linked to the appeals behind it ---------------
+
+
+def _period_form() -> PeriodForm:
+    return PeriodForm.from_args(request.args, today=local_today())
+
+
+def _figures(m, body_id: int, period, period_args: dict) -> list[dict]:
+    """The rows of the body page's table of figures: label, value and linked counts."""
+
+    def link(measure: str, count) -> dict:
+        return {
+            "measure": measure,
+            "count": count,
+            "url": url_for(
+                "prosecutor.body_appeals", body_id=body_id, measure=measure, **period_args
+            ),
+        }
+
+    def rate(label: str, name: str, success: str, failure: str, hint: str) -> dict:
+        value = getattr(m, name)
+        whole = int(value.n)
+        parts = [link(name, whole)]
+        if name != "satisfaction":
+            good = round(value.successes)
+            parts = [
+                link(f"{name}.successes", good) | {"text": success},
+                link(f"{name}.failures", whole - good) | {"text": failure},
+                link(name, whole) | {"text": "counted"},
+            ]
+        else:
+            parts[0]["text"] = "rated"
+        return {"label": label, "name": name, "value": value.value, "links": parts, "hint": hint}
+
+    median_n = db.session.execute(
+        select(func.count()).select_from(
+            appeals_behind(body_id, "median_days_to_answer", period).subquery()
+        )
+    ).scalar_one()
+    late_n = int(m.timely.n - round(m.timely.successes))
+    return [
+        {
+            "label": "Appeals in the period",
+            "name": "appeals",
+            "links": [link("appeals", m.appeals) | {"text": "appeals"}],
+            "hint": MEASURES["appeals"],
+        },
+        rate("Answered on time", "timely", "on time", "late", MEASURES["timely"]),
+        rate("Citizen satisfaction", "satisfaction", "", "", MEASURES["satisfaction"]),
+        rate(
+            "Audited without violation",
+            "audit_clean",
+            "lawful",
+            "with violations",
+            MEASURES["audit_clean"],
+        ),
+        rate(
+            "No complaint or repeat within 60 days",
+            "no_followup",
+            "not followed",
+            "followed",
+            MEASURES["no_followup"],
+        ),
+        rate(
+            "Complaints about its answers rejected",
+            "complaints_rejected",
+            "rejected",
+            "upheld",
+            MEASURES["complaints_rejected"],
+        ),
+        {
+            "label": "Median working days to the answer",
+            "name": "median_days_to_answer",
+            "number": m.median_days_to_answer,
+            "links": [link("median_days_to_answer", median_n) | {"text": "answers"}],
+            "hint": MEASURES["median_days_to_answer"],
+        },
+        {
+            "label": "Mean working days late",
+            "name": "mean_days_late",
+            "number": m.mean_days_late,
+            "links": [link("mean_days_late", late_n) | {"text": "late"}],
+            "hint": MEASURES["mean_days_late"],
+        },
+        {
+            "label": "Open and overdue now",
+            "name": "open_overdue",
+            "links": [link("open_overdue", m.open_overdue) | {"text": "appeals"}],
+            "hint": MEASURES["open_overdue"],
+        },
+        {
+            "label": "Very overdue now",
+            "name": "very_overdue",
+            "links": [link("very_overdue", m.very_overdue) | {"text": "appeals"}],
+            "hint": MEASURES["very_overdue"],
+        },
+        rate("Extension rate", "extension_rate", "extended", "not extended", ""),
+        rate("Forwarded out", "forwarded_out", "forwarded", "kept", MEASURES["forwarded_out"]),
+        rate(
+            "Forward compliance",
+            "forward_compliance",
+            "within 3 working days",
+            "late",
+            MEASURES["forward_compliance"],
+        ),
+    ]
+
+
+@bp.route("/bodies/<int:body_id>")
+def body_page(body_id: int):
+    """One body's score for a period: every figure links to the appeals behind it."""
+    body = _body_or_404(body_id)
+    form = _period_form()
+    if not form.validate():
+        return render_template("audit/body.html", body=body, form=form), 400
+    period = form.to_period()
+    measure, score = body_score(period, body.id)
+    today = local_today()
+    axis = month_axis(date(*previous_month(today), 1), TREND_MONTHS)
+    body_audits = (
+        db.session.execute(
+            select(Audit).where(Audit.body_id == body.id).order_by(Audit.id.desc()).limit(10)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "audit/body.html",
+        body=body,
+        form=form,
+        period=period,
+        measure=measure,
+        score=score,
+        figures=_figures(measure, body.id, period, form.query_args()),
+        components=QUALITY_COMPONENTS,
+        component_labels=COMPONENT_LABELS,
+        chart=trend_svg(trend_points(trend(body.id, TREND_MONTHS), axis), width=560, height=160),
+        audits=body_audits,
+        act_labels=ACT_LABELS,
+        act_overdue=lambda audit: act_is_overdue(audit, today),
+        period_args=form.query_args(),
+    )
+
+
+@bp.route("/bodies/<int:body_id>/appeals")
+def body_appeals(body_id: int):
+    """The appeals a figure of the body's score was counted from, paginated."""
+    body = _body_or_404(body_id)
+    form = _period_form()
+    measure = request.args.get("measure", "appeals")
+    if not form.validate():
+        return (
+            render_template("audit/body_appeals.html", body=body, form=form, measure=measure),
+            400,
+        )
+    period = form.to_period()
+    try:
+        query = appeals_behind(body.id, measure, period)
+    except ValueError:
+        return (
+            render_template(
+                "audit/body_appeals.html",
+                body=body,
+                form=form,
+                unknown_measure=measure,
+                measures=MEASURES,
+                period_args=form.query_args(),
+            ),
+            400,
+        )
+    page = db.paginate(query, per_page=50, error_out=False)
+    name = measure.partition(".")[0]
+    return render_template(
+        "audit/body_appeals.html",
+        body=body,
+        form=form,
+        period=period,
+        measure=measure,
+        description=MEASURES[name],
+        page=page,
+        period_args=form.query_args(),
+    )
+
+
+# The appeal's facts only: nothing that identifies the applicant or repeats the text.
+APPEAL_CSV_HEADER = [
+    "number",
+    "kind",
+    "category",
+    "status",
+    "received",
+    "due",
+    "answered",
+    "on time",
+    "decision",
+    "satisfaction",
+]
+
+
+@bp.route("/bodies/<int:body_id>/appeals.csv")
+def body_appeals_csv(body_id: int):
+    """A body's appeals of the period (or those behind one figure), as CSV."""
+    body = _body_or_404(body_id)
+    form = _period_form()
+    if not form.validate():
+        return _form_errors_response(form)
+    period = form.to_period()
+    measure = request.args.get("measure", "appeals")
+    today = local_today()
+    try:
+        query = appeals_behind(body.id, measure, period, today=today)
+    except ValueError:
+        return {"error": f"No figure named {measure!r}.", "fields": {"measure": measure}}, 400
+    category_name = (
+        select(Category.name_en).where(Category.id == Appeal.category_id).scalar_subquery()
+    )
+    query = query.with_only_columns(
+        Appeal.number,
+        Appeal.kind,
+        category_name,
+        Appeal.status,
+        func.coalesce(Appeal.received_on, Appeal.registered_on),
+        func.coalesce(Appeal.extended_until, Appeal.due_on),
+        Appeal.answered_at,
+        on_time(),
+        late(today),
+        Appeal.decision,
+        Appeal.satisfaction,
+    )
+    zone = current_app.config["TIMEZONE"]
+
+    def lines() -> Iterator[list]:
+        for (
+            number,
+            kind,
+            category,
+            status,
+            received,
+            due,
+            answered_at,
+            was_on_time,
+            was_late,
+            decision,
+            satisfaction,
+        ) in db.session.execute(query.execution_options(yield_per=1000)):
+            yield [
+                number,
+                kind,
+                category,
+                status,
+                received.isoformat() if received else "",
+                due.isoformat() if due else "",
+                local_date(answered_at, zone).isoformat() if answered_at else "",
+                "yes" if was_on_time else ("no" if was_late else ""),
+                decision or "",
+                satisfaction or "",
+            ]
+
+    filename = f"{body.code}-{_slug(period.label)}-{_slug(measure)}.csv"
+    return _csv_response(filename, APPEAL_CSV_HEADER, lines())
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+def _percent(value: float | None) -> str:
+    return f"{100 * value:.1f}" if value is not None else ""
+
+
+def _number(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else ""
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text).strip("-")
+
+
+def _cell(value):
+    """A spreadsheet must not read a name as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Response:
+    """Stream rows as UTF-8 CSV (with a BOM, so spreadsheets read Cyrillic right)."""
+
+    def generate() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        buffer.write("\ufeff")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_cell(v) for v in row])
+            if buffer.tell() > 16_384:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return Response(
+        stream_with_context(generate()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _form_errors_response(form):
+    """A filter mistake on an export: JSON naming the fields, with a 400."""
+    return {
+        "error": "The filters are not valid.",
+        "fields": {name: errors for name, errors in form.errors.items()},
+    }, 400

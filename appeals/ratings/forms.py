@@ -1,0 +1,55 @@
+"""The public ratings' filters: a month, a region, a kind of body (a GET form)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SelectField
+
+from appeals.extensions import db
+from appeals.ratings.ranking import month_axis
+from appeals.reference.models import Body, Region
+
+MONTHS_OFFERED = 13  # this month so far and the twelve before it
+
+
+class RatingsForm(FlaskForm):
+    """Which ranking to show. Changes nothing, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    month = SelectField("Month")
+    region = SelectField("Region", default="")
+    kind = SelectField("Kind of body", default="")
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        months = list(reversed(month_axis(today, MONTHS_OFFERED)))
+        self.month.choices = [
+            (f"{m:%Y-%m}", f"{m:%m.%Y}" + (" (so far)" if i == 0 else ""))
+            for i, m in enumerate(months)
+        ]
+        # The top of the tree only (oblasts and cities): districts are too small to compare.
+        roots = select(Region.id).where(Region.parent_id.is_(None))
+        top = db.session.execute(
+            select(Region).where(Region.is_active, Region.parent_id.in_(roots))
+        ).scalars()
+        self.region.choices = [("", "Whole country")] + sorted(
+            ((str(r.id), r.name) for r in top), key=lambda pair: pair[1]
+        )
+        kinds = db.session.execute(select(Body.kind).distinct().order_by(Body.kind)).scalars()
+        self.kind.choices = [("", "All kinds")] + [(k, k.capitalize()) for k in kinds]
+
+    @classmethod
+    def from_args(cls, args, *, today: date):
+        """The form over query arguments; by default the month that has just closed."""
+        last_closed = month_axis(today, 2)[0]
+        return cls(formdata=args or None, data={"month": f"{last_closed:%Y-%m}"}, today=today)
+
+    @property
+    def first_day(self) -> date:
+        year, month = (int(part) for part in self.month.data.split("-"))
+        return date(year, month, 1)

@@ -1,0 +1,287 @@
+"""The ranking of bodies for a period, shared by the prosecutor's desk and the public page:
+scores from appeals.scores (live) or from the monthly snapshots, with each body's name, kind,
+region and positions overall and within its kind."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import select
+
+from appeals.extensions import db
+from appeals.ratings.chart import TrendPoint
+from appeals.reference.models import Body, Region
+from appeals.scores.formula import (
+    BodyMeasures,
+    BodyScore,
+    empty_measures,
+    national_means,
+    rank,
+    score_body,
+)
+from appeals.scores.measures import Period
+from appeals.scores.snapshots import ScoreSnapshot, live_scores, score_settings
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    body_id: int
+    name: str
+    kind: str
+    region: str  # the region's name, or "National"
+    appeals: int
+    ranked: bool
+    timeliness: float | None  # shrunk, 0..1: the T of the score
+    quality: float | None
+    score: float | None
+    grade: str | None
+    position: int | None = None  # among the ranked rows shown
+    kind_position: int | None = None  # among the ranked rows of the same kind
+    on_time: float | None = None  # raw share answered on time (live figures only)
+    open_overdue: int | None = None  # live figures only
+
+
+def _bodies(body_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+    """id -> (name, kind, region name) in one query."""
+    ids = list(body_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Body, Region).outerjoin(Region, Region.id == Body.region_id).where(Body.id.in_(ids))
+    ).all()
+    return {
+        body.id: (body.name, body.kind, region.name if region else "National")
+        for body, region in rows
+    }
+
+
+def with_positions(rows: Sequence[RankingRow]) -> list[RankingRow]:
+    """Positions by score among the ranked rows, overall and within each kind."""
+    scores = [
+        BodyScore(r.body_id, r.appeals, r.ranked, r.timeliness, r.quality, score=r.score)
+        for r in rows
+    ]
+    overall = {s.body_id: position for position, s in rank(scores)}
+    by_kind: dict[str, list[BodyScore]] = defaultdict(list)
+    kinds = {r.body_id: r.kind for r in rows}
+    for s in scores:
+        by_kind[kinds[s.body_id]].append(s)
+    within = {s.body_id: p for group in by_kind.values() for p, s in rank(group)}
+    return [
+        replace(r, position=overall.get(r.body_id), kind_position=within.get(r.body_id))
+        for r in rows
+    ]
+
+
+def live_ranking(
+    period: Period,
+    *,
+    body_ids: Collection[int] | None = None,
+    region_id: int | None = None,
+    kind: str | None = None,
+    today: date | None = None,
+) -> list[RankingRow]:
+    """The period's ranking computed now (scores shrunk toward the national means)."""
+    measures, scores = live_scores(
+        period, body_ids=body_ids, region_id=region_id, kind=kind, today=today
+    )
+    return rows_from_scores(measures, scores)
+
+
+def rows_from_scores(
+    measures: Sequence[BodyMeasures], scores: Sequence[BodyScore]
+) -> list[RankingRow]:
+    """Ranking rows from the scoring module's output (measures and scores in the same order)."""
+    names = _bodies(s.body_id for s in scores)
+    rows = []
+    for m, s in zip(measures, scores, strict=True):
+        name, kind, region = names[s.body_id]
+        rows.append(
+            RankingRow(
+                body_id=s.body_id,
+                name=name,
+                kind=kind,
+                region=region,
+                appeals=s.appeals,
+                ranked=s.ranked,
+                timeliness=s.timeliness,
+                quality=s.quality,
+                score=s.score,
+                grade=s.grade,
+                on_time=m.timely.value,
+                open_overdue=m.open_overdue,
+            )
+        )
+    return with_positions(rows)
+
+
+def snapshot_ranking(
+    month: date,
+    *,
+    body_ids: Collection[int] | None = None,
+    kind: str | None = None,
+) -> list[RankingRow]:
+    """A closed month's ranking as its snapshot recorded it (no appeal is read)."""
+    query = select(ScoreSnapshot, Body, Region).join(Body, Body.id == ScoreSnapshot.body_id)
+    query = query.outerjoin(Region, Region.id == Body.region_id)
+    query = query.where(ScoreSnapshot.month == month)
+    if body_ids is not None:
+        query = query.where(ScoreSnapshot.body_id.in_(list(body_ids)))
+    if kind:
+        query = query.where(Body.kind == kind)
+    rows = [
+        RankingRow(
+            body_id=body.id,
+            name=body.name,
+            kind=body.kind,
+            region=region.name if region else "National",
+            appeals=snap.appeals,
+            ranked=snap.ranked,
+            timeliness=snap.timeliness,
+            quality=snap.quality,
+            score=snap.score,
+            grade=snap.grade,
+        )
+        for snap, body, region in db.session.execute(query.order_by(Body.id))
+    ]
+    return with_positions(rows)
+
+
+def snapshot_months() -> list[date]:
+    """The months that have snapshots, newest first."""
+    return list(
+        db.session.execute(
+            select(ScoreSnapshot.month).distinct().order_by(ScoreSnapshot.month.desc())
+        ).scalars()
+    )
+
+
+SORT_KEYS = {
+    "rank": lambda r: (r.position is None, r.position or 0),
+    "name": lambda r: r.name.casefold(),
+    "kind": lambda r: (r.kind, r.name.casefold()),
+    "region": lambda r: (r.region.casefold(), r.name.casefold()),
+    "appeals": lambda r: r.appeals,
+    "timeliness": lambda r: r.timeliness,
+    "quality": lambda r: r.quality,
+    "score": lambda r: r.score,
+    "open_overdue": lambda r: r.open_overdue,
+}
+
+
+def sort_rows(rows: Iterable[RankingRow], column: str, order: str) -> list[RankingRow]:
+    """Rows ordered by a column; rows without a value for it come last either way."""
+    key = SORT_KEYS[column]
+    rows = list(rows)
+    present = [r for r in rows if key(r) is not None]
+    missing = [r for r in rows if key(r) is None]
+    if column == "rank":  # the unranked have no position: last, in name order
+        present = [r for r in rows if r.position is not None]
+        missing = sorted((r for r in rows if r.position is None), key=SORT_KEYS["name"])
+    present.sort(key=key, reverse=order == "desc")
+    return present + missing
+
+
+# --- Trends from the snapshots -------------------------------------------------------------
+
+
+def month_axis(last: date, months: int) -> list[date]:
+    """The first days of the `months` months ending with `last`'s month, oldest first."""
+    year, month = last.year, last.month
+    axis = []
+    for _ in range(months):
+        axis.append(date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return list(reversed(axis))
+
+
+def trend_points(snapshots: Iterable[ScoreSnapshot], axis: Sequence[date]) -> list[TrendPoint]:
+    """One point per month of the axis: the snapshot's score, or a gap."""
+    by_month = {s.month: s.score for s in snapshots}
+    return [TrendPoint(f"{m:%m.%Y}", by_month.get(m)) for m in axis]
+
+
+def trends(body_ids: Collection[int], axis: Sequence[date]) -> dict[int, list[TrendPoint]]:
+    """Trend points of many bodies over the same months, in one query (for a whole table)."""
+    if not body_ids or not axis:
+        return {}
+    found: dict[int, dict[date, float | None]] = defaultdict(dict)
+    for body_id, month, score in db.session.execute(
+        select(ScoreSnapshot.body_id, ScoreSnapshot.month, ScoreSnapshot.score).where(
+            ScoreSnapshot.body_id.in_(list(body_ids)),
+            ScoreSnapshot.month.between(axis[0], axis[-1]),
+        )
+    ):
+        found[body_id][month] = score
+    return {
+        body_id: [TrendPoint(f"{m:%m.%Y}", found[body_id].get(m)) for m in axis]
+        for body_id in body_ids
+    }
+
+
+@dataclass(frozen=True)
+class Mover:
+    body_id: int
+    name: str
+    before: float
+    after: float
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+
+def worst_movers(
+    month: date, *, body_ids: Collection[int] | None = None, kind: str | None = None, limit: int = 5
+) -> list[Mover]:
+    """The biggest drops in score from the month before to `month`, among bodies ranked in
+    both (a small body's swing is luck, not a signal)."""
+    previous = month_axis(month, 2)[0]
+    after, before = ScoreSnapshot.__table__.alias("after"), ScoreSnapshot.__table__.alias("before")
+    change = after.c.score - before.c.score
+    query = (
+        select(after.c.body_id, Body, before.c.score, after.c.score)
+        .join(before, (before.c.body_id == after.c.body_id) & (before.c.month == previous))
+        .join(Body, Body.id == after.c.body_id)
+        .where(
+            after.c.month == month,
+            after.c.ranked,
+            before.c.ranked,
+            change < 0,
+        )
+        .order_by(change, after.c.body_id)
+        .limit(limit)
+    )
+    if body_ids is not None:
+        query = query.where(after.c.body_id.in_(list(body_ids)))
+    if kind:
+        query = query.where(Body.kind == kind)
+    return [
+        Mover(body_id, body.name, before_score, after_score)
+        for body_id, body, before_score, after_score in db.session.execute(query)
+    ]
+
+
+COMPONENT_LABELS = {
+    "timely": "Answered on time",
+    "satisfaction": "Citizen satisfaction",
+    "audit_clean": "Audited without violation",
+    "no_followup": "No complaint or repeat within 60 days",
+    "complaints_rejected": "Complaints about its answers rejected",
+}
+
+
+def body_score(
+    period: Period, body_id: int, *, today: date | None = None
+) -> tuple[BodyMeasures, BodyScore]:
+    """One body's measures and score for the period; a body with nothing in it gets empty
+    figures scored against the same national means."""
+    measures, scores = live_scores(period, today=today)
+    for m, s in zip(measures, scores, strict=True):
+        if m.body_id == body_id:
+            return m, s
+    empty = empty_measures(body_id)
+    return empty, score_body(empty, national_means(measures), **score_settings())

@@ -1,0 +1,62 @@
+"""The public ratings: anyone can see how state bodies handle appeals. Only bodies and their
+figures appear here, never an appeal or a person."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from appeals.ratings.forms import RatingsForm
+from appeals.ratings.ranking import (
+    live_ranking,
+    snapshot_months,
+    snapshot_ranking,
+    sort_rows,
+)
+from appeals.scores.measures import Period, local_today, region_body_ids
+
+bp = Blueprint("ratings", __name__, url_prefix="/ratings")
+
+# Public figures change slowly (monthly snapshots); a proxy or browser may keep them a while.
+PUBLIC_MAX_AGE = 300
+
+
+@bp.route("/")
+def ratings():
+    """The ranking of bodies for a month, by region and kind, from snapshots when taken."""
+    today = local_today()
+    form = RatingsForm.from_args(request.args, today=today)
+    if not form.validate():
+        return render_template("ratings/index.html", form=form), 400
+    month = form.first_day
+    region_id = int(form.region.data) if form.region.data else None
+    body_ids = region_body_ids(region_id) if region_id is not None else None
+    kind = form.kind.data or None
+    from_snapshot = month in snapshot_months()
+    if from_snapshot:
+        rows = snapshot_ranking(month, body_ids=body_ids, kind=kind)
+    else:
+        rows = live_ranking(
+            Period.month(month.year, month.month), body_ids=body_ids, kind=kind, today=today
+        )
+    rows = sort_rows(rows, "rank", "asc")
+    response = render_template(
+        "ratings/index.html",
+        form=form,
+        period=Period.month(month.year, month.month),
+        current=(month.year, month.month) == (today.year, today.month),
+        from_snapshot=from_snapshot,
+        ranked=[r for r in rows if r.ranked],
+        unranked=[r for r in rows if not r.ranked],
+    )
+    return _cacheable(response)
+
+
+def _cacheable(html: str):
+    """Shared caches may keep the page for anonymous visitors only: a signed-in visitor's
+    copy carries their name in the navigation bar."""
+    if current_user.is_authenticated:
+        cache = "private, no-store"
+    else:
+        cache = f"public, max-age={PUBLIC_MAX_AGE}"
+    return html, 200, {"Cache-Control": cache, "Vary": "Cookie"}
