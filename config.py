@@ -45,6 +45,10 @@ class Config:
     REGISTRATION_DIGITS = 8
 
     DEADLINE_PROFILE = os.environ.get("DEADLINE_PROFILE", "appk")
+    # The body's term to answer a prosecutor's act of response (warning, representation),
+    # counted from the audit like an appeal's term: "calendar" or "working" days.
+    AUDIT_ACT_TERM = _env_int("AUDIT_ACT_TERM", 30)
+    AUDIT_ACT_TERM_UNIT = os.environ.get("AUDIT_ACT_TERM_UNIT", "calendar")
     TIMEZONE = os.environ.get("APPEALS_TIMEZONE", "Asia/Almaty")
     BABEL_DEFAULT_LOCALE = "ru"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
@@ -69,6 +73,28 @@ class Config:
 
     BOOTSTRAP_SERVE_LOCAL = True  # no CDN: the site works on a closed network
 
+    # The category suggestion (appeals/suggest): a model file that every web process loads
+    # (and reloads when it changes), retrained nightly by a job.
+    SUGGEST_MODEL_DIR = Path(os.environ.get("SUGGEST_MODEL_DIR", INSTANCE_DIR / "models"))
+    SUGGEST_MIN_CONFIDENCE = float(os.environ.get("SUGGEST_MIN_CONFIDENCE", "0.5"))
+    # Fewer answered appeals than this: the generated corpus tops the training set up.
+    SUGGEST_MIN_APPEALS = _env_int("SUGGEST_MIN_APPEALS", 2000)
+    # In the scheduler process's local time zone (RQ's cron uses it): run it with
+    # TZ=Asia/Almaty for Almaty's night; on a UTC machine 03:00 UTC is 08:00 in Almaty.
+    SUGGEST_RETRAIN_CRON = os.environ.get("SUGGEST_RETRAIN_CRON", "0 3 * * *")
+    SUGGEST_RATE_LIMIT = os.environ.get("SUGGEST_RATE_LIMIT", "60 per minute")
+    # No model yet (a fresh install): the first suggestion asked for trains one (seconds).
+    SUGGEST_TRAIN_ON_DEMAND = os.environ.get("SUGGEST_TRAIN_ON_DEMAND", "1") == "1"
+
+    # Scores (DESIGN.md "Scores"): score = 100 * (wT*T + wQ*Q); rates shrunk toward the
+    # national mean with k pseudo-appeals; fewer appeals than the minimum: "too few to rank".
+    SCORE_WEIGHTS = (0.5, 0.5)  # (timeliness, quality)
+    SCORE_SHRINK_K = 10
+    SCORE_MIN_APPEALS = _env_int("SCORE_MIN_APPEALS", 20)
+    # A from 85 and E under 45 are DESIGN.md's; B from 70, C from 55, D from 45 are ours:
+    # steps of 15 above the pass mark, with D a narrow band just above failing.
+    SCORE_GRADES = [(85, "A"), (70, "B"), (55, "C"), (45, "D"), (0, "E")]
+
 
 class TestConfig(Config):
     TESTING = True
@@ -76,3 +102,4 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = False  # one test turns it on to prove forms refuse a missing token
     PASSWORD_HASH_COST = (1, 1024)  # fast hashing: tests create many accounts
+    SUGGEST_TRAIN_ON_DEMAND = False  # tests that need a model train one in a temp dir

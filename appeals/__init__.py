@@ -69,22 +69,38 @@ def _tune_sqlite(engine: Engine) -> None:
 def _import_models() -> None:
     """Every model module, so metadata and migrations see all tables."""
     from appeals.accounts import models as _accounts  # noqa: F401
+    from appeals.audit import models as _audit  # noqa: F401
     from appeals.deadlines import models as _deadlines  # noqa: F401
     from appeals.intake import models as _intake  # noqa: F401
     from appeals.notifications import models as _notifications  # noqa: F401
     from appeals.reference import models as _reference  # noqa: F401
+    from appeals.scores import snapshots as _scores  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from appeals.accounts.views import bp as accounts_bp
     from appeals.admin.views import bp as admin_bp
+    from appeals.audit.views import bp as prosecutor_bp
     from appeals.intake.views import bp as intake_bp
     from appeals.public.views import bp as public_bp
+    from appeals.ratings.views import bp as ratings_bp
+    from appeals.routing.views import admin_bp as routing_admin_bp
+    from appeals.routing.views import queue_bp as routing_queue_bp
+    from appeals.scores.views import bp as scores_bp
+    from appeals.suggest.views import bp as suggest_bp
+    from appeals.work.views import bp as work_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(scores_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(intake_bp)
+    app.register_blueprint(suggest_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(prosecutor_bp)
+    app.register_blueprint(ratings_bp)
+    app.register_blueprint(routing_admin_bp)
+    app.register_blueprint(routing_queue_bp)
+    app.register_blueprint(work_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""`flask` commands: seed the reference data, load the demo."""
+"""`flask` commands: seed the reference data, load the demo, snapshot the scores."""
 
 from __future__ import annotations
 
@@ -28,3 +28,40 @@ def register_cli(app: Flask) -> None:
         click.echo("Demo accounts (e-mail / password / role):")
         for email, password, role in accounts:
             click.echo(f"  {email:28} {password:12} {role}")
+
+    @app.cli.command("train-suggester")
+    def train_suggester_command() -> None:
+        """Train the category suggestion on the answered appeals (and the generated corpus)."""
+        from appeals.suggest.service import retrain
+
+        report = retrain()
+        click.echo(
+            f"Category suggester saved to {report.path}: {report.from_appeals} appeals, "
+            f"{report.generated} generated examples, {len(report.categories)} categories, "
+            f"{report.seconds} s."
+        )
+
+    scores = click.Group("scores", help="Body scores.")
+    app.cli.add_command(scores)
+
+    @scores.command("snapshot")
+    @click.option(
+        "--month", "month_text", help="YYYY-MM; the month that has just closed by default."
+    )
+    def snapshot_command(month_text: str | None) -> None:
+        """Compute and store the scores of one month (idempotent)."""
+        from appeals.scores.measures import local_today
+        from appeals.scores.snapshots import previous_month, snapshot_month
+
+        if month_text:
+            try:
+                year, month = (int(part) for part in month_text.split("-"))
+                if not 1 <= month <= 12:
+                    raise ValueError
+            except ValueError:
+                raise click.BadParameter("write the month as YYYY-MM, e.g. 2026-03") from None
+        else:
+            year, month = previous_month(local_today())
+        bodies = snapshot_month(year, month)
+        db.session.commit()
+        click.echo(f"Snapshot of {year}-{month:02d}: {bodies} bodies.")

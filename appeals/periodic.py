@@ -7,6 +7,8 @@ from rq.cron import CronScheduler
 
 from appeals.deadlines.jobs import sweep_deadlines
 from appeals.notifications.jobs import requeue_pending_notifications
+from appeals.scores.snapshots import snapshot_previous_month
+from appeals.suggest.jobs import retrain_suggester
 
 
 def register_periodic_jobs(scheduler: CronScheduler, config: Mapping[str, Any]) -> None:
@@ -18,4 +20,14 @@ def register_periodic_jobs(scheduler: CronScheduler, config: Mapping[str, Any]) 
         requeue_pending_notifications,
         queue_name="notifications",
         interval=config["NOTIFICATION_SWEEP_SECONDS"],
+    )
+    # Just after midnight on the 1st: the month that has just closed (idempotent, so a
+    # rerun, or a later `flask scores snapshot`, rewrites the same rows).
+    scheduler.register(snapshot_previous_month, queue_name="default", cron="10 0 1 * *")
+    # Nightly, at the cron's hour in the scheduler's local zone (see SUGGEST_RETRAIN_CRON).
+    scheduler.register(
+        retrain_suggester,
+        queue_name="default",
+        cron=config["SUGGEST_RETRAIN_CRON"],
+        job_timeout=1800,
     )

@@ -55,6 +55,8 @@ def app(tmp_path_factory, redis_server):
 
 # Tables a test may write; the reference tables are seeded once and left alone.
 WRITTEN_TABLES = [
+    "audits",
+    "score_snapshots",
     "notifications",
     "events",
     "attachments",
