@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import get_locale
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from appeals.extensions import db
@@ -71,7 +71,18 @@ class RoutingRule(db.Model):
     """Appeals of `category` from `region` (or anywhere, when region is null) go to `body`."""
 
     __tablename__ = "routing_rules"
-    __table_args__ = (UniqueConstraint("category_id", "region_id", "body_id"),)
+    __table_args__ = (
+        UniqueConstraint("category_id", "region_id", "body_id"),
+        # NULLs are distinct in a unique constraint: national rules need their own index.
+        Index(
+            "uq_routing_rules_national",
+            "category_id",
+            "body_id",
+            unique=True,
+            sqlite_where=text("region_id IS NULL"),
+            postgresql_where=text("region_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
