@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
+from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import Role
 from appeals.admin.forms import CalendarDayForm, PolicyForm
 from appeals.deadlines.calendar_admin import (
@@ -39,27 +40,15 @@ from appeals.deadlines.calendar_admin import (
 )
 from appeals.deadlines.models import DeadlinePolicy
 from appeals.deadlines.service import working_calendar
-from appeals.extensions import db, login_manager
+from appeals.extensions import db
 from appeals.timeutil import local_date, now_utc
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-@bp.before_request
-def require_admin():
-    """Anonymous visitors are sent to sign in; signed-in users who are not admins get 403."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role != Role.ADMIN:
-        abort(403)
-    return None
-
-
-@bp.errorhandler(403)
-def forbidden(_error):
-    """The refusal page for signed-in users who are not admins."""
-    message = "This page is for the administrators of the site."
-    return render_template("error.html", title="Forbidden", message=message), 403
+restrict_blueprint(
+    bp, lambda user: user.role == Role.ADMIN, "This page is for the administrators of the site."
+)
 
 
 def _today() -> date:

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import Role
-from appeals.extensions import db, login_manager
+from appeals.extensions import db
 from appeals.intake.access import readable_appeal_or_404
 from appeals.reference.models import Body, Category, Region, RoutingRule
 from appeals.routing import service
@@ -34,21 +35,11 @@ queue_bp = Blueprint("routing", __name__, url_prefix="/routing")
 # --- The admin's side ----------------------------------------------------------------------
 
 
-@admin_bp.before_request
-def require_admin():
-    """Anonymous visitors are sent to sign in; signed-in users who are not admins get 403."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role != Role.ADMIN:
-        abort(403)
-    return None
-
-
-@admin_bp.errorhandler(403)
-def admin_forbidden(_error):
-    """The refusal page for signed-in users who are not admins."""
-    message = "This page is for the administrators of the site."
-    return render_template("error.html", title="Forbidden", message=message), 403
+restrict_blueprint(
+    admin_bp,
+    lambda user: user.role == Role.ADMIN,
+    "This page is for the administrators of the site.",
+)
 
 
 @dataclass(frozen=True)
@@ -255,21 +246,11 @@ def accuracy():
 # --- The prosecutor's manual routing queue ---------------------------------------------------
 
 
-@queue_bp.before_request
-def require_reception():
-    """Only prosecutors and admins work the manual routing queue."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not service.may_work_queue(current_user):
-        abort(403)
-    return None
-
-
-@queue_bp.errorhandler(403)
-def queue_forbidden(_error):
-    """The refusal page for users who do not work the manual routing queue."""
-    message = "The manual routing queue is worked by the prosecutor's reception."
-    return render_template("error.html", title="Forbidden", message=message), 403
+restrict_blueprint(
+    queue_bp,
+    service.may_work_queue,
+    "The manual routing queue is worked by the prosecutor's reception.",
+)
 
 
 @queue_bp.route("/manual")

@@ -9,10 +9,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import STAFF_ROLES, Role, User
 from appeals.deadlines.jobs import local_today
 from appeals.deadlines.service import explain_due
-from appeals.extensions import db, login_manager
+from appeals.extensions import db
 from appeals.intake.forms import KIND_LABELS
 from appeals.intake.models import Appeal, Decision
 from appeals.intake.workflow import TransitionRefused
@@ -58,21 +59,11 @@ def commit_step(appeal: Appeal, seen_version: int | None, step: Callable[[], Any
     return True, result
 
 
-@bp.before_request
-def require_staff():
-    """Anonymous visitors are sent to sign in; users who are not staff of a body get 403."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role not in STAFF_ROLES or current_user.body_id is None:
-        abort(403)
-    return None
-
-
-@bp.errorhandler(403)
-def forbidden(_error):
-    """The refusal page for signed-in users who are not officials or heads of a body."""
-    message = "The workspace is for the officials and heads of state bodies."
-    return render_template("error.html", title="Forbidden", message=message), 403
+restrict_blueprint(
+    bp,
+    lambda user: user.role in STAFF_ROLES and user.body_id is not None,
+    "The workspace is for the officials and heads of state bodies.",
+)
 
 
 def _scope_ids() -> list[int]:
