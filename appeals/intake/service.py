@@ -51,6 +51,11 @@ class NewAppeal:
     files: list[CheckedFile] = field(default_factory=list)
 
 
+def new_access_code() -> str:
+    """A random code for checking the status without signing in (only its hash is kept)."""
+    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
+
+
 def hash_access_code(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
@@ -132,7 +137,7 @@ def submit_appeal(
     now = now or now_utc()
     calendar = working_calendar()
     registered_on = registration_day(now, calendar)
-    access_code = "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
+    access_code = new_access_code()
     appeal = Appeal(
         number=next_registration_number(new.kind, registered_on.year),
         access_code_hash=hash_access_code(access_code),
@@ -161,6 +166,12 @@ def submit_appeal(
     record_event(appeal, EventKind.SUBMITTED, applicant, data={"files": len(new.files)})
     route_new_appeal(appeal, registered_on)
     db.session.flush()
+    notify_registered(appeal, applicant, access_code)
+    return appeal, access_code
+
+
+def notify_registered(appeal: Appeal, applicant: User, access_code: str) -> None:
+    """The receipt by e-mail: number, body, due date and the access code (shown once)."""
     queue_notice(
         "appeal_registered",
         applicant.email,
@@ -176,7 +187,6 @@ def submit_appeal(
         appeal_id=appeal.id,
         dedup_key=f"registered:{appeal.id}",
     )
-    return appeal, access_code
 
 
 def route_new_appeal(appeal: Appeal, registered_on: date) -> None:
@@ -193,21 +203,39 @@ def route_new_appeal(appeal: Appeal, registered_on: date) -> None:
             note="No routing rule: queued for manual routing at the prosecutor's reception.",
         )
         return
-    policy = policy_in_force(appeal.kind, registered_on)
-    appeal.policy_id = policy.id
-    appeal.current_body_id = appeal.first_body_id = decision.body_id
     appeal.routing_rule_id = decision.rule_id
-    appeal.received_on = registered_on
-    appeal.due_on = due_date(registered_on, policy, working_calendar())
+    register_at_body(appeal, decision.body_id, registered_on, data={"rule_id": decision.rule_id})
+
+
+def register_at_body(
+    appeal: Appeal,
+    body_id: int,
+    received_on: date,
+    *,
+    actor: User | None = None,
+    note: str | None = None,
+    from_body_id: int | None = None,
+    data: dict | None = None,
+) -> None:
+    """Register the appeal at the competent body: the term counts from its receipt there,
+    under the policy in force at registration; the deadline jobs are scheduled."""
+    from appeals.deadlines.jobs import schedule_deadline_jobs
+
+    policy = policy_in_force(appeal.kind, appeal.registered_on or received_on)
+    appeal.policy_id = policy.id
+    appeal.current_body_id = body_id
+    appeal.first_body_id = appeal.first_body_id or body_id
+    appeal.received_on = received_on
+    appeal.due_on = due_date(received_on, policy, working_calendar())
     change_status(
         appeal,
         AppealStatus.REGISTERED,
         EventKind.ROUTED,
-        None,
-        to_body_id=decision.body_id,
-        data={"rule_id": decision.rule_id, "due_on": appeal.due_on.isoformat()},
+        actor,
+        note=note,
+        from_body_id=from_body_id,
+        to_body_id=body_id,
+        data={**(data or {}), "due_on": appeal.due_on.isoformat()},
     )
     db.session.flush()  # the jobs need the appeal's id
-    from appeals.deadlines.jobs import schedule_deadline_jobs
-
     schedule_deadline_jobs(appeal)

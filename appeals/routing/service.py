@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from appeals.accounts.models import Role, User
 from appeals.extensions import db
 from appeals.intake.models import OPEN_STATUSES, Appeal, AppealStatus, Event, EventKind
-from appeals.intake.workflow import TransitionRefused, change_status
+from appeals.intake.workflow import TransitionRefused
 from appeals.notifications.service import queue_notice
 from appeals.reference.models import Body, Category, Region, RoutingRule
 from appeals.reference.seed_data import BODY_KINDS, REGION_LEVELS
@@ -476,8 +476,9 @@ def route_manually(
 ) -> None:
     """The prosecutor's reception sends an appeal that no rule routed to the competent body:
     the term starts on receipt there, the deadline jobs are scheduled, the applicant is told."""
-    from appeals.deadlines.jobs import local_today, schedule_deadline_jobs
-    from appeals.deadlines.service import due_date, policy_in_force, working_calendar
+    from appeals.deadlines.jobs import local_today
+    from appeals.deadlines.service import working_calendar
+    from appeals.intake.service import register_at_body
 
     refusal = why_not_route(appeal, by)
     if refusal is not None:
@@ -489,27 +490,16 @@ def route_manually(
     reason = (reason or "").strip()
     if not reason:
         raise ManualRoutingRefused("Say why this body is competent.", "reason")
-    calendar = working_calendar()
-    received = calendar.next_working_day(today or local_today())
-    # The appeal keeps the rules in force when it was registered (DESIGN: deadlines).
-    policy = policy_in_force(appeal.kind, appeal.registered_on or received)
-    reception_id = appeal.current_body_id
-    appeal.policy_id = policy.id
-    appeal.current_body_id = appeal.first_body_id = body.id
-    appeal.received_on = received
-    appeal.due_on = due_date(received, policy, calendar)
-    change_status(
+    received = working_calendar().next_working_day(today or local_today())
+    register_at_body(
         appeal,
-        AppealStatus.REGISTERED,
-        EventKind.ROUTED,
-        by,
+        body.id,
+        received,
+        actor=by,
         note=reason,
-        from_body_id=reception_id,
-        to_body_id=body.id,
-        data={"manual": True, "due_on": appeal.due_on.isoformat()},
+        from_body_id=appeal.current_body_id,  # the reception that held it
+        data={"manual": True},
     )
-    db.session.flush()
-    schedule_deadline_jobs(appeal)
     address = appeal.applicant.email if appeal.applicant else appeal.contact_email
     if address:
         queue_notice(

@@ -6,7 +6,6 @@ queues its notice and flushes; the caller commits. The inbox query lives here to
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -699,19 +698,17 @@ def file_complaint(
     """The applicant complains about an answer (or about none in time): a new appeal of kind
     complaint, linked to this one, registered at the superior body of the body that answered
     with the complaint term. Returns the complaint and its access code (shown once)."""
-    from appeals.deadlines.jobs import schedule_deadline_jobs
     from appeals.deadlines.rules import add_months
     from appeals.deadlines.service import (
-        due_date,
-        policy_in_force,
         registration_day,
         working_calendar,
     )
     from appeals.intake.service import (
-        ACCESS_CODE_ALPHABET,
-        ACCESS_CODE_LENGTH,
         hash_access_code,
+        new_access_code,
         next_registration_number,
+        notify_registered,
+        register_at_body,
         route_new_appeal,
     )
 
@@ -727,7 +724,7 @@ def file_complaint(
     answered_at = appeal.answered_at
     answer_body_id = appeal.answers[-1].body_id if appeal.answers else appeal.current_body_id
     answer_body = db.session.get(Body, answer_body_id) if answer_body_id else None
-    access_code = "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
+    access_code = new_access_code()
     what = "the answer to" if answered_at else "no answer in time to"
     complaint = Appeal(
         number=next_registration_number(AppealKind.COMPLAINT, registered_on.year),
@@ -755,23 +752,14 @@ def file_complaint(
     )
     superior = answer_body.parent if answer_body is not None else None
     if answer_body is not None and superior is not None and superior.is_active:
-        policy = policy_in_force(AppealKind.COMPLAINT, registered_on)
-        complaint.policy_id = policy.id
-        complaint.current_body_id = complaint.first_body_id = superior.id
-        complaint.received_on = registered_on
-        complaint.due_on = due_date(registered_on, policy, calendar)
-        change_status(
+        register_at_body(
             complaint,
-            S.REGISTERED,
-            EventKind.ROUTED,
-            None,
+            superior.id,
+            registered_on,
             note="A complaint about a body's answer goes to its superior body.",
             from_body_id=answer_body.id,
-            to_body_id=superior.id,
-            data={"due_on": complaint.due_on.isoformat(), "superior_of": answer_body.id},
+            data={"superior_of": answer_body.id},
         )
-        db.session.flush()
-        schedule_deadline_jobs(complaint)
     else:
         route_new_appeal(complaint, registered_on)  # no superior body: the usual rules decide
     db.session.flush()
@@ -793,21 +781,7 @@ def file_complaint(
     )
     _touch(appeal)
     db.session.flush()
-    queue_notice(
-        "appeal_registered",
-        by.email,
-        {
-            "number": complaint.number,
-            "subject": complaint.subject,
-            "access_code": access_code,
-            "body": complaint.current_body.name if complaint.current_body else None,
-            "due_on": complaint.due_on.isoformat() if complaint.due_on else None,
-            "manual": complaint.status == S.MANUAL_ROUTING,
-        },
-        user_id=by.id,
-        appeal_id=complaint.id,
-        dedup_key=f"registered:{complaint.id}",
-    )
+    notify_registered(complaint, by, access_code)
     return complaint, access_code
 
 
