@@ -5,13 +5,15 @@ writes emptied after it."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
 from redis import Redis
 from rq import SimpleWorker
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, select, update
 
 from appeals import create_app
 from appeals.accounts.models import Role, User
@@ -148,3 +150,44 @@ def run_jobs(app, redis_server):
         return worker.work(burst=True, with_scheduler=True)  # also moves due scheduled jobs
 
     return run
+
+
+def _rows(table) -> dict[int, dict]:
+    return {row["id"]: dict(row) for row in db.session.execute(select(table)).mappings()}
+
+
+@contextmanager
+def tables_restored(names: tuple[str, ...]) -> Iterator[None]:
+    """Put reference tables back as they were (app_ctx leaves them alone): undo edits, put back
+    removed rows, delete added ones. `names` lists parents before children."""
+    tables = [db.metadata.tables[name] for name in names]
+    snapshots = {table.name: _rows(table) for table in tables}
+    yield
+    db.session.rollback()
+    # Appeals and users may point at rows the test added: empty them first (as app_ctx would).
+    for name in WRITTEN_TABLES:
+        db.session.execute(delete(db.metadata.tables[name]))
+    # Put edited rows back first, so no old row still points at a row about to be deleted.
+    for table in tables:
+        now = _rows(table)
+        for row_id, row in snapshots[table.name].items():
+            if row_id not in now:
+                db.session.execute(insert(table).values(row))
+            elif now[row_id] != row:
+                db.session.execute(update(table).where(table.c.id == row_id).values(row))
+    for table in reversed(tables):
+        db.session.execute(delete(table).where(table.c.id.not_in(list(snapshots[table.name]))))
+    db.session.commit()
+    assert {table.name: _rows(table) for table in tables} == snapshots
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user(Role.ADMIN)
+
+
+@pytest.fixture
+def admin_client(client, admin, login):
+    """The test client, signed in as an admin."""
+    login(admin)
+    return client
