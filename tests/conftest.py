@@ -126,9 +126,10 @@ def make_user():
 
 @pytest.fixture
 def login(client):
-    """Sign a user in through the real login form."""
+    """Sign a user in through the real login form (signing out whoever was signed in)."""
 
     def do_login(user: User, password: str = PASSWORD):
+        client.post("/logout")  # the sign-in page keeps whoever is signed in already
         response = client.post(
             "/login", data={"email": user.email, "password": password}, follow_redirects=False
         )

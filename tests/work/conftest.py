@@ -49,18 +49,6 @@ def people(make_user) -> People:
 
 
 @pytest.fixture
-def login(login, client):
-    """Sign in as the user, signing out whoever was signed in first (sign-in alone keeps
-    the first user)."""
-
-    def switch(user: User):
-        client.post("/logout")
-        return login(user)
-
-    return switch
-
-
-@pytest.fixture
 def appeal(people) -> Appeal:
     """A healthcare statement from Astana, registered today at health-71, not yet assigned."""
     appeal, _ = submit(people.citizen)
