@@ -39,7 +39,7 @@ class Config:
         "report": "С",
         "proposal": "П",
         "feedback": "О",
-        "request": "Зп",
+        "request": "ЗИ",  # запрос информации; upper case, as numbers are typed back in
         "complaint": "Ж",
     }
     REGISTRATION_DIGITS = 8
@@ -94,6 +94,12 @@ class Config:
     # A from 85 and E under 45 are DESIGN.md's; B from 70, C from 55, D from 45 are ours:
     # steps of 15 above the pass mark, with D a narrow band just above failing.
     SCORE_GRADES = [(85, "A"), (70, "B"), (55, "C"), (45, "D"), (0, "E")]
+    # A period's figures are counted in SQL in 1-2 s at a million appeals: the pages read
+    # them from Redis, at most this old (0: always count live); a periodic job recounts the
+    # periods opened by default (this month, quarter, year and last month) more often than
+    # that, so they are always warm. Audits are never cached: a verdict counts at once.
+    SCORE_CACHE_SECONDS = _env_int("SCORE_CACHE_SECONDS", 300)
+    SCORE_CACHE_REFRESH_SECONDS = _env_int("SCORE_CACHE_REFRESH_SECONDS", 240)
 
 
 class TestConfig(Config):

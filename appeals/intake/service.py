@@ -64,6 +64,17 @@ def access_code_matches(appeal: Appeal, code: str) -> bool:
     return hmac.compare_digest(appeal.access_code_hash, hash_access_code(code))
 
 
+# Latin letters and digits that look like the Cyrillic letters of the prefixes: a number read
+# off a receipt is often typed back with them ("3-2026-..." for "З-2026-...").
+_PREFIX_LOOKALIKES = str.maketrans({"3": "З", "C": "С", "O": "О", "0": "О", "P": "Р"})
+
+
+def normalize_number(typed: str) -> str:
+    """A registration number as typed by a person, in the form it is stored."""
+    prefix, dash, rest = typed.strip().upper().partition("-")
+    return prefix.translate(_PREFIX_LOOKALIKES) + dash + rest
+
+
 def next_registration_number(kind: AppealKind, year: int) -> str:
     """The next number for a kind and year, gap-free: the counter row stays locked until commit,
     and a rolled-back appeal rolls its number back too."""

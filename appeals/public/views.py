@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from appeals.extensions import db, limiter, public_form_limit
 from appeals.intake.models import Appeal
-from appeals.intake.service import access_code_matches
+from appeals.intake.service import access_code_matches, normalize_number
 from appeals.public.forms import StatusCheckForm
 
 bp = Blueprint("public", __name__)
@@ -24,7 +24,7 @@ def status_check():
     form = StatusCheckForm()
     appeal = None
     if form.validate_on_submit():
-        number = form.number.data.strip().upper()
+        number = normalize_number(form.number.data)
         appeal = db.session.execute(
             select(Appeal).where(Appeal.number == number)
         ).scalar_one_or_none()

@@ -7,6 +7,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from appeals.extensions import db
@@ -94,3 +95,19 @@ def test_parallel_submissions_get_distinct_gap_free_numbers(app, make_user):
     assert stored == expected
     counter = db.session.get(RegistrationCounter, ("З", 2026))
     assert counter.last_value == total
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("З-2026-00000001", "З-2026-00000001"),
+        ("3-2026-00000001", "З-2026-00000001"),  # digit three for the letter Ze
+        ("c-2026-00000007", "С-2026-00000007"),  # Latin c for Cyrillic Es
+        ("0-2026-00000002", "О-2026-00000002"),  # zero for the letter O
+        (" зи-2026-00000010 ", "ЗИ-2026-00000010"),
+    ],
+)
+def test_typed_numbers_are_read_as_stored(typed, stored):
+    from appeals.intake.service import normalize_number
+
+    assert normalize_number(typed) == stored

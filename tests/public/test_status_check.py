@@ -27,8 +27,10 @@ def check(client, number: str, code: str):
     [
         lambda number, code: (number, code),
         lambda number, code: (f"  {number.lower()} ", f" {code.lower()} "),
+        # The Cyrillic prefix "З" typed as the digit 3, as people read it off a receipt.
+        lambda number, code: ("3" + number[1:], code),
     ],
-    ids=["as printed", "lower case with spaces"],
+    ids=["as printed", "lower case with spaces", "prefix typed as a look-alike digit"],
 )
 def test_right_number_and_code_show_the_status_and_timeline(client, appeal_and_code, typed):
     appeal, code = appeal_and_code
