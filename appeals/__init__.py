@@ -144,6 +144,11 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("ddmmyyyy")
     def ddmmyyyy(day):
+        """A date (or an ISO date string, as events keep them) as dd.mm.yyyy."""
+        if isinstance(day, str):
+            from datetime import date
+
+            day = date.fromisoformat(day)
         return day.strftime("%d.%m.%Y") if day else ""
 
     @app.context_processor

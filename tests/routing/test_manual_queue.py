@@ -174,7 +174,7 @@ def test_prosecutor_routes_an_appeal_by_hand_and_the_citizen_sees_it(
     last = events[-1].text()
     assert "to Health Department of Astana" in last
     assert REASON in last
-    assert f"due date set: {due.isoformat()}" in last
+    assert f"due date set: {due:%d.%m.%Y}" in last
 
     run_jobs(["notifications"])
     db.session.expire_all()
