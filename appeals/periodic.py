@@ -7,7 +7,7 @@ from rq.cron import CronScheduler
 
 from appeals.deadlines.jobs import sweep_deadlines
 from appeals.notifications.jobs import requeue_pending_notifications
-from appeals.scores.snapshots import snapshot_previous_month
+from appeals.scores.snapshots import refresh_score_cache, snapshot_previous_month
 from appeals.suggest.jobs import retrain_suggester
 
 
@@ -24,6 +24,10 @@ def register_periodic_jobs(scheduler: CronScheduler, config: Mapping[str, Any]) 
     # Just after midnight on the 1st: the month that has just closed (idempotent, so a
     # rerun, or a later `flask scores snapshot`, rewrites the same rows).
     scheduler.register(snapshot_previous_month, queue_name="default", cron="10 0 1 * *")
+    # More often than the scores' cache keeps an entry: the default periods stay warm.
+    scheduler.register(
+        refresh_score_cache, queue_name="default", interval=config["SCORE_CACHE_REFRESH_SECONDS"]
+    )
     # Nightly, at the cron's hour in the scheduler's local zone (see SUGGEST_RETRAIN_CRON).
     scheduler.register(
         retrain_suggester,

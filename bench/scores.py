@@ -1,12 +1,15 @@
 """Benchmark: scores. The full ranking for a year (body_measures + score_bodies + rank) over
 1,000,000 generated appeals of 500 bodies and 24 months on SQLite, against the naive
 computation (load the needed columns, count in Python) in the same run; both must give the
-same figures and the same scores.
+same figures and the same scores. Then the prosecutor's pages through the Flask test client
+(the national prosecutor's dashboard for the year, a body's page): cold, from the cache,
+after the refresh job, and with Redis down.
 
 Run from the project root:
     python bench/scores.py              # 1,000,000 appeals, 500 bodies, 2025-2026
     python bench/scores.py --quick      # a tenth: 100,000 appeals, 50 bodies
     python bench/scores.py --db /tmp/scores.sqlite3 --reuse   # keep and reuse the data
+    python bench/scores.py --db /tmp/scores.sqlite3 --reuse --pages-only
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from redis import Redis  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 
 from appeals import create_app  # noqa: E402
@@ -40,10 +44,17 @@ from appeals.deadlines.rules import is_very_overdue  # noqa: E402
 from appeals.deadlines.service import working_calendar  # noqa: E402
 from appeals.extensions import db  # noqa: E402
 from appeals.intake.models import OPEN_STATUSES, Appeal, Event  # noqa: E402
+from appeals.localredis import LocalRedis  # noqa: E402
 from appeals.reference.models import Body, Category, Region  # noqa: E402
 from appeals.reference.seed import seed_holidays, seed_reference  # noqa: E402
 from appeals.scores.formula import BodyMeasures, Rate, rank, score_bodies  # noqa: E402
-from appeals.scores.measures import Period, body_measures  # noqa: E402
+from appeals.scores.measures import Period, body_measures, local_today  # noqa: E402
+from appeals.scores.snapshots import (  # noqa: E402
+    ScoreSnapshot,
+    previous_month,
+    refresh_cached_figures,
+    snapshot_month,
+)
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens: no job may be sent
 FIRST_DAY = date(2025, 1, 1)
@@ -55,12 +66,12 @@ ZONE = "Asia/Almaty"
 TEXT = ("I ask you to look into the matter described below. " * 20)[:800]
 
 
-def make_app(path: Path):
+def make_app(path: Path, redis_url: str = DEAD_REDIS):
     return create_app(
         "config.Config",
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
         RQ_ENABLED=False,
-        REDIS_URL=DEAD_REDIS,
+        REDIS_URL=redis_url,
         TIMEZONE=ZONE,
     )
 
@@ -436,6 +447,142 @@ def same_measures(fast: list[BodyMeasures], naive: list[BodyMeasures]) -> list[s
     return problems
 
 
+# --- The prosecutor's pages ----------------------------------------------------------------
+
+DASHBOARD = f"/prosecutor/?period=year&year={YEAR}"
+WARM_RUNS = 5
+
+
+def timed_get(client, url: str) -> tuple[float, float, str]:
+    """One request: wall and CPU seconds, and the page (a 200, or the run stops)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    response = client.get(url)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if response.status_code != 200:
+        sys.exit(f"{url}: HTTP {response.status_code}")
+    return wall, cpu, response.get_data(as_text=True)
+
+
+def page_scores(html: str) -> list[str]:
+    """The scores of the ranking table, in order (to compare two renderings)."""
+    marker = "data-score>"
+    return [part.split("<", 1)[0] for part in html.split(marker)[1:]]
+
+
+def prepare_pages(path: Path) -> tuple[int, int]:
+    """The bench prosecutor belongs to the General Prosecutor's Office (the whole country);
+    the closed months get their snapshots (for the trend lines and the worst movers), as the
+    monthly job would have taken them. Returns (prosecutor id, a body's id)."""
+    app = make_app(path)
+    with app.app_context():
+        office = db.session.execute(select(Body.id).where(Body.code == "prosecutor-00")).scalar()
+        prosecutor = db.session.execute(
+            select(User).where(User.email == "bench@example.kz")
+        ).scalar_one()
+        prosecutor.body_id = office
+        db.session.commit()
+        body = db.session.execute(select(Body.id).where(Body.code == "bench-7")).scalar_one()
+        if db.session.execute(select(ScoreSnapshot.id).limit(1)).first() is None:
+            started = time.perf_counter()
+            year, month = previous_month(local_today())
+            months = [
+                (y, m)
+                for y in range(FIRST_DAY.year, year + 1)
+                for m in range(1, 13)
+                if (FIRST_DAY.year, FIRST_DAY.month) <= (y, m) <= (year, month)
+            ]
+            for y, m in months:
+                snapshot_month(y, m)
+                db.session.commit()
+            print(
+                f"Snapshots of the {len(months)} closed months up to {year}-{month:02d} "
+                f"in {time.perf_counter() - started:.1f} s [setup, not measured]"
+            )
+        return prosecutor.id, body
+
+
+def measure_pages(path: Path) -> None:
+    """The dashboard and a body page through the test client, on a real Redis: the first
+    request of a new app (cold), a cache miss, the warm pages, the refresh job, Redis down."""
+    from flask_login import FlaskLoginClient
+
+    prosecutor_id, body_id = prepare_pages(path)
+    body_page = f"/prosecutor/bodies/{body_id}?period=year&year={YEAR}"
+    with LocalRedis() as server:
+        app = make_app(path, server.url)
+        app.test_client_class = FlaskLoginClient
+        with app.app_context():
+            client = app.test_client(user=db.session.get(User, prosecutor_id))
+            db.session.commit()
+        cache = Redis.from_url(server.url)
+        print(
+            f"The national prosecutor's pages (Flask test client, a real Redis, cache kept "
+            f'{app.config["SCORE_CACHE_SECONDS"]} s; "today" is the real date, '
+            f"{date.today():%d.%m.%Y}):"
+        )
+        cold_wall, cold_cpu, cold_html = timed_get(client, DASHBOARD)
+        print(
+            f"  dashboard {DASHBOARD}, cold (first request of a new app, empty cache): "
+            f"wall {cold_wall:.3f} s; CPU {cold_cpu:.3f} s"
+        )
+        cache.flushdb()
+        miss_wall, miss_cpu, _ = timed_get(client, DASHBOARD)
+        print(
+            f"  dashboard, cache miss (app warmed up, cache emptied): wall {miss_wall:.3f} s; "
+            f"CPU {miss_cpu:.3f} s"
+        )
+        warm = [timed_get(client, DASHBOARD) for _ in range(WARM_RUNS)]
+        warm_html = warm[-1][2]
+        print(
+            f"  dashboard, warm (from the cache), {WARM_RUNS} runs: wall "
+            + ", ".join(f"{w:.3f}" for w, _, _ in warm)
+            + f" s, median {statistics.median(w for w, _, _ in warm):.3f} s; CPU median "
+            f"{statistics.median(c for _, c, _ in warm):.3f} s; page {len(warm_html):,} bytes"
+        )
+        cache.flushdb()
+        body_wall, body_cpu, _ = timed_get(client, body_page)
+        body_warm = [timed_get(client, body_page)[0] for _ in range(WARM_RUNS)]
+        print(
+            f"  body page {body_page}: cache miss wall {body_wall:.3f} s (CPU "
+            f"{body_cpu:.3f} s); warm, {WARM_RUNS} runs: "
+            + ", ".join(f"{w:.3f}" for w in body_warm)
+            + f" s, median {statistics.median(body_warm):.3f} s"
+        )
+        cache.flushdb()
+        with app.app_context():
+            started, cpu = time.perf_counter(), time.process_time()
+            periods = refresh_cached_figures()
+            job_wall, job_cpu = time.perf_counter() - started, time.process_time() - cpu
+            db.session.commit()
+        after_job = [timed_get(client, "/prosecutor/")[0] for _ in range(WARM_RUNS)]
+        year_after = [timed_get(client, DASHBOARD)[0] for _ in range(WARM_RUNS)]
+        print(
+            f"  refresh job ({periods} periods: this month, quarter, year, last month): wall "
+            f"{job_wall:.2f} s; CPU {job_cpu:.2f} s. Then, without any cache miss: the default "
+            f"dashboard (this month) median {statistics.median(after_job):.3f} s, the year's "
+            f"median {statistics.median(year_after):.3f} s"
+        )
+
+    down = make_app(path)  # nothing listens at its REDIS_URL
+    down.test_client_class = FlaskLoginClient
+    with down.app_context():
+        client = down.test_client(user=db.session.get(User, prosecutor_id))
+        db.session.commit()
+    live = [timed_get(client, DASHBOARD) for _ in range(3)]
+    print(
+        "  dashboard with Redis down (counted live every time, never an error), 3 runs: wall "
+        + ", ".join(f"{w:.3f}" for w, _, _ in live)
+        + " s"
+    )
+    same = page_scores(warm_html) == page_scores(live[-1][2]) == page_scores(cold_html)
+    if not same or not page_scores(warm_html):
+        sys.exit("MISMATCH: the cached dashboard's scores differ from the live one's")
+    print(
+        f"  the cached and the live dashboards show the same {len(page_scores(warm_html))} "
+        f"ranked scores"
+    )
+
+
 # --- The run ------------------------------------------------------------------------------
 
 
@@ -447,6 +594,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=Path("/tmp/bench-scores.sqlite3"))
     parser.add_argument("--reuse", action="store_true", help="keep an existing --db")
     parser.add_argument("--runs", type=int, default=3, help="timed runs of the ranking")
+    parser.add_argument("--pages-only", action="store_true", help="only the pages (with --reuse)")
     args = parser.parse_args()
     if args.quick:
         args.appeals //= 10
@@ -474,6 +622,9 @@ def main() -> None:
         )
     else:
         print(f"Reusing {args.db}")
+    if args.pages_only:
+        measure_pages(args.db)
+        return
     app = make_app(args.db)
     period = Period.year(YEAR)
     with app.app_context():
@@ -549,6 +700,7 @@ def main() -> None:
         for s in scores:
             grades[s.grade] += 1
         print("Grades: " + json.dumps(dict(sorted(grades.items(), key=str))))
+    measure_pages(args.db)
 
 
 if __name__ == "__main__":

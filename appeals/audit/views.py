@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 
 from flask import (
@@ -23,6 +24,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import Role
 from appeals.audit.forms import SORT_COLUMNS, ActReplyForm, AuditForm, PeriodForm, RankingForm
 from appeals.audit.models import Audit, Violation
@@ -44,16 +46,17 @@ from appeals.audit.service import (
     scope_body_ids,
 )
 from appeals.deadlines.service import explain_due
-from appeals.extensions import db, login_manager
+from appeals.extensions import db
 from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.forms import KIND_LABELS
 from appeals.intake.models import Appeal
 from appeals.ratings.chart import trend_svg
 from appeals.ratings.ranking import (
     COMPONENT_LABELS,
-    body_score,
-    live_ranking,
+    Ranking,
+    body_figures,
     month_axis,
+    period_ranking,
     snapshot_months,
     sort_rows,
     trend_points,
@@ -76,27 +79,12 @@ from appeals.timeutil import local_date
 bp = Blueprint("prosecutor", __name__, url_prefix="/prosecutor")
 
 
-@bp.before_request
-def require_prosecutor():
-    """Anonymous visitors sign in first; anyone signed in who is not a prosecutor gets 403."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role != Role.PROSECUTOR:
-        abort(403)
-    return None
-
-
-@bp.errorhandler(403)
-def forbidden(_error):
-    """The refusal page for signed-in users who are not prosecutors."""
-    return (
-        render_template(
-            "error.html",
-            title="Prosecutors only",
-            message="The prosecutor's desk is for the prosecutor's office.",
-        ),
-        403,
-    )
+restrict_blueprint(
+    bp,
+    lambda user: user.role == Role.PROSECUTOR,
+    "The prosecutor's desk is for the prosecutor's office.",
+    title="Prosecutors only",
+)
 
 
 @bp.app_template_filter("violation_label")
@@ -234,10 +222,10 @@ def _filtered_body_ids(scope: Scope, form: RankingForm) -> list[int] | None:
     return ids
 
 
-def _ranking(form: RankingForm, body_ids: list[int] | None):
+def _ranking(form: RankingForm, body_ids: list[int] | None) -> Ranking:
     """The ranking the filters ask for, sorted as asked."""
-    rows = live_ranking(form.to_period(), body_ids=body_ids, kind=form.kind.data or None)
-    return sort_rows(rows, form.sort.data, form.order.data)
+    ranking = period_ranking(form.to_period(), body_ids=body_ids, kind=form.kind.data or None)
+    return replace(ranking, rows=sort_rows(ranking.rows, form.sort.data, form.order.data))
 
 
 @bp.route("/")
@@ -249,7 +237,8 @@ def dashboard():
         return render_template("audit/dashboard.html", form=form, scope=scope), 400
     today = local_today()
     body_ids = _filtered_body_ids(scope, form)
-    rows = _ranking(form, body_ids)
+    ranking = _ranking(form, body_ids)
+    rows = ranking.rows
     latest_closed = date(*previous_month(today), 1)
     axis = month_axis(latest_closed, TREND_MONTHS)
     months = snapshot_months()
@@ -259,6 +248,7 @@ def dashboard():
         form=form,
         scope=scope,
         period=form.to_period(),
+        counted_at=ranking.counted_at,
         ranked=[r for r in rows if r.ranked],
         unranked=[r for r in rows if not r.ranked],
         sparklines={
@@ -286,7 +276,7 @@ def ranking_csv():
     form = _ranking_form(scope)
     if not form.validate():
         return _form_errors_response(form)
-    rows = _ranking(form, _filtered_body_ids(scope, form))
+    rows = _ranking(form, _filtered_body_ids(scope, form)).rows
     period = form.to_period()
     header = [
         "period",
@@ -333,7 +323,7 @@ def ranking_report():
     form = _ranking_form(scope)
     if not form.validate():
         return render_template("audit/dashboard.html", form=form, scope=scope), 400
-    rows = _ranking(form, _filtered_body_ids(scope, form))
+    rows = _ranking(form, _filtered_body_ids(scope, form)).rows
     region = db.session.get(Region, form.region_id) if form.region_id else None
     scope_region = db.session.get(Region, scope.region_id) if scope.region_id else None
     return render_template(
@@ -474,7 +464,8 @@ def body_page(body_id: int):
     if not form.validate():
         return render_template("audit/body.html", body=body, form=form), 400
     period = form.to_period()
-    measure, score = body_score(period, body.id)
+    figures = body_figures(period, body.id)
+    measure, score = figures.measures, figures.score
     today = local_today()
     axis = month_axis(date(*previous_month(today), 1), TREND_MONTHS)
     body_audits = (
@@ -491,6 +482,7 @@ def body_page(body_id: int):
         period=period,
         measure=measure,
         score=score,
+        counted_at=figures.counted_at,
         figures=_figures(measure, body.id, period, form.query_args()),
         components=QUALITY_COMPONENTS,
         component_labels=COMPONENT_LABELS,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -23,7 +23,7 @@ from appeals.scores.formula import (
     score_body,
 )
 from appeals.scores.measures import Period
-from appeals.scores.snapshots import ScoreSnapshot, live_scores, score_settings
+from appeals.scores.snapshots import ScoreSnapshot, period_scores, score_settings
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,29 @@ def with_positions(rows: Sequence[RankingRow]) -> list[RankingRow]:
     ]
 
 
+@dataclass(frozen=True)
+class Ranking:
+    rows: list[RankingRow]
+    counted_at: datetime  # when the figures were counted (the audits: just now)
+    from_cache: bool
+
+
+def period_ranking(
+    period: Period,
+    *,
+    body_ids: Collection[int] | None = None,
+    region_id: int | None = None,
+    kind: str | None = None,
+    today: date | None = None,
+) -> Ranking:
+    """The period's ranking from the live figures (scores shrunk toward the national means),
+    read through the scores' cache, with when the figures were counted."""
+    result = period_scores(period, body_ids=body_ids, region_id=region_id, kind=kind, today=today)
+    return Ranking(
+        rows_from_scores(result.measures, result.scores), result.counted_at, result.from_cache
+    )
+
+
 def live_ranking(
     period: Period,
     *,
@@ -84,11 +107,10 @@ def live_ranking(
     kind: str | None = None,
     today: date | None = None,
 ) -> list[RankingRow]:
-    """The period's ranking computed now (scores shrunk toward the national means)."""
-    measures, scores = live_scores(
+    """The rows of period_ranking."""
+    return period_ranking(
         period, body_ids=body_ids, region_id=region_id, kind=kind, today=today
-    )
-    return rows_from_scores(measures, scores)
+    ).rows
 
 
 def rows_from_scores(
@@ -274,14 +296,20 @@ COMPONENT_LABELS = {
 }
 
 
-def body_score(
-    period: Period, body_id: int, *, today: date | None = None
-) -> tuple[BodyMeasures, BodyScore]:
-    """One body's measures and score for the period; a body with nothing in it gets empty
-    figures scored against the same national means."""
-    measures, scores = live_scores(period, today=today)
-    for m, s in zip(measures, scores, strict=True):
+@dataclass(frozen=True)
+class BodyFigures:
+    measures: BodyMeasures
+    score: BodyScore
+    counted_at: datetime  # when the figures were counted (the audits: just now)
+
+
+def body_figures(period: Period, body_id: int, *, today: date | None = None) -> BodyFigures:
+    """One body's measures and score for the period, with when they were counted; a body
+    with nothing in it gets empty figures scored against the same national means."""
+    result = period_scores(period, today=today)
+    for m, s in zip(result.measures, result.scores, strict=True):
         if m.body_id == body_id:
-            return m, s
+            return BodyFigures(m, s, result.counted_at)
     empty = empty_measures(body_id)
-    return empty, score_body(empty, national_means(measures), **score_settings())
+    score = score_body(empty, national_means(result.measures), **score_settings())
+    return BodyFigures(empty, score, result.counted_at)

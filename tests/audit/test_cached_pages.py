@@ -1,0 +1,155 @@
+"""The desk's pages read the figures through the scores' cache: they say how old the figures
+are, keep them until recounted (by the periodic job or when the entry expires), an audit
+moves the quality at once on the dashboard and the body page, and with Redis down the
+pages still show the right figures, counted live."""
+
+from __future__ import annotations
+
+import pytest
+from redis import Redis
+from sqlalchemy import func, select
+
+from appeals.audit.models import Audit
+from appeals.audit.service import record_audit
+from appeals.extensions import db
+from appeals.queues import get_queue
+from appeals.scores.snapshots import refresh_score_cache
+from tests.pages import by_testid
+
+UNLAWFUL = {
+    "verdict": "violations",
+    "violations": ["unlawful_refusal"],
+    "note": "Refused without a legal ground.",
+    "act": "warning",
+}
+
+
+@pytest.fixture(autouse=True)
+def small_bodies_are_ranked(app, monkeypatch):
+    """Health's handful of appeals is enough to rank it (the real minimum is 20)."""
+    monkeypatch.setitem(app.config, "SCORE_MIN_APPEALS", 2)
+
+
+@pytest.fixture
+def lawful_audit(health_record, astana_prosecutor):
+    """A lawful verdict besides the scenario's unlawful one: the country's mean of audits
+    without violation is above zero, so one more violation lowers health's shrunk rate."""
+    record_audit(health_record.on_time[1], True, [], "", "none", astana_prosecutor)
+    db.session.commit()
+
+
+def _ranking_row(client, body_id: int, args: dict | None = None) -> dict[str, str]:
+    """The body's row on the dashboard (appeals; timeliness and quality when ranked) and the
+    figures' time."""
+    html = client.get("/prosecutor/", query_string=args or {}).get_data(as_text=True)
+    found = {"as_of": by_testid(html, "figures-as-of").text(), "appeals": "0"}
+    for testid in ("ranking", "too-few"):
+        table = by_testid(html, testid)
+        for row in table.iter() if table is not None else ():
+            if row.tag == "tr" and row.attrs.get("data-body") == str(body_id):
+                cells = [c for c in row.children if not isinstance(c, str) and c.tag == "td"]
+                if testid == "too-few":
+                    return found | {"appeals": cells[3].text()}
+                return found | {
+                    "appeals": cells[5].text(),
+                    "timeliness": cells[6].attrs["data-timeliness"],
+                    "quality": cells[7].attrs["data-quality"],
+                }
+    return found
+
+
+def _body_page(client, body_id: int, args: dict) -> dict[str, str]:
+    html = client.get(f"/prosecutor/bodies/{body_id}", query_string=args).get_data(as_text=True)
+    audited = next(
+        a
+        for a in by_testid(html, "figures").iter()
+        if a.tag == "a" and a.attrs.get("data-measure") == "audit_clean"
+    )
+    return {
+        "quality": by_testid(html, "quality").attrs["data-value"],
+        "audited": audited.attrs["data-count"],
+        "as_of": by_testid(html, "figures-as-of").text(),
+    }
+
+
+def test_the_dashboard_keeps_its_figures_until_they_are_recounted(
+    client, login, astana_prosecutor, health_record, answered_appeal, redis_server
+):
+    login(astana_prosecutor)
+    args = health_record.period_args
+    before = _ranking_row(client, health_record.body_id, args)
+    assert before["as_of"]  # "Figures as of 25.11.2026 11:02"
+
+    answered_appeal()  # one more answer on time, today: in the period
+    cached = _ranking_row(client, health_record.body_id, args)
+    assert cached == before
+
+    Redis.from_url(redis_server.url).flushdb()  # as when the entry expires
+    recounted = _ranking_row(client, health_record.body_id, args)
+    assert int(recounted["appeals"]) == int(before["appeals"]) + 1
+    assert float(recounted["timeliness"]) > float(before["timeliness"])
+
+
+def test_the_periodic_job_recounts_the_default_period(
+    client, login, astana_prosecutor, health_record, answered_appeal, run_jobs
+):
+    login(astana_prosecutor)
+    before = _ranking_row(client, health_record.body_id)  # this month: the default period
+    answered_appeal()
+    assert _ranking_row(client, health_record.body_id) == before
+
+    get_queue().enqueue(refresh_score_cache)
+    assert run_jobs()
+    after = _ranking_row(client, health_record.body_id)
+    assert int(after["appeals"]) == int(before["appeals"]) + 1
+
+
+def test_an_audit_moves_the_quality_at_once_while_the_rest_stays_cached(
+    client, login, astana_prosecutor, health_record, lawful_audit, answered_appeal
+):
+    login(astana_prosecutor)
+    args = health_record.period_args
+    dashboard_before = _ranking_row(client, health_record.body_id, args)
+    body_before = _body_page(client, health_record.body_id, args)
+    answered_appeal()  # counted only when the cache is recounted: proves it is still in use
+
+    response = client.post(
+        f"/prosecutor/appeals/{health_record.on_time[0].id}/audit", data=UNLAWFUL
+    )
+    assert response.status_code == 302
+    audits = select(func.count()).where(Audit.appeal_id == health_record.on_time[0].id)
+    assert db.session.execute(audits).scalar_one() == 1
+    db.session.commit()
+
+    dashboard_after = _ranking_row(client, health_record.body_id, args)
+    body_after = _body_page(client, health_record.body_id, args)
+    assert float(dashboard_after["quality"]) < float(dashboard_before["quality"])
+    assert float(body_after["quality"]) < float(body_before["quality"])
+    assert int(body_after["audited"]) == int(body_before["audited"]) + 1
+    # The rest is the cached entry's: same time, the new answer not yet counted.
+    assert dashboard_after["as_of"] == dashboard_before["as_of"]
+    assert body_after["as_of"] == body_before["as_of"]
+    assert dashboard_after["appeals"] == dashboard_before["appeals"]
+    assert dashboard_after["timeliness"] == dashboard_before["timeliness"]
+
+
+def test_with_redis_down_the_pages_count_live(
+    app, client, login, astana_prosecutor, health_record, lawful_audit, answered_appeal, monkeypatch
+):
+    login(astana_prosecutor)
+    args = health_record.period_args
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens
+    before = _ranking_row(client, health_record.body_id, args)
+    answered_appeal()  # counted at once: nothing is cached
+    after = _ranking_row(client, health_record.body_id, args)
+    assert int(after["appeals"]) == int(before["appeals"]) + 1
+    assert after["as_of"]
+
+    body_before = _body_page(client, health_record.body_id, args)
+    response = client.post(
+        f"/prosecutor/appeals/{health_record.on_time[0].id}/audit", data=UNLAWFUL
+    )
+    assert response.status_code == 302
+    body_after = _body_page(client, health_record.body_id, args)
+    assert float(body_after["quality"]) < float(body_before["quality"])
+    assert int(body_after["audited"]) == int(body_before["audited"]) + 1
