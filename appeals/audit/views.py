@@ -57,6 +57,7 @@ from appeals.ratings.ranking import (
     body_figures,
     month_axis,
     period_ranking,
+    region_rollup,
     snapshot_months,
     sort_rows,
     trend_points,
@@ -230,7 +231,8 @@ def _ranking(form: RankingForm, body_ids: list[int] | None) -> Ranking:
 
 @bp.route("/")
 def dashboard():
-    """The ranking of the bodies in scope, with trends, worst movers and overdue appeals."""
+    """The ranking of the bodies in scope with its region roll-ups, trends, worst movers and
+    overdue appeals."""
     scope = _scope()
     form = _ranking_form(scope)
     if not form.validate():
@@ -251,6 +253,7 @@ def dashboard():
         counted_at=ranking.counted_at,
         ranked=[r for r in rows if r.ranked],
         unranked=[r for r in rows if not r.ranked],
+        regions=region_rollup(ranking, scope.region_id),
         sparklines={
             body_id: trend_svg(points, width=120, height=28, compact=True, title="Score trend")
             for body_id, points in trends([r.body_id for r in rows], axis).items()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -19,11 +19,12 @@ from appeals.scores.formula import (
     BodyScore,
     empty_measures,
     national_means,
+    pool_measures,
     rank,
     score_body,
 )
 from appeals.scores.measures import Period
-from appeals.scores.snapshots import ScoreSnapshot, period_scores, score_settings
+from appeals.scores.snapshots import ScoreSnapshot, period_scores, score_settings, wanted_bodies
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,10 @@ class Ranking:
     rows: list[RankingRow]
     counted_at: datetime  # when the figures were counted (the audits: just now)
     from_cache: bool
+    # The rows' measures and the national means their scores were shrunk toward: what a
+    # region roll-up pools and scores without counting anything again.
+    measures: list[BodyMeasures] = field(default_factory=list)
+    national: dict[str, float | None] = field(default_factory=dict)
 
 
 def period_ranking(
@@ -93,9 +98,22 @@ def period_ranking(
 ) -> Ranking:
     """The period's ranking from the live figures (scores shrunk toward the national means),
     read through the scores' cache, with when the figures were counted."""
-    result = period_scores(period, body_ids=body_ids, region_id=region_id, kind=kind, today=today)
+    # The whole country is read once (a cached entry) and narrowed here, so that the
+    # national means stay at hand for the region roll-ups.
+    result = period_scores(period, today=today)
+    wanted = wanted_bodies(body_ids, region_id, kind)
+    pairs = [
+        (m, s)
+        for m, s in zip(result.measures, result.scores, strict=True)
+        if wanted is None or m.body_id in wanted
+    ]
+    measures = [m for m, _ in pairs]
     return Ranking(
-        rows_from_scores(result.measures, result.scores), result.counted_at, result.from_cache
+        rows_from_scores(measures, [s for _, s in pairs]),
+        result.counted_at,
+        result.from_cache,
+        measures=measures,
+        national=national_means(result.measures),
     )
 
 
@@ -138,6 +156,104 @@ def rows_from_scores(
             )
         )
     return with_positions(rows)
+
+
+# --- Region roll-ups ------------------------------------------------------------------------
+
+NATIONAL_BODIES = "National bodies"
+LEVEL_WORDS = {"region": "oblast", "city": "city", "district": "district"}
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    """The pooled figures of the bodies of one region, scored as if they were one body."""
+
+    region_id: int | None  # None: the national bodies (no region)
+    name: str
+    own_level: bool  # the scope's own region: only the bodies sitting at its level
+    bodies: int
+    appeals: int
+    ranked: bool
+    on_time: float | None  # raw pooled share answered on time
+    timeliness: float | None  # shrunk toward the national mean
+    quality: float | None
+    score: float | None
+    grade: str | None
+
+
+_OUTSIDE = -1  # a body outside the scope's region (never a region id)
+
+
+def rollup_key(
+    region_id: int | None, parents: dict[int, int | None], within: int | None
+) -> int | None:
+    """The region a body's figures roll up into: for the whole country, the top-level region
+    (oblast or city of republican significance) its region lies in, None for a national body;
+    within a region, the region just below it that holds the body's region, or the region
+    itself for a body at its level; _OUTSIDE for a body elsewhere."""
+    if region_id is None:
+        return None if within is None else _OUTSIDE
+    chain = [region_id]  # the region, its parent, ... up to the country
+    while (parent := parents.get(chain[-1])) is not None and len(chain) <= len(parents):
+        chain.append(parent)
+    if within is None:
+        return chain[-2] if len(chain) > 1 else None  # a body of the country node: national
+    if within not in chain:
+        return _OUTSIDE
+    position = chain.index(within)
+    return chain[position - 1] if position > 0 else within
+
+
+def region_rollup(ranking: Ranking, within: int | None) -> list[RegionRow]:
+    """One row per region of the ranking's bodies (see rollup_key; `within` is the scope's
+    region, None for the whole country): their measures pooled and scored with the ranking's
+    formula against the same national means. The scope's own level first, then by name, the
+    national bodies last."""
+    if not ranking.measures:
+        return []
+    body_regions = dict(
+        db.session.execute(
+            select(Body.id, Body.region_id).where(
+                Body.id.in_([m.body_id for m in ranking.measures])
+            )
+        ).all()
+    )
+    regions = {r.id: r for r in db.session.execute(select(Region)).scalars()}
+    parents = {r.id: r.parent_id for r in regions.values()}
+    groups: dict[int | None, list[BodyMeasures]] = defaultdict(list)
+    for m in ranking.measures:
+        key = rollup_key(body_regions.get(m.body_id), parents, within)
+        if key != _OUTSIDE:
+            groups[key].append(m)
+    settings = score_settings()
+    rows = []
+    for key, group in groups.items():
+        pooled = pool_measures(group)
+        score = score_body(pooled, ranking.national, **settings)
+        own_level = key is not None and key == within
+        if key is None:
+            name = NATIONAL_BODIES
+        elif own_level:
+            level = LEVEL_WORDS.get(regions[key].level, regions[key].level)
+            name = f"{regions[key].name} ({level}-level bodies)"
+        else:
+            name = regions[key].name
+        rows.append(
+            RegionRow(
+                region_id=key,
+                name=name,
+                own_level=own_level,
+                bodies=len(group),
+                appeals=pooled.appeals,
+                ranked=score.ranked,
+                on_time=pooled.timely.value,
+                timeliness=score.timeliness,
+                quality=score.quality,
+                score=score.score,
+                grade=score.grade,
+            )
+        )
+    return sorted(rows, key=lambda r: (not r.own_level, r.region_id is None, r.name.casefold()))
 
 
 def snapshot_ranking(

@@ -153,6 +153,21 @@ def period_figures(
     return figures, counted_at, False
 
 
+def wanted_bodies(
+    body_ids: Collection[int] | None, region_id: int | None, kind: str | None
+) -> set[int] | None:
+    """The bodies that the filters leave (None: every body)."""
+    wanted: set[int] | None = None
+    if region_id is not None:
+        wanted = set(region_body_ids(region_id))
+    if body_ids is not None:
+        wanted = set(body_ids) if wanted is None else wanted & set(body_ids)
+    if kind is not None:
+        of_kind = set(db.session.execute(select(Body.id).where(Body.kind == kind)).scalars())
+        wanted = of_kind if wanted is None else wanted & of_kind
+    return wanted
+
+
 def period_scores(
     period: Period,
     *,
@@ -168,14 +183,7 @@ def period_scores(
     figures, counted_at, from_cache = period_figures(period, today=today, fresh=fresh)
     measures = with_audits(figures, audit_rates(period))
     scores = score_bodies(measures, **score_settings())
-    wanted: set[int] | None = None
-    if region_id is not None:
-        wanted = set(region_body_ids(region_id))
-    if body_ids is not None:
-        wanted = set(body_ids) if wanted is None else wanted & set(body_ids)
-    if kind is not None:
-        of_kind = set(db.session.execute(select(Body.id).where(Body.kind == kind)).scalars())
-        wanted = of_kind if wanted is None else wanted & of_kind
+    wanted = wanted_bodies(body_ids, region_id, kind)
     if wanted is not None:
         pairs = [(m, s) for m, s in zip(measures, scores, strict=True) if m.body_id in wanted]
         measures, scores = [m for m, _ in pairs], [s for _, s in pairs]
