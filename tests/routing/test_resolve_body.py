@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 
 from appeals.accounts.models import Role
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealStatus
-from appeals.reference.models import Body, Category, Region, RoutingRule
-from appeals.routing.rules import ancestor_chain, resolve_body
+from appeals.reference.models import Body, RoutingRule
+from appeals.routing.rules import resolve_body
 from tests.factories import category_id, region_id, submit
 
 ASTANA, ALMATY, SHYMKENT = "710000000", "750000000", "790000000"
@@ -53,40 +53,8 @@ def test_appeal_is_routed_to_the_competent_body(category, region, body):
     assert rule.body_id == decision.body_id and rule.is_active
 
 
-@pytest.fixture
-def without_rules():
-    """Deactivate every rule that could route a category in a region (committed, since the
-    intake commits), and reactivate exactly those afterwards: reference tables are not
-    emptied between tests."""
-    switched: list[int] = []
-
-    def deactivate(category: str, region: str) -> None:
-        categories = ancestor_chain(Category, category_id(category))
-        regions = ancestor_chain(Region, region_id(region))
-        ids = db.session.execute(
-            select(RoutingRule.id).where(
-                RoutingRule.is_active,
-                RoutingRule.category_id.in_(categories),
-                or_(RoutingRule.region_id.in_(regions), RoutingRule.region_id.is_(None)),
-            )
-        ).scalars()
-        switched.extend(ids)
-        db.session.execute(
-            update(RoutingRule).where(RoutingRule.id.in_(switched)).values(is_active=False)
-        )
-        db.session.commit()
-
-    yield deactivate
-    db.session.rollback()
-    if switched:
-        db.session.execute(
-            update(RoutingRule).where(RoutingRule.id.in_(switched)).values(is_active=True)
-        )
-        db.session.commit()
-
-
-def test_no_rule_gives_no_decision(without_rules):
-    without_rules("healthcare", YESIL)
+def test_no_rule_gives_no_decision(no_rules_for):
+    no_rules_for("healthcare", YESIL)
     assert resolve_body(category_id("healthcare"), region_id(YESIL)) is None
     # Only that category lost its rules: the others still route.
     assert resolve_body(category_id("education"), region_id(YESIL)) is not None
@@ -101,9 +69,9 @@ def test_no_rule_gives_no_decision(without_rules):
     ],
 )
 def test_appeal_without_a_rule_waits_in_the_manual_queue_of_the_regional_prosecutor(
-    make_user, without_rules, category, region, reception
+    make_user, no_rules_for, category, region, reception
 ):
-    without_rules(category, region)
+    no_rules_for(category, region)
     citizen = make_user()
     appeal, code = submit(citizen, category=category, region=region)
 
@@ -120,8 +88,8 @@ def test_appeal_without_a_rule_waits_in_the_manual_queue_of_the_regional_prosecu
     assert saved.applicant_id == citizen.id and code
 
 
-def test_manually_routed_appeal_is_in_the_applicants_list(client, login, make_user, without_rules):
-    without_rules("healthcare", YESIL)
+def test_manually_routed_appeal_is_in_the_applicants_list(client, login, make_user, no_rules_for):
+    no_rules_for("healthcare", YESIL)
     citizen = make_user()
     appeal, _ = submit(citizen, category="healthcare", region=YESIL)
     login(citizen)
@@ -133,9 +101,9 @@ def test_manually_routed_appeal_is_in_the_applicants_list(client, login, make_us
 
 
 def test_manually_routed_appeal_is_open_to_the_reception_prosecutor(
-    client, login, make_user, without_rules
+    client, login, make_user, no_rules_for
 ):
-    without_rules("healthcare", YESIL)
+    no_rules_for("healthcare", YESIL)
     appeal, _ = submit(make_user(), category="healthcare", region=YESIL)
     login(make_user(Role.PROSECUTOR, body_code="prosecutor-71"))
 
