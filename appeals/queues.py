@@ -55,9 +55,12 @@ def enqueue_after_commit(
     retry: Retry | None = None,
 ) -> None:
     """Queue a job to be sent to RQ once the current transaction commits (never before)."""
-    db.session.info.setdefault("pending_jobs", []).append(
-        PendingJob(func, args, queue=queue, job_id=job_id, at=at, retry=retry)
-    )
+    queue_after_commit(PendingJob(func, args, queue=queue, job_id=job_id, at=at, retry=retry))
+
+
+def queue_after_commit(job: PendingJob) -> None:
+    """Send this job to RQ once the current transaction commits (never before)."""
+    db.session.info.setdefault("pending_jobs", []).append(job)
 
 
 def cancel_after_commit(job_ids: list[str]) -> None:

@@ -43,7 +43,6 @@ from appeals.extensions import db  # noqa: E402
 from appeals.intake.models import Appeal, EventKind  # noqa: E402
 from appeals.intake.service import record_event  # noqa: E402
 from appeals.notifications.models import Notification  # noqa: E402
-from appeals.queues import enqueue_after_commit  # noqa: E402
 from appeals.reference.models import Body, Category, Region  # noqa: E402
 from appeals.reference.seed import seed_reference  # noqa: E402
 from appeals.timeutil import local_date, now_utc  # noqa: E402
@@ -351,8 +350,8 @@ def naive_sweep(today: date) -> dict:
     """The straightforward way: load every open appeal, decide in Python, set the flag, add
     the event (record_event, the project's own service) and one Notification per recipient,
     flush, queue the deliveries, commit. Staff are looked up once, not per appeal."""
-    from appeals.notifications.jobs import deliver_notification
-    from appeals.notifications.service import DELIVERY_RETRY
+    from appeals.notifications.service import delivery_job
+    from appeals.queues import queue_after_commit
 
     t0 = time.perf_counter()
     staff = db.session.execute(select(User).where(User.is_active)).scalars().all()
@@ -399,13 +398,7 @@ def naive_sweep(today: date) -> dict:
     t1 = time.perf_counter()
     db.session.flush()  # the ids the delivery jobs need
     for notice in notices:
-        enqueue_after_commit(
-            deliver_notification,
-            notice.id,
-            queue="notifications",
-            job_id=f"notice-{notice.id}",
-            retry=DELIVERY_RETRY,
-        )
+        queue_after_commit(delivery_job(notice.id))
     t2 = time.perf_counter()
     db.session.commit()
     t3 = time.perf_counter()

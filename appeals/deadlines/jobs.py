@@ -21,12 +21,13 @@ from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealStatus, Event, EventKind
 from appeals.intake.service import record_event
 from appeals.notifications.models import Notification, NotificationStatus
-from appeals.notifications.service import queue_notice
+from appeals.notifications.service import delivery_job, queue_notice
 from appeals.queues import (
     PendingJob,
     app_job,
     cancel_after_commit,
     enqueue_after_commit,
+    queue_after_commit,
     send_pending_jobs,
 )
 from appeals.reference.models import Body, Region
@@ -276,17 +277,8 @@ def clear_stale_overdue_flags(today: date) -> int:
 
 
 def _deliver_after_commit(notice_ids: list[int]) -> None:
-    from appeals.notifications.jobs import deliver_notification
-    from appeals.notifications.service import DELIVERY_RETRY
-
     for notice_id in notice_ids:
-        enqueue_after_commit(
-            deliver_notification,
-            notice_id,
-            queue="notifications",
-            job_id=f"notice-{notice_id}",
-            retry=DELIVERY_RETRY,
-        )
+        queue_after_commit(delivery_job(notice_id))
 
 
 @app_job

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from appeals.extensions import db
 from appeals.notifications.channels import CHANNELS
 from appeals.notifications.models import Notification, NotificationStatus
-from appeals.notifications.service import DELIVERY_RETRY, render_notice
-from appeals.queues import PendingJob, app_job, redis_connection, send_pending_jobs
+from appeals.notifications.service import delivery_job, render_notice
+from appeals.queues import app_job, redis_connection, send_pending_jobs
 from appeals.timeutil import now_utc
 
 log = logging.getLogger(__name__)
@@ -66,18 +66,7 @@ def requeue_pending_notifications() -> int:
     except RedisError as error:
         log.warning("Redis unavailable, pending notices wait for the next sweep: %s", error)
         return 0
-    return send_pending_jobs(
-        [
-            PendingJob(
-                deliver_notification,
-                (notice_id,),
-                queue="notifications",
-                job_id=f"notice-{notice_id}",
-                retry=DELIVERY_RETRY,
-            )
-            for notice_id in ids
-        ]
-    )
+    return send_pending_jobs([delivery_job(notice_id) for notice_id in ids])
 
 
 def _job_waiting(job_id: str, connection: Redis) -> bool:

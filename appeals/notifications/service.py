@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from appeals.extensions import db
 from appeals.notifications.models import Notification, NotificationStatus
-from appeals.queues import enqueue_after_commit
+from appeals.queues import PendingJob, queue_after_commit
 
 # Delivery retries with backoff: a mail server that is down for a while loses nothing.
 DELIVERY_RETRY = Retry(max=5, interval=[10, 60, 300, 900, 3600])
@@ -44,16 +44,22 @@ def queue_notice(
     )
     db.session.add(notice)
     db.session.flush()
+    queue_after_commit(delivery_job(notice.id))
+    return notice
+
+
+def delivery_job(notice_id: int, job_id: str | None = None) -> PendingJob:
+    """The job that delivers one notice: on the notifications queue, retried with backoff,
+    under the notice's own job id (so a waiting delivery can be recognised)."""
     from appeals.notifications.jobs import deliver_notification
 
-    enqueue_after_commit(
+    return PendingJob(
         deliver_notification,
-        notice.id,
+        (notice_id,),
         queue="notifications",
-        job_id=f"notice-{notice.id}",
+        job_id=job_id or f"notice-{notice_id}",
         retry=DELIVERY_RETRY,
     )
-    return notice
 
 
 def render_notice(notice: Notification) -> tuple[str, str]:
@@ -95,13 +101,5 @@ def retry_notice(notice: Notification) -> None:
     """Send a failed notice again (after commit); a sent one is left alone."""
     if notice.status == NotificationStatus.SENT:
         return
-    from appeals.notifications.jobs import deliver_notification
-
     notice.status = NotificationStatus.PENDING
-    enqueue_after_commit(
-        deliver_notification,
-        notice.id,
-        queue="notifications",
-        job_id=f"notice-{notice.id}-retry-{notice.attempts}",
-        retry=DELIVERY_RETRY,
-    )
+    queue_after_commit(delivery_job(notice.id, f"notice-{notice.id}-retry-{notice.attempts}"))
