@@ -138,6 +138,27 @@ def reception_body_id(region_id: int) -> int | None:
     ).scalar_one_or_none()
 
 
+def numbered_appeal(
+    kind: AppealKind, applicant: User, now: datetime, **fields
+) -> tuple[Appeal, str]:
+    """A new appeal, accepted now: registered on the working day of receipt, with its number
+    and the hash of a fresh access code, added to the session. Returns it and the code."""
+    registered_on = registration_day(now, working_calendar())
+    access_code = new_access_code()
+    appeal = Appeal(
+        number=next_registration_number(kind, registered_on.year),
+        access_code_hash=hash_access_code(access_code),
+        kind=kind,
+        applicant_id=applicant.id,
+        status=AppealStatus.SUBMITTED,
+        submitted_at=now,
+        registered_on=registered_on,
+        **fields,
+    )
+    db.session.add(appeal)
+    return appeal, access_code
+
+
 def submit_appeal(
     applicant: User, new: NewAppeal, *, now: datetime | None = None
 ) -> tuple[Appeal, str]:
@@ -145,24 +166,15 @@ def submit_appeal(
 
     Returns the appeal and its access code (shown once; only its hash is kept).
     """
-    now = now or now_utc()
-    calendar = working_calendar()
-    registered_on = registration_day(now, calendar)
-    access_code = new_access_code()
-    appeal = Appeal(
-        number=next_registration_number(new.kind, registered_on.year),
-        access_code_hash=hash_access_code(access_code),
-        kind=new.kind,
+    appeal, access_code = numbered_appeal(
+        new.kind,
+        applicant,
+        now or now_utc(),
         category_id=new.category_id,
         region_id=new.region_id,
         subject=new.subject.strip(),
         text=new.text.strip(),
-        applicant_id=applicant.id,
-        status=AppealStatus.SUBMITTED,
-        submitted_at=now,
-        registered_on=registered_on,
     )
-    db.session.add(appeal)
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     for checked in new.files:
         appeal.attachments.append(
@@ -175,7 +187,7 @@ def submit_appeal(
             )
         )
     record_event(appeal, EventKind.SUBMITTED, applicant, data={"files": len(new.files)})
-    route_new_appeal(appeal, registered_on)
+    route_new_appeal(appeal, appeal.registered_on)
     db.session.flush()
     notify_registered(appeal, applicant, access_code)
     return appeal, access_code

@@ -699,15 +699,9 @@ def file_complaint(
     complaint, linked to this one, registered at the superior body of the body that answered
     with the complaint term. Returns the complaint and its access code (shown once)."""
     from appeals.deadlines.rules import add_months
-    from appeals.deadlines.service import (
-        registration_day,
-        working_calendar,
-    )
     from appeals.intake.service import (
-        hash_access_code,
-        new_access_code,
-        next_registration_number,
         notify_registered,
+        numbered_appeal,
         register_at_body,
         route_new_appeal,
     )
@@ -719,30 +713,23 @@ def file_complaint(
         raise TransitionRefused("Choose why you complain from the list.")
     if not (text or "").strip():
         raise TransitionRefused("Say what you complain about.")
-    calendar = working_calendar()
-    registered_on = registration_day(now, calendar)
     answered_at = appeal.answered_at
     answer_body_id = appeal.answers[-1].body_id if appeal.answers else appeal.current_body_id
     answer_body = db.session.get(Body, answer_body_id) if answer_body_id else None
-    access_code = new_access_code()
     what = "the answer to" if answered_at else "no answer in time to"
-    complaint = Appeal(
-        number=next_registration_number(AppealKind.COMPLAINT, registered_on.year),
-        access_code_hash=hash_access_code(access_code),
-        kind=AppealKind.COMPLAINT,
+    complaint, access_code = numbered_appeal(
+        AppealKind.COMPLAINT,
+        by,
+        now,
         category_id=appeal.category_id,
         region_id=appeal.region_id,
         subject=f"Complaint about {what} appeal {appeal.number}",
         text=text.strip(),
         language=appeal.language,
-        applicant_id=by.id,
-        status=S.SUBMITTED,
-        submitted_at=now,
-        registered_on=registered_on,
         parent_id=appeal.id,
         parent_reason=reason,
     )
-    db.session.add(complaint)
+    registered_on = complaint.registered_on
     record_event(
         complaint,
         EventKind.SUBMITTED,
