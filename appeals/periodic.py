@@ -5,6 +5,7 @@ from typing import Any
 
 from rq.cron import CronScheduler
 
+from appeals.audit.jobs import sweep_audit_acts
 from appeals.deadlines.jobs import sweep_deadlines
 from appeals.notifications.jobs import requeue_pending_notifications
 from appeals.scores.snapshots import refresh_score_cache, snapshot_previous_month
@@ -15,6 +16,9 @@ def register_periodic_jobs(scheduler: CronScheduler, config: Mapping[str, Any]) 
     """Every periodic job in one list, each with its interval from the config."""
     scheduler.register(
         sweep_deadlines, queue_name="sweeps", interval=config["DEADLINE_SWEEP_SECONDS"]
+    )
+    scheduler.register(
+        sweep_audit_acts, queue_name="sweeps", interval=config["DEADLINE_SWEEP_SECONDS"]
     )
     scheduler.register(
         requeue_pending_notifications,

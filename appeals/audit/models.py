@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from appeals.accounts.models import User
@@ -33,10 +33,23 @@ class ResponseAct(StrEnum):
     REPRESENTATION = "representation"  # a representation (demand) the body must answer
 
 
+PENDING_ACT = "act_answered_at IS NULL AND act_overdue_at IS NULL AND act_due_on IS NOT NULL"
+
+
 class Audit(db.Model):
     """One verdict. The latest audit of an appeal is the one the quality score counts."""
 
     __tablename__ = "audits"
+    # The acts the sweep and the reminder repair look at: unanswered and not yet flagged. A
+    # partial index stays as small as the acts still pending, however many audits pile up.
+    __table_args__ = (
+        Index(
+            "ix_audits_pending_acts",
+            "act_due_on",
+            sqlite_where=text(PENDING_ACT),
+            postgresql_where=text(PENDING_ACT),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
@@ -51,6 +64,9 @@ class Audit(db.Model):
     # The deadline for the body to respond to the act (none when there is no act).
     act_due_on: Mapped[date | None] = mapped_column(Date)
     act_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the sweep found the act unanswered past its due date; never cleared, so a late
+    # reply keeps the fact that it was late.
+    act_overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     appeal: Mapped[Appeal] = relationship()

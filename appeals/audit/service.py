@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import Select, func, literal, select
 
 from appeals.accounts.models import Role, User
+from appeals.audit.jobs import cancel_act_jobs, schedule_act_jobs
 from appeals.audit.models import Audit, ResponseAct, Violation
 from appeals.deadlines.rules import add_term
 from appeals.deadlines.service import working_calendar
@@ -204,6 +205,8 @@ def record_audit(
     )
     db.session.flush()
     _notify_heads(audit, appeal)
+    if response != ResponseAct.NONE:
+        schedule_act_jobs(audit)
     return audit
 
 
@@ -246,7 +249,8 @@ def _notify_heads(audit: Audit, appeal: Appeal) -> None:
 
 
 def record_act_reply(audit: Audit, by: User, *, at: datetime | None = None) -> None:
-    """The prosecutor records that the body has answered the act of response."""
+    """The prosecutor records that the body has answered the act of response; its reminders
+    and overdue check are dropped once this commits."""
     if prosecutor_scope(by) is None or not can_read(by, audit.appeal):
         raise AuditRefused("Only a prosecutor of this region can record the body's reply.")
     if audit.act == ResponseAct.NONE:
@@ -255,10 +259,13 @@ def record_act_reply(audit: Audit, by: User, *, at: datetime | None = None) -> N
         raise AuditRefused("The body's reply to this act is already recorded.")
     audit.act_answered_at = at or now_utc()
     db.session.flush()
+    cancel_act_jobs(audit)
 
 
 def act_is_overdue(audit: Audit, today: date) -> bool:
-    """An act past its deadline with no reply from the body (from the day after the date)."""
+    """An act past its deadline with no reply from the body (from the day after the date).
+    Read from the dates, so it holds before the sweep has run; after it, the unanswered acts
+    it is true for are exactly those with `act_overdue_at` set."""
     return (
         audit.act != ResponseAct.NONE
         and audit.act_answered_at is None
@@ -314,7 +321,8 @@ def overdue_by_body(
 
 
 def overdue_acts(body_ids: Sequence[int] | None, *, today: date, limit: int = 20) -> list[Audit]:
-    """Acts of response past their deadline that the body has not answered, oldest first."""
+    """Acts of response past their deadline that the body has not answered, oldest first
+    (from the dates, like act_is_overdue: the sweep's flag agrees once it has run)."""
     query = (
         select(Audit)
         .where(
