@@ -9,7 +9,16 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from appeals.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from appeals.extensions import (
+    SQLITE_READER,
+    babel,
+    bootstrap,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+)
 
 
 def create_app(config_object: object | str = "config.Config", **overrides) -> Flask:
@@ -63,7 +72,10 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(SQLITE_READER):
+            connection.exec_driver_sql("BEGIN")  # deferred: see extensions.begin_reading
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _import_models() -> None:

@@ -1,4 +1,5 @@
-"""`flask` commands: seed the reference data, load the demo, snapshot the scores."""
+"""`flask` commands: seed the reference data, load the demo, snapshot the scores and count
+the score cells."""
 
 from __future__ import annotations
 
@@ -65,3 +66,12 @@ def register_cli(app: Flask) -> None:
         bodies = snapshot_month(year, month)
         db.session.commit()
         click.echo(f"Snapshot of {year}-{month:02d}: {bodies} bodies.")
+
+    @scores.command("cells")
+    def cells_command() -> None:
+        """Count the score cells afresh now (the refresh job does it every few minutes)."""
+        from appeals.scores.cells import build_cells
+
+        cells = build_cells()
+        db.session.commit()
+        click.echo(f"Score cells counted: {cells}.")

@@ -38,3 +38,14 @@ limiter = Limiter(key_func=get_remote_address)
 def public_form_limit() -> str:
     """The rate limit for forms anyone can post (sign-up, sign-in, status check)."""
     return current_app.config["RATELIMIT_PUBLIC_FORMS"]
+
+
+# The option that makes SQLite begin a transaction DEFERRED instead of IMMEDIATE (see
+# appeals._tune_sqlite): a reader under WAL then takes no write lock.
+SQLITE_READER = "sqlite_reader"
+
+
+def begin_reading() -> None:
+    """Begin the session's next transaction as a reader: a long count then leaves writers
+    free on SQLite (it must not write before the transaction ends). No effect elsewhere."""
+    db.session.connection(execution_options={SQLITE_READER: True})

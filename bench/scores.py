@@ -1,9 +1,10 @@
 """Benchmark: scores. The full ranking for a year (body_measures + score_bodies + rank) over
 1,000,000 generated appeals of 500 bodies and 24 months on SQLite, against the naive
 computation (load the needed columns, count in Python) in the same run; both must give the
-same figures and the same scores. Then the prosecutor's pages through the Flask test client
-(the national prosecutor's dashboard for the year, a body's page): cold, from the cache,
-after the refresh job, and with Redis down.
+same figures and the same scores. The same ranking summed from the score cells (and the time to
+build them). Then the prosecutor's pages through the Flask test client (the national
+prosecutor's dashboard for the year, a body's page): cold, repeated, a range that is not
+whole months, and with the cells too old.
 
 Run from the project root:
     python bench/scores.py              # 1,000,000 appeals, 500 bodies, 2025-2026
@@ -47,8 +48,16 @@ from appeals.intake.models import OPEN_STATUSES, Appeal, Event  # noqa: E402
 from appeals.localredis import LocalRedis  # noqa: E402
 from appeals.reference.models import Body, Category, Region  # noqa: E402
 from appeals.reference.seed import seed_holidays, seed_reference  # noqa: E402
+from appeals.scores.cells import ScoreCellBuild, build_cells, cell_figures  # noqa: E402
 from appeals.scores.formula import BodyMeasures, Rate, rank, score_bodies  # noqa: E402
-from appeals.scores.measures import Period, body_measures, local_today  # noqa: E402
+from appeals.scores.measures import (  # noqa: E402
+    Period,
+    audit_rates,
+    body_measures,
+    local_today,
+    unaudited_measures,
+    with_audits,
+)
 from appeals.scores.snapshots import (  # noqa: E402
     ScoreSnapshot,
     previous_month,
@@ -475,6 +484,7 @@ def prepare_pages(path: Path) -> tuple[int, int]:
     monthly job would have taken them. Returns (prosecutor id, a body's id)."""
     app = make_app(path)
     with app.app_context():
+        db.create_all()  # tables added since the data was generated (--reuse)
         office = db.session.execute(select(Body.id).where(Body.code == "prosecutor-00")).scalar()
         prosecutor = db.session.execute(
             select(User).where(User.email == "bench@example.kz")
@@ -502,84 +512,82 @@ def prepare_pages(path: Path) -> tuple[int, int]:
 
 
 def measure_pages(path: Path) -> None:
-    """The dashboard and a body page through the test client, on a real Redis: the first
-    request of a new app (cold), a cache miss, the warm pages, the refresh job, Redis down."""
+    """The dashboard and a body page through the test client, on a real Redis: the cells
+    built as the refresh job builds them, the first request of a new app (cold), repeated
+    requests, a custom range that is not whole months (counted, then cached in Redis), and
+    the cells too old (a stopped worker: counted live)."""
     from flask_login import FlaskLoginClient
 
     prosecutor_id, body_id = prepare_pages(path)
     body_page = f"/prosecutor/bodies/{body_id}?period=year&year={YEAR}"
+    custom = f"/prosecutor/?period=custom&start={YEAR}-01-01&end={YEAR}-12-15"
     with LocalRedis() as server:
         app = make_app(path, server.url)
+        with app.app_context():
+            started, cpu = time.perf_counter(), time.process_time()
+            cells = refresh_cached_figures()
+            db.session.commit()
+            job_wall, job_cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(
+            f"Refresh job (builds the score cells: one scan of every appeal), {cells:,} cells: "
+            f"wall {job_wall:.2f} s; CPU {job_cpu:.2f} s"
+        )
+        app = make_app(path, server.url)  # a new app: nothing compiled, nothing cached
         app.test_client_class = FlaskLoginClient
         with app.app_context():
             client = app.test_client(user=db.session.get(User, prosecutor_id))
             db.session.commit()
         cache = Redis.from_url(server.url)
         print(
-            f"The national prosecutor's pages (Flask test client, a real Redis, cache kept "
-            f'{app.config["SCORE_CACHE_SECONDS"]} s; "today" is the real date, '
+            f"The national prosecutor's pages (Flask test client, a real Redis, cells and "
+            f'cache used for {app.config["SCORE_CACHE_SECONDS"]} s; "today" is the real date, '
             f"{date.today():%d.%m.%Y}):"
         )
         cold_wall, cold_cpu, cold_html = timed_get(client, DASHBOARD)
         print(
-            f"  dashboard {DASHBOARD}, cold (first request of a new app, empty cache): "
-            f"wall {cold_wall:.3f} s; CPU {cold_cpu:.3f} s"
-        )
-        cache.flushdb()
-        miss_wall, miss_cpu, _ = timed_get(client, DASHBOARD)
-        print(
-            f"  dashboard, cache miss (app warmed up, cache emptied): wall {miss_wall:.3f} s; "
-            f"CPU {miss_cpu:.3f} s"
+            f"  dashboard {DASHBOARD}, cold (first request of a new app, Redis empty, cells "
+            f"fresh): wall {cold_wall:.3f} s; CPU {cold_cpu:.3f} s"
         )
         warm = [timed_get(client, DASHBOARD) for _ in range(WARM_RUNS)]
         warm_html = warm[-1][2]
         print(
-            f"  dashboard, warm (from the cache), {WARM_RUNS} runs: wall "
+            f"  dashboard, again, {WARM_RUNS} runs: wall "
             + ", ".join(f"{w:.3f}" for w, _, _ in warm)
             + f" s, median {statistics.median(w for w, _, _ in warm):.3f} s; CPU median "
             f"{statistics.median(c for _, c, _ in warm):.3f} s; page {len(warm_html):,} bytes"
         )
-        cache.flushdb()
-        body_wall, body_cpu, _ = timed_get(client, body_page)
-        body_warm = [timed_get(client, body_page)[0] for _ in range(WARM_RUNS)]
+        body = [timed_get(client, body_page)[0] for _ in range(WARM_RUNS)]
         print(
-            f"  body page {body_page}: cache miss wall {body_wall:.3f} s (CPU "
-            f"{body_cpu:.3f} s); warm, {WARM_RUNS} runs: "
-            + ", ".join(f"{w:.3f}" for w in body_warm)
-            + f" s, median {statistics.median(body_warm):.3f} s"
+            f"  body page {body_page}, {WARM_RUNS} runs: "
+            + ", ".join(f"{w:.3f}" for w in body)
+            + f" s, median {statistics.median(body):.3f} s"
         )
         cache.flushdb()
+        miss_wall, miss_cpu, _ = timed_get(client, custom)
+        hits = [timed_get(client, custom)[0] for _ in range(WARM_RUNS)]
+        print(
+            f"  dashboard for a range that is not whole months ({custom}): first request "
+            f"(counted) wall {miss_wall:.3f} s (CPU {miss_cpu:.3f} s); then from Redis, "
+            f"{WARM_RUNS} runs, median {statistics.median(hits):.3f} s"
+        )
         with app.app_context():
-            started, cpu = time.perf_counter(), time.process_time()
-            periods = refresh_cached_figures()
-            job_wall, job_cpu = time.perf_counter() - started, time.process_time() - cpu
+            build = db.session.execute(select(ScoreCellBuild)).scalar_one()
+            build.counted_at -= timedelta(seconds=app.config["SCORE_CACHE_SECONDS"] + 1)
             db.session.commit()
-        after_job = [timed_get(client, "/prosecutor/")[0] for _ in range(WARM_RUNS)]
-        year_after = [timed_get(client, DASHBOARD)[0] for _ in range(WARM_RUNS)]
+        live = []
+        for _ in range(3):
+            cache.flushdb()
+            live.append(timed_get(client, DASHBOARD))
         print(
-            f"  refresh job ({periods} periods: this month, quarter, year, last month): wall "
-            f"{job_wall:.2f} s; CPU {job_cpu:.2f} s. Then, without any cache miss: the default "
-            f"dashboard (this month) median {statistics.median(after_job):.3f} s, the year's "
-            f"median {statistics.median(year_after):.3f} s"
+            "  dashboard with the cells too old (a stopped worker) and Redis emptied each "
+            "time: counted live, 3 runs: wall " + ", ".join(f"{w:.3f}" for w, _, _ in live) + " s"
         )
-
-    down = make_app(path)  # nothing listens at its REDIS_URL
-    down.test_client_class = FlaskLoginClient
-    with down.app_context():
-        client = down.test_client(user=db.session.get(User, prosecutor_id))
-        db.session.commit()
-    live = [timed_get(client, DASHBOARD) for _ in range(3)]
-    print(
-        "  dashboard with Redis down (counted live every time, never an error), 3 runs: wall "
-        + ", ".join(f"{w:.3f}" for w, _, _ in live)
-        + " s"
-    )
     same = page_scores(warm_html) == page_scores(live[-1][2]) == page_scores(cold_html)
     if not same or not page_scores(warm_html):
-        sys.exit("MISMATCH: the cached dashboard's scores differ from the live one's")
+        sys.exit("MISMATCH: the dashboard from the cells differs from the live one")
     print(
-        f"  the cached and the live dashboards show the same {len(page_scores(warm_html))} "
-        f"ranked scores"
+        f"  the dashboards from the cells and counted live show the same "
+        f"{len(page_scores(warm_html))} ranked scores"
     )
 
 
@@ -673,6 +681,35 @@ def main() -> None:
         print(
             f"Ratio naive / set-based (best run): wall {naive_time / min(fast_times):.1f}x, "
             f"CPU {naive_cpu / min(fast_cpu):.1f}x"
+        )
+
+        # The same ranking summed from the score cells (built for the same "today").
+        started, cpu = time.perf_counter(), time.process_time()
+        cells = build_cells(TODAY)
+        db.session.commit()
+        build_wall, build_cpu = time.perf_counter() - started, time.process_time() - cpu
+        cell_times = []
+        for _ in range(args.runs):
+            db.session.expire_all()
+            started = time.perf_counter()
+            # As the pages rank: no medians (a ranking does not show them).
+            figures, _counted_at = cell_figures(period, TODAY, medians_for=())
+            rank(score_bodies(with_audits(figures, audit_rates(period))))
+            cell_times.append(time.perf_counter() - started)
+            db.session.commit()
+        started = time.perf_counter()
+        figures, _counted_at = cell_figures(period, TODAY)  # every median too
+        all_medians = time.perf_counter() - started
+        if figures.measures != unaudited_measures(period, today=TODAY).measures:
+            sys.exit("MISMATCH: the cells' figures differ from the count over the appeals")
+        db.session.commit()
+        print(
+            f"Score cells: built in wall {build_wall:.2f} s, CPU {build_cpu:.2f} s ({cells:,} "
+            f"cells); ranking of {YEAR} summed from them: "
+            + ", ".join(f"{t:.3f} s" for t in cell_times)
+            + f" (with every body's median: {all_medians:.3f} s); same figures as the count. "
+            f"Ratio count / cells (best runs): {min(fast_times) / min(cell_times):.0f}x; "
+            f"naive / cells: {naive_time / min(cell_times):.0f}x"
         )
 
         month = Period.month(YEAR, 6)

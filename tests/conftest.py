@@ -59,6 +59,8 @@ def app(tmp_path_factory, redis_server):
 WRITTEN_TABLES = [
     "audits",
     "score_snapshots",
+    "score_cells",
+    "score_cell_builds",
     "notifications",
     "events",
     "attachments",

@@ -99,8 +99,8 @@ def period_ranking(
     """The period's ranking from the live figures (scores shrunk toward the national means),
     read through the scores' cache, with when the figures were counted."""
     # The whole country is read once (a cached entry) and narrowed here, so that the
-    # national means stay at hand for the region roll-ups.
-    result = period_scores(period, today=today)
+    # national means stay at hand for the region roll-ups. A ranking shows no medians.
+    result = period_scores(period, today=today, medians_for=())
     wanted = wanted_bodies(body_ids, region_id, kind)
     pairs = [
         (m, s)
@@ -422,7 +422,7 @@ class BodyFigures:
 def body_figures(period: Period, body_id: int, *, today: date | None = None) -> BodyFigures:
     """One body's measures and score for the period, with when they were counted; a body
     with nothing in it gets empty figures scored against the same national means."""
-    result = period_scores(period, today=today)
+    result = period_scores(period, today=today, medians_for=(body_id,))
     for m, s in zip(result.measures, result.scores, strict=True):
         if m.body_id == body_id:
             return BodyFigures(m, s, result.counted_at)

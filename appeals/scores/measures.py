@@ -271,6 +271,14 @@ def _shifted_date(moment: ColumnElement, seconds: int) -> ColumnElement:
     return case((clock < threshold, func.date(moment, "-1 day")), else_=utc_day)
 
 
+def month_of(day: ColumnElement) -> ColumnElement:
+    """The first day of a date's month, in SQL (NULL stays NULL)."""
+    if _dialect() == "postgresql":
+        return cast(func.date_trunc("month", day), Date)
+    # SQLite keeps dates as 'YYYY-MM-DD' text: cut it, which is cheaper than date().
+    return type_coerce(func.substr(day, 1, 7).op("||")(literal("-01")), Date)
+
+
 def _clock(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
@@ -461,15 +469,18 @@ def _no_flattening(query: Select) -> Select:
 
 
 def _main_scan(
-    period: Period,
+    where: list[ColumnElement],
     today: date,
-    where_body: list[ColumnElement],
     cal: WorkingCalendar,
     first_day: date,
     last_day: date,
+    *,
+    by_month: bool = False,
 ) -> tuple[list, bool]:
-    """The grouped rows of the main scan, and whether some date fell outside the working-day
-    index over [first_day, last_day] (then the scan must run again with a wider one)."""
+    """The grouped rows of the main scan over the appeals `where` selects, and whether some
+    date fell outside the working-day index over [first_day, last_day] (then the scan must run
+    again with a wider one). Grouped by (body, working days to answer), and with `by_month` by
+    the months of the due date and of the answer too (the score cells, see cells.py)."""
     # Each appeal's facts are computed once, in a subquery, and its status packed into one
     # number of flags, so "answered" is evaluated once per row and the aggregates only test
     # bits: ANSWERED, WITH_DUE (answered, with a due date: counted in timeliness),
@@ -489,17 +500,23 @@ def _main_scan(
         (open_late(today), OPEN_LATE),
         else_=0,
     )
+    answer_day = case((Appeal.answered_at.is_not(None), answer_day))
+    months = [month_of(due).label("due_month"), month_of(answer_day).label("answer_month")]
     fact = _no_flattening(
         select(
             Appeal.current_body_id.label("body_id"),
             state.label("state"),
             _received().label("received"),
             due.label("due"),
-            case((Appeal.answered_at.is_not(None), answer_day)).label("answer_day"),
+            answer_day.label("answer_day"),
             Appeal.satisfaction,
             Appeal.extended_until,
-        ).where(*where_body, in_period(period))
+            *(months if by_month else ()),
+        ).where(*where)
     ).subquery("appeal_facts")
+    group = [fact.c.body_id]
+    if by_month:
+        group += [fact.c.due_month, fact.c.answer_month]
 
     def has(flags: int) -> ColumnElement:
         return fact.c.state.op("&")(flags) != 0
@@ -514,7 +531,7 @@ def _main_scan(
     days_late = at_end.c.w - at_due.c.w  # NULL unless late
     rows = db.session.execute(
         select(
-            fact.c.body_id,
+            *group,
             to_answer,
             func.count().label("appeals"),
             _sum_if(has(WITH_DUE | OPEN_LATE)).label("counted"),
@@ -542,23 +559,21 @@ def _main_scan(
             ),
         )
         .outerjoin(at_due, at_due.c.day == case((late, fact.c.due)))
-        .group_by(fact.c.body_id, to_answer)
+        .group_by(*group, to_answer)
     ).all()
     # A key with no entry in the index leaves a figure NULL where it was needed.
     missing = sum((r.with_receipt - r.with_days) + (r.late - r.late_with_days) for r in rows)
     return rows, missing > 0
 
 
-def _index_range(
-    period: Period, today: date, where_body: list[ColumnElement]
-) -> tuple[date | None, date | None]:
-    """The earliest and latest dates the working-day index must hold for the period."""
+def _index_range(where: list[ColumnElement], today: date) -> tuple[date | None, date | None]:
+    """The earliest and latest dates the working-day index must hold for the appeals."""
     first_receipt, first_due, last_answer = db.session.execute(
         select(
             func.min(case((answered(), _received()))),
             func.min(case((open_late(today), effective_due()), (answered(), effective_due()))),
             func.max(Appeal.answered_at),
-        ).where(*where_body, in_period(period))
+        ).where(*where)
     ).one()
     firsts = [d for d in (first_receipt, first_due) if d is not None]
     last = local_date(last_answer, _timezone()) if last_answer else None
@@ -647,103 +662,166 @@ def unaudited_measures(
 ) -> UnauditedMeasures:
     """Every figure but the audits, of the bodies `ids` (None: all): five grouped queries."""
     today = today or local_today()
-    body = Appeal.current_body_id
-    where_body = _body_filter(ids, body)
+    where_body = _body_filter(ids, Appeal.current_body_id)
 
     # 1. One scan of the period's appeals, grouped by (body, working days to answer): volume,
     #    timeliness, satisfaction, extensions, the days-to-answer histogram and lateness.
-    cal = working_calendar()
+    sums: dict[int | None, dict] = defaultdict(dict)
+    histograms: dict[int | None, dict[int, int]] = defaultdict(dict)
+    for row in scan_rows([*where_body, in_period(period)], today, period.start, period.end):
+        add_scan_row(sums[row.body_id], histograms[row.body_id], row)
     figures: dict[int | None, dict] = defaultdict(dict)
-    # The working-day index must cover every receipt, due and answer date met: guess a
-    # generous range; if a row falls outside it, the scan says so, and it runs once more over
-    # the range the data needs (one more query).
-    first_day = max(period.start - timedelta(days=INDEX_DAYS_BEFORE), cal.first)
-    last_day = min(max(period.end, today) + timedelta(days=1), cal.last)
-    rows, missing = _main_scan(period, today, where_body, cal, first_day, last_day)
-    if missing:  # rare: an appeal received long before the period; widen and scan again
-        earliest, latest = _index_range(period, today, where_body)
-        first_day = max(min(first_day, earliest or first_day), cal.first)
-        last_day = min(max(last_day, latest or last_day) + timedelta(days=1), cal.last)
-        rows, missing = _main_scan(period, today, where_body, cal, first_day, last_day)
-        if missing:
-            raise ValueError(f"dates outside the working calendar {cal.first}..{cal.last}")
-    per_body: dict[int | None, list[tuple[int, int]]] = defaultdict(list)
-    for row in rows:
-        entry = figures[row.body_id]
-        for name in ("appeals", "counted", "late", "rated", "answers", "extended"):
-            entry[name] = entry.get(name, 0) + row._mapping[name]
-        entry["points"] = entry.get("points", 0.0) + float(row.points)
-        entry["late_days"] = entry.get("late_days", 0) + (row.late_days or 0)
-        if row.to_answer is not None:
-            per_body[row.body_id].append((row.to_answer, row.with_days))
-    for body_id, entry in figures.items():
-        counted, late_n, n = entry["counted"], entry["late"], entry["appeals"]
-        entry.update(
-            timely=Rate(counted - late_n, counted),  # counted appeals are on time or late
-            satisfaction=Rate(entry["points"], entry["rated"]),
-            extension_rate=Rate(entry["extended"], n),
-            median_days_to_answer=_median(per_body.get(body_id, ())),
-            mean_days_late=entry["late_days"] / late_n if late_n else None,
-        )
+    for body_id, entry in sums.items():
+        figures[body_id] = scan_figures(entry, histograms[body_id])
 
     # 2. Answers followed within 60 days by a complaint or a repeat: scan the children only.
-    parent, child = aliased(Appeal), aliased(Appeal)
-    for body_id, followed in db.session.execute(
-        select(parent.current_body_id, func.count(func.distinct(parent.id)))
-        .select_from(child)
-        .join(parent, parent.id == child.parent_id)
-        .where(
-            # "> 0" rather than "IS NOT NULL": SQLite then walks the parent_id index over the
-            # few children instead of scanning every parent (measured 10x at 100,000 rows).
-            child.parent_id > 0,
-            *_body_filter(ids, parent.current_body_id),
-            in_period(period, parent),
-            answered(parent),
-            child.submitted_at >= parent.answered_at,
-            child.submitted_at <= _plus_days(parent.answered_at, FOLLOWUP_DAYS),
-        )
-        .group_by(parent.current_body_id)
-    ):
+    for body_id, followed in followups(ids, in_period(period, PARENT)):
         figures[body_id]["followed"] = followed
 
     # 3. Complaints about the body's answers decided in the period, and how many were upheld.
-    parent, complaint = aliased(Appeal), aliased(Appeal)
-    for body_id, decided, upheld in db.session.execute(
-        select(parent.current_body_id, func.count(), _sum_if(complaint.decision.in_(UPHELD)))
-        .select_from(complaint)
-        .join(parent, parent.id == complaint.parent_id)
-        .where(_complaints_decided(period, complaint), *_body_filter(ids, parent.current_body_id))
-        .group_by(parent.current_body_id)
-    ):
+    for body_id, decided, upheld in complaints(ids, _complaints_decided(period, COMPLAINT)):
         figures[body_id]["complaints_rejected"] = Rate(decided - upheld, decided)
 
-    # 4. Forwarding out: distinct appeals, events in time, and appeals counted twice (they
-    #    came back and are among the body's own appeals of the period).
-    came_back = and_(Appeal.current_body_id == Event.from_body_id, in_period(period))
-    for body_id, appeals_out, forwardings, in_time, back in db.session.execute(
-        select(
-            Event.from_body_id,
-            func.count(func.distinct(Event.appeal_id)),
-            func.count(),
-            _sum_if(_forwarded_in_time()),
-            func.count(func.distinct(case((came_back, Event.appeal_id)))),
-        )
-        .join(Appeal, Appeal.id == Event.appeal_id)
-        .where(_forwardings(period), *_body_filter(ids, Event.from_body_id))
-        .group_by(Event.from_body_id)
-    ):
-        figures[body_id]["forwarding"] = (appeals_out, back)
-        figures[body_id]["forward_compliance"] = Rate(in_time, forwardings)
+    # 4. Forwarding out.
+    for body_id, entry in forwarding_figures(period, ids).items():
+        figures[body_id].update(entry)
 
-    # 5. Open and overdue now; very overdue when past the due date by a whole term again.
-    #    A "now" figure of a body with nothing in the period does not list the body.
+    # 5. Open and overdue now; a "now" figure of a body with nothing in the period does not
+    #    list the body.
     figures.pop(None, None)  # appeals held by no body (never routed)
-    in_period_bodies = set(figures)
+    overdue = overdue_now(today, ids)
+    for body_id, (open_overdue, very_overdue) in overdue.items():
+        if body_id in figures:
+            figures[body_id].update(open_overdue=open_overdue, very_overdue=very_overdue)
+    return UnauditedMeasures(
+        [assemble(body_id, figures[body_id]) for body_id in sorted(figures)], overdue
+    )
+
+
+# The sums of the main scan's rows, and the figures made of them.
+SCAN_SUMS = ("appeals", "counted", "late", "rated", "points", "answers", "extended", "late_days")
+
+
+def scan_rows(
+    where: list[ColumnElement], today: date, start: date, end: date, *, by_month: bool = False
+) -> list:
+    """The main scan's rows over the appeals `where` selects, due or answered from `start`
+    to `end`, with a working-day index wide enough for every date they meet."""
+    cal = working_calendar()
+    # Guess a generous range; if a row falls outside it, the scan says so, and it runs once
+    # more over the range the data needs (one more query).
+    first_day = max(start - timedelta(days=INDEX_DAYS_BEFORE), cal.first)
+    last_day = min(max(end, today) + timedelta(days=1), cal.last)
+    rows, missing = _main_scan(where, today, cal, first_day, last_day, by_month=by_month)
+    if missing:  # rare: an appeal received long before the period; widen and scan again
+        earliest, latest = _index_range(where, today)
+        first_day = max(min(first_day, earliest or first_day), cal.first)
+        last_day = min(max(last_day, latest or last_day) + timedelta(days=1), cal.last)
+        rows, missing = _main_scan(where, today, cal, first_day, last_day, by_month=by_month)
+        if missing:
+            raise ValueError(f"dates outside the working calendar {cal.first}..{cal.last}")
+    return rows
+
+
+def add_scan_row(sums: dict, histogram: dict[int, int], row) -> None:
+    """Add one row of the main scan to running sums and a days-to-answer histogram."""
+    for name in SCAN_SUMS:
+        sums[name] = sums.get(name, 0) + (row._mapping[name] or 0)
+    if row.to_answer is not None:
+        histogram[row.to_answer] = histogram.get(row.to_answer, 0) + row.with_days
+
+
+def scan_figures(sums: dict, histogram: dict[int, int]) -> dict:
+    """The figures the main scan's sums give (the appeals of a body counted in timeliness are
+    on time or late)."""
+    counted, late_n, n = sums["counted"], sums["late"], sums["appeals"]
+    return {
+        "appeals": n,
+        "answers": sums["answers"],
+        "timely": Rate(counted - late_n, counted),
+        "satisfaction": Rate(float(sums["points"]), sums["rated"]),
+        "extension_rate": Rate(sums["extended"], n),
+        "median_days_to_answer": _median(histogram.items()),
+        "mean_days_late": sums["late_days"] / late_n if late_n else None,
+    }
+
+
+PARENT, CHILD, COMPLAINT = aliased(Appeal), aliased(Appeal), aliased(Appeal)
+
+
+def followups(ids: list[int] | None, *where: ColumnElement, group: Iterable = ()) -> list:
+    """(body, *group, answers followed within 60 days by a complaint or a repeat): the
+    answered appeals (PARENT) `where` selects, scanned from their children (CHILD)."""
+    return db.session.execute(
+        select(PARENT.current_body_id, *group, func.count(func.distinct(PARENT.id)))
+        .select_from(CHILD)
+        .join(PARENT, PARENT.id == CHILD.parent_id)
+        .where(
+            # "> 0" rather than "IS NOT NULL": SQLite then walks the parent_id index over the
+            # few children instead of scanning every parent (measured 10x at 100,000 rows).
+            CHILD.parent_id > 0,
+            *_body_filter(ids, PARENT.current_body_id),
+            *where,
+            answered(PARENT),
+            CHILD.submitted_at >= PARENT.answered_at,
+            CHILD.submitted_at <= _plus_days(PARENT.answered_at, FOLLOWUP_DAYS),
+        )
+        .group_by(PARENT.current_body_id, *group)
+    ).all()
+
+
+def complaints(ids: list[int] | None, *where: ColumnElement, group: Iterable = ()) -> list:
+    """(body, *group, complaints decided, upheld): the complaints (COMPLAINT) about the
+    body's answers that `where` selects."""
+    return db.session.execute(
+        select(
+            PARENT.current_body_id,
+            *group,
+            func.count(),
+            _sum_if(COMPLAINT.decision.in_(UPHELD)),
+        )
+        .select_from(COMPLAINT)
+        .join(PARENT, PARENT.id == COMPLAINT.parent_id)
+        .where(*where, *_body_filter(ids, PARENT.current_body_id))
+        .group_by(PARENT.current_body_id, *group)
+    ).all()
+
+
+def forwarding_figures(period: Period, ids: list[int] | None) -> dict[int, dict]:
+    """Forwarding out, per body: distinct appeals, events in time, and appeals counted twice
+    (they came back and are among the body's own appeals of the period). Distinct counts do
+    not add up over months, so this is always counted from the events (an index range)."""
+    came_back = and_(Appeal.current_body_id == Event.from_body_id, in_period(period))
+    return {
+        body_id: {
+            "forwarding": (appeals_out, back),
+            "forward_compliance": Rate(in_time, forwardings),
+        }
+        for body_id, appeals_out, forwardings, in_time, back in db.session.execute(
+            select(
+                Event.from_body_id,
+                func.count(func.distinct(Event.appeal_id)),
+                func.count(),
+                _sum_if(_forwarded_in_time()),
+                func.count(func.distinct(case((came_back, Event.appeal_id)))),
+            )
+            .join(Appeal, Appeal.id == Event.appeal_id)
+            .where(_forwardings(period), *_body_filter(ids, Event.from_body_id))
+            .group_by(Event.from_body_id)
+        )
+    }
+
+
+def overdue_now(today: date, ids: list[int] | None) -> dict[int, tuple[int, int]]:
+    """Open and past the due date now, and very overdue (past it by a whole term again), per
+    body. The SQL gives (body, due date, term, count); Python classifies the distinct pairs."""
+    cal = working_calendar()
+    body = Appeal.current_body_id
     overdue: dict[int, tuple[int, int]] = {}
     for body_id, due, term, unit, n in db.session.execute(
         select(body, effective_due(), DeadlinePolicy.term, DeadlinePolicy.unit, func.count())
         .outerjoin(DeadlinePolicy, DeadlinePolicy.id == Appeal.policy_id)
-        .where(*where_body, open_late(today))
+        .where(*_body_filter(ids, body), open_late(today))
         .group_by(body, effective_due(), DeadlinePolicy.term, DeadlinePolicy.unit)
     ):
         if body_id is None:
@@ -751,13 +829,7 @@ def unaudited_measures(
         very = n if _very_overdue(cal, due, term, unit, today) else 0
         open_before, very_before = overdue.get(body_id, (0, 0))
         overdue[body_id] = (open_before + n, very_before + very)
-    for body_id, (open_overdue, very_overdue) in overdue.items():
-        if body_id in figures:
-            figures[body_id].update(open_overdue=open_overdue, very_overdue=very_overdue)
-
-    return UnauditedMeasures(
-        [_assemble(body_id, figures[body_id]) for body_id in sorted(in_period_bodies)], overdue
-    )
+    return overdue
 
 
 def _very_overdue(
@@ -767,7 +839,8 @@ def _very_overdue(
     return term is not None and is_very_overdue(today, due, term, unit or "working", cal)
 
 
-def _assemble(body_id: int, f: dict) -> BodyMeasures:
+def assemble(body_id: int, f: dict) -> BodyMeasures:
+    """A body's measures from its figures (missing ones: no data)."""
     appeals = f.get("appeals", 0)
     answers = f.get("answers", 0)
     appeals_out, back = f.get("forwarding", (0, 0))

@@ -1,15 +1,16 @@
 """Monthly score snapshots (so trends are cheap), the job that takes them, and the live
-scores the pages show (the same computation, for any period), read through a cache.
+scores the pages show (the same computation, for any period), read through two caches.
 
-The cache: a year's figures over a million appeals take 1-2 s of SQL, too slow to count for
-every page, so the figures of a period (all but the audits, see
-measures.UnauditedMeasures) are kept in Redis, where every web process on every machine
-reads them, for SCORE_CACHE_SECONDS (5 minutes), keyed by the period and today's date (the
-"now" figures depend on it). A periodic job recounts the periods the pages open by default
-before their entries expire, so those are always warm; any other period is counted on its
-first request and cached. The audits are counted for every page (one small grouped query):
-a prosecutor's verdict moves the quality at once. Redis unreachable: the figures are counted
-live, never an error. The pages say how old their figures are."""
+A year's figures over a million appeals take 1-2 s of SQL, too slow to count for every page.
+- Any run of whole months (a month, quarter, year, or a custom range of months) is summed
+  from the score cells (scores.cells), which a periodic job recounts more often than
+  SCORE_CACHE_SECONDS (5 minutes); older cells are not used.
+- Any other period's figures (all but the audits, see measures.UnauditedMeasures) are counted
+  on its first request and kept in Redis, where every web process reads them, for
+  SCORE_CACHE_SECONDS, keyed by the period and today's date (the "now" figures depend on it).
+The audits are counted for every page (one small grouped query): a prosecutor's verdict moves
+the quality at once. Redis unreachable or the cells too old: the figures are counted live,
+never an error. The pages say how old their figures are."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from appeals.extensions import db
 from appeals.queues import app_job, redis_connection
 from appeals.reference.models import Body
+from appeals.scores.cells import build_cells, cell_figures
 from appeals.scores.formula import BodyMeasures, BodyScore, Rate, score_bodies
 from appeals.scores.measures import (
     Period,
@@ -121,13 +123,23 @@ def _decode(raw: bytes) -> tuple[UnauditedMeasures, datetime]:
 
 
 def period_figures(
-    period: Period, *, today: date | None = None, fresh: bool = False
+    period: Period,
+    *,
+    today: date | None = None,
+    fresh: bool = False,
+    medians_for: Collection[int] | None = None,
 ) -> tuple[UnauditedMeasures, datetime, bool]:
     """The whole country's figures of the period but the audits, with when they were counted
-    and whether they came from the cache: a cached entry unless `fresh` (or the cache is off,
-    or Redis is unreachable), else counted now and cached."""
+    and whether they came from a cache: unless `fresh` (or the caches are off), summed from
+    fresh score cells, else a cached entry (unless Redis is unreachable), else counted now
+    and cached. The median days to answer is sure to be there only for the bodies
+    `medians_for` (None: all; see cells.cell_figures)."""
     today = today or local_today()
     seconds = current_app.config["SCORE_CACHE_SECONDS"]
+    if seconds > 0 and not fresh:
+        from_cells = cell_figures(period, today, medians_for=medians_for)
+        if from_cells is not None:
+            return *from_cells, True
     key = cache_key(period, today)
     reachable = seconds > 0
     if seconds > 0 and not fresh:
@@ -176,11 +188,15 @@ def period_scores(
     kind: str | None = None,
     today: date | None = None,
     fresh: bool = False,
+    medians_for: Collection[int] | None = None,
 ) -> PeriodScores:
     """The measures and scores of the period, shrunk toward the NATIONAL means (all bodies
     are scored), then narrowed to the bodies, region or kind asked for. All but the audits
-    may come from the cache (see period_figures); the audits are counted now."""
-    figures, counted_at, from_cache = period_figures(period, today=today, fresh=fresh)
+    may come from the cells or the cache (see period_figures, also for `medians_for`); the
+    audits are counted now."""
+    figures, counted_at, from_cache = period_figures(
+        period, today=today, fresh=fresh, medians_for=medians_for
+    )
     measures = with_audits(figures, audit_rates(period))
     scores = score_bodies(measures, **score_settings())
     wanted = wanted_bodies(body_ids, region_id, kind)
@@ -203,33 +219,19 @@ def live_scores(
     return result.measures, result.scores
 
 
-def periods_kept_warm(today: date) -> list[Period]:
-    """The periods the pages open by default or most: this month (the default of the desk
-    and of the public ratings), this quarter, this year, and the month just closed."""
-    return [
-        Period.month(today.year, today.month),
-        Period.quarter(today.year, (today.month + 2) // 3),
-        Period.year(today.year),
-        Period.month(*previous_month(today)),
-    ]
-
-
 def refresh_cached_figures(today: date | None = None) -> int:
-    """Count the periods kept warm afresh into the cache; returns how many (none with the
-    cache off)."""
+    """Count the score cells afresh, so that every run of whole months is served from them
+    (scores.cells); returns the number of cells (none with the cache off). The caller
+    commits."""
     if current_app.config["SCORE_CACHE_SECONDS"] <= 0:
         return 0
-    today = today or local_today()
-    periods = periods_kept_warm(today)
-    for period in periods:
-        period_figures(period, today=today, fresh=True)
-    return len(periods)
+    return build_cells(today)
 
 
 @app_job
 def refresh_score_cache() -> int:
-    """The periodic job: recount the figures of the periods the pages open by default, more
-    often than the cache keeps them, so that a prosecutor never waits for the count."""
+    """The periodic job: recount the score cells more often than the pages may use them, so
+    that a prosecutor never waits for a count of whole months."""
     return refresh_cached_figures()
 
 

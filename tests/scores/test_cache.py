@@ -1,12 +1,12 @@
 """The cache of a period's figures in Redis: the same figures as a fresh count, served until
-recounted, audits counted at once, the default periods kept warm by a periodic job in a real
-worker, and a Redis that is down or holds garbage costs a live count, never an error."""
+recounted, audits counted at once, and a Redis that is down or holds garbage costs a live
+count, never an error. (The score cells that serve whole months, and the job that builds
+them: test_cells.py.)"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date
 
 import pytest
 from redis import Redis
@@ -16,7 +16,6 @@ from appeals.audit.models import Violation
 from appeals.extensions import db
 from appeals.intake.models import Appeal, Decision
 from appeals.periodic import register_periodic_jobs
-from appeals.queues import get_queue
 from appeals.scores.formula import NO_DATA, Rate, empty_measures
 from appeals.scores.measures import (
     Period,
@@ -28,7 +27,6 @@ from appeals.scores.measures import (
 from appeals.scores.snapshots import (
     cache_key,
     period_scores,
-    periods_kept_warm,
     refresh_score_cache,
     snapshot_month,
 )
@@ -139,16 +137,6 @@ def test_a_snapshot_counts_afresh_and_refreshes_the_months_entry(scenario, redis
     assert cached.measures == body_measures(september, today=today)
 
 
-def test_the_refresh_job_keeps_the_default_periods_warm_in_a_worker(scenario, redis, run_jobs):
-    today = local_today()
-    get_queue().enqueue(refresh_score_cache)
-    assert run_jobs()
-    for warm in periods_kept_warm(today):
-        assert redis.ttl(cache_key(warm, today)) > 0, warm.label
-        assert period_scores(warm).from_cache
-    assert not period_scores(Period.month(2026, 9)).from_cache  # not a default period
-
-
 def test_the_refresh_runs_more_often_than_entries_expire(app):
     registered = []
 
@@ -160,18 +148,6 @@ def test_the_refresh_runs_more_often_than_entries_expire(app):
     (options,) = [o for f, o in registered if f is refresh_score_cache]
     assert options["interval"] == app.config["SCORE_CACHE_REFRESH_SECONDS"]
     assert options["interval"] < app.config["SCORE_CACHE_SECONDS"]
-
-
-@pytest.mark.parametrize(
-    ("today", "labels"),
-    [
-        (date(2026, 11, 25), ["2026-11", "2026 Q4", "2026", "2026-10"]),
-        (date(2027, 1, 1), ["2027-01", "2027 Q1", "2027", "2026-12"]),
-        (date(2026, 4, 30), ["2026-04", "2026 Q2", "2026", "2026-03"]),
-    ],
-)
-def test_the_periods_kept_warm(today, labels):
-    assert [p.label for p in periods_kept_warm(today)] == labels
 
 
 # --- Putting the live audits into the cached figures (pure) --------------------------------

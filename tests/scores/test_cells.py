@@ -1,0 +1,258 @@
+"""The score cells: summed over any run of whole months they give exactly the figures a count
+over the appeals gives (on the hand-worked scenario and on generated appeals with every odd
+case), the pages read them while they are fresh and count live when they are not, and the
+periodic job builds them in a real worker."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from appeals.deadlines.models import DeadlinePolicy
+from appeals.extensions import begin_reading, db
+from appeals.intake.models import (
+    Appeal,
+    AppealKind,
+    AppealStatus,
+    Decision,
+    Event,
+    EventKind,
+    Satisfaction,
+)
+from appeals.queues import get_queue
+from appeals.reference.models import Body, Category, Region
+from appeals.scores.cells import ScoreCell, ScoreCellBuild, build_cells, cell_figures
+from appeals.scores.measures import Period, local_today, unaudited_measures
+from appeals.scores.snapshots import period_scores, refresh_score_cache
+from appeals.timeutil import now_utc
+from appeals.work.service import answer_appeal
+from tests.scores.conftest import TODAY, utc
+
+MONTHS_2026 = [Period.month(2026, m) for m in range(1, 13)]
+WHOLE_MONTHS = [
+    *MONTHS_2026,
+    Period.month(2025, 12),
+    Period.quarter(2026, 3),
+    Period.quarter(2026, 4),
+    Period.year(2026),
+    Period(date(2026, 8, 1), date(2026, 11, 30)),
+    Period(date(2025, 6, 1), date(2027, 1, 31)),
+]
+
+
+def health_of(result, scenario):
+    (m,) = [m for m in result.measures if m.body_id == scenario.health]
+    return m
+
+
+def assert_cells_match_a_live_count(today: date) -> None:
+    for period in WHOLE_MONTHS:
+        from_cells = cell_figures(period, today)
+        assert from_cells is not None, period.label
+        assert from_cells[0] == unaudited_measures(period, today=today), period.label
+
+
+def test_the_scenarios_cells_give_the_live_figures(scenario):
+    build_cells(TODAY)
+    db.session.commit()
+    assert_cells_match_a_live_count(TODAY)
+
+
+def _generate(seed: int, count: int, make_user) -> None:
+    """Appeals over 2025-2026 written straight into the table, with every case the figures
+    tell apart: answered on time, late, around local midnight, reopened, withdrawn, suspended,
+    open past due, extended, no due date, rated, held by no body, complaints and repeats
+    within and after 60 days, forwardings in time and late."""
+    rng = random.Random(seed)
+    citizen = make_user()
+    bodies = list(db.session.execute(select(Body.id).order_by(Body.id).limit(6)).scalars())
+    category = db.session.execute(select(Category.id).limit(1)).scalar_one()
+    region = db.session.execute(select(Region.id).limit(1)).scalar_one()
+    policy = db.session.execute(select(DeadlinePolicy.id).limit(1)).scalar_one()
+    statuses = [
+        AppealStatus.ANSWERED,
+        AppealStatus.ANSWERED,
+        AppealStatus.CLOSED,
+        AppealStatus.IN_PROGRESS,
+        AppealStatus.REOPENED,
+        AppealStatus.WITHDRAWN,
+        AppealStatus.SUSPENDED,
+        AppealStatus.REGISTERED,
+    ]
+    made: list[Appeal] = []
+    for i in range(count):
+        received = date(2025, 1, 1) + timedelta(days=rng.randrange(700))
+        due = received + timedelta(days=rng.randrange(15, 30)) if rng.random() > 0.05 else None
+        status = rng.choice(statuses)
+        answered_at = None
+        if status in (AppealStatus.ANSWERED, AppealStatus.CLOSED, AppealStatus.REOPENED):
+            day = received + timedelta(days=rng.randrange(0, 45))
+            # Any hour: 19:00-23:59 UTC is the next local day in Astana.
+            answered_at = datetime.combine(day, datetime.min.time(), UTC) + timedelta(
+                minutes=rng.randrange(24 * 60)
+            )
+        parent = rng.choice(made) if made and rng.random() < 0.15 else None
+        submitted = datetime.combine(received, datetime.min.time(), UTC) + timedelta(hours=5)
+        if parent is not None and parent.answered_at is not None:
+            submitted = parent.answered_at + timedelta(days=rng.randrange(0, 90))
+        appeal = Appeal(
+            number=f"GEN-{seed}-{i}",
+            access_code_hash="x",
+            kind=AppealKind.COMPLAINT if parent and rng.random() < 0.6 else AppealKind.STATEMENT,
+            category_id=category,
+            region_id=region,
+            subject="s",
+            text="t",
+            applicant_id=citizen.id,
+            current_body_id=rng.choice(bodies) if rng.random() > 0.03 else None,
+            policy_id=policy,
+            status=status,
+            submitted_at=submitted,
+            registered_on=received,
+            received_on=received if rng.random() > 0.1 else None,
+            due_on=due,
+            extended_until=due + timedelta(days=10) if due and rng.random() < 0.1 else None,
+            answered_at=answered_at,
+            decision=rng.choice(list(Decision)) if answered_at else None,
+            satisfaction=rng.choice([None, *Satisfaction]) if answered_at else None,
+            parent_id=parent.id if parent else None,
+        )
+        db.session.add(appeal)
+        db.session.flush()
+        made.append(appeal)
+        if rng.random() < 0.08 and appeal.current_body_id is not None:
+            db.session.add(
+                Event(
+                    appeal_id=appeal.id,
+                    kind=EventKind.FORWARDED,
+                    from_body_id=rng.choice(bodies),
+                    to_body_id=appeal.current_body_id,
+                    created_at=submitted + timedelta(days=rng.randrange(1, 6)),
+                    data={"late": rng.random() < 0.4},
+                )
+            )
+    db.session.commit()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_generated_appeals_cells_give_the_live_figures(make_user, seed):
+    _generate(seed, 400, make_user)
+    today = date(2026, 11, 25)
+    cells = build_cells(today)
+    db.session.commit()
+    assert cells == db.session.scalar(select(func.count()).select_from(ScoreCell)) > 20
+    assert_cells_match_a_live_count(today)
+
+
+def test_a_rebuild_replaces_the_cells_and_its_record(scenario):
+    first = build_cells(TODAY)
+    db.session.commit()
+    assert build_cells(TODAY) == first
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(ScoreCell)) == first
+    assert db.session.scalar(select(func.count()).select_from(ScoreCellBuild)) == 1
+
+
+def test_only_whole_months_come_from_the_cells(scenario):
+    build_cells(TODAY)
+    db.session.commit()
+    assert cell_figures(Period(date(2026, 9, 1), date(2026, 9, 29)), TODAY) is None
+    assert cell_figures(Period(date(2026, 9, 2), date(2026, 9, 30)), TODAY) is None
+    assert cell_figures(Period.month(2026, 9), TODAY) is not None
+
+
+def test_cells_counted_for_another_day_or_too_long_ago_are_not_used(scenario, app, monkeypatch):
+    build_cells(TODAY)
+    db.session.commit()
+    september = Period.month(2026, 9)
+    assert cell_figures(september, TODAY + timedelta(days=1)) is None  # "now" has moved on
+    build = db.session.execute(select(ScoreCellBuild)).scalar_one()
+    build.counted_at = now_utc() - timedelta(seconds=app.config["SCORE_CACHE_SECONDS"] + 1)
+    db.session.commit()
+    assert cell_figures(september, TODAY) is None
+
+
+def test_the_pages_read_fresh_cells_until_the_next_build(scenario):
+    september = Period.month(2026, 9)
+    build_cells(TODAY)
+    db.session.commit()
+    built = db.session.execute(select(ScoreCellBuild)).scalar_one()
+    before = period_scores(september, today=TODAY)
+    assert before.from_cache and before.counted_at == built.counted_at
+
+    # a4 is answered late: the cells still say what they counted until they are rebuilt.
+    a4 = db.session.get(Appeal, scenario.appeals["a4"])
+    answer_appeal(a4, "At last.", Decision.EXPLAINED, a4.executor, at=utc(2026, 9, 28))
+    db.session.commit()
+    assert period_scores(september, today=TODAY).measures == before.measures
+    build_cells(TODAY)
+    db.session.commit()
+    after = period_scores(september, today=TODAY)
+    old, new = health_of(before, scenario), health_of(after, scenario)
+    assert new.open_overdue == old.open_overdue - 1
+    assert new.median_days_to_answer != old.median_days_to_answer
+    assert after.measures == period_scores(september, today=TODAY, fresh=True).measures
+
+
+def test_medians_are_worked_out_for_the_bodies_asked_only(scenario):
+    build_cells(TODAY)
+    db.session.commit()
+    september = Period.month(2026, 9)
+    live = {m.body_id: m for m in unaudited_measures(september, today=TODAY).measures}
+    assert live[scenario.health].median_days_to_answer is not None
+    figures, _ = cell_figures(september, TODAY, medians_for=[scenario.health])
+    for m in figures.measures:
+        if m.body_id == scenario.health:
+            assert m == live[m.body_id]
+        else:
+            assert m == replace(live[m.body_id], median_days_to_answer=None)
+
+
+def test_with_the_cache_off_the_cells_are_neither_built_nor_read(scenario, app, monkeypatch):
+    build_cells(TODAY)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "SCORE_CACHE_SECONDS", 0)
+    assert not period_scores(Period.month(2026, 9), today=TODAY).from_cache
+
+
+def test_the_refresh_job_builds_the_cells_in_a_worker(scenario, run_jobs):
+    get_queue().enqueue(refresh_score_cache)
+    assert run_jobs()
+    db.session.commit()
+    build = db.session.execute(select(ScoreCellBuild)).scalar_one()
+    assert build.today == local_today() and build.cells > 0
+    year = Period.year(local_today().year)
+    assert period_scores(year).from_cache
+    custom = Period(date(2026, 9, 1), date(2026, 9, 15))
+    assert not period_scores(custom).from_cache  # counted, then kept in Redis
+
+
+def test_the_cli_counts_the_cells_on_demand(scenario, app):
+    result = app.test_cli_runner().invoke(args=["scores", "cells"])
+    assert result.exit_code == 0, result.output
+    build = db.session.execute(select(ScoreCellBuild)).scalar_one()
+    assert result.output == f"Score cells counted: {build.cells}.\n" and build.cells > 0
+    assert cell_figures(Period.year(2026), local_today()) is not None
+
+
+def test_a_reader_leaves_writers_free(scenario):
+    """The counting of the cells reads while citizens write: on SQLite a write waits for no
+    reader (it would wait for a transaction begun IMMEDIATE, here 1 s, then fail)."""
+    db.session.commit()
+    begin_reading()
+    assert db.session.scalar(select(func.count()).select_from(Appeal)) > 0
+    with db.engine.connect() as writer:
+        if writer.dialect.name == "sqlite":
+            writer.exec_driver_sql("PRAGMA busy_timeout=1000")
+        writer.execute(
+            ScoreCellBuild.__table__.insert().values(
+                counted_at=now_utc(), today=TODAY, cells=0, overdue=[]
+            )
+        )
+        writer.commit()
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(ScoreCellBuild)) == 1
