@@ -94,10 +94,10 @@ class Config:
     # A from 85 and E under 45 are DESIGN.md's; B from 70, C from 55, D from 45 are ours:
     # steps of 15 above the pass mark, with D a narrow band just above failing.
     SCORE_GRADES = [(85, "A"), (70, "B"), (55, "C"), (45, "D"), (0, "E")]
-    # A period's figures are counted in SQL in 1-2 s at a million appeals: the pages read
-    # them from Redis, at most this old (0: always count live); a periodic job recounts the
-    # periods opened by default (this month, quarter, year and last month) more often than
-    # that, so they are always warm. Audits are never cached: a verdict counts at once.
+    # A period's figures are counted in SQL in 1-2 s at a million appeals, so the pages read
+    # them at most this old (0: always count live): whole months summed from the score cells,
+    # which a periodic job recounts more often than that; other periods counted once and
+    # kept in Redis. Audits are never cached: a verdict counts at once.
     SCORE_CACHE_SECONDS = _env_int("SCORE_CACHE_SECONDS", 300)
     SCORE_CACHE_REFRESH_SECONDS = _env_int("SCORE_CACHE_REFRESH_SECONDS", 240)
 
