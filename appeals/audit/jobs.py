@@ -8,7 +8,7 @@ Acts are not appeal events, so a sent reminder is known by its notices' dedup ke
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from appeals.accounts.models import Role, User
 from appeals.audit.models import Audit, ResponseAct
-from appeals.deadlines.jobs import local_today
+from appeals.deadlines.jobs import local_today, schedule_term_jobs
 from appeals.deadlines.rules import reminder_days
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
@@ -30,7 +30,6 @@ from appeals.queues import (
     PendingJob,
     app_job,
     cancel_after_commit,
-    enqueue_after_commit,
     queue_after_commit,
     send_pending_jobs,
 )
@@ -38,12 +37,6 @@ from appeals.reference.models import Body
 from appeals.timeutil import now_utc
 
 BATCH = 500  # bounded IN lists
-
-
-def _at_local(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(
-        day, time(hour, minute), tzinfo=ZoneInfo(current_app.config["TIMEZONE"])
-    )
 
 
 def _reminder_job_id(audit_id: int, name: str, due: date) -> str:
@@ -75,25 +68,13 @@ def schedule_act_jobs(audit: Audit) -> None:
     due = audit.act_due_on
     if audit.act == ResponseAct.NONE or due is None or audit.act_answered_at is not None:
         return
-    now = now_utc()
-    today = local_today(now)
-    hour = current_app.config["REMINDER_HOUR"]
-    for name, day in reminder_days(due, working_calendar()):
-        if day >= today:
-            enqueue_after_commit(
-                send_act_reminder,
-                audit.id,
-                name,
-                due.isoformat(),
-                job_id=_reminder_job_id(audit.id, name, due),
-                at=max(_at_local(day, hour), now),
-            )
-    # Overdue from the day after the due date: check just after local midnight.
-    enqueue_after_commit(
-        mark_act_overdue_job,
+    schedule_term_jobs(
         audit.id,
-        job_id=_overdue_job_id(audit.id, due),
-        at=max(_at_local(due + timedelta(days=1), 0, 5), now),
+        due,
+        reminder=send_act_reminder,
+        reminder_id=_reminder_job_id,
+        overdue=mark_act_overdue_job,
+        overdue_id=_overdue_job_id,
     )
 
 

@@ -6,7 +6,9 @@ re-checks the database when it runs, and the periodic sweep repairs whatever Red
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -80,24 +82,46 @@ def schedule_deadline_jobs(appeal: Appeal, previous_due: date | None = None) -> 
     due = appeal.effective_due_on
     if due is None or appeal.status not in RUNNING:
         return
+    schedule_term_jobs(
+        appeal.id,
+        due,
+        reminder=send_reminder,
+        reminder_id=_reminder_job_id,
+        overdue=mark_overdue_job,
+        overdue_id=_overdue_job_id,
+    )
+
+
+def schedule_term_jobs(
+    item_id: int,
+    due: date,
+    *,
+    reminder: Callable[..., Any],
+    reminder_id: Callable[[int, str, date], str],
+    overdue: Callable[..., Any],
+    overdue_id: Callable[[int, date], str],
+) -> None:
+    """Schedule (after commit) a term's reminders, reminder(item_id, name, due_iso), at the
+    reminder hour of each reminder day still to come, and its overdue check,
+    overdue(item_id), just after local midnight after the due date (overdue from the day
+    after). The ids make scheduling twice the same."""
     now = now_utc()
     today = local_today(now)
     hour = current_app.config["REMINDER_HOUR"]
     for name, day in reminder_days(due, working_calendar()):
         if day >= today:
             enqueue_after_commit(
-                send_reminder,
-                appeal.id,
+                reminder,
+                item_id,
                 name,
                 due.isoformat(),
-                job_id=_reminder_job_id(appeal.id, name, due),
+                job_id=reminder_id(item_id, name, due),
                 at=max(_at_local(day, hour), now),
             )
-    # Overdue from the day after the due date: check just after local midnight.
     enqueue_after_commit(
-        mark_overdue_job,
-        appeal.id,
-        job_id=_overdue_job_id(appeal.id, due),
+        overdue,
+        item_id,
+        job_id=overdue_id(item_id, due),
         at=max(_at_local(due + timedelta(days=1), 0, 5), now),
     )
 
