@@ -23,7 +23,11 @@ from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealStatus, Event, EventKind
 from appeals.intake.service import record_event
 from appeals.notifications.models import Notification, NotificationStatus
-from appeals.notifications.service import delivery_job, queue_notice
+from appeals.notifications.service import (
+    delivery_job,
+    flag_unsent_extension_notices,
+    queue_notice,
+)
 from appeals.queues import (
     PendingJob,
     app_job,
@@ -359,11 +363,18 @@ def missing_reminders(now: datetime) -> list[PendingJob]:
 
 @app_job
 def sweep_deadlines() -> dict[str, int]:
-    """The backbone: recompute overdue flags set-based and re-queue reminders Redis lost."""
+    """The backbone: recompute overdue flags set-based, flag extensions whose notice missed
+    its window, and re-queue reminders Redis lost."""
     now = now_utc()
     today = local_today(now)
     cleared = clear_stale_overdue_flags(today)
     flagged = mark_overdue(today)
+    notified_late = flag_unsent_extension_notices(today, now)
     db.session.commit()
     reminders = send_pending_jobs(missing_reminders(now))
-    return {"flagged": flagged, "cleared": cleared, "reminders": reminders}
+    return {
+        "flagged": flagged,
+        "cleared": cleared,
+        "notified_late": notified_late,
+        "reminders": reminders,
+    }

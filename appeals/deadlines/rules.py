@@ -97,6 +97,31 @@ def forwarded_late(
     return cal.working_days_between(received_on, forwarded_on) > terms.forward_within
 
 
+# APPK art. 76: the applicant is told of an extension within 3 working days of the decision.
+EXTENSION_NOTICE_WORKING_DAYS = 3
+
+
+def extension_notice_due(decided_on: date, calendar: WorkingCalendar) -> date:
+    """The last day the applicant's notice of an extension may go out (day 1 is the working
+    day after the decision, as for every term)."""
+    return calendar.add_working_days(decided_on, EXTENSION_NOTICE_WORKING_DAYS)
+
+
+def notice_late(last_day: date, *, sent_on: date | None, today: date) -> bool:
+    """A notice due by `last_day` (local dates) is late when it went out after that day, or
+    has still not gone out once that day is over."""
+    return (sent_on if sent_on is not None else today) > last_day
+
+
+def extension_notified_late(
+    decided_on: date, *, sent_on: date | None, today: date, calendar: WorkingCalendar
+) -> bool:
+    """True when the applicant was told of the extension after the law's window (or not yet,
+    with the window over)."""
+    last_day = extension_notice_due(decided_on, calendar)
+    return notice_late(last_day, sent_on=sent_on, today=today)
+
+
 def reminder_days(due: date, calendar: WorkingCalendar) -> list[tuple[str, date]]:
     """The executor's reminders for a due date: 3 and 1 working days before, and on the day."""
     return [(name, calendar.subtract_working_days(due, n) if n else due) for name, n in REMINDERS]

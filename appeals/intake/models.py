@@ -135,6 +135,10 @@ class Appeal(db.Model):
     received_on: Mapped[date | None] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date)
     extended_until: Mapped[date | None] = mapped_column(Date)
+    # The applicant must be told of an extension within 3 working days of the decision: the
+    # last such day, and when the notice was found late (sent after it, or still unsent).
+    extension_notice_due_on: Mapped[date | None] = mapped_column(Date)
+    extension_notified_late_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Working days that were left when the clock was stopped; set only while suspended.
     suspended_remaining: Mapped[int | None]
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,7 +15,11 @@ from sqlalchemy import select
 from appeals.extensions import db
 from appeals.notifications.channels import CHANNELS
 from appeals.notifications.models import Notification, NotificationStatus
-from appeals.notifications.service import delivery_job, render_notice
+from appeals.notifications.service import (
+    delivery_job,
+    flag_extension_notice_if_late,
+    render_notice,
+)
 from appeals.queues import app_job, redis_connection, send_pending_jobs
 from appeals.timeutil import now_utc
 
@@ -43,6 +47,8 @@ def deliver_notification(notification_id: int) -> str:
     notice.status = NotificationStatus.SENT
     notice.sent_at = now_utc()
     notice.last_error = None
+    # Committed with the sending (by app_job), so a late extension notice is never sent unflagged.
+    flag_extension_notice_if_late(notice)
     return "sent"
 
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 from rq import Retry
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from appeals.extensions import db
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.queues import PendingJob, queue_after_commit
+from appeals.timeutil import local_date
 
 # Delivery retries with backoff: a mail server that is down for a while loses nothing.
 DELIVERY_RETRY = Retry(max=5, interval=[10, 60, 300, 900, 3600])
+# The applicant's notice of an extension (work.service.extend_term): the law gives it a window.
+EXTENSION_NOTICE = "term_extended"
 
 
 def queue_notice(
@@ -103,3 +107,52 @@ def retry_notice(notice: Notification) -> None:
         return
     notice.status = NotificationStatus.PENDING
     queue_after_commit(delivery_job(notice.id, f"notice-{notice.id}-retry-{notice.attempts}"))
+
+
+def flag_extension_notice_if_late(notice: Notification) -> bool:
+    """Flag the appeal's extension as notified late when this notice of it has just gone out
+    after the window; called by the delivery job, in the same transaction as the sending."""
+    from appeals.deadlines.rules import notice_late
+    from appeals.intake.models import Appeal
+
+    if notice.template != EXTENSION_NOTICE or notice.appeal_id is None or notice.sent_at is None:
+        return False
+    last_day = db.session.execute(
+        select(Appeal.extension_notice_due_on).where(Appeal.id == notice.appeal_id)
+    ).scalar_one_or_none()
+    sent_on = local_date(notice.sent_at, current_app.config["TIMEZONE"])
+    if last_day is None or not notice_late(last_day, sent_on=sent_on, today=sent_on):
+        return False
+    # A plain UPDATE: the flag is the system's finding, not a user's edit, so it must not bump
+    # the appeal's version and turn an official's open form into "changed meanwhile".
+    db.session.execute(
+        update(Appeal)
+        .where(Appeal.id == notice.appeal_id, Appeal.extension_notified_late_at.is_(None))
+        .values(extension_notified_late_at=notice.sent_at)
+        .execution_options(synchronize_session=False)
+    )
+    return True
+
+
+def flag_unsent_extension_notices(today: date, now: datetime) -> int:
+    """Flag, in one UPDATE, the extensions whose notice has still not gone out once the window
+    is over (the local date `today` is past it); flagged ones are left alone. Returns how many.
+    """
+    from appeals.intake.models import Appeal
+
+    # Driven by the unsent notices (few, and found through the status index), not by every
+    # appeal ever extended.
+    unsent = select(Notification.appeal_id).where(
+        Notification.status.in_((NotificationStatus.PENDING, NotificationStatus.FAILED)),
+        Notification.template == EXTENSION_NOTICE,
+    )
+    return db.session.execute(
+        update(Appeal)
+        .where(
+            Appeal.id.in_(unsent),
+            Appeal.extension_notified_late_at.is_(None),
+            Appeal.extension_notice_due_on < today,  # notice_late(), for an unsent notice
+        )
+        .values(extension_notified_late_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
