@@ -5,12 +5,20 @@ from __future__ import annotations
 from flask import current_app
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import MultipleFileField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import (
+    EmailField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from appeals.extensions import db
 from appeals.intake.attachments import AttachmentRejected, CheckedFile, check_file, size_text
 from appeals.intake.models import AppealKind
+from appeals.intake.service import REPEAT_REASONS, own_earlier_appeals
 from appeals.reference.models import Category, Region
 
 KIND_LABELS = {
@@ -40,14 +48,15 @@ def _tree_choices(model) -> list[tuple[int, str]]:
     return choices
 
 
-class AppealForm(FlaskForm):
+class _AppealFields(FlaskForm):
+    """What every appeal states: kind, matter, place, text and files."""
+
     kind = SelectField("Kind of appeal", choices=list(KIND_LABELS.items()))
     category_id = SelectField("What it is about", coerce=int, validate_choice=True)
     region_id = SelectField("Where", coerce=int, validate_choice=True)
     subject = StringField("Subject", validators=[DataRequired()])
     text = TextAreaField("Your appeal", validators=[DataRequired()], render_kw={"rows": 10})
     attachments = MultipleFileField("Attachments")
-    submit = SubmitField("Submit the appeal")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,3 +89,51 @@ class AppealForm(FlaskForm):
         if errors:
             raise ValidationError(" ".join(errors))
         self.checked_files = checked
+
+
+NOT_A_REPEAT = 0
+
+
+class AppealForm(_AppealFields):
+    """The signed-in applicant's form: the applicant is known, so no anonymity here; a repeat
+    links one of their own earlier appeals."""
+
+    repeats_id = SelectField(
+        "Is this a repeat of one of your earlier appeals?",
+        coerce=int,
+        validate_choice=True,
+        default=NOT_A_REPEAT,
+        description="Choose it if you come back with the same matter.",
+    )
+    repeat_reason = SelectField(
+        "Why you come back with it",
+        choices=[("", "—"), *REPEAT_REASONS.items()],
+        validate_choice=True,
+        default="",
+    )
+    submit = SubmitField("Submit the appeal")
+
+    def __init__(self, *args, applicant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the applicant's own appeals: another's id is "Not a valid choice".
+        own = own_earlier_appeals(applicant) if applicant is not None else []
+        self.repeats_id.choices = [(NOT_A_REPEAT, "No, a new matter")] + [
+            (appeal_id, f"{number}: {subject}") for appeal_id, number, subject in own
+        ]
+
+    def validate_repeat_reason(self, field):
+        if self.repeats_id.data and not field.data:
+            raise ValidationError("Say why you come back with the same matter.")
+        if field.data and not self.repeats_id.data:
+            raise ValidationError("A reason goes with the earlier appeal this one repeats.")
+
+
+class AnonymousAppealForm(_AppealFields):
+    """The form for anyone, without an account: no name is asked, an e-mail is optional."""
+
+    contact_email = EmailField(
+        "E-mail for the answer (optional)",
+        validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
+        description="Only to tell you what happens to the appeal; leave it empty to stay unknown.",
+    )
+    submit = SubmitField("Submit anonymously")

@@ -32,13 +32,29 @@ from appeals.intake.models import (
 )
 from appeals.intake.workflow import change_status
 from appeals.notifications.service import queue_notice
-from appeals.reference.models import Body, Region
+from appeals.reference.models import Body, Category, Region
+from appeals.reference.seed_data import URGENT_REPORT_CATEGORIES
 from appeals.routing.rules import ancestor_chain, resolve_body
 from appeals.timeutil import now_utc
 
 # No 0/O, 1/I/L: the code is read off a printed receipt and typed in by hand.
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ACCESS_CODE_LENGTH = 10
+
+
+# Why an applicant comes back with the same matter (DESIGN "Intake"): stored in
+# Appeal.parent_reason of the new appeal, linked to the earlier one by parent_id.
+REPEAT_REASONS: dict[str, str] = {
+    "disagrees": "I disagree with the decision",
+    "late": "The answer was late, or there was no answer in time",
+    "other_defect": "Another defect of the answer",
+    "no_new_arguments": "No new arguments: I raise the same matter again",
+}
+
+
+class IntakeRefused(ValueError):
+    """A submission the rules refuse (the form checks the same first); the message is for the
+    user."""
 
 
 @dataclass
@@ -49,6 +65,9 @@ class NewAppeal:
     subject: str
     text: str
     files: list[CheckedFile] = field(default_factory=list)
+    # The applicant's own earlier appeal that this one repeats, and why.
+    repeats_id: int | None = None
+    repeat_reason: str | None = None
 
 
 def new_access_code() -> str:
@@ -139,17 +158,18 @@ def reception_body_id(region_id: int) -> int | None:
 
 
 def numbered_appeal(
-    kind: AppealKind, applicant: User, now: datetime, **fields
+    kind: AppealKind, applicant: User | None, now: datetime, **fields
 ) -> tuple[Appeal, str]:
     """A new appeal, accepted now: registered on the working day of receipt, with its number
-    and the hash of a fresh access code, added to the session. Returns it and the code."""
+    and the hash of a fresh access code, added to the session. Returns it and the code.
+    An anonymous appeal has no applicant."""
     registered_on = registration_day(now, working_calendar())
     access_code = new_access_code()
     appeal = Appeal(
         number=next_registration_number(kind, registered_on.year),
         access_code_hash=hash_access_code(access_code),
         kind=kind,
-        applicant_id=applicant.id,
+        applicant_id=applicant.id if applicant else None,
         status=AppealStatus.SUBMITTED,
         submitted_at=now,
         registered_on=registered_on,
@@ -159,24 +179,41 @@ def numbered_appeal(
     return appeal, access_code
 
 
-def submit_appeal(
-    applicant: User, new: NewAppeal, *, now: datetime | None = None
-) -> tuple[Appeal, str]:
-    """Accept an appeal: number, attachments, routing and registration, with their events.
+def own_earlier_appeals(applicant: User) -> list[tuple[int, str, str]]:
+    """The applicant's appeals that a new one may repeat: (id, number, subject), newest first."""
+    rows = db.session.execute(
+        select(Appeal.id, Appeal.number, Appeal.subject)
+        .where(Appeal.applicant_id == applicant.id)
+        .order_by(Appeal.submitted_at.desc(), Appeal.id.desc())
+    ).all()
+    return [(row.id, row.number, row.subject) for row in rows]
 
-    Returns the appeal and its access code (shown once; only its hash is kept).
-    """
-    appeal, access_code = numbered_appeal(
-        new.kind,
-        applicant,
-        now or now_utc(),
-        category_id=new.category_id,
-        region_id=new.region_id,
-        subject=new.subject.strip(),
-        text=new.text.strip(),
-    )
+
+def linked_later_appeals(appeal: Appeal, reader: User) -> list[Appeal]:
+    """The later appeals linked to this one (its repeats and complaints) that the reader may
+    see, oldest first."""
+    from appeals.intake.access import can_read
+
+    later = db.session.execute(
+        select(Appeal).where(Appeal.parent_id == appeal.id).order_by(Appeal.id)
+    ).scalars()
+    return [item for item in later if can_read(reader, item)]
+
+
+def _earlier_appeal(applicant: User, repeats_id: int, reason: str | None) -> Appeal:
+    """The applicant's own earlier appeal, or a refusal: never another's appeal."""
+    earlier = db.session.get(Appeal, repeats_id)
+    if earlier is None or earlier.applicant_id != applicant.id:
+        raise IntakeRefused("Choose one of your own earlier appeals.")
+    if reason not in REPEAT_REASONS:
+        raise IntakeRefused("Choose why you come back with the same matter.")
+    return earlier
+
+
+def _accepted(appeal: Appeal, files: list[CheckedFile], actor: User | None, **event) -> None:
+    """Store the attachments and write the submitted event."""
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
-    for checked in new.files:
+    for checked in files:
         appeal.attachments.append(
             Attachment(
                 filename=checked.filename,
@@ -186,18 +223,128 @@ def submit_appeal(
                 storage_key=store_file(upload_dir, checked),
             )
         )
-    record_event(appeal, EventKind.SUBMITTED, applicant, data={"files": len(new.files)})
+    data = {"files": len(files)} | event.pop("data", {})
+    record_event(appeal, EventKind.SUBMITTED, actor, data=data, **event)
+
+
+def submit_appeal(
+    applicant: User, new: NewAppeal, *, now: datetime | None = None
+) -> tuple[Appeal, str]:
+    """Accept an appeal: number, attachments, routing and registration, with their events.
+    A repeat is linked to the applicant's earlier appeal with the reason; it is routed as any.
+
+    Returns the appeal and its access code (shown once; only its hash is kept).
+    """
+    earlier = None
+    if new.repeats_id is not None:
+        earlier = _earlier_appeal(applicant, new.repeats_id, new.repeat_reason)
+    appeal, access_code = numbered_appeal(
+        new.kind,
+        applicant,
+        now or now_utc(),
+        category_id=new.category_id,
+        region_id=new.region_id,
+        subject=new.subject.strip(),
+        text=new.text.strip(),
+        parent_id=earlier.id if earlier else None,
+        parent_reason=new.repeat_reason if earlier else None,
+    )
+    if earlier is None:
+        _accepted(appeal, new.files, applicant)
+    else:
+        reason = REPEAT_REASONS[new.repeat_reason or ""]
+        _accepted(
+            appeal,
+            new.files,
+            applicant,
+            note=f"Repeat of {earlier.number}: {reason}",
+            data={
+                "parent_id": earlier.id,
+                "parent_number": earlier.number,
+                "reason": new.repeat_reason,
+            },
+        )
     route_new_appeal(appeal, appeal.registered_on)
     db.session.flush()
     notify_registered(appeal, applicant, access_code)
     return appeal, access_code
 
 
+def is_urgent_report(category_id: int) -> bool:
+    """A report of a crime or of a threat to state or public security (the category or one
+    above it is in the seed's URGENT_REPORT_CATEGORIES): an anonymous one is still considered."""
+    codes = db.session.execute(
+        select(Category.code).where(Category.id.in_(ancestor_chain(Category, category_id)))
+    ).scalars()
+    return not URGENT_REPORT_CATEGORIES.isdisjoint(codes)
+
+
+def submit_anonymous_appeal(
+    new: NewAppeal, contact_email: str | None, *, now: datetime | None = None
+) -> tuple[Appeal, str]:
+    """Accept an anonymous appeal: numbered like any (acceptance is mandatory); a report of a
+    crime or a threat to security is routed and registered at once, any other is left without
+    consideration on the "anonymous" ground, with a notice when an e-mail was given.
+
+    Returns the appeal and its access code (shown once; only its hash is kept).
+    """
+    from appeals.work.service import LEAVE_GROUNDS
+
+    now = now or now_utc()
+    contact_email = (contact_email or "").strip() or None
+    appeal, access_code = numbered_appeal(
+        new.kind,
+        None,
+        now,
+        category_id=new.category_id,
+        region_id=new.region_id,
+        subject=new.subject.strip(),
+        text=new.text.strip(),
+        is_anonymous=True,
+        contact_email=contact_email,
+    )
+    _accepted(appeal, new.files, None, data={"anonymous": True})
+    if is_urgent_report(new.category_id):
+        route_new_appeal(appeal, appeal.registered_on)
+        db.session.flush()
+        if contact_email:
+            _queue_registered(appeal, contact_email, None, access_code)
+        return appeal, access_code
+    appeal.closed_at = now
+    change_status(
+        appeal,
+        AppealStatus.LEFT_WITHOUT_CONSIDERATION,
+        EventKind.LEFT_WITHOUT_CONSIDERATION,
+        None,
+        note=LEAVE_GROUNDS["anonymous"],
+        data={"ground": "anonymous"},
+    )
+    db.session.flush()
+    if contact_email:
+        queue_notice(
+            "anonymous_appeal_left",
+            contact_email,
+            {
+                "number": appeal.number,
+                "subject": appeal.subject,
+                "ground": LEAVE_GROUNDS["anonymous"],
+                "access_code": access_code,
+            },
+            appeal_id=appeal.id,
+            dedup_key=f"anonymous_left:{appeal.id}",
+        )
+    return appeal, access_code
+
+
 def notify_registered(appeal: Appeal, applicant: User, access_code: str) -> None:
     """The receipt by e-mail: number, body, due date and the access code (shown once)."""
+    _queue_registered(appeal, applicant.email, applicant.id, access_code)
+
+
+def _queue_registered(appeal: Appeal, address: str, user_id: int | None, access_code: str) -> None:
     queue_notice(
         "appeal_registered",
-        applicant.email,
+        address,
         {
             "number": appeal.number,
             "subject": appeal.subject,
@@ -206,7 +353,7 @@ def notify_registered(appeal: Appeal, applicant: User, access_code: str) -> None
             "due_on": appeal.due_on.isoformat() if appeal.due_on else None,
             "manual": appeal.status == AppealStatus.MANUAL_ROUTING,
         },
-        user_id=applicant.id,
+        user_id=user_id,
         appeal_id=appeal.id,
         dedup_key=f"registered:{appeal.id}",
     )

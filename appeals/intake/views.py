@@ -20,12 +20,19 @@ from sqlalchemy import select
 
 from appeals.deadlines.jobs import local_today
 from appeals.deadlines.service import explain_due
-from appeals.extensions import db
+from appeals.extensions import db, limiter, public_form_limit
 from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.attachments import stored_path
-from appeals.intake.forms import KIND_LABELS, AppealForm
+from appeals.intake.forms import KIND_LABELS, AnonymousAppealForm, AppealForm
 from appeals.intake.models import Appeal, AppealKind, Attachment, Satisfaction
-from appeals.intake.service import NewAppeal, submit_appeal
+from appeals.intake.service import (
+    REPEAT_REASONS,
+    IntakeRefused,
+    NewAppeal,
+    linked_later_appeals,
+    submit_anonymous_appeal,
+    submit_appeal,
+)
 from appeals.work import service as work
 from appeals.work.forms import DECISION_LABELS, ComplaintForm, RateForm, WithdrawForm
 from appeals.work.views import commit_step
@@ -33,30 +40,83 @@ from appeals.work.views import commit_step
 bp = Blueprint("intake", __name__, url_prefix="/appeals")
 
 
+@bp.app_context_processor
+def repeat_reason_labels():
+    """The labels of the reasons a repeat gives, for every page that shows a linked appeal."""
+    return {"repeat_reasons": REPEAT_REASONS}
+
+
+CORRECT_THE_FIELDS = "Please correct the marked fields. Attached files must be chosen again."
+
+
+def _new_appeal(form) -> NewAppeal:
+    return NewAppeal(
+        kind=AppealKind(form.kind.data),
+        category_id=form.category_id.data,
+        region_id=form.region_id.data,
+        subject=form.subject.data,
+        text=form.text.data,
+        files=form.checked_files,
+    )
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new_appeal():
     """The appeal form; on success the appeal is registered and the receipt shown."""
-    form = AppealForm()
+    form = AppealForm(applicant=current_user)
     if form.validate_on_submit():
-        appeal, access_code = submit_appeal(
-            current_user,
-            NewAppeal(
-                kind=AppealKind(form.kind.data),
-                category_id=form.category_id.data,
-                region_id=form.region_id.data,
-                subject=form.subject.data,
-                text=form.text.data,
-                files=form.checked_files,
-            ),
-        )
-        db.session.commit()
-        # Shown once on the receipt; only its hash is stored.
-        session["access_code"] = {"appeal_id": appeal.id, "code": access_code}
-        return redirect(url_for("intake.receipt", appeal_id=appeal.id))
+        new = _new_appeal(form)
+        new.repeats_id = form.repeats_id.data or None
+        new.repeat_reason = form.repeat_reason.data or None
+        try:
+            appeal, access_code = submit_appeal(current_user, new)
+        except IntakeRefused as refused:
+            db.session.rollback()
+            form.repeats_id.errors.append(str(refused))
+        else:
+            db.session.commit()
+            # Shown once on the receipt; only its hash is stored.
+            session["access_code"] = {"appeal_id": appeal.id, "code": access_code}
+            return redirect(url_for("intake.receipt", appeal_id=appeal.id))
     if form.is_submitted() and form.errors:
-        flash("Please correct the marked fields. Attached files must be chosen again.", "danger")
+        flash(CORRECT_THE_FIELDS, "danger")
     return render_template("intake/new.html", form=form)
+
+
+@bp.route("/anonymous", methods=["GET", "POST"])
+@limiter.limit(public_form_limit, methods=["POST"])
+def new_anonymous_appeal():
+    """The form for anyone, without an account: the appeal is registered and numbered, then
+    considered only if it reports a crime or a threat to security."""
+    if current_user.is_authenticated and current_user.is_citizen:
+        flash("You are signed in: your appeal is submitted under your name.", "info")
+        return redirect(url_for("intake.new_appeal"))
+    form = AnonymousAppealForm()
+    if form.validate_on_submit():
+        appeal, access_code = submit_anonymous_appeal(_new_appeal(form), form.contact_email.data)
+        db.session.commit()
+        # The receipt is this browser's only way back to the appeal: no account owns it.
+        session["anonymous_receipt"] = {"appeal_id": appeal.id, "code": access_code}
+        return redirect(url_for("intake.anonymous_receipt"))
+    if form.is_submitted() and form.errors:
+        flash(CORRECT_THE_FIELDS, "danger")
+    return render_template("intake/anonymous.html", form=form)
+
+
+@bp.route("/anonymous/receipt")
+def anonymous_receipt():
+    """The receipt of the anonymous appeal just submitted from this browser: number and access
+    code (the code only once), and what happens to the appeal."""
+    shown = session.get("anonymous_receipt") or {}
+    appeal = db.session.get(Appeal, shown["appeal_id"]) if shown.get("appeal_id") else None
+    if appeal is None:
+        abort(404)
+    access_code = shown.get("code")
+    if access_code:
+        # Once: a reload or someone else at this screen later sees the number only.
+        session["anonymous_receipt"] = {"appeal_id": appeal.id}
+    return render_template("intake/anonymous_receipt.html", appeal=appeal, access_code=access_code)
 
 
 @bp.route("/<int:appeal_id>/receipt")
@@ -103,6 +163,7 @@ def _render_detail(appeal: Appeal, status: int = 200, **submitted):
     page = render_template(
         "intake/detail.html",
         appeal=appeal,
+        repeats=linked_later_appeals(appeal, current_user),
         kind_labels=KIND_LABELS,
         decision_labels=DECISION_LABELS,
         due_explanation=explain_due(appeal),

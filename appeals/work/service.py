@@ -508,24 +508,51 @@ def leave_without_consideration(
     _refuse(_leave_refusal(appeal, standing(appeal, by)))
     if ground not in LEAVE_GROUNDS:
         raise TransitionRefused("Choose the legal ground from the list.")
+    earlier = _decided_earlier_appeal(appeal) if ground == "repeated" else None
     previous_due = appeal.effective_due_on
     appeal.closed_at = now_utc()
     extra = (note or "").strip()
+    template = "appeal_left_without_consideration"
+    payload: dict[str, object] = {"ground": LEAVE_GROUNDS[ground], "note": extra or None}
+    event_note = LEAVE_GROUNDS[ground] + (f". {extra}" if extra else "")
+    data: dict[str, object] = {"ground": ground}
+    if earlier is not None:
+        # The reference to the earlier answer: on the timeline and in the applicant's notice.
+        assert earlier.answered_at is not None  # checked by _decided_earlier_appeal
+        answered_on = local_date(earlier.answered_at, current_app.config["TIMEZONE"])
+        template = "appeal_closed_as_repeat"
+        payload |= {
+            "earlier_number": earlier.number,
+            "earlier_answered_on": answered_on.strftime("%d.%m.%Y"),
+        }
+        event_note += f". See the answer to {earlier.number} of {payload['earlier_answered_on']}"
+        data |= {"earlier_id": earlier.id, "earlier_number": earlier.number}
     change_status(
         appeal,
         S.LEFT_WITHOUT_CONSIDERATION,
         EventKind.LEFT_WITHOUT_CONSIDERATION,
         by,
-        note=LEAVE_GROUNDS[ground] + (f". {extra}" if extra else ""),
-        data={"ground": ground},
+        note=event_note,
+        data=data,
     )
     db.session.flush()
     _cancel_deadline_jobs(appeal, previous_due)
-    _notify_applicant(
-        appeal,
-        "appeal_left_without_consideration",
-        {"ground": LEAVE_GROUNDS[ground], "note": extra or None},
-    )
+    _notify_applicant(appeal, template, payload)
+
+
+def _decided_earlier_appeal(appeal: Appeal) -> Appeal | None:
+    """For the "repeated" ground: the earlier appeal this one is linked to, which must be
+    answered (a matter already decided); None when the applicant linked none (the head's note
+    then names the earlier appeal)."""
+    earlier = appeal.parent
+    if earlier is None:
+        return None
+    if earlier.answered_at is None or earlier.status not in (S.ANSWERED, S.CLOSED):
+        raise TransitionRefused(
+            f"The earlier appeal {earlier.number} has not been answered yet: a repeat can be "
+            "closed only with a reference to an answer already given."
+        )
+    return earlier
 
 
 def request_extension(appeal: Appeal, until: date, reason: str, by: User, *, today: date) -> Event:
@@ -797,6 +824,8 @@ def extend_term(
     """The head extends the term by a reasoned decision, within the policy's limits; the
     applicant is notified at once (the law allows 3 working days)."""
     from appeals.deadlines.jobs import schedule_deadline_jobs
+    from appeals.deadlines.rules import extension_notice_due
+    from appeals.deadlines.service import working_calendar
 
     _refuse(standing(appeal, by).refusal("head"))
     if not appeal.is_open or appeal.status == S.SUSPENDED:
@@ -807,6 +836,8 @@ def extend_term(
     current_due = appeal.effective_due_on
     assert current_due is not None  # a running term: checked by the refusal above
     appeal.extended_until = new_due
+    # The notice's delivery job and the deadline sweep flag it late against this day.
+    appeal.extension_notice_due_on = extension_notice_due(today, working_calendar())
     data: dict[str, object] = {"from": current_due.isoformat(), "to": new_due.isoformat()}
     if request is not None:
         data["request_id"] = request.id
