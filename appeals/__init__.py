@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, has_request_context, render_template, request, session
+from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -32,6 +33,9 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    # Flask-Babel installs Jinja's i18n extension (_, gettext, {% trans %}); the templates also
+    # need the language in force, for <html lang> and the switch in the navbar.
+    app.jinja_env.globals.update(current_language=lambda: str(get_locale()), languages=LANGUAGES)
     bootstrap.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -52,7 +56,19 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     return app
 
 
+# The interface languages, as the switch offers them (each named in its own language).
+LANGUAGES = {"ru": "Русский", "en": "English"}
+
+
 def _select_locale() -> str:
+    """The one place that decides the language: the switch's choice kept in the session, else
+    the browser's Accept-Language, else English. Jobs and commands (no request) stay English,
+    as the notice templates are."""
+    if not has_request_context():
+        return "en"
+    chosen = session.get("language")
+    if chosen in LANGUAGES:
+        return chosen
     return request.accept_languages.best_match(["en", "ru"]) or "en"
 
 

@@ -1,5 +1,6 @@
 """Sign-up and sign-in forms."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
@@ -8,20 +9,20 @@ from appeals.accounts.iin import iin_error
 
 
 class RegistrationForm(FlaskForm):
-    full_name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     iin = StringField(
-        "IIN (optional)",
+        _l("IIN (optional)"),
         validators=[Optional(), Length(max=12)],
-        description="12 digits, as on your ID card.",
+        description=_l("12 digits, as on your ID card."),
         filters=[lambda value: value.strip() if value else value],
     )
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=128)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=128)])
     confirm = PasswordField(
-        "Repeat the password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
-    submit = SubmitField("Create account")
+    submit = SubmitField(_l("Create account"))
 
     def validate_iin(self, field):
         if field.data and (error := iin_error(field.data)):
@@ -29,7 +30,7 @@ class RegistrationForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email()])
-    password = PasswordField("Password", validators=[DataRequired()])
-    remember = BooleanField("Keep me signed in")
-    submit = SubmitField("Sign in")
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Keep me signed in"))
+    submit = SubmitField(_l("Sign in"))

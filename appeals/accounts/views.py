@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from appeals.accounts.forms import LoginForm, RegistrationForm
@@ -19,7 +20,7 @@ def load_user(user_id: str) -> User | None:
     return user if user and user.is_active else None
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only same-site paths: an open redirect would help phishing. A path may not start with
     "//" either: browsers read "//host" and "///host" as another site."""
     if (
@@ -44,11 +45,11 @@ def register():
                 form.email.data, form.password.data, form.full_name.data, form.iin.data
             )
         except EmailTaken:
-            form.email.errors.append("An account with this e-mail exists already. Sign in?")
+            form.email.errors.append(_("An account with this e-mail exists already. Sign in?"))
         else:
             db.session.commit()
             login_user(user)
-            flash("Welcome! Your account is ready.", "success")
+            flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("intake.new_appeal"))
     return render_template("accounts/register.html", form=form)
 
@@ -63,11 +64,11 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
-            form.password.errors.append("Wrong e-mail or password.")
+            form.password.errors.append(_("Wrong e-mail or password."))
         else:
             db.session.commit()  # a rehashed password is saved
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
 
 
@@ -76,5 +77,5 @@ def login():
 def logout():
     """Sign out (POST with CSRF, so a link on another site cannot sign you out)."""
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("public.home"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -18,16 +20,25 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from appeals.extensions import db
 from appeals.intake.attachments import AttachmentRejected, CheckedFile, check_file, size_text
 from appeals.intake.models import AppealKind
-from appeals.intake.service import REPEAT_REASONS, own_earlier_appeals
+from appeals.intake.service import own_earlier_appeals
 from appeals.reference.models import Category, Region
 
 KIND_LABELS = {
-    AppealKind.STATEMENT: "Statement: ask for your rights to be realised",
-    AppealKind.REPORT: "Report: tell about a violation or a problem",
-    AppealKind.PROPOSAL: "Proposal: suggest an improvement",
-    AppealKind.FEEDBACK: "Feedback: respond to a draft or a decision",
-    AppealKind.REQUEST: "Request for information",
-    AppealKind.COMPLAINT: "Complaint about an act or an action of a body",
+    AppealKind.STATEMENT: _l("Statement: ask for your rights to be realised"),
+    AppealKind.REPORT: _l("Report: tell about a violation or a problem"),
+    AppealKind.PROPOSAL: _l("Proposal: suggest an improvement"),
+    AppealKind.FEEDBACK: _l("Feedback: respond to a draft or a decision"),
+    AppealKind.REQUEST: _l("Request for information"),
+    AppealKind.COMPLAINT: _l("Complaint about an act or an action of a body"),
+}
+
+# The reasons of intake.service.REPEAT_REASONS as the applicant reads them: the same English
+# (a test keeps the two equal), marked here because the translation belongs to the pages.
+REPEAT_REASON_LABELS = {
+    "disagrees": _l("I disagree with the decision"),
+    "late": _l("The answer was late, or there was no answer in time"),
+    "other_defect": _l("Another defect of the answer"),
+    "no_new_arguments": _l("No new arguments: I raise the same matter again"),
 }
 
 
@@ -51,12 +62,12 @@ def _tree_choices(model) -> list[tuple[int, str]]:
 class _AppealFields(FlaskForm):
     """What every appeal states: kind, matter, place, text and files."""
 
-    kind = SelectField("Kind of appeal", choices=list(KIND_LABELS.items()))
-    category_id = SelectField("What it is about", coerce=int, validate_choice=True)
-    region_id = SelectField("Where", coerce=int, validate_choice=True)
-    subject = StringField("Subject", validators=[DataRequired()])
-    text = TextAreaField("Your appeal", validators=[DataRequired()], render_kw={"rows": 10})
-    attachments = MultipleFileField("Attachments")
+    kind = SelectField(_l("Kind of appeal"), choices=list(KIND_LABELS.items()))
+    category_id = SelectField(_l("What it is about"), coerce=int, validate_choice=True)
+    region_id = SelectField(_l("Where"), coerce=int, validate_choice=True)
+    subject = StringField(_l("Subject"), validators=[DataRequired()])
+    text = TextAreaField(_l("Your appeal"), validators=[DataRequired()], render_kw={"rows": 10})
+    attachments = MultipleFileField(_l("Attachments"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,9 +78,10 @@ class _AppealFields(FlaskForm):
         # The country itself is not a place an appeal comes from.
         self.region_id.choices = [(i, n) for i, n in _tree_choices(Region)][1:]
         # The hint tells the limits in force, not the defaults.
-        self.attachments.description = (
-            f"Up to {config['MAX_ATTACHMENTS']} files: PDF, JPG, PNG, DOCX, ODT or TXT, "
-            f"{size_text(config['MAX_ATTACHMENT_BYTES'])} each."
+        self.attachments.description = _(
+            "Up to %(count)s files: PDF, JPG, PNG, DOCX, ODT or TXT, %(size)s each.",
+            count=config["MAX_ATTACHMENTS"],
+            size=size_text(config["MAX_ATTACHMENT_BYTES"]),
         )
         self.checked_files: list[CheckedFile] = []
 
@@ -77,7 +89,7 @@ class _AppealFields(FlaskForm):
         files = [f for f in (field.data or []) if f and f.filename]
         limit = current_app.config["MAX_ATTACHMENTS"]
         if len(files) > limit:
-            raise ValidationError(f"At most {limit} files can be attached.")
+            raise ValidationError(_("At most %(limit)s files can be attached.", limit=limit))
         max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
         checked, errors = [], []
         for upload in files:
@@ -99,41 +111,43 @@ class AppealForm(_AppealFields):
     links one of their own earlier appeals."""
 
     repeats_id = SelectField(
-        "Is this a repeat of one of your earlier appeals?",
+        _l("Is this a repeat of one of your earlier appeals?"),
         coerce=int,
         validate_choice=True,
         default=NOT_A_REPEAT,
-        description="Choose it if you come back with the same matter.",
+        description=_l("Choose it if you come back with the same matter."),
     )
     repeat_reason = SelectField(
-        "Why you come back with it",
-        choices=[("", "—"), *REPEAT_REASONS.items()],
+        _l("Why you come back with it"),
+        choices=[("", "—"), *REPEAT_REASON_LABELS.items()],
         validate_choice=True,
         default="",
     )
-    submit = SubmitField("Submit the appeal")
+    submit = SubmitField(_l("Submit the appeal"))
 
     def __init__(self, *args, applicant=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the applicant's own appeals: another's id is "Not a valid choice".
         own = own_earlier_appeals(applicant) if applicant is not None else []
-        self.repeats_id.choices = [(NOT_A_REPEAT, "No, a new matter")] + [
+        self.repeats_id.choices = [(NOT_A_REPEAT, _("No, a new matter"))] + [
             (appeal_id, f"{number}: {subject}") for appeal_id, number, subject in own
         ]
 
     def validate_repeat_reason(self, field):
         if self.repeats_id.data and not field.data:
-            raise ValidationError("Say why you come back with the same matter.")
+            raise ValidationError(_("Say why you come back with the same matter."))
         if field.data and not self.repeats_id.data:
-            raise ValidationError("A reason goes with the earlier appeal this one repeats.")
+            raise ValidationError(_("A reason goes with the earlier appeal this one repeats."))
 
 
 class AnonymousAppealForm(_AppealFields):
     """The form for anyone, without an account: no name is asked, an e-mail is optional."""
 
     contact_email = EmailField(
-        "E-mail for the answer (optional)",
+        _l("E-mail for the answer (optional)"),
         validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
-        description="Only to tell you what happens to the appeal; leave it empty to stay unknown.",
+        description=_l(
+            "Only to tell you what happens to the appeal; leave it empty to stay unknown."
+        ),
     )
-    submit = SubmitField("Submit anonymously")
+    submit = SubmitField(_l("Submit anonymously"))

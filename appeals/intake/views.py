@@ -15,6 +15,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -23,10 +25,14 @@ from appeals.deadlines.service import explain_due
 from appeals.extensions import db, limiter, public_form_limit
 from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.attachments import stored_path
-from appeals.intake.forms import KIND_LABELS, AnonymousAppealForm, AppealForm
-from appeals.intake.models import Appeal, AppealKind, Attachment, Satisfaction
+from appeals.intake.forms import (
+    KIND_LABELS,
+    REPEAT_REASON_LABELS,
+    AnonymousAppealForm,
+    AppealForm,
+)
+from appeals.intake.models import Appeal, AppealKind, Attachment, Decision, Satisfaction
 from appeals.intake.service import (
-    REPEAT_REASONS,
     IntakeRefused,
     NewAppeal,
     linked_later_appeals,
@@ -34,7 +40,7 @@ from appeals.intake.service import (
     submit_appeal,
 )
 from appeals.work import service as work
-from appeals.work.forms import DECISION_LABELS, ComplaintForm, RateForm, WithdrawForm
+from appeals.work.forms import ComplaintForm, RateForm, WithdrawForm
 from appeals.work.views import commit_step
 
 bp = Blueprint("intake", __name__, url_prefix="/appeals")
@@ -43,10 +49,22 @@ bp = Blueprint("intake", __name__, url_prefix="/appeals")
 @bp.app_context_processor
 def repeat_reason_labels():
     """The labels of the reasons a repeat gives, for every page that shows a linked appeal."""
-    return {"repeat_reasons": REPEAT_REASONS}
+    return {"repeat_reasons": REPEAT_REASON_LABELS}
 
 
-CORRECT_THE_FIELDS = "Please correct the marked fields. Attached files must be chosen again."
+# work.forms.DECISION_LABELS as the applicant reads them: the same English (a test keeps them
+# equal), marked here because the translation belongs to the citizen's pages.
+DECISION_LABELS = {
+    Decision.SATISFIED: _l("Satisfied"),
+    Decision.PARTLY_SATISFIED: _l("Partly satisfied"),
+    Decision.REFUSED: _l("Refused"),
+    Decision.EXPLAINED: _l("Explained"),
+}
+
+
+def _correct_the_fields() -> str:
+    # Translated at request time: the flash is kept in the session as text in the user's language.
+    return _("Please correct the marked fields. Attached files must be chosen again.")
 
 
 def _new_appeal(form) -> NewAppeal:
@@ -80,7 +98,7 @@ def new_appeal():
             session["access_code"] = {"appeal_id": appeal.id, "code": access_code}
             return redirect(url_for("intake.receipt", appeal_id=appeal.id))
     if form.is_submitted() and form.errors:
-        flash(CORRECT_THE_FIELDS, "danger")
+        flash(_correct_the_fields(), "danger")
     return render_template("intake/new.html", form=form)
 
 
@@ -90,7 +108,7 @@ def new_anonymous_appeal():
     """The form for anyone, without an account: the appeal is registered and numbered, then
     considered only if it reports a crime or a threat to security."""
     if current_user.is_authenticated and current_user.is_citizen:
-        flash("You are signed in: your appeal is submitted under your name.", "info")
+        flash(_("You are signed in: your appeal is submitted under your name."), "info")
         return redirect(url_for("intake.new_appeal"))
     form = AnonymousAppealForm()
     if form.validate_on_submit():
@@ -100,7 +118,7 @@ def new_anonymous_appeal():
         session["anonymous_receipt"] = {"appeal_id": appeal.id, "code": access_code}
         return redirect(url_for("intake.anonymous_receipt"))
     if form.is_submitted() and form.errors:
-        flash(CORRECT_THE_FIELDS, "danger")
+        flash(_correct_the_fields(), "danger")
     return render_template("intake/anonymous.html", form=form)
 
 
@@ -182,7 +200,7 @@ def rate(appeal_id: int):
     form = RateForm()
     if not form.validate_on_submit():
         return _render_detail(appeal, 400, rate=form)
-    done, _ = commit_step(
+    done, _result = commit_step(
         appeal,
         form.seen_version,
         lambda: work.rate_answer(
@@ -190,7 +208,7 @@ def rate(appeal_id: int):
         ),
     )
     if done:
-        flash("Thank you: your rating is recorded and the appeal is closed.", "success")
+        flash(_("Thank you: your rating is recorded and the appeal is closed."), "success")
     return redirect(url_for("intake.appeal_detail", appeal_id=appeal_id))
 
 
@@ -202,13 +220,13 @@ def withdraw(appeal_id: int):
     form = WithdrawForm()
     if not form.validate_on_submit():
         return _render_detail(appeal, 400, withdraw=form)
-    done, _ = commit_step(
+    done, _result = commit_step(
         appeal,
         form.seen_version,
         lambda: work.withdraw_appeal(appeal, current_user, form.reason.data),
     )
     if done:
-        flash("Your appeal is withdrawn.", "success")
+        flash(_("Your appeal is withdrawn."), "success")
     return redirect(url_for("intake.appeal_detail", appeal_id=appeal_id))
 
 
@@ -230,7 +248,7 @@ def complain(appeal_id: int):
         return redirect(url_for("intake.appeal_detail", appeal_id=appeal_id))
     complaint, access_code = result
     session["access_code"] = {"appeal_id": complaint.id, "code": access_code}
-    flash(f"Your complaint is registered as {complaint.number}.", "success")
+    flash(_("Your complaint is registered as %(number)s.", number=complaint.number), "success")
     return redirect(url_for("intake.receipt", appeal_id=complaint.id))
 
 

@@ -1,12 +1,15 @@
-"""Pages for anyone: the home page and the status check by number and access code."""
+"""Pages for anyone: the home page, the status check by number and access code, and the
+language switch."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, session
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from appeals.accounts.views import safe_next
 from appeals.extensions import db, limiter, public_form_limit
 from appeals.intake.models import Appeal
 from appeals.intake.service import access_code_matches, normalize_number
-from appeals.public.forms import StatusCheckForm
+from appeals.public.forms import LanguageForm, StatusCheckForm
 
 bp = Blueprint("public", __name__)
 
@@ -30,5 +33,17 @@ def status_check():
         ).scalar_one_or_none()
         if appeal is None or not access_code_matches(appeal, form.access_code.data):
             appeal = None  # one message for both: the check must not reveal which numbers exist
-            form.access_code.errors.append("No appeal matches this number and access code.")
+            form.access_code.errors.append(_("No appeal matches this number and access code."))
     return render_template("public/status.html", form=form, appeal=appeal)
+
+
+@bp.post("/language")
+def choose_language():
+    """Keep the language chosen in the navbar for this browser and go back to the same page."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["language"] = form.language.data
+    else:
+        flash(_("This language is not offered."), "warning")
+    # Only a path on this site: the switch must not become an open redirect.
+    return redirect(safe_next(form.next.data))

@@ -1,0 +1,416 @@
+"""The citizen's pages in Russian: chosen by the browser's Accept-Language or by the switch in
+the navbar (kept in the session, before the browser's wish); English stays the default. And the
+catalogue itself: every message translated, the compiled .mo in step with the .po and the code."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import flask_babel
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+from appeals.accounts.models import Role
+from tests.factories import submit
+from tests.pages import by_testid, field_error, field_options, page_text, parse
+
+RU = {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUES = ROOT / "appeals" / "translations"
+RU_PO = CATALOGUES / "ru" / "LC_MESSAGES" / "messages.po"
+RU_MO = CATALOGUES / "ru" / "LC_MESSAGES" / "messages.mo"
+
+
+@pytest.fixture
+def client(client):
+    """The test client, with the language decided afresh for each request as in production.
+    Flask-Babel keeps the locale on `g`, and the tests' app context (with its `g`) outlives
+    the requests, where a real server gives each request a new one."""
+    opener = client.open
+
+    def open_afresh(*args, **kwargs):
+        flask_babel.refresh()
+        return opener(*args, **kwargs)
+
+    client.open = open_afresh
+    return client
+
+
+def html_lang(html: str) -> str:
+    return next(e for e in parse(html).iter() if e.tag == "html").attrs["lang"]
+
+
+def label_of(html: str, field_id: str) -> str:
+    """The text of a field's <label>, as a reader sees it."""
+    for element in parse(html).iter():
+        if element.tag == "label" and element.attrs.get("for") == field_id:
+            return element.text()
+    raise AssertionError(f"no label for {field_id!r}")
+
+
+def button_texts(html: str) -> set[str]:
+    root = parse(html)
+    return {e.attrs.get("value", "") for e in root.iter() if e.tag == "input"} | {
+        e.text() for e in root.iter() if e.tag == "button"
+    }
+
+
+# --- The pages, by the browser's language ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "accept_language",
+    [RU["Accept-Language"], "ru-KZ", "kk-KZ,kk;q=0.9,ru;q=0.8,en;q=0.5"],
+    ids=["Russian", "Russian of Kazakhstan", "Kazakh first, then Russian"],
+)
+def test_home_page_is_russian_when_the_browser_asks_for_russian(client, accept_language):
+    html = client.get("/", headers={"Accept-Language": accept_language}).get_data(as_text=True)
+
+    text = page_text(html)
+    assert html_lang(html) == "ru"
+    assert "Обратитесь в государственный орган и следите за каждым этапом рассмотрения" in text
+    assert "Зарегистрироваться и подать обращение" in text
+    assert "Проверить статус" in text and "Анонимное обращение" in text  # the navbar
+    assert "Административным процедурно-процессуальным кодексом" in text  # the footer
+    assert "Appeal to a state body" not in text and "Check a status" not in text
+
+
+def test_home_page_stays_english_without_accept_language(client):
+    html = client.get("/").get_data(as_text=True)
+
+    text = page_text(html)
+    assert html_lang(html) == "en"
+    assert "Appeal to a state body, and follow every step" in text
+    assert "Check a status" in text
+    assert "Обратитесь" not in text and "Проверить статус" not in text
+
+
+def test_a_browser_asking_for_a_language_we_lack_gets_english(client):
+    html = client.get("/", headers={"Accept-Language": "de-DE,fr;q=0.8"}).get_data(as_text=True)
+
+    assert html_lang(html) == "en"
+    assert "Appeal to a state body, and follow every step" in page_text(html)
+
+
+def test_appeal_form_labels_and_choices_are_russian(client, make_user, login):
+    login(make_user())
+
+    html = client.get("/appeals/new", headers=RU).get_data(as_text=True)
+
+    assert html_lang(html) == "ru"
+    assert label_of(html, "kind") == "Вид обращения"
+    assert label_of(html, "subject") == "Тема"
+    assert label_of(html, "text") == "Текст обращения"
+    assert label_of(html, "repeat_reason") == "Причина повторного обращения"
+    complaint = field_options(html, "kind")["complaint"]
+    assert complaint == "Жалоба на акт, действие (бездействие) органа"
+    assert field_options(html, "repeats_id")["0"] == "Нет, новый вопрос"
+    assert "Подать обращение" in button_texts(html)
+    assert "Не более 5 файлов в формате PDF" in page_text(html)  # the attachments' hint
+
+
+def test_a_bad_appeal_is_refused_with_russian_messages_and_nothing_saved(client, make_user, login):
+    from sqlalchemy import func, select
+
+    from appeals.extensions import db
+    from appeals.intake.models import Appeal
+
+    login(make_user())
+
+    response = client.post(
+        "/appeals/new",
+        headers=RU,
+        data={"kind": "statement", "subject": "", "text": "Too short", "repeat_reason": "late"},
+    )
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert field_error(html, "subject") == "Обязательное поле."  # WTForms' own catalogue
+    assert "20" in field_error(html, "text") and "символ" in field_error(html, "text")
+    assert field_error(html, "repeat_reason") == (
+        "Причина указывается только вместе с прежним обращением, которое повторяется."
+    )
+    assert "Пожалуйста, исправьте отмеченные поля." in page_text(html)  # the flash
+    assert db.session.execute(select(func.count(Appeal.id))).scalar_one() == 0
+    db.session.commit()
+
+
+def test_the_same_bad_appeal_in_english_without_accept_language(client, make_user, login):
+    login(make_user())
+
+    response = client.post(
+        "/appeals/new",
+        data={"kind": "statement", "subject": "", "text": "Too short", "repeat_reason": "late"},
+    )
+
+    html = response.get_data(as_text=True)
+    assert field_error(html, "subject") == "This field is required."
+    assert field_error(html, "repeat_reason") == (
+        "A reason goes with the earlier appeal this one repeats."
+    )
+    assert "Please correct the marked fields." in page_text(html)
+
+
+def test_anonymous_form_explains_the_rule_in_russian(client):
+    html = client.get("/appeals/anonymous", headers=RU).get_data(as_text=True)
+
+    rule = by_testid(html, "anonymous-rule").text()
+    assert "оставляется без рассмотрения" in rule
+    assert label_of(html, "contact_email") == "Электронная почта для ответа (необязательно)"
+    assert "Подать анонимно" in button_texts(html)
+
+
+def test_status_check_page_is_russian(client, make_user):
+    appeal, code = submit(make_user(), category="roads_transport")
+
+    page = client.get("/status", headers=RU).get_data(as_text=True)
+    assert label_of(page, "number") == "Регистрационный номер"
+    assert label_of(page, "access_code") == "Код доступа"
+    assert "Проверка статуса обращения" in page_text(page)
+
+    wrong = client.post(
+        "/status", headers=RU, data={"number": appeal.number, "access_code": "WRONG-CODE"}
+    ).get_data(as_text=True)
+    assert field_error(wrong, "access_code") == (
+        "Обращение с таким регистрационным номером и кодом доступа не найдено."
+    )
+
+    right = client.post(
+        "/status", headers=RU, data={"number": appeal.number, "access_code": code}
+    ).get_data(as_text=True)
+    result = by_testid(right, "status-result").text()
+    assert f"Обращение {appeal.number}" in result
+    assert "зарегистрировано" in result  # the status badge
+    assert "Подано" in result and "Направлено в орган" in result  # the timeline
+    assert "Akimat of Astana" not in result  # the body's name follows the language too
+
+
+def test_receipt_and_appeal_page_are_russian(client, make_user, login):
+    citizen = make_user()
+    login(citizen)
+    appeal, _code = submit(citizen, category="roads_transport")
+
+    detail = client.get(f"/appeals/{appeal.id}", headers=RU).get_data(as_text=True)
+    assert f"Обращение {appeal.number}" in page_text(detail)
+    assert "Ход рассмотрения" in page_text(detail) and "Срок ответа" in page_text(detail)
+    receipt = client.get(f"/appeals/{appeal.id}/receipt", headers=RU).get_data(as_text=True)
+    assert "Ваше обращение зарегистрировано" in page_text(receipt)
+    listing = client.get("/appeals/", headers=RU).get_data(as_text=True)
+    assert "Мои обращения" in page_text(listing) and "зарегистрировано" in page_text(listing)
+
+
+def test_sign_in_and_register_pages_and_their_messages_are_russian(client, make_user):
+    login_page = client.get("/login", headers=RU).get_data(as_text=True)
+    assert label_of(login_page, "password") == "Пароль"
+    assert "Создайте учётную запись" in page_text(login_page)
+
+    refused = client.post(
+        "/login", headers=RU, data={"email": "nobody@example.kz", "password": "wrong-pass"}
+    ).get_data(as_text=True)
+    assert field_error(refused, "password") == "Неверный адрес электронной почты или пароль."
+
+    mismatch = client.post(
+        "/register",
+        headers=RU,
+        data={
+            "full_name": "Айгерим Садыкова",
+            "email": "aigerim@example.kz",
+            "password": "long-enough-1",
+            "confirm": "long-enough-2",
+        },
+    ).get_data(as_text=True)
+    assert field_error(mismatch, "confirm") == "Пароли не совпадают."
+
+
+def test_flash_messages_follow_the_language(client, make_user, login):
+    login(make_user())
+
+    response = client.post("/logout", headers=RU, follow_redirects=True)
+
+    assert "Вы вышли из системы." in page_text(response.get_data(as_text=True))
+
+
+def test_the_applicants_step_is_confirmed_in_russian(client, make_user, login):
+    citizen = make_user()
+    login(citizen)
+    appeal, _code = submit(citizen, category="roads_transport")
+
+    response = client.post(
+        f"/appeals/{appeal.id}/withdraw",
+        headers=RU,
+        data={"withdraw-version": appeal.version, "withdraw-reason": ""},
+        follow_redirects=True,
+    )
+
+    text = page_text(response.get_data(as_text=True))
+    assert "Ваше обращение отозвано." in text
+    assert "отозвано" in by_testid(response.get_data(as_text=True), "timeline").text().lower()
+
+
+def test_error_page_link_is_russian(client):
+    response = client.get("/no-such-page", headers=RU)
+
+    assert response.status_code == 404
+    assert "Вернуться на главную страницу" in page_text(response.get_data(as_text=True))
+
+
+# --- The switch in the navbar ------------------------------------------------------------------
+
+
+def choose(client, language: str, back_to: str, **headers):
+    return client.post("/language", data={"language": language, "next": back_to}, headers=headers)
+
+
+def test_the_switch_sets_russian_and_back_to_english(client):
+    response = choose(client, "ru", "/status")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/status"
+
+    html = client.get("/").get_data(as_text=True)  # no Accept-Language: the session decides
+    assert html_lang(html) == "ru"
+    assert "Проверить статус" in page_text(html)
+
+    choose(client, "en", "/")
+    html = client.get("/").get_data(as_text=True)
+    assert html_lang(html) == "en"
+    assert "Check a status" in page_text(html)
+
+
+def test_the_switch_wins_over_the_browsers_language(client):
+    choose(client, "en", "/", **RU)
+
+    html = client.get("/", headers=RU).get_data(as_text=True)
+
+    assert html_lang(html) == "en"
+    assert "Appeal to a state body, and follow every step" in page_text(html)
+
+
+def test_the_switch_goes_back_to_the_page_with_its_query(client):
+    html = client.get("/status?number=X-1", headers=RU).get_data(as_text=True)
+    switch = by_testid(html, "language-switch")
+    back_to = next(e for e in switch.iter() if e.attrs.get("name") == "next").attrs["value"]
+    buttons = [e for e in switch.iter() if e.tag == "button"]
+    pressed = {button.attrs["value"]: button.attrs["aria-pressed"] for button in buttons}
+
+    assert back_to == "/status?number=X-1"
+    assert pressed == {"ru": "true", "en": "false"}
+    assert choose(client, "en", back_to).headers["Location"] == "/status?number=X-1"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://phishing.example/login",
+        "//phishing.example/login",
+        "///phishing.example",
+        "/\\phishing.example",
+        "javascript:alert(1)",
+        "",
+    ],
+)
+def test_the_switch_never_sends_the_browser_off_site(client, target):
+    response = choose(client, "ru", target)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert html_lang(client.get("/").get_data(as_text=True)) == "ru"  # the choice still counts
+
+
+def test_a_language_not_offered_is_refused_and_changes_nothing(client):
+    choose(client, "ru", "/")
+
+    response = choose(client, "de", "/status")
+
+    assert response.headers["Location"] == "/status"
+    html = client.get("/status").get_data(as_text=True)
+    assert html_lang(html) == "ru"  # still Russian
+    assert "Этот язык недоступен." in page_text(html)
+
+
+def test_the_switch_needs_the_csrf_token(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+    response = choose(client, "ru", "/")
+
+    assert response.status_code == 400
+    assert html_lang(client.get("/").get_data(as_text=True)) == "en"
+
+
+def test_staff_pages_keep_working_in_russian(client, make_user, login):
+    """Staff pages are not translated yet, but the labels they share must still render."""
+    login(make_user(Role.OFFICIAL, body_code="health-71"))
+
+    response = client.get("/work/", headers=RU)
+
+    assert response.status_code == 200
+    assert html_lang(response.get_data(as_text=True)) == "ru"
+
+
+# --- The catalogue -----------------------------------------------------------------------------
+
+
+def _ru_catalogue():
+    with RU_PO.open("rb") as po:
+        return read_po(po, locale="ru")
+
+
+def test_every_russian_message_is_translated_and_none_is_fuzzy():
+    catalogue = _ru_catalogue()
+
+    untranslated = [m.id for m in catalogue if m.id and not m.string]
+    fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
+    assert len(catalogue) > 100
+    assert untranslated == [] and fuzzy == []
+    # Babel's checks: the same %(name)s placeholders in the translation as in the original.
+    assert [(m.id, errors) for m, errors in catalogue.check()] == []
+
+
+def test_the_compiled_catalogue_matches_the_po():
+    """A .po edited without `pybabel compile` fails here: the app reads only the .mo."""
+    compiled = io.BytesIO()
+    write_mo(compiled, _ru_catalogue())
+    compiled.seek(0)
+    with RU_MO.open("rb") as committed:
+        shipped = {m.id: m.string for m in read_mo(committed) if m.id}
+    fresh = {m.id: m.string for m in read_mo(compiled) if m.id}
+
+    assert shipped == fresh
+
+
+def test_every_marked_string_is_in_the_catalogue():
+    """A string marked in the code or a template without `pybabel extract`/`update` fails here."""
+    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    method_map = [("appeals/**.py", "python"), ("templates/**.html", "jinja2")]
+    marked = {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map, keywords=keywords
+        )
+        if isinstance(message, str)
+    }
+    known = {m.id for m in _ru_catalogue() if m.id}
+
+    assert len(marked) > 100
+    assert sorted(marked - known) == []
+
+
+def test_labels_kept_in_two_places_say_the_same_in_english(app):
+    """The applicant's copies of the work module's and the intake service's labels."""
+    from appeals.intake.forms import REPEAT_REASON_LABELS
+    from appeals.intake.service import REPEAT_REASONS
+    from appeals.intake.views import DECISION_LABELS
+    from appeals.work.forms import DECISION_LABELS as WORK_DECISION_LABELS
+
+    assert {k: str(v) for k, v in REPEAT_REASON_LABELS.items()} == REPEAT_REASONS
+    assert {k: str(v) for k, v in DECISION_LABELS.items()} == WORK_DECISION_LABELS
+
+
+def test_jobs_and_commands_stay_english(app):
+    """Outside a request (a job, the CLI) nothing picks Russian, whatever the default locale."""
+    from appeals.intake.forms import KIND_LABELS
+    from appeals.intake.models import AppealKind
+
+    assert str(KIND_LABELS[AppealKind.COMPLAINT]) == "Complaint about an act or an action of a body"
