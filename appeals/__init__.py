@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, has_request_context, render_template, request, session
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -41,6 +42,10 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "warning"
+    # Flask-Login's own words, marked for the catalogue (plain text: Flask-Login tests its
+    # truth on every refusal); the callback translates it when it is flashed.
+    login_manager.login_message = N_("Please log in to access this page.")
+    login_manager.localize_callback = _sign_in_prompt
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
@@ -70,6 +75,19 @@ def _select_locale() -> str:
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(["en", "ru"]) or "en"
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogue (Babel extracts N_) and leave it untranslated here."""
+    return message
+
+
+def _sign_in_prompt(message: str) -> str:
+    """Flask-Login's prompt in the request's language. Under force_locale, so the choice is
+    not kept on `g` after this redirect-only response (where an app context outlives the
+    request, as in the tests, the next request must decide afresh)."""
+    with force_locale(_select_locale()):
+        return _(message)
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -135,26 +153,33 @@ def _register_error_pages(app: Flask) -> None:
     def page(status: int, title: str, message: str):
         return render_template("error.html", title=title, message=message), status
 
+    # Titles and messages translated when the page is rendered, in the request's language.
     @app.errorhandler(404)
     def not_found(_error):
-        return page(404, "Not found", "There is no such page, or it is not yours to see.")
+        return page(404, _("Not found"), _("There is no such page, or it is not yours to see."))
 
     @app.errorhandler(413)
     def too_large(_error):
         limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return page(413, "Upload too large", f"The request is larger than {limit} MB in all.")
+        return page(
+            413,
+            _("Upload too large"),
+            _("The request is larger than %(limit)s MB in all.", limit=limit),
+        )
 
     @app.errorhandler(429)
     def too_many(_error):
-        return page(429, "Too many requests", "Please wait a minute and try again.")
+        return page(429, _("Too many requests"), _("Please wait a minute and try again."))
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
         return page(
             400,
-            "Form expired",
-            "The form's security token is missing or expired. "
-            "Go back, reload the page and submit again.",
+            _("Form expired"),
+            _(
+                "The form's security token is missing or expired. "
+                "Go back, reload the page and submit again."
+            ),
         )
 
 

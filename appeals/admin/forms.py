@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -9,36 +10,38 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from appeals.deadlines.calendar import DayKind
 from appeals.deadlines.calendar_admin import DAY_KIND_LABELS, PolicyFigures
 
-UNIT_CHOICES = [("working", "working days"), ("calendar", "calendar days")]
+UNIT_CHOICES = [("working", _l("working days")), ("calendar", _l("calendar days"))]
 
 
 class PolicyForm(FlaskForm):
-    term = IntegerField("Term", validators=[InputRequired(), NumberRange(min=1, max=365)])
-    unit = SelectField("Unit of the term", choices=UNIT_CHOICES)
+    term = IntegerField(_l("Term"), validators=[InputRequired(), NumberRange(min=1, max=365)])
+    unit = SelectField(_l("Unit of the term"), choices=UNIT_CHOICES)
     extensions_allowed = IntegerField(
-        "Extensions allowed", validators=[InputRequired(), NumberRange(min=0, max=10)]
+        _l("Extensions allowed"), validators=[InputRequired(), NumberRange(min=0, max=10)]
     )
     extension_max = IntegerField(
-        "Extension at most",
-        description="0: no cap of its own, only the cap on the whole term.",
+        _l("Extension at most"),
+        description=_l("0: no cap of its own, only the cap on the whole term."),
         validators=[InputRequired(), NumberRange(min=0, max=365)],
     )
-    extension_unit = SelectField("Unit of the extension", choices=UNIT_CHOICES)
+    extension_unit = SelectField(_l("Unit of the extension"), choices=UNIT_CHOICES)
     total_cap_months = IntegerField(
-        "Whole term at most (months from receipt)",
-        description="Empty: no cap.",
+        _l("Whole term at most (months from receipt)"),
+        description=_l("Empty: no cap."),
         validators=[Optional(), NumberRange(min=1, max=36)],
     )
     forward_within = IntegerField(
-        "Forward a misdirected appeal within (working days)",
+        _l("Forward a misdirected appeal within (working days)"),
         validators=[InputRequired(), NumberRange(min=1, max=60)],
     )
-    suspension_allowed = BooleanField("Suspension allowed")
-    effective_from = DateField("In effect from", validators=[InputRequired()])
+    suspension_allowed = BooleanField(_l("Suspension allowed"))
+    effective_from = DateField(_l("In effect from"), validators=[InputRequired()])
     source = StringField(
-        "Legal source", validators=[DataRequired(), Length(max=300)], render_kw={"maxlength": 300}
+        _l("Legal source"),
+        validators=[DataRequired(), Length(max=300)],
+        render_kw={"maxlength": 300},
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
     def figures(self) -> PolicyFigures:
         """The form's values for the service."""
@@ -57,12 +60,14 @@ class PolicyForm(FlaskForm):
 
 
 class CalendarDayForm(FlaskForm):
-    day = DateField("Date", validators=[InputRequired()])
-    kind = SelectField("Kind", choices=[(kind.value, DAY_KIND_LABELS[kind]) for kind in DayKind])
+    day = DateField(_l("Date"), validators=[InputRequired()])
+    kind = SelectField(
+        _l("Kind"), choices=[(kind.value, DAY_KIND_LABELS[kind]) for kind in DayKind]
+    )
     name = StringField(
-        "Name",
-        description='E.g. "Day off moved from Saturday 3 January (Government decree No. ...)".',
+        _l("Name"),
+        description=_l('E.g. "Day off moved from Saturday 3 January (Government decree No. ...)".'),
         validators=[DataRequired(), Length(max=200)],
         render_kw={"maxlength": 200},
     )
-    submit = SubmitField("Add the day")
+    submit = SubmitField(_l("Add the day"))

@@ -14,6 +14,9 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -47,7 +50,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 restrict_blueprint(
-    bp, lambda user: user.role == Role.ADMIN, "This page is for the administrators of the site."
+    bp,
+    lambda user: user.role == Role.ADMIN,
+    _l("This page is for the administrators of the site."),
+    title=_l("Forbidden"),
 )
 
 
@@ -56,7 +62,9 @@ def _today() -> date:
 
 
 def _moved_message(moved: int) -> str:
-    return f"{moved} open appeal{'' if moved == 1 else 's'} got a new due date."
+    return ngettext(
+        "%(num)d open appeal got a new due date.", "%(num)d open appeals got a new due date.", moved
+    )
 
 
 def _refuse(form: PolicyForm, refusal: PolicyRefused) -> None:
@@ -108,8 +116,11 @@ def new_policy_version(policy_id: int):
         else:
             db.session.commit()
             flash(
-                f"New version of {policy.profile}/{policy.kind} in effect from "
-                f"{policy.effective_from:%d.%m.%Y} saved.",
+                _(
+                    "New version of %(policy)s in effect from %(date)s saved.",
+                    policy=f"{policy.profile}/{policy.kind}",
+                    date=f"{policy.effective_from:%d.%m.%Y}",
+                ),
                 "success",
             )
             return redirect(url_for("admin.policies"))
@@ -136,7 +147,10 @@ def edit_policy(policy_id: int):
             _refuse(form, refusal)
         else:
             db.session.commit()
-            flash(f"Version of {policy.profile}/{policy.kind} saved.", "success")
+            flash(
+                _("Version of %(policy)s saved.", policy=f"{policy.profile}/{policy.kind}"),
+                "success",
+            )
             return redirect(url_for("admin.policies"))
     return render_template("admin/policy_form.html", form=form, policy=policy, editing=True)
 
@@ -160,7 +174,8 @@ def calendar(year: int | None = None):
         else:
             db.session.commit()
             label = DAY_KIND_LABELS[form.kind.data]
-            flash(f"{day:%d.%m.%Y} added as {label}. {_moved_message(moved)}", "success")
+            added = _("%(day)s added as %(kind)s.", day=f"{day:%d.%m.%Y}", kind=label)
+            flash(f"{added} {_moved_message(moved)}", "success")
             return redirect(url_for("admin.calendar", year=day.year))
     return render_template(
         "admin/calendar.html",
@@ -187,7 +202,8 @@ def remove_day(day_iso: str):
         flash(str(refusal), "danger")
     else:
         db.session.commit()
-        flash(f"{day:%d.%m.%Y} removed from the calendar. {_moved_message(moved)}", "success")
+        removed = _("%(day)s removed from the calendar.", day=f"{day:%d.%m.%Y}")
+        flash(f"{removed} {_moved_message(moved)}", "success")
     return redirect(url_for("admin.calendar", year=day.year))
 
 
@@ -200,7 +216,13 @@ def load_year(year: int):
         flash(str(refusal), "danger")
         return redirect(url_for("admin.calendar"))
     db.session.commit()
-    flash(f"{added} day(s) of {year} loaded from the holidays package. {_moved_message(moved)}")
+    loaded = ngettext(
+        "%(num)d day(s) of %(year)s loaded from the holidays package.",
+        "%(num)d day(s) of %(year)s loaded from the holidays package.",
+        added,
+        year=year,
+    )
+    flash(f"{loaded} {_moved_message(moved)}")
     return redirect(url_for("admin.calendar", year=year))
 
 
@@ -220,5 +242,5 @@ def retry_notification(notice_id: int):
 
     retry_notice(db.get_or_404(Notification, notice_id))
     db.session.commit()
-    flash("The notice is queued for delivery again.", "success")
+    flash(_("The notice is queued for delivery again."), "success")
     return redirect(url_for("admin.notifications"))

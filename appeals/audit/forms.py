@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -22,14 +24,15 @@ from wtforms.validators import DataRequired, Length, StopValidation, ValidationE
 from appeals.audit.models import ResponseAct
 from appeals.audit.service import ACT_LABELS, VIOLATION_LABELS
 from appeals.extensions import db
+from appeals.ratings.forms import BODY_KIND_LABELS
 from appeals.reference.models import Body, Region
 from appeals.scores.measures import Period
 
 PERIOD_KINDS = [
-    ("month", "Month"),
-    ("quarter", "Quarter"),
-    ("year", "Year"),
-    ("custom", "Custom range"),
+    ("month", _l("Month")),
+    ("quarter", _l("Quarter")),
+    ("year", _l("Year")),
+    ("custom", _l("Custom range")),
 ]
 # A custom range longer than this is a mistake more often than a question.
 CUSTOM_RANGE_MAX_DAYS = 3 * 366
@@ -54,14 +57,14 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    period = SelectField("Period", choices=PERIOD_KINDS, default="month")
-    month = StringField("Month", render_kw={"type": "month", "placeholder": "YYYY-MM"})
+    period = SelectField(_l("Period"), choices=PERIOD_KINDS, default="month")
+    month = StringField(_l("Month"), render_kw={"type": "month", "placeholder": "YYYY-MM"})
     quarter = SelectField(
-        "Quarter", choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)], coerce=int, default=1
+        _l("Quarter"), choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)], coerce=int, default=1
     )
-    year = IntegerField("Year")
-    start = DateField("From")
-    end = DateField("To")
+    year = IntegerField(_l("Year"))
+    start = DateField(_l("From"))
+    end = DateField(_l("To"))
 
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,23 +89,29 @@ class PeriodForm(FlaskForm):
         if not self._uses(field):
             raise StopValidation()
         if not (field.data or "").strip():
-            raise ValidationError("Choose a month.")
+            raise ValidationError(_("Choose a month."))
         parsed = parse_month(field.data)
         if parsed is None:
-            raise ValidationError("Write the month as YYYY-MM, e.g. 2026-03.")
+            raise ValidationError(_("Write the month as YYYY-MM, e.g. 2026-03."))
         if date(*parsed, 1) > self.today:
-            raise ValidationError("That month has not begun yet.")
+            raise ValidationError(_("That month has not begun yet."))
 
     def validate_year(self, field):
         if not self._uses(field):
             raise StopValidation()
         if field.data is None and not "".join(field.raw_data or []).strip():
             field.errors.clear()
-            raise ValidationError("Choose a year.")
+            raise ValidationError(_("Choose a year."))
         if field.errors:  # "Not a valid integer value." says it
             raise StopValidation()
         if not EARLIEST_YEAR <= field.data <= self.today.year:
-            raise ValidationError(f"Choose a year from {EARLIEST_YEAR} to {self.today.year}.")
+            raise ValidationError(
+                _(
+                    "Choose a year from %(first)s to %(last)s.",
+                    first=EARLIEST_YEAR,
+                    last=self.today.year,
+                )
+            )
 
     def validate_quarter(self, field):
         if not self._uses(field) or field.errors:
@@ -110,7 +119,7 @@ class PeriodForm(FlaskForm):
         year = self.year.data
         if year is not None and EARLIEST_YEAR <= year <= self.today.year:
             if date(year, 3 * field.data - 2, 1) > self.today:
-                raise ValidationError("That quarter has not begun yet.")
+                raise ValidationError(_("That quarter has not begun yet."))
 
     def _day(self, field, missing: str) -> None:
         if not self._uses(field):
@@ -122,19 +131,19 @@ class PeriodForm(FlaskForm):
             raise StopValidation()
 
     def validate_start(self, field):
-        self._day(field, "Give the first day (a date).")
+        self._day(field, _("Give the first day (a date)."))
         if field.data > self.today:
-            raise ValidationError("The range cannot begin in the future.")
+            raise ValidationError(_("The range cannot begin in the future."))
         if field.data.year < EARLIEST_YEAR:
-            raise ValidationError(f"The range cannot begin before {EARLIEST_YEAR}.")
+            raise ValidationError(_("The range cannot begin before %(year)s.", year=EARLIEST_YEAR))
 
     def validate_end(self, field):
-        self._day(field, "Give the last day (a date).")
+        self._day(field, _("Give the last day (a date)."))
         if self.start.data is not None:
             if field.data < self.start.data:
-                raise ValidationError("The last day comes before the first.")
+                raise ValidationError(_("The last day comes before the first."))
             if (field.data - self.start.data).days > CUSTOM_RANGE_MAX_DAYS:
-                raise ValidationError("A custom range can be at most three years long.")
+                raise ValidationError(_("A custom range can be at most three years long."))
 
     @classmethod
     def from_args(cls, args, *, today: date, **kwargs):
@@ -175,15 +184,15 @@ class PeriodForm(FlaskForm):
 
 
 SORT_COLUMNS = [
-    ("rank", "Position"),
-    ("name", "Body"),
-    ("kind", "Kind"),
-    ("region", "Region"),
-    ("appeals", "Appeals"),
-    ("timeliness", "Timeliness"),
-    ("quality", "Quality"),
-    ("score", "Score"),
-    ("open_overdue", "Open overdue"),
+    ("rank", _l("Position")),
+    ("name", _l("Body")),
+    ("kind", _l("Kind")),
+    ("region", _l("Region")),
+    ("appeals", _l("Appeals")),
+    ("timeliness", _l("Timeliness")),
+    ("quality", _l("Quality")),
+    ("score", _l("Score")),
+    ("open_overdue", _l("Open overdue")),
 ]
 
 
@@ -208,24 +217,24 @@ def region_choices(region_ids: set[int] | None) -> list[tuple[str, str]]:
 
 def body_kind_choices() -> list[tuple[str, str]]:
     kinds = db.session.execute(select(Body.kind).distinct().order_by(Body.kind)).scalars()
-    return [(kind, kind.capitalize()) for kind in kinds]
+    return [(kind, BODY_KIND_LABELS.get(kind, kind.capitalize())) for kind in kinds]
 
 
 class RankingForm(PeriodForm):
     """The ranking's filters and order: region (within the prosecutor's scope), kind, period."""
 
-    region = SelectField("Region", default="")
-    kind = SelectField("Kind of body", default="")
-    sort = SelectField("Sort by", choices=SORT_COLUMNS, default="rank")
+    region = SelectField(_l("Region"), default="")
+    kind = SelectField(_l("Kind of body"), default="")
+    sort = SelectField(_l("Sort by"), choices=SORT_COLUMNS, default="rank")
     order = SelectField(
-        "Order", choices=[("asc", "Ascending"), ("desc", "Descending")], default="asc"
+        _l("Order"), choices=[("asc", "Ascending"), ("desc", "Descending")], default="asc"
     )
 
     def __init__(self, *args, region_ids: set[int] | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.region.choices = [("", "All of my region" if region_ids else "Whole country")]
+        self.region.choices = [("", _l("All of my region") if region_ids else _l("Whole country"))]
         self.region.choices += region_choices(region_ids)
-        self.kind.choices = [("", "All kinds"), *body_kind_choices()]
+        self.kind.choices = [("", _l("All kinds")), *body_kind_choices()]
 
     @property
     def region_id(self) -> int | None:
@@ -253,23 +262,23 @@ class AuditForm(FlaskForm):
     lawful, no act when lawful) and its refusals are shown beside the field they concern."""
 
     verdict = RadioField(
-        "Verdict",
-        choices=[("lawful", "The answer is lawful"), ("violations", "Violations found")],
-        validators=[DataRequired(message="Choose a verdict.")],
+        _l("Verdict"),
+        choices=[("lawful", _l("The answer is lawful")), ("violations", _l("Violations found"))],
+        validators=[DataRequired(message=_l("Choose a verdict."))],
     )
     violations = MultiCheckboxField(
-        "Violations", choices=[(str(v), label) for v, label in VIOLATION_LABELS.items()]
+        _l("Violations"), choices=[(str(v), label) for v, label in VIOLATION_LABELS.items()]
     )
-    note = TextAreaField("Note", validators=[Length(max=5000)], render_kw={"rows": 4})
+    note = TextAreaField(_l("Note"), validators=[Length(max=5000)], render_kw={"rows": 4})
     act = RadioField(
-        "Act of response",
+        _l("Act of response"),
         choices=[(str(a), label) for a, label in ACT_LABELS.items()],
         default=str(ResponseAct.NONE),
     )
-    submit = SubmitField("Record the verdict")
+    submit = SubmitField(_l("Record the verdict"))
 
 
 class ActReplyForm(FlaskForm):
     """The body has answered the act of response."""
 
-    submit = SubmitField("The body has answered")
+    submit = SubmitField(_l("The body has answered"))

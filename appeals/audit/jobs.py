@@ -87,10 +87,11 @@ def cancel_act_jobs(audit: Audit) -> None:
 def _act_facts(number: str, act: str, due: date, body_name: str) -> dict[str, Any]:
     """What the notices say about an act: the appeal, the act, its due date, the body."""
     from appeals.audit.service import ACT_LABELS  # the service imports this module
+    from appeals.intake.service import in_english
 
     return {
         "number": number,
-        "act": ACT_LABELS[ResponseAct(act)],
+        "act": in_english(ACT_LABELS[ResponseAct(act)]),
         "act_due_on": f"{due:%d.%m.%Y}",
         "body": body_name,
     }

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, literal, select
 
 from appeals.accounts.models import Role, User
@@ -22,7 +24,7 @@ from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.access import can_read
 from appeals.intake.models import Answer, Appeal, AppealStatus, EventKind
-from appeals.intake.service import record_event
+from appeals.intake.service import in_english, record_event
 from appeals.notifications.service import queue_notice
 from appeals.reference.models import Body, Region
 from appeals.timeutil import local_date, now_utc
@@ -86,17 +88,19 @@ def region_in_scope(scope: Scope, region_id: int) -> bool:
 
 # --- The audit ------------------------------------------------------------------------------
 
+# Lazy: the desk shows them in the reader's language; the timeline and the notices store
+# in_english().
 VIOLATION_LABELS = {
-    Violation.MISSED_DEADLINE: "Missed deadline",
-    Violation.FORMAL_REPLY: "Formal reply without substance",
-    Violation.UNLAWFUL_REFUSAL: "Unlawful refusal",
-    Violation.RED_TAPE: "Red tape",
-    Violation.NOT_COMPETENT: "Not competent to answer",
+    Violation.MISSED_DEADLINE: _l("Missed deadline"),
+    Violation.FORMAL_REPLY: _l("Formal reply without substance"),
+    Violation.UNLAWFUL_REFUSAL: _l("Unlawful refusal"),
+    Violation.RED_TAPE: _l("Red tape"),
+    Violation.NOT_COMPETENT: _l("Not competent to answer"),
 }
 ACT_LABELS = {
-    ResponseAct.NONE: "No act",
-    ResponseAct.WARNING: "Warning",
-    ResponseAct.REPRESENTATION: "Representation (demand to remedy)",
+    ResponseAct.NONE: _l("No act"),
+    ResponseAct.WARNING: _l("Warning"),
+    ResponseAct.REPRESENTATION: _l("Representation (demand to remedy)"),
 }
 # Only an answer can be judged: an appeal still being worked has nothing to audit yet.
 AUDITABLE_STATUSES = frozenset({AppealStatus.ANSWERED, AppealStatus.CLOSED})
@@ -147,37 +151,41 @@ def record_audit(
     """A prosecutor's verdict on an answered appeal in their scope: the audit row, an event on
     the timeline (the status stays) and a notice to the audited body's head."""
     if prosecutor_scope(by) is None:
-        raise AuditRefused("Only a prosecutor can audit an answer.")
+        raise AuditRefused(_("Only a prosecutor can audit an answer."))
     if not can_read(by, appeal):
-        raise AuditRefused("This appeal is outside your region.")
+        raise AuditRefused(_("This appeal is outside your region."))
     if appeal.status not in AUDITABLE_STATUSES:
+        from appeals.work.service import STATUS_LABELS
+
         raise AuditRefused(
-            f"Only an answered appeal can be audited; this one is "
-            f"{str(appeal.status).replace('_', ' ')}."
+            _(
+                "Only an answered appeal can be audited; this one is %(status)s.",
+                status=STATUS_LABELS[AppealStatus(appeal.status)],
+            )
         )
     try:
         chosen = {Violation(v) for v in violations}
         response = ResponseAct(act)
     except ValueError:
-        raise AuditRefused("Choose the violations and the act from the lists.") from None
+        raise AuditRefused(_("Choose the violations and the act from the lists.")) from None
     found = [v for v in Violation if v in chosen]  # the enum's order, no duplicates
     note = (note or "").strip()
     if lawful and found:
         raise AuditRefused(
-            "A lawful answer has no violations: untick them, or record the violations.",
+            _("A lawful answer has no violations: untick them, or record the violations."),
             "violations",
         )
     if not lawful and not found:
         raise AuditRefused(
-            "Choose at least one violation, or record the answer as lawful.", "violations"
+            _("Choose at least one violation, or record the answer as lawful."), "violations"
         )
     if not lawful and not note:
-        raise AuditRefused("Say in the note what was wrong with the answer.", "note")
+        raise AuditRefused(_("Say in the note what was wrong with the answer."), "note")
     if lawful and response != ResponseAct.NONE:
-        raise AuditRefused("A lawful answer calls for no act of response.", "act")
+        raise AuditRefused(_("A lawful answer calls for no act of response."), "act")
     body_id = _audited_body_id(appeal)
     if body_id is None:
-        raise AuditRefused("This appeal has no body to audit.")
+        raise AuditRefused(_("This appeal has no body to audit."))
     today = today or local_today()
     act_due_on = act_due_date(today) if response != ResponseAct.NONE else None
     audit = Audit(
@@ -216,9 +224,10 @@ def verdict_summary(
     """The verdict in one line, as the timeline shows it."""
     if lawful:
         return "Audit: the answer is lawful."
-    text = "Audit: violations found: " + ", ".join(VIOLATION_LABELS[v].lower() for v in violations)
+    found = ", ".join(in_english(VIOLATION_LABELS[v]).lower() for v in violations)
+    text = "Audit: violations found: " + found
     if act != ResponseAct.NONE and act_due_on is not None:
-        text += f"; {ACT_LABELS[act].lower()}, to be answered by {act_due_on:%d.%m.%Y}"
+        text += f"; {in_english(ACT_LABELS[act]).lower()}, to be answered by {act_due_on:%d.%m.%Y}"
     return text + "."
 
 
@@ -231,8 +240,8 @@ def _notify_heads(audit: Audit, appeal: Appeal) -> None:
     payload = {
         "number": appeal.number,
         "lawful": audit.lawful,
-        "violations": [VIOLATION_LABELS[Violation(v)] for v in audit.violations],
-        "act": ACT_LABELS[ResponseAct(audit.act)],
+        "violations": [in_english(VIOLATION_LABELS[Violation(v)]) for v in audit.violations],
+        "act": in_english(ACT_LABELS[ResponseAct(audit.act)]),
         "has_act": audit.act != ResponseAct.NONE,
         "act_due_on": audit.act_due_on.strftime("%d.%m.%Y") if audit.act_due_on else None,
         "note": audit.note,
@@ -252,11 +261,11 @@ def record_act_reply(audit: Audit, by: User, *, at: datetime | None = None) -> N
     """The prosecutor records that the body has answered the act of response; its reminders
     and overdue check are dropped once this commits."""
     if prosecutor_scope(by) is None or not can_read(by, audit.appeal):
-        raise AuditRefused("Only a prosecutor of this region can record the body's reply.")
+        raise AuditRefused(_("Only a prosecutor of this region can record the body's reply."))
     if audit.act == ResponseAct.NONE:
-        raise AuditRefused("This verdict carries no act to answer.")
+        raise AuditRefused(_("This verdict carries no act to answer."))
     if audit.act_answered_at is not None:
-        raise AuditRefused("The body's reply to this act is already recorded.")
+        raise AuditRefused(_("The body's reply to this act is already recorded."))
     audit.act_answered_at = at or now_utc()
     db.session.flush()
     cancel_act_jobs(audit)

@@ -21,6 +21,9 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -51,6 +54,7 @@ from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.forms import KIND_LABELS
 from appeals.intake.models import Appeal
 from appeals.ratings.chart import trend_svg
+from appeals.ratings.forms import BODY_KIND_LABELS
 from appeals.ratings.ranking import (
     COMPONENT_LABELS,
     Ranking,
@@ -76,6 +80,7 @@ from appeals.scores.measures import (
 )
 from appeals.scores.snapshots import previous_month, trend
 from appeals.timeutil import local_date
+from appeals.work.forms import DECISION_LABELS
 
 bp = Blueprint("prosecutor", __name__, url_prefix="/prosecutor")
 
@@ -83,9 +88,15 @@ bp = Blueprint("prosecutor", __name__, url_prefix="/prosecutor")
 restrict_blueprint(
     bp,
     lambda user: user.role == Role.PROSECUTOR,
-    "The prosecutor's desk is for the prosecutor's office.",
-    title="Prosecutors only",
+    _l("The prosecutor's desk is for the prosecutor's office."),
+    title=_l("Prosecutors only"),
 )
+
+
+@bp.context_processor
+def body_kind_labels():
+    """The kinds of body as the desk's pages name them."""
+    return {"body_kind_labels": BODY_KIND_LABELS, "decision_labels": DECISION_LABELS}
 
 
 @bp.app_template_filter("violation_label")
@@ -95,6 +106,16 @@ def violation_label(value: str) -> str:
         return VIOLATION_LABELS[Violation(value)]
     except ValueError:
         return value
+
+
+def act_term(term: int, unit: str) -> str:
+    """The body's term to answer an act, in words ("30 calendar days")."""
+    # The English plural serves for one day too, as the page always read.
+    if unit == "calendar":
+        return ngettext("%(num)d calendar days", "%(num)d calendar days", term)
+    if unit == "working":
+        return ngettext("%(num)d working days", "%(num)d working days", term)
+    return f"{term} {unit} days"
 
 
 def _scope() -> Scope:
@@ -138,7 +159,7 @@ def _render_appeal(appeal, form: AuditForm, status: int = 200):
             kind_labels=KIND_LABELS,
             act_labels=ACT_LABELS,
             act_overdue=lambda audit: act_is_overdue(audit, today),
-            act_term=f"{config['AUDIT_ACT_TERM']} {config['AUDIT_ACT_TERM_UNIT']} days",
+            act_term=act_term(config["AUDIT_ACT_TERM"], config["AUDIT_ACT_TERM_UNIT"]),
             act_due_if_today=act_due_date(today),
             due_explanation=explain_due(appeal),
             body_link=body_link,
@@ -175,7 +196,7 @@ def audit_appeal(appeal_id: int):
             (target.errors if target is not None else form.form_errors).append(str(refused))
         else:
             db.session.commit()
-            flash("The verdict is recorded and the body's head notified.", "success")
+            flash(_("The verdict is recorded and the body's head notified."), "success")
             return redirect(url_for("prosecutor.appeal_page", appeal_id=appeal.id))
     return _render_appeal(appeal, form, 400)
 
@@ -195,7 +216,7 @@ def act_reply(audit_id: int):
             flash(str(refused), "danger")
         else:
             db.session.commit()
-            flash("The body's answer to the act is recorded.", "success")
+            flash(_("The body's answer to the act is recorded."), "success")
     return redirect(url_for("prosecutor.appeal_page", appeal_id=appeal.id))
 
 
@@ -255,7 +276,7 @@ def dashboard():
         unranked=[r for r in rows if not r.ranked],
         regions=region_rollup(ranking, scope.region_id),
         sparklines={
-            body_id: trend_svg(points, width=120, height=28, compact=True, title="Score trend")
+            body_id: trend_svg(points, width=120, height=28, compact=True, title=_("Score trend"))
             for body_id, points in trends([r.body_id for r in rows], axis).items()
         },
         movers=(
@@ -346,7 +367,8 @@ def find_appeal():
     number = request.args.get("number", "")
     appeal = find_appeal_in_scope(number, current_user) if number.strip() else None
     if appeal is None:
-        flash(f"No appeal numbered {number.strip() or '(empty)'} in your region.", "warning")
+        shown = number.strip() or _("(empty)")
+        flash(_("No appeal numbered %(number)s in your region.", number=shown), "warning")
         return redirect(url_for("prosecutor.dashboard"))
     return redirect(url_for("prosecutor.appeal_page", appeal_id=appeal.id))
 
@@ -379,10 +401,10 @@ def _figures(m, body_id: int, period, period_args: dict) -> list[dict]:
             parts = [
                 link(f"{name}.successes", good) | {"text": success},
                 link(f"{name}.failures", whole - good) | {"text": failure},
-                link(name, whole) | {"text": "counted"},
+                link(name, whole) | {"text": _("counted")},
             ]
         else:
-            parts[0]["text"] = "rated"
+            parts[0]["text"] = _("rated")
         return {"label": label, "name": name, "value": value.value, "links": parts, "hint": hint}
 
     median_n = db.session.execute(
@@ -393,67 +415,73 @@ def _figures(m, body_id: int, period, period_args: dict) -> list[dict]:
     late_n = int(m.timely.n - round(m.timely.successes))
     return [
         {
-            "label": "Appeals in the period",
+            "label": _("Appeals in the period"),
             "name": "appeals",
-            "links": [link("appeals", m.appeals) | {"text": "appeals"}],
+            "links": [link("appeals", m.appeals) | {"text": _("appeals")}],
             "hint": MEASURES["appeals"],
         },
-        rate("Answered on time", "timely", "on time", "late", MEASURES["timely"]),
-        rate("Citizen satisfaction", "satisfaction", "", "", MEASURES["satisfaction"]),
+        rate(_("Answered on time"), "timely", _("on time"), _("late"), MEASURES["timely"]),
+        rate(_("Citizen satisfaction"), "satisfaction", "", "", MEASURES["satisfaction"]),
         rate(
-            "Audited without violation",
+            _("Audited without violation"),
             "audit_clean",
-            "lawful",
-            "with violations",
+            _("lawful"),
+            _("with violations"),
             MEASURES["audit_clean"],
         ),
         rate(
-            "No complaint or repeat within 60 days",
+            _("No complaint or repeat within 60 days"),
             "no_followup",
-            "not followed",
-            "followed",
+            _("not followed"),
+            _("followed"),
             MEASURES["no_followup"],
         ),
         rate(
-            "Complaints about its answers rejected",
+            _("Complaints about its answers rejected"),
             "complaints_rejected",
-            "rejected",
-            "upheld",
+            _("rejected"),
+            _("upheld"),
             MEASURES["complaints_rejected"],
         ),
         {
-            "label": "Median working days to the answer",
+            "label": _("Median working days to the answer"),
             "name": "median_days_to_answer",
             "number": m.median_days_to_answer,
-            "links": [link("median_days_to_answer", median_n) | {"text": "answers"}],
+            "links": [link("median_days_to_answer", median_n) | {"text": _("answers")}],
             "hint": MEASURES["median_days_to_answer"],
         },
         {
-            "label": "Mean working days late",
+            "label": _("Mean working days late"),
             "name": "mean_days_late",
             "number": m.mean_days_late,
-            "links": [link("mean_days_late", late_n) | {"text": "late"}],
+            "links": [link("mean_days_late", late_n) | {"text": _("late")}],
             "hint": MEASURES["mean_days_late"],
         },
         {
-            "label": "Open and overdue now",
+            "label": _("Open and overdue now"),
             "name": "open_overdue",
-            "links": [link("open_overdue", m.open_overdue) | {"text": "appeals"}],
+            "links": [link("open_overdue", m.open_overdue) | {"text": _("appeals")}],
             "hint": MEASURES["open_overdue"],
         },
         {
-            "label": "Very overdue now",
+            "label": _("Very overdue now"),
             "name": "very_overdue",
-            "links": [link("very_overdue", m.very_overdue) | {"text": "appeals"}],
+            "links": [link("very_overdue", m.very_overdue) | {"text": _("appeals")}],
             "hint": MEASURES["very_overdue"],
         },
-        rate("Extension rate", "extension_rate", "extended", "not extended", ""),
-        rate("Forwarded out", "forwarded_out", "forwarded", "kept", MEASURES["forwarded_out"]),
+        rate(_("Extension rate"), "extension_rate", _("extended"), _("not extended"), ""),
         rate(
-            "Forward compliance",
+            _("Forwarded out"),
+            "forwarded_out",
+            _("forwarded"),
+            _("kept"),
+            MEASURES["forwarded_out"],
+        ),
+        rate(
+            _("Forward compliance"),
             "forward_compliance",
-            "within 3 working days",
-            "late",
+            _("within 3 working days"),
+            _("late"),
             MEASURES["forward_compliance"],
         ),
     ]

@@ -13,6 +13,8 @@ from datetime import date
 from typing import cast
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
@@ -25,18 +27,42 @@ from appeals.deadlines.rules import add_term
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.models import Appeal, Event, EventKind
-from appeals.intake.service import record_event
+from appeals.intake.service import in_english, record_event
 from appeals.reference.seed import seed_holidays
 from appeals.timeutil import local_date
 
 log = logging.getLogger(__name__)
 
-DAY_KIND_LABELS: dict[str, str] = {
-    DayKind.PUBLIC_HOLIDAY: "public holiday",
-    DayKind.DAY_OFF: "extra day off (by decree)",
-    DayKind.WORKING_DAY: "extra working day (by decree)",
+# Lazy: the admin's pages show them in the reader's language; the timeline notes store
+# in_english().
+DAY_KIND_LABELS = {
+    DayKind.PUBLIC_HOLIDAY: _l("public holiday"),
+    DayKind.DAY_OFF: _l("extra day off (by decree)"),
+    DayKind.WORKING_DAY: _l("extra working day (by decree)"),
 }
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = (
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+)
+MONTHS = (
+    _l("January"),
+    _l("February"),
+    _l("March"),
+    _l("April"),
+    _l("May"),
+    _l("June"),
+    _l("July"),
+    _l("August"),
+    _l("September"),
+    _l("October"),
+    _l("November"),
+    _l("December"),
+)
 UNITS = ("working", "calendar")
 # Before this many rows a year's calendar cannot have been loaded: Kazakhstan has 10+ holidays.
 LOADED_YEAR_MIN_ROWS = 5
@@ -65,18 +91,25 @@ def calendar_day_error(day: date, kind: str, existing_kind: str | None) -> str |
     """Why a new calendar row for `day` is refused, or None when it may be added."""
     if existing_kind is not None:
         label = DAY_KIND_LABELS.get(existing_kind, existing_kind)
-        return f"{day:%d.%m.%Y} is in the calendar already (as a {label}): remove that row first."
+        return _(
+            "%(day)s is in the calendar already (as a %(kind)s): remove that row first.",
+            day=f"{day:%d.%m.%Y}",
+            kind=label,
+        )
     weekday = WEEKDAYS[day.weekday()]
     weekend = day.weekday() >= 5
     if kind == DayKind.WORKING_DAY and not weekend:
-        return (
-            f"{day:%d.%m.%Y} is a {weekday}, a working day already: an extra working day "
-            "by decree is a Saturday or a Sunday."
+        return _(
+            "%(day)s is a %(weekday)s, a working day already: an extra working day "
+            "by decree is a Saturday or a Sunday.",
+            day=f"{day:%d.%m.%Y}",
+            weekday=weekday,
         )
     if kind == DayKind.DAY_OFF and weekend:
-        return (
-            f"{day:%d.%m.%Y} is a {weekday}, a day off already: an extra day off by decree "
-            "is a weekday."
+        return _(
+            "%(day)s is a %(weekday)s, a day off already: an extra day off by decree is a weekday.",
+            day=f"{day:%d.%m.%Y}",
+            weekday=weekday,
         )
     # A public holiday on a weekend is kept: the law names it, and the weekday it moves to
     # is a row of its own.
@@ -96,8 +129,10 @@ def add_calendar_day(day: date, kind: str, name: str, by: User | None) -> int:
         with db.session.begin_nested():  # another admin may have added the same day just now
             db.session.add(Holiday(day=day, kind=DayKind(kind), name=name, source="admin"))
     except IntegrityError:
-        raise CalendarChangeRefused(f"{day:%d.%m.%Y} is in the calendar already.") from None
-    label = DAY_KIND_LABELS[DayKind(kind)]
+        raise CalendarChangeRefused(
+            _("%(day)s is in the calendar already.", day=f"{day:%d.%m.%Y}")
+        ) from None
+    label = in_english(DAY_KIND_LABELS[DayKind(kind)])
     return recompute_open_due_dates(
         day,
         by,
@@ -111,8 +146,8 @@ def remove_calendar_day(day: date, by: User | None) -> int:
     calendar = working_calendar()
     row = db.session.execute(select(Holiday).where(Holiday.day == day)).scalar_one_or_none()
     if row is None:
-        raise CalendarChangeRefused(f"{day:%d.%m.%Y} is not in the calendar.")
-    label = DAY_KIND_LABELS.get(row.kind, row.kind)
+        raise CalendarChangeRefused(_("%(day)s is not in the calendar.", day=f"{day:%d.%m.%Y}"))
+    label = in_english(DAY_KIND_LABELS.get(row.kind, row.kind))
     note = f"Working calendar changed: {day:%d.%m.%Y} ({label}, {row.name}) removed."
     db.session.delete(row)
     db.session.flush()
@@ -149,7 +184,11 @@ def load_holidays_year(year: int, by: User | None) -> tuple[int, int]:
 def _check_window(day: date, calendar: WorkingCalendar) -> None:
     if not calendar.first <= day <= calendar.last:
         raise CalendarChangeRefused(
-            f"The calendar covers {calendar.first:%d.%m.%Y} to {calendar.last:%d.%m.%Y} only."
+            _(
+                "The calendar covers %(first)s to %(last)s only.",
+                first=f"{calendar.first:%d.%m.%Y}",
+                last=f"{calendar.last:%d.%m.%Y}",
+            )
         )
 
 
@@ -289,9 +328,10 @@ def calendar_warning(today: date, next_year_rows: int, admin_rows: int) -> str |
         return None
     if admin_rows > 0 or next_year_rows >= LOADED_YEAR_MIN_ROWS:
         return None
-    return (
-        f"Next year's calendar ({today.year + 1}) has not been reviewed/loaded: load it from "
-        "the holidays package and check it against the government's decree on days off."
+    return _(
+        "Next year's calendar (%(year)s) has not been reviewed/loaded: load it from "
+        "the holidays package and check it against the government's decree on days off.",
+        year=today.year + 1,
     )
 
 
@@ -329,7 +369,7 @@ def month_grid(year: int, calendar: WorkingCalendar) -> list[tuple[str, list[lis
             [(d, calendar.is_working_day(d)) if d.month == month else None for d in week]
             for week in month_calendar.Calendar().monthdatescalendar(year, month)
         ]
-        months.append((month_calendar.month_name[month], weeks))
+        months.append((MONTHS[month - 1], weeks))
     return months
 
 
@@ -397,11 +437,11 @@ def appeals_using(policy_id: int) -> int:
 
 def _check_figures(figures: PolicyFigures) -> None:
     if not 1 <= figures.term <= 365:
-        raise PolicyRefused("term", "The term must be from 1 to 365 days.")
+        raise PolicyRefused("term", _("The term must be from 1 to 365 days."))
     if figures.unit not in UNITS:
-        raise PolicyRefused("unit", "The unit must be working or calendar days.")
+        raise PolicyRefused("unit", _("The unit must be working or calendar days."))
     if figures.extension_unit not in UNITS:
-        raise PolicyRefused("extension_unit", "The unit must be working or calendar days.")
+        raise PolicyRefused("extension_unit", _("The unit must be working or calendar days."))
 
 
 def _check_date(profile: str, kind: str, on: date, today: date, *, excluding: int | None) -> None:
@@ -413,8 +453,13 @@ def _check_date(profile: str, kind: str, on: date, today: date, *, excluding: in
     if db.session.execute(others.where(DeadlinePolicy.effective_from == on)).first():
         raise PolicyRefused(
             "effective_from",
-            f"A version of the {profile} rule for {kind} taking effect on {on:%d.%m.%Y} "
-            "exists already.",
+            _(
+                "A version of the %(profile)s rule for %(kind)s taking effect on %(date)s "
+                "exists already.",
+                profile=profile,
+                kind=kind,
+                date=f"{on:%d.%m.%Y}",
+            ),
         )
     in_force = db.session.execute(
         others.where(DeadlinePolicy.effective_from <= today).order_by(
@@ -424,14 +469,18 @@ def _check_date(profile: str, kind: str, on: date, today: date, *, excluding: in
     if in_force is not None and on < in_force:
         raise PolicyRefused(
             "effective_from",
-            f"The date of effect cannot be before {in_force:%d.%m.%Y}, "
-            "when the version in force took effect.",
+            _(
+                "The date of effect cannot be before %(date)s, "
+                "when the version in force took effect.",
+                date=f"{in_force:%d.%m.%Y}",
+            ),
         )
     # A version in the past would say rules were in force that the appeals registered since
     # were not given: appeals keep the version in force at their registration.
     if on < today:
         raise PolicyRefused(
-            "effective_from", f"A new version takes effect today ({today:%d.%m.%Y}) or later."
+            "effective_from",
+            _("A new version takes effect today (%(date)s) or later.", date=f"{today:%d.%m.%Y}"),
         )
 
 
@@ -443,8 +492,13 @@ def _flush_or_refuse(profile: str, kind: str, on: date, change) -> None:
     except IntegrityError:
         raise PolicyRefused(
             "effective_from",
-            f"A version of the {profile} rule for {kind} taking effect on {on:%d.%m.%Y} "
-            "exists already.",
+            _(
+                "A version of the %(profile)s rule for %(kind)s taking effect on %(date)s "
+                "exists already.",
+                profile=profile,
+                kind=kind,
+                date=f"{on:%d.%m.%Y}",
+            ),
         ) from None
 
 
@@ -496,6 +550,6 @@ def update_policy(
     _flush_or_refuse(profile, kind, figures.effective_from, change)
     if not changed:
         raise PolicyInUse(
-            None, "Appeals keep this version: create a new version instead of editing it."
+            None, _("Appeals keep this version: create a new version instead of editing it.")
         )
     log.info("Policy %s edited by user %s", policy.id, by.id if by else None)

@@ -6,6 +6,9 @@ import calendar as month_calendar
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from appeals.deadlines.calendar import WorkingCalendar
 
 # Reminders to the executor: (name, working days before the due date).
@@ -64,19 +67,23 @@ def extension_error(
     terms: Terms,
     calendar: WorkingCalendar,
 ) -> str | None:
-    """Why this extension is not lawful, or None when it is."""
+    """Why this extension is not lawful, or None when it is (in the request's language; plain
+    English without a request, Flask-Babel's gettext needs no app)."""
     if extensions_so_far >= terms.extensions_allowed:
-        allowed = terms.extensions_allowed
-        return f"The term can be extended {allowed} time(s) at most, and it has been already."
+        return ngettext(
+            "The term can be extended %(num)d time(s) at most, and it has been already.",
+            "The term can be extended %(num)d time(s) at most, and it has been already.",
+            terms.extensions_allowed,
+        )
     if decided_on > current_due:
-        return "The term has already run out: an extension must be decided before the due date."
+        return _("The term has already run out: an extension must be decided before the due date.")
     if new_due <= current_due:
-        return "The new due date must be later than the current one."
+        return _("The new due date must be later than the current one.")
     cap = latest_extension(received_on, current_due, terms, calendar)
     if cap is None:
-        return "This kind of appeal cannot be extended."
+        return _("This kind of appeal cannot be extended.")
     if new_due > cap:
-        return f"The term can be extended to {cap:%d.%m.%Y} at the latest."
+        return _("The term can be extended to %(date)s at the latest.", date=f"{cap:%d.%m.%Y}")
     return None
 
 
@@ -136,15 +143,23 @@ def explain_due_date(
     registered_on: date, due: date, term: int, unit: str, calendar: WorkingCalendar
 ) -> str:
     """The due date in words, so nobody has to trust a bare number."""
-    days_off = calendar.days_off_between(registered_on, due)
-    holidays = [d for d in days_off if d.weekday() < 5]
+    holidays, weekend_work = unusual_days(registered_on, due, calendar)
     text = f"registered {registered_on:%d.%m.%Y}, {term} {unit} days"
     if holidays:
         text += ", days off on weekdays: " + ", ".join(f"{d:%d.%m}" for d in holidays)
-    weekend_work = [d for d in _weekend_days(registered_on, due) if calendar.is_working_day(d)]
     if weekend_work:
         text += ", working weekend days: " + ", ".join(f"{d:%d.%m}" for d in weekend_work)
     return text + f": due {due:%d.%m.%Y}"
+
+
+def unusual_days(
+    registered_on: date, due: date, calendar: WorkingCalendar
+) -> tuple[list[date], list[date]]:
+    """The days that move a due date: weekdays off, and weekend days worked, in between."""
+    days_off = calendar.days_off_between(registered_on, due)
+    holidays = [d for d in days_off if d.weekday() < 5]
+    weekend_work = [d for d in _weekend_days(registered_on, due) if calendar.is_working_day(d)]
+    return holidays, weekend_work
 
 
 def _weekend_days(a: date, b: date) -> list[date]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from appeals.deadlines.calendar import CalendarDay, DayKind, WorkingCalendar
@@ -80,14 +82,28 @@ def terms_of(policy: DeadlinePolicy) -> Terms:
 
 
 def explain_due(appeal) -> str | None:
-    """An appeal's due date in words: receipt, term, days off in between, extension."""
-    from appeals.deadlines.rules import explain_due_date
+    """An appeal's due date in words, in the reader's language: receipt, term, days off in
+    between, extension (the English reads as rules.explain_due_date)."""
+    from appeals.deadlines.rules import unusual_days
 
     if appeal.due_on is None or appeal.policy_id is None:
         return None
     policy = db.session.get(DeadlinePolicy, appeal.policy_id)
     received = appeal.received_on or appeal.registered_on
-    text = explain_due_date(received, appeal.due_on, policy.term, policy.unit, working_calendar())
+    holidays, weekend_work = unusual_days(received, appeal.due_on, working_calendar())
+    # The English plural serves for one day too, as the sentence always read.
+    if policy.unit == "calendar":
+        term = ngettext("%(num)d calendar days", "%(num)d calendar days", policy.term)
+    else:
+        term = ngettext("%(num)d working days", "%(num)d working days", policy.term)
+    parts = [_("registered %(date)s", date=f"{received:%d.%m.%Y}"), term]
+    if holidays:
+        days = ", ".join(f"{d:%d.%m}" for d in holidays)
+        parts.append(_("days off on weekdays: %(days)s", days=days))
+    if weekend_work:
+        days = ", ".join(f"{d:%d.%m}" for d in weekend_work)
+        parts.append(_("working weekend days: %(days)s", days=days))
+    text = _("%(steps)s: due %(date)s", steps=", ".join(parts), date=f"{appeal.due_on:%d.%m.%Y}")
     if appeal.extended_until:
-        text += f"; extended until {appeal.extended_until:%d.%m.%Y}"
+        text += _("; extended until %(date)s", date=f"{appeal.extended_until:%d.%m.%Y}")
     return text

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
+from flask_babel import gettext as _
 
 # extension -> MIME type the content must have. Text has no magic bytes: it is checked apart.
 ALLOWED_TYPES = {
@@ -21,7 +22,7 @@ ALLOWED_TYPES = {
 
 
 class AttachmentRejected(ValueError):
-    """A file that may not be attached; the message is for the user."""
+    """A file that may not be attached; the message is for the user (in their language)."""
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,12 @@ class CheckedFile:
 
 
 def size_text(size: int) -> str:
-    """A size as people read it: "5 MB", "1.5 MB", "500 KB", "100 bytes"."""
-    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= factor:
-            return f"{round(size / factor, 1):g} {unit}"
-    return f"{size} bytes"
+    """A size as people read it: "5 MB", "1.5 MB", "500 KB", "100 bytes" (units translated)."""
+    if size >= 1024 * 1024:
+        return _("%(size)s MB", size=f"{round(size / (1024 * 1024), 1):g}")
+    if size >= 1024:
+        return _("%(size)s KB", size=f"{round(size / 1024, 1):g}")
+    return _("%(size)s bytes", size=size)
 
 
 def _looks_like_text(content: bytes) -> bool:
@@ -59,11 +61,19 @@ def check_file(filename: str, content: bytes, max_bytes: int) -> CheckedFile:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED_TYPES:
         allowed = ", ".join(sorted({e.upper() for e in ALLOWED_TYPES} - {"JPEG"}))
-        raise AttachmentRejected(f"{name}: this type of file is not accepted (allowed: {allowed}).")
+        raise AttachmentRejected(
+            _(
+                "%(name)s: this type of file is not accepted (allowed: %(allowed)s).",
+                name=name,
+                allowed=allowed,
+            )
+        )
     if not content:
-        raise AttachmentRejected(f"{name}: the file is empty.")
+        raise AttachmentRejected(_("%(name)s: the file is empty.", name=name))
     if len(content) > max_bytes:
-        raise AttachmentRejected(f"{name}: the file is larger than {size_text(max_bytes)}.")
+        raise AttachmentRejected(
+            _("%(name)s: the file is larger than %(size)s.", name=name, size=size_text(max_bytes))
+        )
     expected = ALLOWED_TYPES[extension]
     if expected == "text/plain":
         matches = filetype.guess(content) is None and _looks_like_text(content)
@@ -72,7 +82,11 @@ def check_file(filename: str, content: bytes, max_bytes: int) -> CheckedFile:
         matches = guessed is not None and guessed.mime == expected
     if not matches:
         raise AttachmentRejected(
-            f"{name}: the content is not a {extension.upper()} file, whatever its name says."
+            _(
+                "%(name)s: the content is not a %(type)s file, whatever its name says.",
+                name=name,
+                type=extension.upper(),
+            )
         )
     return CheckedFile(filename=name[:255], content_type=expected, content=content)
 

@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from appeals.extensions import db
 from appeals.intake.attachments import AttachmentRejected, CheckedFile, check_file, size_text
 from appeals.intake.models import AppealKind
-from appeals.intake.service import own_earlier_appeals
+from appeals.intake.service import REPEAT_REASONS, own_earlier_appeals
 from appeals.reference.models import Category, Region
 
 KIND_LABELS = {
@@ -30,15 +30,6 @@ KIND_LABELS = {
     AppealKind.FEEDBACK: _l("Feedback: respond to a draft or a decision"),
     AppealKind.REQUEST: _l("Request for information"),
     AppealKind.COMPLAINT: _l("Complaint about an act or an action of a body"),
-}
-
-# The reasons of intake.service.REPEAT_REASONS as the applicant reads them: the same English
-# (a test keeps the two equal), marked here because the translation belongs to the pages.
-REPEAT_REASON_LABELS = {
-    "disagrees": _l("I disagree with the decision"),
-    "late": _l("The answer was late, or there was no answer in time"),
-    "other_defect": _l("Another defect of the answer"),
-    "no_new_arguments": _l("No new arguments: I raise the same matter again"),
 }
 
 
@@ -119,7 +110,7 @@ class AppealForm(_AppealFields):
     )
     repeat_reason = SelectField(
         _l("Why you come back with it"),
-        choices=[("", "—"), *REPEAT_REASON_LABELS.items()],
+        choices=[("", "—"), *REPEAT_REASONS.items()],
         validate_choice=True,
         default="",
     )

@@ -13,6 +13,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -43,13 +46,21 @@ ACCESS_CODE_LENGTH = 10
 
 
 # Why an applicant comes back with the same matter (DESIGN "Intake"): stored in
-# Appeal.parent_reason of the new appeal, linked to the earlier one by parent_id.
-REPEAT_REASONS: dict[str, str] = {
-    "disagrees": "I disagree with the decision",
-    "late": "The answer was late, or there was no answer in time",
-    "other_defect": "Another defect of the answer",
-    "no_new_arguments": "No new arguments: I raise the same matter again",
+# Appeal.parent_reason of the new appeal, linked to the earlier one by parent_id. Lazy: the
+# form and the pages show them in the reader's language; what is stored takes in_english().
+REPEAT_REASONS = {
+    "disagrees": _l("I disagree with the decision"),
+    "late": _l("The answer was late, or there was no answer in time"),
+    "other_defect": _l("Another defect of the answer"),
+    "no_new_arguments": _l("No new arguments: I raise the same matter again"),
 }
+
+
+def in_english(label) -> str:
+    """A translatable label as stored text: event notes and notice payloads stay English
+    whatever the language of the request that writes them."""
+    with force_locale("en"):
+        return str(label)
 
 
 class IntakeRefused(ValueError):
@@ -204,9 +215,9 @@ def _earlier_appeal(applicant: User, repeats_id: int, reason: str | None) -> App
     """The applicant's own earlier appeal, or a refusal: never another's appeal."""
     earlier = db.session.get(Appeal, repeats_id)
     if earlier is None or earlier.applicant_id != applicant.id:
-        raise IntakeRefused("Choose one of your own earlier appeals.")
+        raise IntakeRefused(_("Choose one of your own earlier appeals."))
     if reason not in REPEAT_REASONS:
-        raise IntakeRefused("Choose why you come back with the same matter.")
+        raise IntakeRefused(_("Choose why you come back with the same matter."))
     return earlier
 
 
@@ -252,7 +263,7 @@ def submit_appeal(
     if earlier is None:
         _accepted(appeal, new.files, applicant)
     else:
-        reason = REPEAT_REASONS[new.repeat_reason or ""]
+        reason = in_english(REPEAT_REASONS[new.repeat_reason or ""])
         _accepted(
             appeal,
             new.files,
@@ -316,7 +327,7 @@ def submit_anonymous_appeal(
         AppealStatus.LEFT_WITHOUT_CONSIDERATION,
         EventKind.LEFT_WITHOUT_CONSIDERATION,
         None,
-        note=LEAVE_GROUNDS["anonymous"],
+        note=in_english(LEAVE_GROUNDS["anonymous"]),
         data={"ground": "anonymous"},
     )
     db.session.flush()
@@ -327,7 +338,7 @@ def submit_anonymous_appeal(
             {
                 "number": appeal.number,
                 "subject": appeal.subject,
-                "ground": LEAVE_GROUNDS["anonymous"],
+                "ground": in_english(LEAVE_GROUNDS["anonymous"]),
                 "access_code": access_code,
             },
             appeal_id=appeal.id,

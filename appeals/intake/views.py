@@ -16,7 +16,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -27,12 +26,12 @@ from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.attachments import stored_path
 from appeals.intake.forms import (
     KIND_LABELS,
-    REPEAT_REASON_LABELS,
     AnonymousAppealForm,
     AppealForm,
 )
-from appeals.intake.models import Appeal, AppealKind, Attachment, Decision, Satisfaction
+from appeals.intake.models import Appeal, AppealKind, Attachment, Satisfaction
 from appeals.intake.service import (
+    REPEAT_REASONS,
     IntakeRefused,
     NewAppeal,
     linked_later_appeals,
@@ -40,7 +39,7 @@ from appeals.intake.service import (
     submit_appeal,
 )
 from appeals.work import service as work
-from appeals.work.forms import ComplaintForm, RateForm, WithdrawForm
+from appeals.work.forms import DECISION_LABELS, ComplaintForm, RateForm, WithdrawForm
 from appeals.work.views import commit_step
 
 bp = Blueprint("intake", __name__, url_prefix="/appeals")
@@ -49,17 +48,7 @@ bp = Blueprint("intake", __name__, url_prefix="/appeals")
 @bp.app_context_processor
 def repeat_reason_labels():
     """The labels of the reasons a repeat gives, for every page that shows a linked appeal."""
-    return {"repeat_reasons": REPEAT_REASON_LABELS}
-
-
-# work.forms.DECISION_LABELS as the applicant reads them: the same English (a test keeps them
-# equal), marked here because the translation belongs to the citizen's pages.
-DECISION_LABELS = {
-    Decision.SATISFIED: _l("Satisfied"),
-    Decision.PARTLY_SATISFIED: _l("Partly satisfied"),
-    Decision.REFUSED: _l("Refused"),
-    Decision.EXPLAINED: _l("Explained"),
-}
+    return {"repeat_reasons": REPEAT_REASONS}
 
 
 def _correct_the_fields() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField
@@ -14,6 +15,16 @@ from appeals.reference.models import Body, Region
 
 MONTHS_OFFERED = 13  # this month so far and the twelve before it
 
+# The kinds of body (reference.seed_data.BODY_KINDS) as a reader names them.
+BODY_KIND_LABELS = {
+    "prosecutor": _l("Prosecutor"),
+    "ministry": _l("Ministry"),
+    "committee": _l("Committee"),
+    "akimat": _l("Akimat"),
+    "department": _l("Department"),
+    "police": _l("Police"),
+}
+
 
 class RatingsForm(FlaskForm):
     """Which ranking to show. Changes nothing, so it carries no CSRF token."""
@@ -21,15 +32,15 @@ class RatingsForm(FlaskForm):
     class Meta:
         csrf = False
 
-    month = SelectField("Month")
-    region = SelectField("Region", default="")
-    kind = SelectField("Kind of body", default="")
+    month = SelectField(_l("Month"))
+    region = SelectField(_l("Region"), default="")
+    kind = SelectField(_l("Kind of body"), default="")
 
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         months = list(reversed(month_axis(today, MONTHS_OFFERED)))
         self.month.choices = [
-            (f"{m:%Y-%m}", f"{m:%m.%Y}" + (" (so far)" if i == 0 else ""))
+            (f"{m:%Y-%m}", _l("%(month)s (so far)", month=f"{m:%m.%Y}") if i == 0 else f"{m:%m.%Y}")
             for i, m in enumerate(months)
         ]
         # The top of the tree only (oblasts and cities): districts are too small to compare.
@@ -37,11 +48,13 @@ class RatingsForm(FlaskForm):
         top = db.session.execute(
             select(Region).where(Region.is_active, Region.parent_id.in_(roots))
         ).scalars()
-        self.region.choices = [("", "Whole country")] + sorted(
+        self.region.choices = [("", _l("Whole country"))] + sorted(
             ((str(r.id), r.name) for r in top), key=lambda pair: pair[1]
         )
         kinds = db.session.execute(select(Body.kind).distinct().order_by(Body.kind)).scalars()
-        self.kind.choices = [("", "All kinds")] + [(k, k.capitalize()) for k in kinds]
+        self.kind.choices = [("", _l("All kinds"))] + [
+            (k, BODY_KIND_LABELS.get(k, k.capitalize())) for k in kinds
+        ]
 
     @classmethod
     def from_args(cls, args, *, today: date):

@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from appeals.extensions import db
@@ -404,11 +405,11 @@ def worst_movers(
 
 
 COMPONENT_LABELS = {
-    "timely": "Answered on time",
-    "satisfaction": "Citizen satisfaction",
-    "audit_clean": "Audited without violation",
-    "no_followup": "No complaint or repeat within 60 days",
-    "complaints_rejected": "Complaints about its answers rejected",
+    "timely": _l("Answered on time"),
+    "satisfaction": _l("Citizen satisfaction"),
+    "audit_clean": _l("Audited without violation"),
+    "no_followup": _l("No complaint or repeat within 60 days"),
+    "complaints_rejected": _l("Complaints about its answers rejected"),
 }
 
 

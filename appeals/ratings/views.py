@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from appeals.ratings.forms import RatingsForm
+from appeals.ratings.forms import BODY_KIND_LABELS, RatingsForm
 from appeals.ratings.ranking import (
     live_ranking,
     snapshot_months,
@@ -27,7 +27,7 @@ def ratings():
     today = local_today()
     form = RatingsForm.from_args(request.args, today=today)
     if not form.validate():
-        return render_template("ratings/index.html", form=form), 400
+        return render_template("ratings/index.html", form=form, kind_labels=BODY_KIND_LABELS), 400
     month = form.first_day
     region_id = int(form.region.data) if form.region.data else None
     body_ids = region_body_ids(region_id) if region_id is not None else None
@@ -43,6 +43,7 @@ def ratings():
     response = render_template(
         "ratings/index.html",
         form=form,
+        kind_labels=BODY_KIND_LABELS,
         period=Period.month(month.year, month.month),
         current=(month.year, month.month) == (today.year, today.month),
         from_snapshot=from_snapshot,
@@ -59,4 +60,5 @@ def _cacheable(html: str):
         cache = "private, no-store"
     else:
         cache = f"public, max-age={PUBLIC_MAX_AGE}"
-    return html, 200, {"Cache-Control": cache, "Vary": "Cookie"}
+    # The language follows the browser's Accept-Language too: a cache must not mix them.
+    return html, 200, {"Cache-Control": cache, "Vary": "Cookie, Accept-Language"}

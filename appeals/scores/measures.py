@@ -51,6 +51,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
     Date,
@@ -866,20 +867,21 @@ def assemble(body_id: int, f: dict) -> BodyMeasures:
 
 # Every figure a score page shows, with what its list holds. "x.successes" and "x.failures"
 # narrow a rate's list (not for satisfaction: its successes are fractional).
-MEASURES: dict[str, str] = {
-    "appeals": "the body's appeals due or answered in the period",
-    "timely": "answered, or still open past the due date",
-    "satisfaction": "answers the applicant rated",
-    "audit_clean": "answers a prosecutor audited (latest verdict)",
-    "no_followup": "answers given",
-    "complaints_rejected": "complaints about its answers decided in the period",
-    "median_days_to_answer": "answers given (with a receipt date)",
-    "mean_days_late": "appeals answered late or still open past the due date",
-    "open_overdue": "open now and past the due date",
-    "very_overdue": "open now and past the due date by a whole term again",
-    "extension_rate": "the body's appeals of the period",
-    "forwarded_out": "appeals received: its own of the period and those it forwarded out",
-    "forward_compliance": "forwardings out of the body (one row per forwarding)",
+# Lazy: each page shows them in the reader's language.
+MEASURES = {
+    "appeals": _l("the body's appeals due or answered in the period"),
+    "timely": _l("answered, or still open past the due date"),
+    "satisfaction": _l("answers the applicant rated"),
+    "audit_clean": _l("answers a prosecutor audited (latest verdict)"),
+    "no_followup": _l("answers given"),
+    "complaints_rejected": _l("complaints about its answers decided in the period"),
+    "median_days_to_answer": _l("answers given (with a receipt date)"),
+    "mean_days_late": _l("appeals answered late or still open past the due date"),
+    "open_overdue": _l("open now and past the due date"),
+    "very_overdue": _l("open now and past the due date by a whole term again"),
+    "extension_rate": _l("the body's appeals of the period"),
+    "forwarded_out": _l("appeals received: its own of the period and those it forwarded out"),
+    "forward_compliance": _l("forwardings out of the body (one row per forwarding)"),
 }
 RATES_WITH_PARTS = {
     "timely",

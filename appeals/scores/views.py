@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
 
 from appeals.scores.formula import (
     QUALITY_COMPONENTS,
@@ -30,13 +31,14 @@ EXAMPLE_MEANS = {
     "complaints_rejected": 0.75,
 }
 EXAMPLE_BODIES = {
-    "a district akimat": dict(
+    # Titles translated when the page shows them (lazy, so keys hash as their English).
+    _l("a district akimat"): dict(
         appeals=12,
         timely=Rate(10, 10),
         satisfaction=Rate(2.5, 4),
         no_followup=Rate(7, 8),
     ),
-    "a regional health department": dict(
+    _l("a regional health department"): dict(
         appeals=240,
         timely=Rate(180, 220),
         satisfaction=Rate(61.5, 90),
@@ -46,11 +48,11 @@ EXAMPLE_BODIES = {
     ),
 }
 LABELS = {
-    "timely": "answered on time",
-    "satisfaction": "citizen satisfaction",
-    "audit_clean": "audited answers without a violation",
-    "no_followup": "answers not followed by a complaint or a repeat within 60 days",
-    "complaints_rejected": "complaints about its answers not upheld",
+    "timely": _l("answered on time"),
+    "satisfaction": _l("citizen satisfaction"),
+    "audit_clean": _l("audited answers without a violation"),
+    "no_followup": _l("answers not followed by a complaint or a repeat within 60 days"),
+    "complaints_rejected": _l("complaints about its answers not upheld"),
 }
 
 

@@ -6,6 +6,8 @@ prefix, so several forms share one page without clashing names or ids.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -25,7 +27,13 @@ from appeals.extensions import db
 from appeals.intake.forms import KIND_LABELS, AppealForm, _tree_choices
 from appeals.intake.models import AppealKind, AppealStatus, Decision, Satisfaction
 from appeals.reference.models import Body, Category
-from appeals.work.service import COMPLAINT_REASONS, LEAVE_GROUNDS, SEARCH_MAX, InboxFilters
+from appeals.work.service import (
+    COMPLAINT_REASONS,
+    LEAVE_GROUNDS,
+    SEARCH_MAX,
+    STATUS_LABELS,
+    InboxFilters,
+)
 
 # An answer is reasoned: a line or two cannot explain a decision and how to complain.
 ANSWER_MIN_LENGTH = 100
@@ -33,15 +41,17 @@ ANSWER_MAX_LENGTH = 20_000
 REASON_MAX_LENGTH = 2_000
 
 DECISION_LABELS = {
-    Decision.SATISFIED: "Satisfied",
-    Decision.PARTLY_SATISFIED: "Partly satisfied",
-    Decision.REFUSED: "Refused",
-    Decision.EXPLAINED: "Explained",
+    Decision.SATISFIED: _l("Satisfied"),
+    Decision.PARTLY_SATISFIED: _l("Partly satisfied"),
+    Decision.REFUSED: _l("Refused"),
+    Decision.EXPLAINED: _l("Explained"),
 }
+# The applicant's rating of an answer: a context of its own, as Russian words it unlike the
+# decision of the same English name.
 SATISFACTION_LABELS = {
-    Satisfaction.SATISFIED: "Satisfied",
-    Satisfaction.PARTLY: "Partly satisfied",
-    Satisfaction.NOT_SATISFIED: "Not satisfied",
+    Satisfaction.SATISFIED: _lp("rating", "Satisfied"),
+    Satisfaction.PARTLY: _lp("rating", "Partly satisfied"),
+    Satisfaction.NOT_SATISFIED: _lp("rating", "Not satisfied"),
 }
 
 
@@ -66,8 +76,8 @@ class ActionForm(FlaskForm):
 
 
 class AssignForm(ActionForm):
-    executor_id = SelectField("Executor", coerce=int, validate_choice=True)
-    submit = SubmitField("Assign")
+    executor_id = SelectField(_l("Executor"), coerce=int, validate_choice=True)
+    submit = SubmitField(_l("Assign"))
 
     def __init__(self, *args, executors=(), **kwargs):
         super().__init__(*args, prefix="assign", **kwargs)
@@ -75,23 +85,24 @@ class AssignForm(ActionForm):
 
 
 class AnswerForm(ActionForm):
-    decision = SelectField("Decision", choices=list(DECISION_LABELS.items()))
+    decision = SelectField(_l("Decision"), choices=list(DECISION_LABELS.items()))
     text = TextAreaField(
-        "Answer",
+        _l("Answer"),
         validators=[
             DataRequired(),
             Length(
                 min=ANSWER_MIN_LENGTH,
                 max=ANSWER_MAX_LENGTH,
-                message="A reasoned answer takes at least %(min)d characters "
-                "(and at most %(max)d).",
+                message=_l(
+                    "A reasoned answer takes at least %(min)d characters (and at most %(max)d)."
+                ),
             ),
         ],
         render_kw={"rows": 8},
-        description=f"A reasoned answer of at least {ANSWER_MIN_LENGTH} characters.",
+        description=_l("A reasoned answer of at least %(min)s characters.", min=ANSWER_MIN_LENGTH),
     )
-    attachments = MultipleFileField("Attachments to the answer")
-    submit = SubmitField("Send the answer")
+    attachments = MultipleFileField(_l("Attachments to the answer"))
+    submit = SubmitField(_l("Send the answer"))
     # The same checks as the applicant's attachments: limits, and content matching the name.
     validate_attachments = AppealForm.validate_attachments
 
@@ -101,20 +112,20 @@ class AnswerForm(ActionForm):
 
 
 class ExtensionRequestForm(ActionForm):
-    until = DateField("Extend until", validators=[InputRequired()])
+    until = DateField(_l("Extend until"), validators=[InputRequired()])
     reason = TextAreaField(
-        "Reason for the extension",
+        _l("Reason for the extension"),
         validators=[DataRequired(), Length(max=REASON_MAX_LENGTH)],
         render_kw={"rows": 2},
     )
-    submit = SubmitField("Ask the head for an extension")
+    submit = SubmitField(_l("Ask the head for an extension"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="extension", **kwargs)
 
 
 class ExtensionApproveForm(ActionForm):
-    submit = SubmitField("Approve the extension")
+    submit = SubmitField(_l("Approve the extension"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="approve", **kwargs)
@@ -122,11 +133,11 @@ class ExtensionApproveForm(ActionForm):
 
 class ExtensionRefuseForm(ActionForm):
     reason = TextAreaField(
-        "Why the extension is refused",
+        _l("Why the extension is refused"),
         validators=[DataRequired(), Length(max=REASON_MAX_LENGTH)],
         render_kw={"rows": 2},
     )
-    submit = SubmitField("Refuse the extension")
+    submit = SubmitField(_l("Refuse the extension"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="refuse", **kwargs)
@@ -134,31 +145,31 @@ class ExtensionRefuseForm(ActionForm):
 
 class SuspendForm(ActionForm):
     reason = TextAreaField(
-        "Reason for the suspension",
+        _l("Reason for the suspension"),
         validators=[DataRequired(), Length(max=REASON_MAX_LENGTH)],
         render_kw={"rows": 2},
     )
-    submit = SubmitField("Suspend")
+    submit = SubmitField(_l("Suspend"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="suspend", **kwargs)
 
 
 class ResumeForm(ActionForm):
-    submit = SubmitField("Resume")
+    submit = SubmitField(_l("Resume"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="resume", **kwargs)
 
 
 class ForwardForm(ActionForm):
-    body_id = SelectField("Competent body", coerce=int, validate_choice=True)
+    body_id = SelectField(_l("Competent body"), coerce=int, validate_choice=True)
     reason = TextAreaField(
-        "Why it goes there",
+        _l("Why it goes there"),
         validators=[DataRequired(), Length(max=REASON_MAX_LENGTH)],
         render_kw={"rows": 2},
     )
-    submit = SubmitField("Forward")
+    submit = SubmitField(_l("Forward"))
 
     def __init__(self, *args, exclude_body_id: int | None = None, **kwargs):
         super().__init__(*args, prefix="forward", **kwargs)
@@ -169,9 +180,11 @@ class ForwardForm(ActionForm):
 
 
 class LeaveForm(ActionForm):
-    ground = SelectField("Legal ground", choices=list(LEAVE_GROUNDS.items()))
-    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=REASON_MAX_LENGTH)])
-    submit = SubmitField("Leave without consideration")
+    ground = SelectField(_l("Legal ground"), choices=list(LEAVE_GROUNDS.items()))
+    note = TextAreaField(
+        _l("Note (optional)"), validators=[Optional(), Length(max=REASON_MAX_LENGTH)]
+    )
+    submit = SubmitField(_l("Leave without consideration"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="leave", **kwargs)
@@ -182,16 +195,16 @@ class LeaveForm(ActionForm):
 
 class RateForm(ActionForm):
     satisfaction = RadioField(
-        "How satisfied are you with the answer?",
+        _l("How satisfied are you with the answer?"),
         choices=list(SATISFACTION_LABELS.items()),
-        validators=[InputRequired(message="Choose one.")],
+        validators=[InputRequired(message=_l("Choose one."))],
     )
     comment = TextAreaField(
-        "Comment (optional)",
+        _l("Comment (optional)"),
         validators=[Optional(), Length(max=REASON_MAX_LENGTH)],
         render_kw={"rows": 2},
     )
-    submit = SubmitField("Rate the answer")
+    submit = SubmitField(_l("Rate the answer"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="rate", **kwargs)
@@ -199,24 +212,24 @@ class RateForm(ActionForm):
 
 class WithdrawForm(ActionForm):
     reason = TextAreaField(
-        "Why you withdraw it (optional)",
+        _l("Why you withdraw it (optional)"),
         validators=[Optional(), Length(max=REASON_MAX_LENGTH)],
         render_kw={"rows": 2},
     )
-    submit = SubmitField("Withdraw the appeal")
+    submit = SubmitField(_l("Withdraw the appeal"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="withdraw", **kwargs)
 
 
 class ComplaintForm(ActionForm):
-    reason = SelectField("Why you complain", choices=list(COMPLAINT_REASONS.items()))
+    reason = SelectField(_l("Why you complain"), choices=list(COMPLAINT_REASONS.items()))
     text = TextAreaField(
-        "Your complaint",
+        _l("Your complaint"),
         validators=[DataRequired(), Length(min=20, max=10_000)],
         render_kw={"rows": 5},
     )
-    submit = SubmitField("File the complaint")
+    submit = SubmitField(_l("File the complaint"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="complaint", **kwargs)
@@ -224,9 +237,12 @@ class ComplaintForm(ActionForm):
 
 # --- The inbox filters (a GET form: no CSRF, nothing changes) -------------------------------
 
-STATUS_FILTERS = [("open", "Open"), ("all", "All")] + [
-    (s.value, s.value.replace("_", " ").capitalize()) for s in AppealStatus
-]
+
+def status_filters() -> list[tuple[str, str]]:
+    """Open, all, or one status, named in the request's language (hence built per form)."""
+    return [("open", _l("Open")), ("all", _l("All"))] + [
+        (s.value, str(STATUS_LABELS[s]).capitalize()) for s in AppealStatus
+    ]
 
 
 class InboxFilterForm(FlaskForm):
@@ -234,26 +250,27 @@ class InboxFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField(
-        "Number or words",
+        _l("Number or words"),
         validators=[Optional(), Length(max=SEARCH_MAX)],
         render_kw={"maxlength": SEARCH_MAX},
     )
-    status = SelectField("Status", choices=STATUS_FILTERS, default="open")
-    kind = SelectField("Kind", default="")
-    category_id = SelectField("Category", default="")
-    executor = SelectField("Executor", default="")
-    overdue = BooleanField("Overdue")
-    due_this_week = BooleanField("Due this week")
+    status = SelectField(_l("Status"), default="open")
+    kind = SelectField(_l("Kind"), default="")
+    category_id = SelectField(_l("Category"), default="")
+    executor = SelectField(_l("Executor"), default="")
+    overdue = BooleanField(_l("Overdue"))
+    due_this_week = BooleanField(_l("Due this week"))
 
     def __init__(self, *args, executors=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [("", "Any kind")] + [
+        self.status.choices = status_filters()
+        self.kind.choices = [("", _l("Any kind"))] + [
             (k.value, KIND_LABELS[k].split(":")[0]) for k in AppealKind
         ]
-        self.category_id.choices = [("", "Any category")] + [
+        self.category_id.choices = [("", _l("Any category"))] + [
             (str(i), name) for i, name in _tree_choices(Category)
         ]
-        self.executor.choices = [("", "Anyone"), ("none", "Not assigned")] + [
+        self.executor.choices = [("", _l("Anyone")), ("none", _l("Not assigned"))] + [
             (str(u.id), u.full_name) for u in executors
         ]
 

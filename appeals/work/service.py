@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
@@ -31,7 +33,7 @@ from appeals.intake.models import (
     EventKind,
     Satisfaction,
 )
-from appeals.intake.service import record_event
+from appeals.intake.service import in_english, record_event
 from appeals.intake.workflow import ALLOWED, TransitionRefused, change_status
 from appeals.notifications.service import queue_notice
 from appeals.reference.models import Body, Category
@@ -40,12 +42,28 @@ from appeals.timeutil import local_date, now_utc
 
 S = AppealStatus
 
-CHANGED_MEANWHILE = "This appeal was changed meanwhile by someone else: reload and try again."
-OUTSIDE = "Only staff of the body that holds this appeal can do this."
-HEAD_ONLY = (
+# Refusals are shown to the user who was refused: lazy, so each reads in the request's language.
+CHANGED_MEANWHILE = _l("This appeal was changed meanwhile by someone else: reload and try again.")
+OUTSIDE = _l("Only staff of the body that holds this appeal can do this.")
+HEAD_ONLY = _l(
     "Only staff of the body that holds this appeal can do this, and this step is its head's."
 )
-EXECUTOR_ONLY = "Only the executor of this appeal or the head of the body can do this."
+EXECUTOR_ONLY = _l("Only the executor of this appeal or the head of the body can do this.")
+
+# The statuses as the refusals name them (the same words as the status badge in macros.html).
+STATUS_LABELS = {
+    AppealStatus.SUBMITTED: _l("submitted"),
+    AppealStatus.MANUAL_ROUTING: _l("manual routing"),
+    AppealStatus.REGISTERED: _l("registered"),
+    AppealStatus.IN_PROGRESS: _l("in progress"),
+    AppealStatus.SUSPENDED: _l("suspended"),
+    AppealStatus.FORWARDED: _l("forwarded"),
+    AppealStatus.ANSWERED: _l("answered"),
+    AppealStatus.REOPENED: _l("reopened"),
+    AppealStatus.CLOSED: _l("closed"),
+    AppealStatus.WITHDRAWN: _l("withdrawn"),
+    AppealStatus.LEFT_WITHOUT_CONSIDERATION: _l("left without consideration"),
+}
 
 # Statuses in which the term runs (a suspended appeal's clock is stopped).
 RUNNING = (S.REGISTERED, S.IN_PROGRESS, S.REOPENED, S.FORWARDED)
@@ -57,20 +75,22 @@ SEARCH_MAX = 100
 
 # The legal grounds for leaving an appeal without consideration (APPK art. 89, to verify
 # against the Code's current text): one list, so the form, the service and the event agree.
-LEAVE_GROUNDS: dict[str, str] = {
-    "anonymous": "Anonymous appeal: the applicant's name or postal/e-mail address is not given",
-    "no_matter": "The appeal does not state its matter",
-    "repeated": "Repeated appeal with no new arguments on a matter already decided",
-    "abusive": "The appeal contains obscene or insulting language, or threats",
-    "court": "The matter has been decided by a court decision in force",
-    "representative_withdrew": "Withdrawn by the applicant's representative",
+# Lazy: the forms show them in the reader's language; the event and the notice store
+# in_english().
+LEAVE_GROUNDS = {
+    "anonymous": _l("Anonymous appeal: the applicant's name or postal/e-mail address is not given"),
+    "no_matter": _l("The appeal does not state its matter"),
+    "repeated": _l("Repeated appeal with no new arguments on a matter already decided"),
+    "abusive": _l("The appeal contains obscene or insulting language, or threats"),
+    "court": _l("The matter has been decided by a court decision in force"),
+    "representative_withdrew": _l("Withdrawn by the applicant's representative"),
 }
 
 # Why the applicant complains about an answer (stored in Appeal.parent_reason).
-COMPLAINT_REASONS: dict[str, str] = {
-    "disagrees": "I disagree with the decision",
-    "late": "The answer was late, or there was no answer in time",
-    "other_defect": "Another defect: the answer is not reasoned or not on my matter",
+COMPLAINT_REASONS = {
+    "disagrees": _l("I disagree with the decision"),
+    "late": _l("The answer was late, or there was no answer in time"),
+    "other_defect": _l("Another defect: the answer is not reasoned or not on my matter"),
 }
 # A complaint may be filed within 3 months of the answer; a late one is still accepted.
 COMPLAINT_WINDOW_MONTHS = 3
@@ -101,8 +121,10 @@ def _transition_refusal(appeal: Appeal, to: AppealStatus) -> str | None:
     """The workflow's own message when `to` may not follow the appeal's status."""
     if to in ALLOWED[AppealStatus(appeal.status)]:
         return None
-    return (
-        f"An appeal that is {appeal.status.replace('_', ' ')} cannot become {to.replace('_', ' ')}."
+    return _(
+        "An appeal that is %(status)s cannot become %(to)s.",
+        status=STATUS_LABELS[AppealStatus(appeal.status)],
+        to=STATUS_LABELS[to],
     )
 
 
@@ -303,18 +325,18 @@ def _extension_refusal(appeal: Appeal, today: date, new_due: date | None) -> str
     from appeals.deadlines.service import working_calendar
 
     if appeal.status not in RUNNING:
-        return "Only the term of an open, running appeal can be extended."
+        return _("Only the term of an open, running appeal can be extended.")
     received = appeal.received_on or appeal.registered_on
     current_due = appeal.effective_due_on
     if appeal.policy_id is None or current_due is None or received is None:
-        return "This appeal has no term yet: route it to a body first."
+        return _("This appeal has no term yet: route it to a body first.")
     _policy, terms = _policy_terms(appeal)
     calendar = working_calendar()
     if new_due is None:
         # Is there any lawful date? Try the furthest one the rules allow.
         new_due = latest_extension(received, current_due, terms, calendar)
         if new_due is None:
-            return "This kind of appeal cannot be extended."
+            return _("This kind of appeal cannot be extended.")
     return extension_error(
         received_on=received,
         current_due=current_due,
@@ -328,7 +350,10 @@ def _extension_refusal(appeal: Appeal, today: date, new_due: date | None) -> str
 
 def _assign_refusal(appeal: Appeal, who: Standing) -> str | None:
     if appeal.status not in ASSIGNABLE:
-        return f"An appeal that is {appeal.status.replace('_', ' ')} cannot be assigned."
+        return _(
+            "An appeal that is %(status)s cannot be assigned.",
+            status=STATUS_LABELS[S(appeal.status)],
+        )
     return who.refusal("head")
 
 
@@ -342,7 +367,7 @@ def _request_extension_refusal(
     if refusal := who.refusal("executor"):
         return refusal
     if pending_extension_request(appeal) is not None:
-        return "An extension request is already waiting for the head's decision."
+        return _("An extension request is already waiting for the head's decision.")
     return _extension_refusal(appeal, today, new_due)
 
 
@@ -350,7 +375,7 @@ def _decide_extension_refusal(appeal: Appeal, who: Standing) -> str | None:
     if refusal := who.refusal("head"):
         return refusal
     if not appeal.is_open or pending_extension_request(appeal) is None:
-        return "There is no extension request waiting for a decision."
+        return _("There is no extension request waiting for a decision.")
     return None
 
 
@@ -359,7 +384,7 @@ def _suspend_refusal(appeal: Appeal, who: Standing) -> str | None:
         return refusal
     _policy, terms = _policy_terms(appeal)
     if not terms.suspension_allowed:
-        return "The rules in force for this appeal do not allow a suspension."
+        return _("The rules in force for this appeal do not allow a suspension.")
     return _transition_refusal(appeal, S.SUSPENDED)
 
 
@@ -367,7 +392,7 @@ def _resume_refusal(appeal: Appeal, who: Standing) -> str | None:
     if refusal := who.refusal("head"):
         return refusal
     if appeal.status != S.SUSPENDED:
-        return "Only a suspended appeal can be resumed."
+        return _("Only a suspended appeal can be resumed.")
     return None
 
 
@@ -375,7 +400,7 @@ def _forward_refusal(appeal: Appeal, who: Standing) -> str | None:
     if refusal := who.refusal("head"):
         return refusal
     if appeal.status not in (S.REGISTERED, S.IN_PROGRESS):
-        return "Only a registered appeal or one in progress can be forwarded."
+        return _("Only a registered appeal or one in progress can be forwarded.")
     return None
 
 
@@ -425,9 +450,9 @@ def assign_executor(appeal: Appeal, executor: User, by: User) -> None:
         or executor.role not in staff
         or not executor.is_active
     ):
-        raise TransitionRefused("The executor must be an official of the same body.")
+        raise TransitionRefused(_("The executor must be an official of the same body."))
     if executor.id == appeal.executor_id:
-        raise TransitionRefused(f"{executor.full_name} is the executor already.")
+        raise TransitionRefused(_("%(name)s is the executor already.", name=executor.full_name))
     data = {"executor_id": executor.id, "previous_executor_id": appeal.executor_id}
     appeal.executor_id = executor.id
     note = f"Executor: {executor.full_name}"
@@ -460,7 +485,7 @@ def answer_appeal(
     """The executor or the head answers with a decision; the applicant is notified."""
     _refuse(_answer_refusal(appeal, standing(appeal, by)))
     if not (text or "").strip():
-        raise TransitionRefused("An answer needs its text.")
+        raise TransitionRefused(_("An answer needs its text."))
     previous_due = appeal.effective_due_on
     answer = Answer(
         appeal=appeal,
@@ -507,14 +532,15 @@ def leave_without_consideration(
     the ground."""
     _refuse(_leave_refusal(appeal, standing(appeal, by)))
     if ground not in LEAVE_GROUNDS:
-        raise TransitionRefused("Choose the legal ground from the list.")
+        raise TransitionRefused(_("Choose the legal ground from the list."))
     earlier = _decided_earlier_appeal(appeal) if ground == "repeated" else None
     previous_due = appeal.effective_due_on
     appeal.closed_at = now_utc()
     extra = (note or "").strip()
     template = "appeal_left_without_consideration"
-    payload: dict[str, object] = {"ground": LEAVE_GROUNDS[ground], "note": extra or None}
-    event_note = LEAVE_GROUNDS[ground] + (f". {extra}" if extra else "")
+    ground_text = in_english(LEAVE_GROUNDS[ground])
+    payload: dict[str, object] = {"ground": ground_text, "note": extra or None}
+    event_note = ground_text + (f". {extra}" if extra else "")
     data: dict[str, object] = {"ground": ground}
     if earlier is not None:
         # The reference to the earlier answer: on the timeline and in the applicant's notice.
@@ -549,8 +575,11 @@ def _decided_earlier_appeal(appeal: Appeal) -> Appeal | None:
         return None
     if earlier.answered_at is None or earlier.status not in (S.ANSWERED, S.CLOSED):
         raise TransitionRefused(
-            f"The earlier appeal {earlier.number} has not been answered yet: a repeat can be "
-            "closed only with a reference to an answer already given."
+            _(
+                "The earlier appeal %(number)s has not been answered yet: a repeat can be "
+                "closed only with a reference to an answer already given.",
+                number=earlier.number,
+            )
         )
     return earlier
 
@@ -560,7 +589,7 @@ def request_extension(appeal: Appeal, until: date, reason: str, by: User, *, tod
     until the head decides, and the heads of the body are told."""
     _refuse(_request_extension_refusal(appeal, standing(appeal, by), today, until))
     if not (reason or "").strip():
-        raise TransitionRefused("An extension request needs a reason.")
+        raise TransitionRefused(_("An extension request needs a reason."))
     current_due = appeal.effective_due_on
     assert current_due is not None  # a running term: checked by the refusal above
     event = record_event(
@@ -603,7 +632,7 @@ def refuse_extension(appeal: Appeal, reason: str, by: User) -> None:
     told."""
     _refuse(_decide_extension_refusal(appeal, standing(appeal, by)))
     if not (reason or "").strip():
-        raise TransitionRefused("Say why the extension is refused.")
+        raise TransitionRefused(_("Say why the extension is refused."))
     request = pending_extension_request(appeal)
     assert request is not None and request.data  # checked by the refusal above
     event = record_event(
@@ -633,10 +662,10 @@ def refuse_extension(appeal: Appeal, reason: str, by: User) -> None:
 def rate_answer(appeal: Appeal, satisfaction: Satisfaction, comment: str | None, by: User) -> None:
     """The applicant rates the answer; the appeal is closed."""
     if by.id != appeal.applicant_id:
-        raise TransitionRefused("Only the applicant can rate the answer.")
+        raise TransitionRefused(_("Only the applicant can rate the answer."))
     if refusal := _transition_refusal(appeal, S.CLOSED):
         raise TransitionRefused(
-            refusal if appeal.status != S.CLOSED else "The answer has been rated already."
+            refusal if appeal.status != S.CLOSED else _("The answer has been rated already.")
         )
     appeal.satisfaction = satisfaction
     appeal.satisfaction_comment = (comment or "").strip() or None
@@ -665,7 +694,7 @@ def rate_answer(appeal: Appeal, satisfaction: Satisfaction, comment: str | None,
 def withdraw_appeal(appeal: Appeal, by: User, reason: str | None = None) -> None:
     """The applicant withdraws an open appeal; the executor (if any) is told."""
     if by.id != appeal.applicant_id:
-        raise TransitionRefused("Only the applicant can withdraw the appeal.")
+        raise TransitionRefused(_("Only the applicant can withdraw the appeal."))
     previous_due = appeal.effective_due_on
     appeal.closed_at = now_utc()
     change_status(appeal, S.WITHDRAWN, EventKind.WITHDRAWN, by, note=(reason or "").strip() or None)
@@ -684,13 +713,13 @@ def withdraw_appeal(appeal: Appeal, by: User, reason: str | None = None) -> None
 
 def _complained_refusal(appeal: Appeal, by: User, today: date) -> str | None:
     if by.id != appeal.applicant_id:
-        return "Only the applicant can complain about this appeal."
+        return _("Only the applicant can complain about this appeal.")
     answered = appeal.answered_at is not None and appeal.status in (S.ANSWERED, S.CLOSED)
     due = appeal.effective_due_on
     # APPK art. 91(2): no decision by the end of the term counts as a refusal.
     deemed_refusal = appeal.status in RUNNING and due is not None and today > due
     if not (answered or deemed_refusal):
-        return (
+        return _(
             "A complaint can be filed about an answer, or once the term has run out with no answer."
         )
     pending = db.session.execute(
@@ -701,7 +730,10 @@ def _complained_refusal(appeal: Appeal, by: User, today: date) -> str | None:
         )
     ).scalar()
     if pending:
-        return f"Your complaint {pending} about this appeal is being considered already."
+        return _(
+            "Your complaint %(number)s about this appeal is being considered already.",
+            number=pending,
+        )
     return None
 
 
@@ -737,9 +769,9 @@ def file_complaint(
     today = local_date(now, current_app.config["TIMEZONE"])
     _refuse(_complained_refusal(appeal, by, today))
     if reason not in COMPLAINT_REASONS:
-        raise TransitionRefused("Choose why you complain from the list.")
+        raise TransitionRefused(_("Choose why you complain from the list."))
     if not (text or "").strip():
-        raise TransitionRefused("Say what you complain about.")
+        raise TransitionRefused(_("Say what you complain about."))
     answered_at = appeal.answered_at
     answer_body_id = appeal.answers[-1].body_id if appeal.answers else appeal.current_body_id
     answer_body = db.session.get(Body, answer_body_id) if answer_body_id else None
@@ -761,7 +793,7 @@ def file_complaint(
         complaint,
         EventKind.SUBMITTED,
         by,
-        note=COMPLAINT_REASONS[reason],
+        note=in_english(COMPLAINT_REASONS[reason]),
         data={"parent_id": appeal.id, "parent_number": appeal.number, "reason": reason},
     )
     superior = answer_body.parent if answer_body is not None else None
@@ -784,7 +816,7 @@ def file_complaint(
         appeal,
         EventKind.COMPLAINED,
         by,
-        note=COMPLAINT_REASONS[reason],
+        note=in_english(COMPLAINT_REASONS[reason]),
         to_body_id=complaint.current_body_id,
         data={
             "complaint_id": complaint.id,
@@ -808,7 +840,7 @@ def _policy_terms(appeal: Appeal):
 
     policy = db.session.get(DeadlinePolicy, appeal.policy_id) if appeal.policy_id else None
     if policy is None:
-        raise TransitionRefused("This appeal has no term yet: route it to a body first.")
+        raise TransitionRefused(_("This appeal has no term yet: route it to a body first."))
     return policy, terms_of(policy)
 
 
@@ -829,9 +861,9 @@ def extend_term(
 
     _refuse(standing(appeal, by).refusal("head"))
     if not appeal.is_open or appeal.status == S.SUSPENDED:
-        raise TransitionRefused("Only the term of an open, running appeal can be extended.")
+        raise TransitionRefused(_("Only the term of an open, running appeal can be extended."))
     if not (reason or "").strip():
-        raise TransitionRefused("An extension needs a reason.")
+        raise TransitionRefused(_("An extension needs a reason."))
     _refuse(_extension_refusal(appeal, today, new_due))
     current_due = appeal.effective_due_on
     assert current_due is not None  # a running term: checked by the refusal above
@@ -857,12 +889,12 @@ def suspend_appeal(appeal: Appeal, reason: str, by: User, *, today: date) -> Non
     _refuse(who.refusal("head"))
     _policy, terms = _policy_terms(appeal)
     if not terms.suspension_allowed:
-        raise TransitionRefused("The rules in force for this appeal do not allow a suspension.")
+        raise TransitionRefused(_("The rules in force for this appeal do not allow a suspension."))
     if not (reason or "").strip():
-        raise TransitionRefused("A suspension needs a reason.")
+        raise TransitionRefused(_("A suspension needs a reason."))
     due = appeal.effective_due_on
     if due is None:
-        raise TransitionRefused("This appeal has no term yet: route it to a body first.")
+        raise TransitionRefused(_("This appeal has no term yet: route it to a body first."))
     remaining = remaining_working_days(today, due, working_calendar())
     change_status(
         appeal,
@@ -912,11 +944,11 @@ def forward_appeal(appeal: Appeal, to_body: Body, reason: str, by: User, *, toda
 
     _refuse(standing(appeal, by).refusal("head"))
     if to_body.id == appeal.current_body_id:
-        raise TransitionRefused("The appeal is already at this body.")
+        raise TransitionRefused(_("The appeal is already at this body."))
     if not to_body.is_active:
-        raise TransitionRefused("That body is no longer active.")
+        raise TransitionRefused(_("That body is no longer active."))
     if not (reason or "").strip():
-        raise TransitionRefused("Say why the appeal goes to another body.")
+        raise TransitionRefused(_("Say why the appeal goes to another body."))
     _refuse(_forward_refusal(appeal, standing(appeal, by)))
     policy, terms = _policy_terms(appeal)
     calendar = working_calendar()

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -54,7 +56,7 @@ def commit_step(appeal: Appeal, seen_version: int | None, step: Callable[[], Any
     except StaleDataError:
         # Someone else's update committed between our read and our write: their version won.
         db.session.rollback()
-        flash(service.CHANGED_MEANWHILE, "danger")
+        flash(str(service.CHANGED_MEANWHILE), "danger")  # the session keeps text, not lazy
         return False, None
     return True, result
 
@@ -62,7 +64,8 @@ def commit_step(appeal: Appeal, seen_version: int | None, step: Callable[[], Any
 restrict_blueprint(
     bp,
     lambda user: user.role in STAFF_ROLES and user.body_id is not None,
-    "The workspace is for the officials and heads of state bodies.",
+    _l("The workspace is for the officials and heads of state bodies."),
+    title=_l("Forbidden"),
 )
 
 
@@ -157,13 +160,13 @@ def assign(appeal_id: int):
     if not form.validate_on_submit():
         return _render_appeal(appeal, 400, assign=form)
     executor = db.get_or_404(User, form.executor_id.data)
-    done, _ = commit_step(
+    done, _result = commit_step(
         appeal,
         form.seen_version,
         lambda: service.assign_executor(appeal, executor, current_user),
     )
     if done:
-        flash(f"{executor.full_name} is now the executor.", "success")
+        flash(_("%(name)s is now the executor.", name=executor.full_name), "success")
     return _back(appeal_id)
 
 
@@ -173,9 +176,9 @@ def answer(appeal_id: int):
     appeal = _workable_or_404(appeal_id)
     form = AnswerForm()
     if not form.validate_on_submit():
-        flash("Please correct the marked fields. Attached files must be chosen again.", "danger")
+        flash(_("Please correct the marked fields. Attached files must be chosen again."), "danger")
         return _render_appeal(appeal, 400, answer=form)
-    done, _ = commit_step(
+    done, _result = commit_step(
         appeal,
         form.seen_version,
         lambda: service.answer_appeal(
@@ -187,7 +190,7 @@ def answer(appeal_id: int):
         ),
     )
     if done:
-        flash("The answer is sent; the applicant is notified.", "success")
+        flash(_("The answer is sent; the applicant is notified."), "success")
     return _back(appeal_id)
 
 
@@ -198,7 +201,7 @@ def request_extension(appeal_id: int):
     form = ExtensionRequestForm()
     if not form.validate_on_submit():
         return _render_appeal(appeal, 400, request_extension=form)
-    done, _ = commit_step(
+    done, _result = commit_step(
         appeal,
         form.seen_version,
         lambda: service.request_extension(
@@ -206,7 +209,7 @@ def request_extension(appeal_id: int):
         ),
     )
     if done:
-        flash("The extension request is sent to the head.", "success")
+        flash(_("The extension request is sent to the head."), "success")
     return _back(appeal_id)
 
 
@@ -217,15 +220,17 @@ def approve_extension(appeal_id: int):
     form = ExtensionApproveForm()
     if not form.validate_on_submit():
         return _render_appeal(appeal, 400, approve_extension=form)
-    done, _ = commit_step(
+    done, _result = commit_step(
         appeal,
         form.seen_version,
         lambda: service.approve_extension(appeal, current_user, today=local_today()),
     )
     if done:
         flash(
-            f"The term is extended until {appeal.extended_until:%d.%m.%Y}; "
-            "the applicant is notified.",
+            _(
+                "The term is extended until %(date)s; the applicant is notified.",
+                date=f"{appeal.extended_until:%d.%m.%Y}",
+            ),
             "success",
         )
     return _back(appeal_id)
@@ -238,13 +243,13 @@ def refuse_extension(appeal_id: int):
     form = ExtensionRefuseForm()
     if not form.validate_on_submit():
         return _render_appeal(appeal, 400, refuse_extension=form)
-    done, _ = commit_step(
+    done, _result = commit_step(
         appeal,
         form.seen_version,
         lambda: service.refuse_extension(appeal, form.reason.data, current_user),
     )
     if done:
-        flash("The extension is refused; the executor is told.", "success")
+        flash(_("The extension is refused; the executor is told."), "success")
     return _back(appeal_id)
 
 
@@ -255,13 +260,13 @@ def suspend(appeal_id: int):
     form = SuspendForm()
     if not form.validate_on_submit():
         return _render_appeal(appeal, 400, suspend=form)
-    done, _ = commit_step(
+    done, _result = commit_step(
         appeal,
         form.seen_version,
         lambda: service.suspend_appeal(appeal, form.reason.data, current_user, today=local_today()),
     )
     if done:
-        flash("The appeal is suspended.", "success")
+        flash(_("The appeal is suspended."), "success")
     return _back(appeal_id)
 
 
@@ -272,13 +277,16 @@ def resume(appeal_id: int):
     form = ResumeForm()
     if not form.validate_on_submit():
         return _render_appeal(appeal, 400, resume=form)
-    done, _ = commit_step(
+    done, _result = commit_step(
         appeal,
         form.seen_version,
         lambda: service.resume_appeal(appeal, current_user, today=local_today()),
     )
     if done:
-        flash(f"The appeal is resumed; due {appeal.effective_due_on:%d.%m.%Y}.", "success")
+        flash(
+            _("The appeal is resumed; due %(date)s.", date=f"{appeal.effective_due_on:%d.%m.%Y}"),
+            "success",
+        )
     return _back(appeal_id)
 
 
@@ -298,11 +306,14 @@ def forward(appeal_id: int):
         ),
     )
     if done:
-        flash(
-            f"The appeal is forwarded to {to_body.name}"
-            + (" (after the legal window: recorded as late)." if late else "."),
-            "warning" if late else "success",
-        )
+        if late:
+            message = _(
+                "The appeal is forwarded to %(body)s (after the legal window: recorded as late).",
+                body=to_body.name,
+            )
+        else:
+            message = _("The appeal is forwarded to %(body)s.", body=to_body.name)
+        flash(message, "warning" if late else "success")
         # It has left this body: its page here is no longer the user's, unless a head above.
         if not service.in_work_scope(appeal, current_user):
             return redirect(url_for("work.inbox"))
@@ -316,7 +327,7 @@ def leave(appeal_id: int):
     form = LeaveForm()
     if not form.validate_on_submit():
         return _render_appeal(appeal, 400, leave=form)
-    done, _ = commit_step(
+    done, _result = commit_step(
         appeal,
         form.seen_version,
         lambda: service.leave_without_consideration(
@@ -324,5 +335,5 @@ def leave(appeal_id: int):
         ),
     )
     if done:
-        flash("The appeal is left without consideration; the applicant is told why.", "success")
+        flash(_("The appeal is left without consideration; the applicant is told why."), "success")
     return _back(appeal_id)

@@ -340,13 +340,230 @@ def test_the_switch_needs_the_csrf_token(app, client, monkeypatch):
 
 
 def test_staff_pages_keep_working_in_russian(client, make_user, login):
-    """Staff pages are not translated yet, but the labels they share must still render."""
+    """The workspace renders in Russian (its words are checked in test_language_staff)."""
     login(make_user(Role.OFFICIAL, body_code="health-71"))
 
     response = client.get("/work/", headers=RU)
 
     assert response.status_code == 200
     assert html_lang(response.get_data(as_text=True)) == "ru"
+
+
+# --- Error pages, sign-in prompt, refusals, the applicant's steps after the answer -------------
+
+ANSWER = (
+    "Your appointment with the cardiologist is on 2 December at 10:00 (Order 12 of the Ministry "
+    "of Health). You may complain about this answer to the Akimat of Astana or to the court."
+)
+
+
+@pytest.fixture
+def answered(make_user):
+    """A citizen's appeal answered by health-71 (partly satisfied)."""
+    from appeals.extensions import db
+    from appeals.work.service import answer_appeal, assign_executor
+
+    citizen = make_user()
+    official = make_user(Role.OFFICIAL, body_code="health-71")
+    appeal, _code = submit(citizen)
+    assign_executor(appeal, official, make_user(Role.HEAD, body_code="health-71"))
+    answer_appeal(appeal, ANSWER, "partly_satisfied", official)
+    db.session.commit()
+    return appeal
+
+
+def test_the_error_page_title_and_message_are_russian(client):
+    text = page_text(client.get("/no-such-page", headers=RU).get_data(as_text=True))
+
+    assert "Страница не найдена" in text
+    assert "Такой страницы нет, или у вас нет доступа к ней." in text
+    assert "Not found" not in text
+
+
+def test_the_error_page_stays_english_without_accept_language(client):
+    text = page_text(client.get("/no-such-page").get_data(as_text=True))
+
+    assert "Not found" in text
+    assert "There is no such page, or it is not yours to see." in text
+
+
+def test_an_expired_form_is_explained_in_russian(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+    response = client.post("/status", headers=RU, data={"number": "X", "access_code": "Y"})
+
+    assert response.status_code == 400
+    text = page_text(response.get_data(as_text=True))
+    assert "Срок действия формы истёк" in text and "обновите страницу" in text
+
+
+@pytest.mark.parametrize(
+    ("headers", "prompt"),
+    [
+        (RU, "Войдите в систему, чтобы открыть эту страницу."),
+        ({}, "Please log in to access this page."),
+    ],
+    ids=["Russian", "English"],
+)
+def test_the_sign_in_prompt_follows_the_language(client, headers, prompt):
+    response = client.get("/appeals/", headers=headers, follow_redirects=True)
+
+    assert response.request.path == "/login"
+    assert prompt in page_text(response.get_data(as_text=True))
+
+
+def test_the_rating_and_complaint_forms_are_russian(client, login, answered):
+    login(answered.applicant)
+
+    html = client.get(f"/appeals/{answered.id}", headers=RU).get_data(as_text=True)
+
+    assert "Насколько вас удовлетворяет ответ?" in by_testid(html, "rate-form").text()
+    assert label_of(html, "rate-satisfaction-1") == "Удовлетворяет частично"
+    assert label_of(html, "rate-satisfaction-2") == "Не удовлетворяет"
+    assert "Оценить ответ" in button_texts(html)
+    assert field_options(html, "complaint-reason") == {
+        "disagrees": "Несогласие с принятым решением",
+        "late": "Ответ дан с нарушением срока или не дан в срок",
+        "other_defect": (
+            "Иной недостаток: ответ не мотивирован или дан не по существу моего вопроса"
+        ),
+    }
+    assert label_of(html, "complaint-text") == "Текст жалобы"
+    assert "Подать жалобу" in button_texts(html)
+    assert "Ответ: Удовлетворено частично" in by_testid(html, "answer").text()
+    assert "Satisfied" not in page_text(html) and "Why you complain" not in page_text(html)
+
+
+def test_a_rating_left_unchosen_is_refused_in_russian_and_nothing_changes(client, login, answered):
+    login(answered.applicant)
+
+    response = client.post(
+        f"/appeals/{answered.id}/rate", headers=RU, data={"rate-version": answered.version}
+    )
+
+    assert response.status_code == 400
+    assert field_error(response.get_data(as_text=True), "rate-satisfaction") == (
+        "Выберите один из вариантов."
+    )
+    from appeals.extensions import db
+
+    db.session.refresh(answered)
+    assert answered.status == "answered" and answered.satisfaction is None
+    db.session.commit()
+
+
+def test_the_same_refusal_in_english_without_accept_language(client, login, answered):
+    login(answered.applicant)
+
+    response = client.post(f"/appeals/{answered.id}/rate", data={"rate-version": answered.version})
+
+    html = response.get_data(as_text=True)
+    assert field_error(html, "rate-satisfaction") == "Choose one."
+    assert "How satisfied are you with the answer?" in by_testid(html, "rate-form").text()
+    assert label_of(html, "rate-satisfaction-1") == "Partly satisfied"
+    assert field_options(html, "complaint-reason")["other_defect"] == (
+        "Another defect: the answer is not reasoned or not on my matter"
+    )
+
+
+def test_a_complaint_filed_in_russian_is_stored_in_english(client, login, answered):
+    """The timeline's note and the notices are kept in English, whoever's language wrote them."""
+    from sqlalchemy import select
+
+    from appeals.extensions import db
+    from appeals.intake.models import Event
+
+    login(answered.applicant)
+
+    client.post(
+        f"/appeals/{answered.id}/complain",
+        headers=RU,
+        data={
+            "complaint-version": answered.version,
+            "complaint-reason": "disagrees",
+            "complaint-text": "Ответ не отвечает на мой вопрос о записи к кардиологу.",
+        },
+    )
+
+    notes = db.session.execute(
+        select(Event.note).where(Event.kind == "complained", Event.appeal_id == answered.id)
+    ).scalars()
+    assert list(notes) == ["I disagree with the decision"]
+    db.session.commit()
+
+
+def test_a_rejected_attachment_is_explained_in_russian(client, make_user, login):
+    login(make_user())
+
+    response = client.post(
+        "/appeals/new",
+        headers=RU,
+        data={
+            "kind": "statement",
+            "subject": "Запись к врачу",
+            "text": "Прошу записать меня к кардиологу в поликлинике.",
+            "attachments": [(io.BytesIO(b"MZ not a program"), "virus.exe")],
+        },
+        content_type="multipart/form-data",
+    )
+
+    error = field_error(response.get_data(as_text=True), "attachments")
+    assert error == (
+        "virus.exe: файлы такого типа не принимаются (допускаются: DOCX, JPG, ODT, PDF, PNG, TXT)."
+    )
+
+
+def test_the_attachment_limits_use_russian_units(client, make_user, login):
+    login(make_user())
+
+    html = client.get("/appeals/new", headers=RU).get_data(as_text=True)
+
+    assert "каждый не более 5 МБ" in page_text(html)
+
+
+def test_intake_refusals_are_in_the_requests_language(app, make_user):
+    from appeals.intake.models import AppealKind
+    from appeals.intake.service import IntakeRefused, NewAppeal, submit_appeal
+    from tests.factories import category_id, region_id
+
+    new = NewAppeal(
+        kind=AppealKind.STATEMENT,
+        category_id=category_id("healthcare"),
+        region_id=region_id("710000000"),
+        subject="Запись к врачу",
+        text="Прошу записать меня к кардиологу.",
+        repeats_id=999_999,
+        repeat_reason="late",
+    )
+    with app.test_request_context(headers=RU):
+        flask_babel.refresh()  # the language is decided afresh for each request
+        with pytest.raises(IntakeRefused, match="^Выберите одно из своих прежних обращений.$"):
+            submit_appeal(make_user(), new)
+    with app.test_request_context():
+        flask_babel.refresh()
+        with pytest.raises(IntakeRefused, match="^Choose one of your own earlier appeals.$"):
+            submit_appeal(make_user(), new)
+
+
+def test_the_due_date_is_explained_in_russian(client, make_user, login):
+    from appeals.deadlines.rules import explain_due_date
+    from appeals.deadlines.service import working_calendar
+
+    citizen = make_user()
+    login(citizen)
+    appeal, _code = submit(citizen)
+
+    ru = by_testid(
+        client.get(f"/appeals/{appeal.id}", headers=RU).get_data(as_text=True), "due-explanation"
+    )
+    en = by_testid(client.get(f"/appeals/{appeal.id}").get_data(as_text=True), "due-explanation")
+
+    registered, due = f"{appeal.registered_on:%d.%m.%Y}", f"{appeal.due_on:%d.%m.%Y}"
+    assert ru.text().startswith(f"зарегистрировано {registered}, 15 рабочих дней")
+    assert ru.text().endswith(f": срок — {due}")
+    assert en.text() == explain_due_date(
+        appeal.registered_on, appeal.due_on, 15, "working", working_calendar()
+    )
 
 
 # --- The catalogue -----------------------------------------------------------------------------
@@ -368,21 +585,30 @@ def test_every_russian_message_is_translated_and_none_is_fuzzy():
     assert [(m.id, errors) for m, errors in catalogue.check()] == []
 
 
+def _messages(catalogue) -> dict:
+    """(context, id) -> translation; a plural's forms as tuples (the .mo reader gives lists)."""
+
+    def frozen(value):
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    return {(m.context, frozen(m.id)): frozen(m.string) for m in catalogue if m.id}
+
+
 def test_the_compiled_catalogue_matches_the_po():
     """A .po edited without `pybabel compile` fails here: the app reads only the .mo."""
     compiled = io.BytesIO()
     write_mo(compiled, _ru_catalogue())
     compiled.seek(0)
     with RU_MO.open("rb") as committed:
-        shipped = {m.id: m.string for m in read_mo(committed) if m.id}
-    fresh = {m.id: m.string for m in read_mo(compiled) if m.id}
+        shipped = _messages(read_mo(committed))
+    fresh = _messages(read_mo(compiled))
 
     assert shipped == fresh
 
 
 def test_every_marked_string_is_in_the_catalogue():
     """A string marked in the code or a template without `pybabel extract`/`update` fails here."""
-    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "_lp": ((1, "c"), 2)}
     method_map = [("appeals/**.py", "python"), ("templates/**.html", "jinja2")]
     marked = {
         message
@@ -395,17 +621,6 @@ def test_every_marked_string_is_in_the_catalogue():
 
     assert len(marked) > 100
     assert sorted(marked - known) == []
-
-
-def test_labels_kept_in_two_places_say_the_same_in_english(app):
-    """The applicant's copies of the work module's and the intake service's labels."""
-    from appeals.intake.forms import REPEAT_REASON_LABELS
-    from appeals.intake.service import REPEAT_REASONS
-    from appeals.intake.views import DECISION_LABELS
-    from appeals.work.forms import DECISION_LABELS as WORK_DECISION_LABELS
-
-    assert {k: str(v) for k, v in REPEAT_REASON_LABELS.items()} == REPEAT_REASONS
-    assert {k: str(v) for k, v in DECISION_LABELS.items()} == WORK_DECISION_LABELS
 
 
 def test_jobs_and_commands_stay_english(app):
