@@ -4,7 +4,6 @@ and the same page still English without the browser asking for Russian."""
 
 from __future__ import annotations
 
-import flask_babel
 import pytest
 
 from appeals.accounts.models import Role
@@ -12,20 +11,6 @@ from appeals.extensions import db
 from tests.factories import submit
 from tests.pages import by_testid, field_error, field_options, page_text
 from tests.public.test_language import RU, button_texts, html_lang, label_of
-
-
-@pytest.fixture
-def client(client):
-    """The test client, deciding the language afresh for each request (see test_language)."""
-    opener = client.open
-
-    def open_afresh(*args, **kwargs):
-        flask_babel.refresh()
-        return opener(*args, **kwargs)
-
-    client.open = open_afresh
-    return client
-
 
 ANSWER = (
     "Your appointment with the cardiologist is on 2 December at 10:00 (Order 12 of the Ministry "
