@@ -603,7 +603,7 @@ def body_appeals_csv(body_id: int):
         category_name,
         Appeal.status,
         func.coalesce(Appeal.received_on, Appeal.registered_on),
-        func.coalesce(Appeal.extended_until, Appeal.due_on),
+        Appeal.effective_due_on,
         Appeal.answered_at,
         on_time(),
         late(today),

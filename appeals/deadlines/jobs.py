@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import String, and_, cast, func, insert, literal, or_, select, true, union, update
+from sqlalchemy import String, and_, cast, insert, literal, or_, select, true, union, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -46,7 +46,6 @@ RUNNING = (
     AppealStatus.REOPENED,
     AppealStatus.FORWARDED,
 )
-EFFECTIVE_DUE = func.coalesce(Appeal.extended_until, Appeal.due_on)
 
 
 def _zone() -> ZoneInfo:
@@ -169,7 +168,7 @@ def send_reminder(appeal_id: int, name: str, due_iso: str) -> int:
 def _overdue_criteria(today: date, appeal_id: int | None):
     criteria = [
         Appeal.status.in_(RUNNING),
-        EFFECTIVE_DUE < today,
+        Appeal.effective_due_on < today,
         Appeal.is_overdue.is_(False),
     ]
     if appeal_id is not None:
@@ -297,7 +296,7 @@ def clear_stale_overdue_flags(today: date) -> int:
         update(Appeal)
         .where(
             Appeal.is_overdue.is_(True),
-            or_(Appeal.status.not_in(RUNNING), EFFECTIVE_DUE >= today),
+            or_(Appeal.status.not_in(RUNNING), Appeal.effective_due_on >= today),
         )
         .values(is_overdue=False)
         .execution_options(synchronize_session=False)
@@ -322,11 +321,11 @@ def missing_reminders(now: datetime) -> list[PendingJob]:
     horizon = calendar.add_working_days(today, 3)
     past_hour = now.astimezone(_zone()).hour >= current_app.config["REMINDER_HOUR"]
     rows = db.session.execute(
-        select(Appeal.id, EFFECTIVE_DUE).where(
+        select(Appeal.id, Appeal.effective_due_on).where(
             Appeal.is_overdue.is_(False),  # true for every appeal not yet due; lets the index serve
             Appeal.status.in_(RUNNING),
-            EFFECTIVE_DUE >= today,
-            EFFECTIVE_DUE <= horizon,
+            Appeal.effective_due_on >= today,
+            Appeal.effective_due_on <= horizon,
         )
     ).all()
     wanted: dict[str, PendingJob] = {}

@@ -6,7 +6,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, func
+from sqlalchemy import JSON, ColumnElement, Date, ForeignKey, Index, String, Text, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from appeals.accounts.models import User
@@ -171,10 +172,15 @@ class Appeal(db.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    @property
+    @hybrid_property
     def effective_due_on(self) -> date | None:
         """The due date in force: the extended one when the term was extended."""
         return self.extended_until or self.due_on
+
+    @effective_due_on.inplace.expression
+    @classmethod
+    def _effective_due_on_expression(cls) -> ColumnElement[date]:
+        return func.coalesce(cls.extended_until, cls.due_on)
 
     def is_overdue_on(self, today: date) -> bool:
         """Overdue from the day after the due date, while the appeal is open."""
@@ -244,5 +250,5 @@ Index(
     "ix_appeals_overdue_sweep",
     Appeal.is_overdue,
     Appeal.status,
-    func.coalesce(Appeal.extended_until, Appeal.due_on),
+    Appeal.effective_due_on,
 )

@@ -44,7 +44,6 @@ from appeals.scores.measures import (
     answered,
     assemble,
     complaints,
-    effective_due,
     followups,
     forwarding_figures,
     local_date_sql,
@@ -113,14 +112,14 @@ def build_cells(today: date | None = None) -> int:
 
     # 1. The main scan over every appeal that can fall in a period, grouped by months too.
     first_due, last_due = _due_range()
-    where = [or_(effective_due().is_not(None), Appeal.answered_at.is_not(None))]
+    where = [or_(Appeal.effective_due_on.is_not(None), Appeal.answered_at.is_not(None))]
     for row in scan_rows(where, today, first_due or today, last_due or today, by_month=True):
         key = (row.body_id, _as_date(row.due_month), _as_date(row.answer_month))
         add_scan_row(sums[key], histograms[key], row)
 
     # 2. Follow-ups, in the cell of the answer they follow.
     parent_months = (
-        month_of(effective_due(PARENT)),
+        month_of(PARENT.effective_due_on),
         month_of(local_date_sql(PARENT.answered_at)),
     )
     for body_id, due_month, answer_month, followed in followups(None, group=parent_months):
@@ -165,7 +164,7 @@ def _due_range() -> tuple[date | None, date | None]:
     """The first and last due date in the data: the first guess of the working days the scan
     needs (scan_rows widens it if an appeal needs more)."""
     first, last = db.session.execute(
-        select(func.min(Appeal.due_on), func.max(effective_due()))
+        select(func.min(Appeal.due_on), func.max(Appeal.effective_due_on))
     ).one()
     return _as_date(first), _as_date(last)
 

@@ -298,16 +298,11 @@ def _plus_days(moment: ColumnElement, days: int) -> ColumnElement:
 # --- The predicates, shared by the measures and the drill-down -----------------------------
 
 
-def effective_due(a=Appeal) -> ColumnElement:
-    """The due date in force: the extended one when the term was extended."""
-    return func.coalesce(a.extended_until, a.due_on)
-
-
 def in_period(period: Period, a=Appeal) -> ColumnElement:
     """The appeal's effective due date or its answer falls in the period."""
     start_utc, end_utc = _utc_bounds(period)
     return or_(
-        effective_due(a).between(period.start, period.end),
+        a.effective_due_on.between(period.start, period.end),
         and_(a.answered_at >= start_utc, a.answered_at < end_utc),
     )
 
@@ -320,20 +315,20 @@ def answered(a=Appeal) -> ColumnElement:
 def open_late(today: date, a=Appeal) -> ColumnElement:
     """Running (the clock not stopped) and past the effective due date."""
     # due_on <= effective due, so the first test lets the (status, due_on) index narrow it.
-    return and_(a.status.in_(list(RUNNING)), a.due_on < today, effective_due(a) < today)
+    return and_(a.status.in_(list(RUNNING)), a.due_on < today, a.effective_due_on < today)
 
 
 def timely_counted(today: date, a=Appeal) -> ColumnElement:
     """Counted in timeliness: answered (with a due date), or running past its due date."""
-    return or_(and_(answered(a), effective_due(a).is_not(None)), open_late(today, a))
+    return or_(and_(answered(a), a.effective_due_on.is_not(None)), open_late(today, a))
 
 
 def on_time(a=Appeal) -> ColumnElement:
     """Answered on or before the effective due date (local dates)."""
     return and_(
         answered(a),
-        effective_due(a).is_not(None),
-        local_date_sql(a.answered_at) <= effective_due(a),
+        a.effective_due_on.is_not(None),
+        local_date_sql(a.answered_at) <= a.effective_due_on,
     )
 
 
@@ -342,8 +337,8 @@ def late(today: date, a=Appeal) -> ColumnElement:
     return or_(
         and_(
             answered(a),
-            effective_due(a).is_not(None),
-            local_date_sql(a.answered_at) > effective_due(a),
+            a.effective_due_on.is_not(None),
+            local_date_sql(a.answered_at) > a.effective_due_on,
         ),
         open_late(today, a),
     )
@@ -488,7 +483,7 @@ def _main_scan(
     # ANSWERED_LATE, OPEN_LATE (running past its due date: counted, and late). (Comparing
     # the answer date with the due date out here, on the subquery's columns, measured
     # slower than computing the local date twice in it.)
-    due, answer_day = effective_due(), local_date_sql(Appeal.answered_at)
+    due, answer_day = Appeal.effective_due_on, local_date_sql(Appeal.answered_at)
     state = case(
         (
             answered(),
@@ -572,7 +567,12 @@ def _index_range(where: list[ColumnElement], today: date) -> tuple[date | None, 
     first_receipt, first_due, last_answer = db.session.execute(
         select(
             func.min(case((answered(), _received()))),
-            func.min(case((open_late(today), effective_due()), (answered(), effective_due()))),
+            func.min(
+                case(
+                    (open_late(today), Appeal.effective_due_on),
+                    (answered(), Appeal.effective_due_on),
+                )
+            ),
             func.max(Appeal.answered_at),
         ).where(*where)
     ).one()
@@ -820,10 +820,12 @@ def overdue_now(today: date, ids: list[int] | None) -> dict[int, tuple[int, int]
     body = Appeal.current_body_id
     overdue: dict[int, tuple[int, int]] = {}
     for body_id, due, term, unit, n in db.session.execute(
-        select(body, effective_due(), DeadlinePolicy.term, DeadlinePolicy.unit, func.count())
+        select(
+            body, Appeal.effective_due_on, DeadlinePolicy.term, DeadlinePolicy.unit, func.count()
+        )
         .outerjoin(DeadlinePolicy, DeadlinePolicy.id == Appeal.policy_id)
         .where(*_body_filter(ids, body), open_late(today))
-        .group_by(body, effective_due(), DeadlinePolicy.term, DeadlinePolicy.unit)
+        .group_by(body, Appeal.effective_due_on, DeadlinePolicy.term, DeadlinePolicy.unit)
     ):
         if body_id is None:
             continue
@@ -954,7 +956,9 @@ def appeals_behind(
     pairs = [
         (due, policy_id)
         for due, policy_id, term, unit in db.session.execute(
-            select(effective_due(), Appeal.policy_id, DeadlinePolicy.term, DeadlinePolicy.unit)
+            select(
+                Appeal.effective_due_on, Appeal.policy_id, DeadlinePolicy.term, DeadlinePolicy.unit
+            )
             .join(DeadlinePolicy, DeadlinePolicy.id == Appeal.policy_id)
             .where(overdue)
             .distinct()
@@ -963,4 +967,4 @@ def appeals_behind(
     ]
     if not pairs:
         return query.where(false())
-    return query.where(overdue, tuple_(effective_due(), Appeal.policy_id).in_(pairs))
+    return query.where(overdue, tuple_(Appeal.effective_due_on, Appeal.policy_id).in_(pairs))

@@ -69,7 +69,6 @@ STATUS_LABELS = {
 RUNNING = (S.REGISTERED, S.IN_PROGRESS, S.REOPENED, S.FORWARDED)
 # An executor can be put in charge of an appeal that is at a body and not yet decided.
 ASSIGNABLE = (S.REGISTERED, S.IN_PROGRESS, S.REOPENED, S.SUSPENDED)
-EFFECTIVE_DUE = func.coalesce(Appeal.extended_until, Appeal.due_on)
 DUE_SOON_WORKING_DAYS = 3
 SEARCH_MAX = 100
 
@@ -233,10 +232,13 @@ def inbox_query(user: User, filters: InboxFilters, today: date, scope_ids: Seque
     elif filters.executor:
         criteria.append(Appeal.executor_id == int(filters.executor))
     if filters.overdue:
-        criteria += [Appeal.status.in_(OPEN_STATUSES), EFFECTIVE_DUE < today]
+        criteria += [Appeal.status.in_(OPEN_STATUSES), Appeal.effective_due_on < today]
     if filters.due_this_week:
         sunday = today + timedelta(days=6 - today.weekday())
-        criteria += [Appeal.status.in_(OPEN_STATUSES), EFFECTIVE_DUE.between(today, sunday)]
+        criteria += [
+            Appeal.status.in_(OPEN_STATUSES),
+            Appeal.effective_due_on.between(today, sunday),
+        ]
     search = (filters.search or "").strip()[:SEARCH_MAX]
     if search:
         # ilike: ILIKE on PostgreSQL; lower() LIKE lower() on SQLite (which folds ASCII only).
@@ -256,7 +258,7 @@ def inbox_query(user: User, filters: InboxFilters, today: date, scope_ids: Seque
             selectinload(Appeal.current_body),
             selectinload(Appeal.category),
         )
-        .order_by(EFFECTIVE_DUE.asc().nulls_last(), Appeal.id)
+        .order_by(Appeal.effective_due_on.asc().nulls_last(), Appeal.id)
     )
 
 
