@@ -136,13 +136,12 @@ def period_figures(
     `medians_for` (None: all; see cells.cell_figures)."""
     today = today or local_today()
     seconds = current_app.config["SCORE_CACHE_SECONDS"]
+    key = cache_key(period, today)
+    reachable = seconds > 0
     if seconds > 0 and not fresh:
         from_cells = cell_figures(period, today, medians_for=medians_for)
         if from_cells is not None:
             return *from_cells, True
-    key = cache_key(period, today)
-    reachable = seconds > 0
-    if seconds > 0 and not fresh:
         try:
             raw = redis_connection().get(key)
         except RedisError as error:
