@@ -21,6 +21,7 @@ from appeals.extensions import (
     login_manager,
     migrate,
 )
+from appeals.language import LANGUAGES, N_
 
 
 def create_app(config_object: object | str = "config.Config", **overrides) -> Flask:
@@ -61,10 +62,6 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     return app
 
 
-# The interface languages, as the switch offers them (each named in its own language).
-LANGUAGES = {"ru": "Русский", "en": "English"}
-
-
 def _select_locale() -> str:
     """The one place that decides the language: the switch's choice kept in the session, else
     the browser's Accept-Language, else English. Jobs and commands (no request) stay English,
@@ -75,11 +72,6 @@ def _select_locale() -> str:
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(["en", "ru"]) or "en"
-
-
-def N_(message: str) -> str:
-    """Mark a message for the catalogue (Babel extracts N_) and leave it untranslated here."""
-    return message
 
 
 def _sign_in_prompt(message: str) -> str:

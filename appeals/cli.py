@@ -51,8 +51,8 @@ def register_cli(app: Flask) -> None:
     )
     def snapshot_command(month_text: str | None) -> None:
         """Compute and store the scores of one month (idempotent)."""
-        from appeals.scores.measures import local_today
         from appeals.scores.snapshots import previous_month, snapshot_month
+        from appeals.timeutil import local_today
 
         if month_text:
             try:

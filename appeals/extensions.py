@@ -10,6 +10,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints from the first migration, so Alembic can alter and drop them later.
@@ -49,3 +51,10 @@ def begin_reading() -> None:
     """Begin the session's next transaction as a reader: a long count then leaves writers
     free on SQLite (it must not write before the transaction ends). No effect elsewhere."""
     db.session.connection(execution_options={SQLITE_READER: True})
+
+
+def insert_ignoring_duplicates(model):
+    """An INSERT for the session's database that can be told `.on_conflict_do_nothing()`
+    (PostgreSQL and SQLite spell it alike, but each dialect has its own construct)."""
+    dialect = db.session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)

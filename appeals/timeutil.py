@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
@@ -15,6 +16,11 @@ def now_utc() -> datetime:
 def local_date(moment: datetime, timezone: str) -> date:
     """The calendar date of a moment in the given zone (deadlines are local dates)."""
     return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today's date in the site's zone (the law's deadlines are local dates)."""
+    return local_date(now or now_utc(), current_app.config["TIMEZONE"])
 
 
 class UTCDateTime(TypeDecorator):

@@ -33,14 +33,9 @@ from sqlalchemy import event, insert, select  # noqa: E402
 
 from appeals import create_app  # noqa: E402
 from appeals.accounts.models import Role, User  # noqa: E402
-from appeals.deadlines.jobs import (  # noqa: E402
-    RUNNING,
-    clear_stale_overdue_flags,
-    mark_overdue,
-    missing_reminders,
-)
+from appeals.deadlines.jobs import clear_stale_overdue_flags, mark_overdue, missing_reminders
 from appeals.extensions import db  # noqa: E402
-from appeals.intake.models import Appeal, EventKind  # noqa: E402
+from appeals.intake.models import RUNNING_STATUSES, Appeal, EventKind  # noqa: E402
 from appeals.intake.service import record_event  # noqa: E402
 from appeals.notifications.models import Notification  # noqa: E402
 from appeals.reference.models import Body, Category, Region  # noqa: E402
@@ -367,7 +362,7 @@ def naive_sweep(today: date) -> dict:
     notices = []
     loaded = 0
     open_appeals = db.session.execute(
-        select(Appeal).where(Appeal.status.in_(list(RUNNING)))
+        select(Appeal).where(Appeal.status.in_(list(RUNNING_STATUSES)))
     ).scalars()
     for appeal in open_appeals:
         loaded += 1

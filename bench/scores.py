@@ -39,12 +39,16 @@ from sqlalchemy import select, text  # noqa: E402
 from appeals import create_app  # noqa: E402
 from appeals.accounts.models import Role, User  # noqa: E402
 from appeals.audit.models import Audit  # noqa: E402
-from appeals.deadlines.jobs import RUNNING  # noqa: E402
 from appeals.deadlines.models import DeadlinePolicy  # noqa: E402
 from appeals.deadlines.rules import is_very_overdue  # noqa: E402
 from appeals.deadlines.service import working_calendar  # noqa: E402
 from appeals.extensions import db  # noqa: E402
-from appeals.intake.models import OPEN_STATUSES, Appeal, Event  # noqa: E402
+from appeals.intake.models import (  # noqa: E402
+    OPEN_STATUSES,
+    RUNNING_STATUSES,  # noqa: E402
+    Appeal,
+    Event,
+)
 from appeals.localredis import LocalRedis  # noqa: E402
 from appeals.reference.models import Body, Category, Region  # noqa: E402
 from appeals.reference.seed import seed_holidays, seed_reference  # noqa: E402
@@ -54,7 +58,6 @@ from appeals.scores.measures import (  # noqa: E402
     Period,
     audit_rates,
     body_measures,
-    local_today,
     unaudited_measures,
     with_audits,
 )
@@ -64,6 +67,7 @@ from appeals.scores.snapshots import (  # noqa: E402
     refresh_cached_figures,
     snapshot_month,
 )
+from appeals.timeutil import local_today  # noqa: E402
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens: no job may be sent
 FIRST_DAY = date(2025, 1, 1)
@@ -281,7 +285,7 @@ def naive_measures(period: Period, today: date) -> list[BodyMeasures]:
     cal = working_calendar()
     zone = ZoneInfo(ZONE)
     open_statuses = {s.value for s in OPEN_STATUSES}
-    running = {s.value for s in RUNNING}
+    running = {s.value for s in RUNNING_STATUSES}
     policies = {
         p.id: (p.term, p.unit) for p in db.session.execute(select(DeadlinePolicy)).scalars()
     }

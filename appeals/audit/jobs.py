@@ -14,15 +14,13 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import and_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from appeals.accounts.models import Role, User
 from appeals.audit.models import Audit, ResponseAct
-from appeals.deadlines.jobs import local_today, schedule_term_jobs
+from appeals.deadlines.jobs import schedule_term_jobs
 from appeals.deadlines.rules import reminder_days
 from appeals.deadlines.service import working_calendar
-from appeals.extensions import db
+from appeals.extensions import db, insert_ignoring_duplicates
 from appeals.intake.models import Appeal
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import delivery_job, queue_notice
@@ -34,7 +32,7 @@ from appeals.queues import (
     send_pending_jobs,
 )
 from appeals.reference.models import Body
-from appeals.timeutil import now_utc
+from appeals.timeutil import local_today, now_utc
 
 BATCH = 500  # bounded IN lists
 
@@ -87,7 +85,7 @@ def cancel_act_jobs(audit: Audit) -> None:
 def _act_facts(number: str, act: str, due: date, body_name: str) -> dict[str, Any]:
     """What the notices say about an act: the appeal, the act, its due date, the body."""
     from appeals.audit.service import ACT_LABELS  # the service imports this module
-    from appeals.intake.service import in_english
+    from appeals.language import in_english
 
     return {
         "number": number,
@@ -233,8 +231,7 @@ def _insert_overdue_notices(audit_ids: list[int], stamp: datetime) -> list[int]:
     rows = _overdue_notice_rows(audit_ids, stamp)
     if not rows:
         return []
-    dialect = db.session.get_bind().dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(Notification)
+    statement = insert_ignoring_duplicates(Notification)
     # A dedup key already used (a notice of an earlier, interrupted run) inserts nothing.
     return list(
         db.session.execute(

@@ -14,9 +14,10 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import func, select
 
 from appeals.accounts.models import Role, User
+from appeals.accounts.scope import prosecutor_scope
 from appeals.audit.jobs import cancel_act_jobs, schedule_act_jobs
 from appeals.audit.models import Audit, ResponseAct, Violation
 from appeals.deadlines.rules import add_term
@@ -24,67 +25,11 @@ from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.access import can_read
 from appeals.intake.models import Answer, Appeal, AppealStatus, EventKind
-from appeals.intake.service import in_english, record_event
+from appeals.intake.service import record_event
+from appeals.language import in_english
 from appeals.notifications.service import queue_notice
-from appeals.reference.models import Body, Region
-from appeals.timeutil import local_date, now_utc
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The part of the country a prosecutor oversees; region_id None is the whole country."""
-
-    region_id: int | None
-
-    @property
-    def is_national(self) -> bool:
-        return self.region_id is None
-
-    def region_ids(self) -> Select:
-        """The scope's regions as a subquery: the region and all regions below it."""
-        return region_subtree(self.region_id) if self.region_id is not None else select(Region.id)
-
-    def bodies(self) -> Select:
-        """Ids of the bodies in scope: of the scope's regions (national bodies only for the
-        national office)."""
-        if self.region_id is None:
-            return select(Body.id)
-        return select(Body.id).where(Body.region_id.in_(self.region_ids()))
-
-
-def prosecutor_scope(user: User) -> Scope | None:
-    """The scope of a prosecutor (their office's region), or None for anyone else."""
-    if not user.is_authenticated or not user.is_active or user.role != Role.PROSECUTOR:
-        return None
-    # Same reading as intake.access.can_read: an office without a region is the national one.
-    region_id = db.session.execute(
-        select(Body.region_id).where(Body.id == user.body_id)
-    ).scalar_one_or_none()
-    return Scope(region_id)
-
-
-def region_subtree(region_id: int) -> Select:
-    """Ids of a region and every region below it, as one recursive query."""
-    tree = select(literal(region_id).label("id")).cte("region_tree", recursive=True)
-    tree = tree.union_all(select(Region.id).where(Region.parent_id == tree.c.id))
-    return select(tree.c.id)
-
-
-def body_in_scope(scope: Scope, body_id: int) -> bool:
-    """Whether the body is one the scope's prosecutor oversees."""
-    return db.session.execute(scope.bodies().where(Body.id == body_id).limit(1)).first() is not None
-
-
-def region_in_scope(scope: Scope, region_id: int) -> bool:
-    """Whether a region lies inside the scope."""
-    if scope.region_id is None:
-        return True
-    subtree = scope.region_ids().subquery()
-    return (
-        db.session.execute(select(subtree.c.id).where(subtree.c.id == region_id)).first()
-        is not None
-    )
-
+from appeals.reference.models import Body
+from appeals.timeutil import local_today, now_utc
 
 # --- The audit ------------------------------------------------------------------------------
 
@@ -123,10 +68,6 @@ def act_due_date(decided_on: date) -> date:
     )
 
 
-def local_today() -> date:
-    return local_date(now_utc(), current_app.config["TIMEZONE"])
-
-
 def _audited_body_id(appeal: Appeal) -> int | None:
     """The body that gave the answer (the latest one), else the body holding the appeal."""
     answered_by = db.session.execute(
@@ -155,7 +96,7 @@ def record_audit(
     if not can_read(by, appeal):
         raise AuditRefused(_("This appeal is outside your region."))
     if appeal.status not in AUDITABLE_STATUSES:
-        from appeals.work.service import STATUS_LABELS
+        from appeals.intake.labels import STATUS_LABELS
 
         raise AuditRefused(
             _(
@@ -284,13 +225,6 @@ def act_is_overdue(audit: Audit, today: date) -> bool:
 
 
 # --- The desk's lists -----------------------------------------------------------------------
-
-
-def scope_body_ids(scope: Scope) -> list[int] | None:
-    """The ids of the bodies in scope, or None for the whole country (every body)."""
-    if scope.is_national:
-        return None
-    return list(db.session.execute(scope.bodies()).scalars())
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 
 from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import Role
+from appeals.accounts.scope import Scope, prosecutor_scope
 from appeals.audit.forms import SORT_COLUMNS, ActReplyForm, AuditForm, PeriodForm, RankingForm
 from appeals.audit.models import Audit, Violation
 from appeals.audit.service import (
@@ -36,22 +37,18 @@ from appeals.audit.service import (
     AUDITABLE_STATUSES,
     VIOLATION_LABELS,
     AuditRefused,
-    Scope,
     act_due_date,
     act_is_overdue,
-    body_in_scope,
     find_appeal_in_scope,
     overdue_acts,
     overdue_by_body,
-    prosecutor_scope,
     record_act_reply,
     record_audit,
-    scope_body_ids,
 )
 from appeals.deadlines.service import explain_due
 from appeals.extensions import db
 from appeals.intake.access import readable_appeal_or_404
-from appeals.intake.forms import KIND_LABELS
+from appeals.intake.labels import DECISION_LABELS, KIND_LABELS
 from appeals.intake.models import Appeal
 from appeals.ratings.chart import trend_svg
 from appeals.ratings.forms import BODY_KIND_LABELS
@@ -74,13 +71,11 @@ from appeals.scores.measures import (
     MEASURES,
     appeals_behind,
     late,
-    local_today,
     on_time,
     region_body_ids,
 )
 from appeals.scores.snapshots import previous_month, trend
-from appeals.timeutil import local_date
-from appeals.work.forms import DECISION_LABELS
+from appeals.timeutil import local_date, local_today
 
 bp = Blueprint("prosecutor", __name__, url_prefix="/prosecutor")
 
@@ -127,7 +122,7 @@ def _scope() -> Scope:
 
 def _body_or_404(body_id: int) -> Body:
     body = db.session.get(Body, body_id)
-    if body is None or not body_in_scope(_scope(), body.id):
+    if body is None or not _scope().has_body(body.id):
         abort(404)
     return body
 
@@ -146,7 +141,7 @@ def _render_appeal(appeal, form: AuditForm, status: int = 200):
     today = local_today()
     scope = _scope()
     body_link = None
-    if appeal.current_body_id and body_in_scope(scope, appeal.current_body_id):
+    if appeal.current_body_id and scope.has_body(appeal.current_body_id):
         body_link = url_for("prosecutor.body_page", body_id=appeal.current_body_id)
     config = current_app.config
     return (
@@ -237,7 +232,7 @@ def _ranking_form(scope: Scope) -> RankingForm:
 
 def _filtered_body_ids(scope: Scope, form: RankingForm) -> list[int] | None:
     """The bodies the filters leave in the scope: all of it, or a region of it."""
-    ids = scope_body_ids(scope)
+    ids = scope.body_ids()
     if form.region_id is not None:
         in_region = set(region_body_ids(form.region_id))
         ids = sorted(in_region if ids is None else in_region.intersection(ids))

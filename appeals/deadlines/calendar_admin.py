@@ -21,13 +21,14 @@ from sqlalchemy.exc import IntegrityError
 
 from appeals.accounts.models import User
 from appeals.deadlines.calendar import DayKind, WorkingCalendar
-from appeals.deadlines.jobs import RUNNING, schedule_deadline_jobs
+from appeals.deadlines.jobs import schedule_deadline_jobs
 from appeals.deadlines.models import DeadlinePolicy, Holiday
 from appeals.deadlines.rules import add_term
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
-from appeals.intake.models import Appeal, Event, EventKind
-from appeals.intake.service import in_english, record_event
+from appeals.intake.models import RUNNING_STATUSES, Appeal, Event, EventKind
+from appeals.intake.service import record_event
+from appeals.language import in_english
 from appeals.reference.seed import seed_holidays
 from appeals.timeutil import local_date
 
@@ -228,7 +229,7 @@ def recompute_open_due_dates(
         db.session.execute(
             select(Appeal)
             .where(
-                Appeal.status.in_(RUNNING),
+                Appeal.status.in_(RUNNING_STATUSES),
                 # An extension is a dated decision of the head naming its own date: a later
                 # calendar change does not move it, so extended appeals are left alone.
                 Appeal.extended_until.is_(None),

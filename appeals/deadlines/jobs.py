@@ -13,14 +13,13 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import String, and_, cast, insert, literal, or_, select, true, union, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from appeals.accounts.models import Role, User
+from appeals.accounts.scope import regional_prosecutors_for
 from appeals.deadlines.rules import reminder_days
 from appeals.deadlines.service import working_calendar
-from appeals.extensions import db
-from appeals.intake.models import Appeal, AppealStatus, Event, EventKind
+from appeals.extensions import db, insert_ignoring_duplicates
+from appeals.intake.models import RUNNING_STATUSES, Appeal, Event, EventKind
 from appeals.intake.service import record_event
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import (
@@ -36,24 +35,11 @@ from appeals.queues import (
     queue_after_commit,
     send_pending_jobs,
 )
-from appeals.reference.models import Body, Region
-from appeals.timeutil import local_date, now_utc
-
-# The statuses in which the term runs (a suspended appeal's clock is stopped).
-RUNNING = (
-    AppealStatus.REGISTERED,
-    AppealStatus.IN_PROGRESS,
-    AppealStatus.REOPENED,
-    AppealStatus.FORWARDED,
-)
+from appeals.timeutil import local_today, now_utc
 
 
 def _zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def local_today(now: datetime | None = None) -> date:
-    return local_date(now or now_utc(), current_app.config["TIMEZONE"])
 
 
 def _at_local(day: date, hour: int, minute: int = 0) -> datetime:
@@ -83,7 +69,7 @@ def schedule_deadline_jobs(appeal: Appeal, previous_due: date | None = None) -> 
     if previous_due is not None:
         cancel_after_commit(deadline_job_ids(appeal.id, previous_due))
     due = appeal.effective_due_on
-    if due is None or appeal.status not in RUNNING:
+    if due is None or appeal.status not in RUNNING_STATUSES:
         return
     schedule_term_jobs(
         appeal.id,
@@ -147,7 +133,7 @@ def send_reminder(appeal_id: int, name: str, due_iso: str) -> int:
     Skips an appeal no longer open or due that day; never sends the same reminder twice."""
     appeal = db.session.get(Appeal, appeal_id)
     due = date.fromisoformat(due_iso)
-    if appeal is None or appeal.status not in RUNNING or appeal.effective_due_on != due:
+    if appeal is None or appeal.status not in RUNNING_STATUSES or appeal.effective_due_on != due:
         return 0
     sent = 0
     for user in _executor_or_heads(appeal):
@@ -167,18 +153,13 @@ def send_reminder(appeal_id: int, name: str, due_iso: str) -> int:
 
 def _overdue_criteria(today: date, appeal_id: int | None):
     criteria = [
-        Appeal.status.in_(RUNNING),
+        Appeal.status.in_(RUNNING_STATUSES),
         Appeal.effective_due_on < today,
         Appeal.is_overdue.is_(False),
     ]
     if appeal_id is not None:
         criteria.append(Appeal.id == appeal_id)
     return and_(*criteria)
-
-
-def _insert_ignoring_duplicates(model):
-    dialect = db.session.get_bind().dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
 
 
 def mark_overdue(today: date, appeal_id: int | None = None) -> int:
@@ -218,8 +199,8 @@ def mark_overdue(today: date, appeal_id: int | None = None) -> int:
 
 
 def _overdue_recipients(appeal_ids: list[int]):
-    """(appeal, user, e-mail) for the executor, the body's heads and the region's prosecutors:
-    three equality joins, so each is an index lookup per appeal."""
+    """(appeal, user, e-mail) for the executor, the body's heads and the prosecutors whose
+    scope holds the appeal (accounts.scope): equality joins, an index lookup per appeal."""
     chosen = Appeal.id.in_(appeal_ids)
     executors = (
         select(Appeal.id, User.id, User.email)
@@ -231,18 +212,8 @@ def _overdue_recipients(appeal_ids: list[int]):
         .join(User, and_(User.body_id == Appeal.current_body_id, User.role == Role.HEAD))
         .where(chosen, User.is_active)
     )
-    prosecutors = (
-        select(Appeal.id, User.id, User.email)
-        .join(Region, Region.id == Appeal.region_id)
-        .join(
-            Body,
-            and_(
-                Body.kind == "prosecutor",
-                or_(Body.region_id == Region.id, Body.region_id == Region.parent_id),
-            ),
-        )
-        .join(User, and_(User.body_id == Body.id, User.role == Role.PROSECUTOR))
-        .where(chosen, User.is_active)
+    prosecutors = regional_prosecutors_for(
+        select(Appeal.id.label("key"), Appeal.region_id).where(chosen).subquery()
     )
     return union(executors, heads, prosecutors).subquery()
 
@@ -252,7 +223,7 @@ def _insert_overdue_notices(appeal_ids: list[int], today: date, stamp: datetime)
     appeal_col, user_col, email_col = recipients.c
     return list(
         db.session.execute(
-            _insert_ignoring_duplicates(Notification)
+            insert_ignoring_duplicates(Notification)
             .from_select(
                 [
                     "appeal_id",
@@ -296,7 +267,7 @@ def clear_stale_overdue_flags(today: date) -> int:
         update(Appeal)
         .where(
             Appeal.is_overdue.is_(True),
-            or_(Appeal.status.not_in(RUNNING), Appeal.effective_due_on >= today),
+            or_(Appeal.status.not_in(RUNNING_STATUSES), Appeal.effective_due_on >= today),
         )
         .values(is_overdue=False)
         .execution_options(synchronize_session=False)
@@ -323,7 +294,7 @@ def missing_reminders(now: datetime) -> list[PendingJob]:
     rows = db.session.execute(
         select(Appeal.id, Appeal.effective_due_on).where(
             Appeal.is_overdue.is_(False),  # true for every appeal not yet due; lets the index serve
-            Appeal.status.in_(RUNNING),
+            Appeal.status.in_(RUNNING_STATUSES),
             Appeal.effective_due_on >= today,
             Appeal.effective_due_on <= horizon,
         )

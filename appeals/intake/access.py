@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import select
 
 from appeals.accounts.models import Role, User
+from appeals.accounts.scope import prosecutor_scope
 from appeals.extensions import db
 from appeals.intake.models import Appeal
-from appeals.reference.models import Body, Region
-from appeals.routing.rules import ancestor_chain
+from appeals.reference.models import Body, ancestor_chain
 
 
 def _body_and_superiors(body_id: int | None) -> list[int]:
@@ -30,10 +29,8 @@ def can_read(user: User, appeal: Appeal) -> bool:
             appeal.current_body_id
         )
     if user.role == Role.PROSECUTOR:
-        scope = db.session.execute(
-            select(Body.region_id).where(Body.id == user.body_id)
-        ).scalar_one_or_none()
-        return scope is None or scope in ancestor_chain(Region, appeal.region_id)
+        scope = prosecutor_scope(user)
+        return scope is not None and scope.contains_region(appeal.region_id)
     return False
 
 

@@ -19,18 +19,9 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from appeals.extensions import db
 from appeals.intake.attachments import AttachmentRejected, CheckedFile, check_file, size_text
-from appeals.intake.models import AppealKind
-from appeals.intake.service import REPEAT_REASONS, own_earlier_appeals
+from appeals.intake.labels import KIND_LABELS, REPEAT_REASONS
+from appeals.intake.service import own_earlier_appeals
 from appeals.reference.models import Category, Region
-
-KIND_LABELS = {
-    AppealKind.STATEMENT: _l("Statement: ask for your rights to be realised"),
-    AppealKind.REPORT: _l("Report: tell about a violation or a problem"),
-    AppealKind.PROPOSAL: _l("Proposal: suggest an improvement"),
-    AppealKind.FEEDBACK: _l("Feedback: respond to a draft or a decision"),
-    AppealKind.REQUEST: _l("Request for information"),
-    AppealKind.COMPLAINT: _l("Complaint about an act or an action of a body"),
-}
 
 
 def _tree_choices(model) -> list[tuple[int, str]]:

@@ -52,6 +52,17 @@ OPEN_STATUSES = frozenset(
         AppealStatus.REOPENED,
     }
 )
+# Open statuses in which the term runs: a suspended appeal's clock is stopped, and one not yet
+# at a body (submitted, manual routing) has no term. The overdue sweep, the scores, the
+# deadline jobs and is_overdue_on all read this one set.
+RUNNING_STATUSES = frozenset(
+    {
+        AppealStatus.REGISTERED,
+        AppealStatus.IN_PROGRESS,
+        AppealStatus.REOPENED,
+        AppealStatus.FORWARDED,
+    }
+)
 
 
 class Decision(StrEnum):
@@ -183,9 +194,10 @@ class Appeal(db.Model):
         return func.coalesce(cls.extended_until, cls.due_on)
 
     def is_overdue_on(self, today: date) -> bool:
-        """Overdue from the day after the due date, while the appeal is open."""
+        """Overdue from the day after the due date, while its term runs (a suspended appeal's
+        clock is stopped: the sweep and the scores read the same RUNNING_STATUSES)."""
         due = self.effective_due_on
-        return self.is_open and due is not None and today > due
+        return self.status in RUNNING_STATUSES and due is not None and today > due
 
 
 class Event(db.Model):

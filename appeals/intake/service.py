@@ -13,17 +13,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from appeals.accounts.models import User
 from appeals.deadlines.service import due_date, policy_in_force, registration_day, working_calendar
-from appeals.extensions import db
+from appeals.extensions import db, insert_ignoring_duplicates
 from appeals.intake.attachments import CheckedFile, store_file
+from appeals.intake.labels import REPEAT_REASONS
 from appeals.intake.models import (
     Appeal,
     AppealKind,
@@ -34,33 +31,16 @@ from appeals.intake.models import (
     RegistrationCounter,
 )
 from appeals.intake.workflow import change_status
+from appeals.language import in_english
 from appeals.notifications.service import queue_notice
-from appeals.reference.models import Body, Category, Region
+from appeals.reference.models import Body, Category, Region, ancestor_chain
 from appeals.reference.seed_data import URGENT_REPORT_CATEGORIES
-from appeals.routing.rules import ancestor_chain, resolve_body
+from appeals.routing.rules import resolve_body
 from appeals.timeutil import now_utc
 
 # No 0/O, 1/I/L: the code is read off a printed receipt and typed in by hand.
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ACCESS_CODE_LENGTH = 10
-
-
-# Why an applicant comes back with the same matter (DESIGN "Intake"): stored in
-# Appeal.parent_reason of the new appeal, linked to the earlier one by parent_id. Lazy: the
-# form and the pages show them in the reader's language; what is stored takes in_english().
-REPEAT_REASONS = {
-    "disagrees": _l("I disagree with the decision"),
-    "late": _l("The answer was late, or there was no answer in time"),
-    "other_defect": _l("Another defect of the answer"),
-    "no_new_arguments": _l("No new arguments: I raise the same matter again"),
-}
-
-
-def in_english(label) -> str:
-    """A translatable label as stored text: event notes and notice payloads stay English
-    whatever the language of the request that writes them."""
-    with force_locale("en"):
-        return str(label)
 
 
 class IntakeRefused(ValueError):
@@ -109,9 +89,8 @@ def next_registration_number(kind: AppealKind, year: int) -> str:
     """The next number for a kind and year, gap-free: the counter row stays locked until commit,
     and a rolled-back appeal rolls its number back too."""
     prefix = current_app.config["REGISTRATION_PREFIXES"][kind]
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     db.session.execute(
-        insert(RegistrationCounter)
+        insert_ignoring_duplicates(RegistrationCounter)
         .values(prefix=prefix, year=year, last_value=0)
         .on_conflict_do_nothing()
     )
@@ -299,7 +278,7 @@ def submit_anonymous_appeal(
 
     Returns the appeal and its access code (shown once; only its hash is kept).
     """
-    from appeals.work.service import LEAVE_GROUNDS
+    from appeals.intake.labels import LEAVE_GROUNDS
 
     now = now or now_utc()
     contact_email = (contact_email or "").strip() or None

@@ -19,27 +19,23 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from appeals.deadlines.jobs import local_today
 from appeals.deadlines.service import explain_due
 from appeals.extensions import db, limiter, public_form_limit
 from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.attachments import stored_path
-from appeals.intake.forms import (
-    KIND_LABELS,
-    AnonymousAppealForm,
-    AppealForm,
-)
+from appeals.intake.forms import AnonymousAppealForm, AppealForm
+from appeals.intake.labels import DECISION_LABELS, KIND_LABELS, REPEAT_REASONS
 from appeals.intake.models import Appeal, AppealKind, Attachment, Satisfaction
 from appeals.intake.service import (
-    REPEAT_REASONS,
     IntakeRefused,
     NewAppeal,
     linked_later_appeals,
     submit_anonymous_appeal,
     submit_appeal,
 )
+from appeals.timeutil import local_today
 from appeals.work import service as work
-from appeals.work.forms import DECISION_LABELS, ComplaintForm, RateForm, WithdrawForm
+from appeals.work.forms import ComplaintForm, RateForm, WithdrawForm
 from appeals.work.views import commit_step
 
 bp = Blueprint("intake", __name__, url_prefix="/appeals")

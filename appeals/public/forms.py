@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from appeals import LANGUAGES
+from appeals.language import LANGUAGES
 
 
 class StatusCheckForm(FlaskForm):

@@ -13,7 +13,8 @@ from appeals.ratings.ranking import (
     snapshot_ranking,
     sort_rows,
 )
-from appeals.scores.measures import Period, local_today, region_body_ids
+from appeals.scores.measures import Period, region_body_ids
+from appeals.timeutil import local_today
 
 bp = Blueprint("ratings", __name__, url_prefix="/ratings")
 

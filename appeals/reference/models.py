@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import get_locale
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from appeals.extensions import db
@@ -94,3 +94,25 @@ class RoutingRule(db.Model):
     category: Mapped[Category] = relationship()
     region: Mapped[Region | None] = relationship()
     body: Mapped[Body] = relationship()
+
+
+def ancestor_chain(model: type[Region] | type[Category], start_id: int) -> list[int]:
+    """Ids from `start_id` up to the root of its tree (a tree is a few levels deep)."""
+    chain: list[int] = []
+    current: int | None = start_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = db.session.execute(
+            select(model.parent_id).where(model.id == current)
+        ).scalar_one_or_none()
+    return chain
+
+
+def body_subtree_ids(body_id: int | None) -> list[int]:
+    """A body and every body below it (Body.parent_id tree), in one recursive query."""
+    if body_id is None:
+        return []
+    tree = select(Body.id).where(Body.id == body_id).cte("body_tree", recursive=True)
+    # UNION (not UNION ALL): a cycle typed in by mistake ends the recursion instead of looping.
+    tree = tree.union(select(Body.id).where(Body.parent_id == tree.c.id))
+    return list(db.session.execute(select(tree.c.id)).scalars())

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from appeals.extensions import db
-from appeals.reference.models import Body, Category, Region, RoutingRule
+from appeals.reference.models import Body, Category, Region, RoutingRule, ancestor_chain
 
 
 @dataclass(frozen=True)
@@ -58,18 +58,6 @@ def choose_rule(
         return None
     best = min(candidates, key=specificity)
     return RoutingDecision(body_id=best.body_id, rule_id=best.id)
-
-
-def ancestor_chain(model: type[Region] | type[Category], start_id: int) -> list[int]:
-    """Ids from `start_id` up to the root of its tree (a tree is a few levels deep)."""
-    chain: list[int] = []
-    current: int | None = start_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = db.session.execute(
-            select(model.parent_id).where(model.id == current)
-        ).scalar_one_or_none()
-    return chain
 
 
 def resolve_body(category_id: int, region_id: int) -> RoutingDecision | None:

@@ -19,9 +19,9 @@ from appeals.extensions import db
 from appeals.intake.models import OPEN_STATUSES, Appeal, AppealStatus, Event, EventKind
 from appeals.intake.workflow import TransitionRefused
 from appeals.notifications.service import queue_notice
-from appeals.reference.models import Body, Category, Region, RoutingRule
+from appeals.reference.models import Body, Category, Region, RoutingRule, ancestor_chain
 from appeals.reference.seed_data import BODY_KINDS, REGION_LEVELS
-from appeals.routing.rules import ancestor_chain, resolve_body
+from appeals.routing.rules import resolve_body
 
 ReferenceRow = Region | Body | Category | RoutingRule
 
@@ -476,9 +476,9 @@ def route_manually(
 ) -> None:
     """The prosecutor's reception sends an appeal that no rule routed to the competent body:
     the term starts on receipt there, the deadline jobs are scheduled, the applicant is told."""
-    from appeals.deadlines.jobs import local_today
     from appeals.deadlines.service import working_calendar
     from appeals.intake.service import register_at_body
+    from appeals.timeutil import local_today
 
     refusal = why_not_route(appeal, by)
     if refusal is not None:

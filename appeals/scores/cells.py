@@ -47,13 +47,12 @@ from appeals.scores.measures import (
     followups,
     forwarding_figures,
     local_date_sql,
-    local_today,
     month_of,
     overdue_now,
     scan_figures,
     scan_rows,
 )
-from appeals.timeutil import UTCDateTime, now_utc
+from appeals.timeutil import UTCDateTime, local_today, now_utc
 
 
 class ScoreCell(db.Model):

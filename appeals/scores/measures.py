@@ -7,7 +7,7 @@ body (the one that holds or answered them) and whose effective due date
 period. Over them:
 
 - timely: answered on time (local answer date <= effective due date) out of the answered
-  ones plus the RUNNING ones past their due date (those count as late); an open appeal not
+  ones plus the RUNNING_STATUSES ones past their due date (those count as late); an open appeal not
   yet due, or a suspended one (its clock is stopped), is not counted. "Answered" means
   answered_at is set and the appeal is no longer open (a reopened appeal is open again).
 - satisfaction: satisfied 1, partly 0.5, not satisfied 0, over the rated ones.
@@ -24,7 +24,7 @@ period. Over them:
   other sums alongside; Python takes the median from it. Late days: the answer date (or
   today, for an open one) minus the effective due date, in working days, averaged over the
   appeals counted late.
-- open_overdue / very_overdue: NOW, whatever the period: RUNNING appeals of the body past
+- open_overdue / very_overdue: NOW, whatever the period: RUNNING_STATUSES appeals of the body past
   their effective due date; very overdue when past it by a whole term again (the term of
   the appeal's policy: deadlines.rules.is_very_overdue). The SQL returns (body, due date,
   term, count); Python classifies the distinct (due date, term) pairs.
@@ -75,13 +75,13 @@ from sqlalchemy.orm import aliased
 
 from appeals.audit.models import Audit
 from appeals.deadlines.calendar import WorkingCalendar
-from appeals.deadlines.jobs import RUNNING
 from appeals.deadlines.models import DeadlinePolicy
 from appeals.deadlines.rules import is_very_overdue
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.models import (
     OPEN_STATUSES,
+    RUNNING_STATUSES,
     Appeal,
     AppealKind,
     Decision,
@@ -91,7 +91,7 @@ from appeals.intake.models import (
 )
 from appeals.reference.models import Body, Region
 from appeals.scores.formula import NO_DATA, BodyMeasures, Rate, empty_measures
-from appeals.timeutil import UTCDateTime, local_date, now_utc
+from appeals.timeutil import UTCDateTime, local_date, local_today, now_utc
 
 # Indexes for these queries, on other areas' tables (declared here so that create_all and
 # Alembic's autogenerate both know them; the migration of the scores creates them):
@@ -185,10 +185,6 @@ def _timezone() -> str:
 
 def _dialect() -> str:
     return db.session.get_bind().dialect.name
-
-
-def local_today() -> date:
-    return local_date(now_utc(), _timezone())
 
 
 def _local_midnight_utc(day: date) -> datetime:
@@ -315,7 +311,7 @@ def answered(a=Appeal) -> ColumnElement:
 def open_late(today: date, a=Appeal) -> ColumnElement:
     """Running (the clock not stopped) and past the effective due date."""
     # due_on <= effective due, so the first test lets the (status, due_on) index narrow it.
-    return and_(a.status.in_(list(RUNNING)), a.due_on < today, a.effective_due_on < today)
+    return and_(a.status.in_(list(RUNNING_STATUSES)), a.due_on < today, a.effective_due_on < today)
 
 
 def timely_counted(today: date, a=Appeal) -> ColumnElement:

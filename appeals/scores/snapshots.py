@@ -35,12 +35,11 @@ from appeals.scores.measures import (
     Period,
     UnauditedMeasures,
     audit_rates,
-    local_today,
     region_body_ids,
     unaudited_measures,
     with_audits,
 )
-from appeals.timeutil import UTCDateTime, now_utc
+from appeals.timeutil import UTCDateTime, local_today, now_utc
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ prefix, so several forms share one page without clashing names or ids.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -24,35 +23,23 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from appeals.extensions import db
-from appeals.intake.forms import KIND_LABELS, AppealForm, _tree_choices
-from appeals.intake.models import AppealKind, AppealStatus, Decision, Satisfaction
-from appeals.reference.models import Body, Category
-from appeals.work.service import (
+from appeals.intake.forms import AppealForm, _tree_choices
+from appeals.intake.labels import (
     COMPLAINT_REASONS,
+    DECISION_LABELS,
+    KIND_LABELS,
     LEAVE_GROUNDS,
-    SEARCH_MAX,
+    SATISFACTION_LABELS,
     STATUS_LABELS,
-    InboxFilters,
 )
+from appeals.intake.models import AppealKind, AppealStatus
+from appeals.reference.models import Body, Category
+from appeals.work.service import SEARCH_MAX, InboxFilters
 
 # An answer is reasoned: a line or two cannot explain a decision and how to complain.
 ANSWER_MIN_LENGTH = 100
 ANSWER_MAX_LENGTH = 20_000
 REASON_MAX_LENGTH = 2_000
-
-DECISION_LABELS = {
-    Decision.SATISFIED: _l("Satisfied"),
-    Decision.PARTLY_SATISFIED: _l("Partly satisfied"),
-    Decision.REFUSED: _l("Refused"),
-    Decision.EXPLAINED: _l("Explained"),
-}
-# The applicant's rating of an answer: a context of its own, as Russian words it unlike the
-# decision of the same English name.
-SATISFACTION_LABELS = {
-    Satisfaction.SATISFIED: _lp("rating", "Satisfied"),
-    Satisfaction.PARTLY: _lp("rating", "Partly satisfied"),
-    Satisfaction.NOT_SATISFIED: _lp("rating", "Not satisfied"),
-}
 
 
 class ActionForm(FlaskForm):

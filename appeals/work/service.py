@@ -21,8 +21,10 @@ from sqlalchemy.orm.attributes import flag_modified
 from appeals.accounts.models import STAFF_ROLES, Role, User
 from appeals.extensions import db
 from appeals.intake.attachments import CheckedFile, store_file
+from appeals.intake.labels import COMPLAINT_REASONS, LEAVE_GROUNDS, STATUS_LABELS
 from appeals.intake.models import (
     OPEN_STATUSES,
+    RUNNING_STATUSES,
     Answer,
     Appeal,
     AppealKind,
@@ -33,11 +35,11 @@ from appeals.intake.models import (
     EventKind,
     Satisfaction,
 )
-from appeals.intake.service import in_english, record_event
+from appeals.intake.service import record_event
 from appeals.intake.workflow import ALLOWED, TransitionRefused, change_status
+from appeals.language import in_english
 from appeals.notifications.service import queue_notice
-from appeals.reference.models import Body, Category
-from appeals.routing.rules import ancestor_chain
+from appeals.reference.models import Body, Category, ancestor_chain
 from appeals.timeutil import local_date, now_utc
 
 S = AppealStatus
@@ -50,47 +52,13 @@ HEAD_ONLY = _l(
 )
 EXECUTOR_ONLY = _l("Only the executor of this appeal or the head of the body can do this.")
 
-# The statuses as the refusals name them (the same words as the status badge in macros.html).
-STATUS_LABELS = {
-    AppealStatus.SUBMITTED: _l("submitted"),
-    AppealStatus.MANUAL_ROUTING: _l("manual routing"),
-    AppealStatus.REGISTERED: _l("registered"),
-    AppealStatus.IN_PROGRESS: _l("in progress"),
-    AppealStatus.SUSPENDED: _l("suspended"),
-    AppealStatus.FORWARDED: _l("forwarded"),
-    AppealStatus.ANSWERED: _l("answered"),
-    AppealStatus.REOPENED: _l("reopened"),
-    AppealStatus.CLOSED: _l("closed"),
-    AppealStatus.WITHDRAWN: _l("withdrawn"),
-    AppealStatus.LEFT_WITHOUT_CONSIDERATION: _l("left without consideration"),
-}
 
-# Statuses in which the term runs (a suspended appeal's clock is stopped).
-RUNNING = (S.REGISTERED, S.IN_PROGRESS, S.REOPENED, S.FORWARDED)
 # An executor can be put in charge of an appeal that is at a body and not yet decided.
 ASSIGNABLE = (S.REGISTERED, S.IN_PROGRESS, S.REOPENED, S.SUSPENDED)
 DUE_SOON_WORKING_DAYS = 3
 SEARCH_MAX = 100
 
-# The legal grounds for leaving an appeal without consideration (APPK art. 89, to verify
-# against the Code's current text): one list, so the form, the service and the event agree.
-# Lazy: the forms show them in the reader's language; the event and the notice store
-# in_english().
-LEAVE_GROUNDS = {
-    "anonymous": _l("Anonymous appeal: the applicant's name or postal/e-mail address is not given"),
-    "no_matter": _l("The appeal does not state its matter"),
-    "repeated": _l("Repeated appeal with no new arguments on a matter already decided"),
-    "abusive": _l("The appeal contains obscene or insulting language, or threats"),
-    "court": _l("The matter has been decided by a court decision in force"),
-    "representative_withdrew": _l("Withdrawn by the applicant's representative"),
-}
 
-# Why the applicant complains about an answer (stored in Appeal.parent_reason).
-COMPLAINT_REASONS = {
-    "disagrees": _l("I disagree with the decision"),
-    "late": _l("The answer was late, or there was no answer in time"),
-    "other_defect": _l("Another defect: the answer is not reasoned or not on my matter"),
-}
 # A complaint may be filed within 3 months of the answer; a late one is still accepted.
 COMPLAINT_WINDOW_MONTHS = 3
 
@@ -128,16 +96,6 @@ def _transition_refusal(appeal: Appeal, to: AppealStatus) -> str | None:
 
 
 # --- Who stands where: scope of bodies and the user's standing to an appeal ---------------
-
-
-def body_subtree_ids(body_id: int | None) -> list[int]:
-    """A body and every body below it (Body.parent_id tree), in one recursive query."""
-    if body_id is None:
-        return []
-    tree = select(Body.id).where(Body.id == body_id).cte("body_tree", recursive=True)
-    # UNION (not UNION ALL): a cycle typed in by mistake ends the recursion instead of looping.
-    tree = tree.union(select(Body.id).where(Body.parent_id == tree.c.id))
-    return list(db.session.execute(select(tree.c.id)).scalars())
 
 
 @dataclass(frozen=True)
@@ -326,7 +284,7 @@ def _extension_refusal(appeal: Appeal, today: date, new_due: date | None) -> str
     from appeals.deadlines.rules import extension_error, latest_extension
     from appeals.deadlines.service import working_calendar
 
-    if appeal.status not in RUNNING:
+    if appeal.status not in RUNNING_STATUSES:
         return _("Only the term of an open, running appeal can be extended.")
     received = appeal.received_on or appeal.registered_on
     current_due = appeal.effective_due_on
@@ -719,7 +677,7 @@ def _complained_refusal(appeal: Appeal, by: User, today: date) -> str | None:
     answered = appeal.answered_at is not None and appeal.status in (S.ANSWERED, S.CLOSED)
     due = appeal.effective_due_on
     # APPK art. 91(2): no decision by the end of the term counts as a refusal.
-    deemed_refusal = appeal.status in RUNNING and due is not None and today > due
+    deemed_refusal = appeal.status in RUNNING_STATUSES and due is not None and today > due
     if not (answered or deemed_refusal):
         return _(
             "A complaint can be filed about an answer, or once the term has run out with no answer."

@@ -13,17 +13,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import STAFF_ROLES, Role, User
-from appeals.deadlines.jobs import local_today
 from appeals.deadlines.service import explain_due
 from appeals.extensions import db
-from appeals.intake.forms import KIND_LABELS
+from appeals.intake.labels import DECISION_LABELS, KIND_LABELS
 from appeals.intake.models import Appeal, Decision
 from appeals.intake.workflow import TransitionRefused
-from appeals.reference.models import Body
+from appeals.reference.models import Body, body_subtree_ids
+from appeals.timeutil import local_today
 from appeals.work import service
 from appeals.work.forms import (
     ANSWER_MIN_LENGTH,
-    DECISION_LABELS,
     AnswerForm,
     AssignForm,
     ExtensionApproveForm,
@@ -71,7 +70,7 @@ restrict_blueprint(
 
 def _scope_ids() -> list[int]:
     if current_user.role == Role.HEAD:
-        return service.body_subtree_ids(current_user.body_id)
+        return body_subtree_ids(current_user.body_id)
     return [current_user.body_id]
 
 

@@ -15,7 +15,7 @@ from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.models import Appeal, Decision
 from appeals.reference.models import Body
-from appeals.scores.measures import local_today
+from appeals.timeutil import local_today
 from appeals.work.service import answer_appeal
 from tests.factories import submit
 

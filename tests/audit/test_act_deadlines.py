@@ -31,13 +31,13 @@ from appeals.audit.service import (
     record_act_reply,
     record_audit,
 )
-from appeals.deadlines.jobs import local_today
 from appeals.deadlines.rules import reminder_days
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.notifications.models import Notification
 from appeals.notifications.service import render_notice
 from appeals.periodic import register_periodic_jobs
+from appeals.timeutil import local_today
 from tests.audit.conftest import local_moment
 from tests.pages import by_testid
 

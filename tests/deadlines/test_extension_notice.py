@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from appeals.accounts.models import Role
 from appeals.deadlines.calendar import WorkingCalendar, kazakhstan_days
-from appeals.deadlines.jobs import local_today, sweep_deadlines
+from appeals.deadlines.jobs import sweep_deadlines
 from appeals.deadlines.rules import extension_notice_due, extension_notified_late
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
@@ -22,7 +22,7 @@ from appeals.intake.models import Appeal
 from appeals.localredis import free_port
 from appeals.notifications.jobs import deliver_notification
 from appeals.notifications.models import Notification, NotificationStatus
-from appeals.timeutil import now_utc
+from appeals.timeutil import local_today, now_utc
 from appeals.work.service import extend_term
 from tests.factories import submit
 from tests.notifications.conftest import smtp_server  # noqa: F401 (a fixture)

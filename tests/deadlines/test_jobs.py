@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from appeals.accounts.models import Role
 from appeals.deadlines.jobs import (
     deadline_job_ids,
-    local_today,
     mark_overdue_job,
     send_reminder,
     sweep_deadlines,
@@ -23,7 +22,7 @@ from appeals.extensions import db
 from appeals.intake.models import Appeal, Event, EventKind
 from appeals.localredis import LocalRedis
 from appeals.notifications.models import Notification
-from appeals.timeutil import now_utc
+from appeals.timeutil import local_today, now_utc
 from appeals.work.service import extend_term
 from tests.factories import ASTANA, category_id, region_id, submit
 

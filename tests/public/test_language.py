@@ -610,7 +610,7 @@ def test_every_marked_string_is_in_the_catalogue():
 
 def test_jobs_and_commands_stay_english(app):
     """Outside a request (a job, the CLI) nothing picks Russian, whatever the default locale."""
-    from appeals.intake.forms import KIND_LABELS
+    from appeals.intake.labels import KIND_LABELS
     from appeals.intake.models import AppealKind
 
     assert str(KIND_LABELS[AppealKind.COMPLAINT]) == "Complaint about an act or an action of a body"

@@ -34,7 +34,7 @@ def ranked_this_month(app, make_user, monkeypatch):
 
 
 def test_the_ratings_page_is_russian(client, ranked_this_month):
-    from appeals.scores.measures import local_today
+    from appeals.timeutil import local_today
 
     this_month = f"{local_today():%Y-%m}"
 

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import or_, select, update
 
 from appeals.extensions import db
-from appeals.reference.models import Category, Region, RoutingRule
-from appeals.routing.rules import ancestor_chain
+from appeals.reference.models import Category, Region, RoutingRule, ancestor_chain
 from tests.conftest import tables_restored
 from tests.factories import category_id, region_id
 

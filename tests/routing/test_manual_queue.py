@@ -13,7 +13,7 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select
 
 from appeals.accounts.models import Role
-from appeals.deadlines.jobs import deadline_job_ids, local_today
+from appeals.deadlines.jobs import deadline_job_ids
 from appeals.deadlines.service import due_date, policy_in_force, working_calendar
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealStatus, Event, EventKind
@@ -21,6 +21,7 @@ from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import render_notice
 from appeals.reference.models import Body
 from appeals.routing.service import ManualRoutingRefused, manual_queue, route_manually
+from appeals.timeutil import local_today
 from appeals.work.service import withdraw_appeal
 from tests.conftest import PASSWORD
 from tests.factories import submit

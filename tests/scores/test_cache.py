@@ -21,7 +21,6 @@ from appeals.scores.measures import (
     Period,
     UnauditedMeasures,
     body_measures,
-    local_today,
     with_audits,
 )
 from appeals.scores.snapshots import (
@@ -30,6 +29,7 @@ from appeals.scores.snapshots import (
     refresh_score_cache,
     snapshot_month,
 )
+from appeals.timeutil import local_today
 from appeals.work.service import answer_appeal
 from tests.scores.conftest import TODAY, audit, period, utc
 

@@ -12,7 +12,7 @@ from appeals.extensions import db
 from appeals.intake.models import Appeal
 from appeals.periodic import register_periodic_jobs
 from appeals.queues import get_queue
-from appeals.scores.measures import Period, local_today
+from appeals.scores.measures import Period
 from appeals.scores.snapshots import (
     ScoreSnapshot,
     live_scores,
@@ -21,6 +21,7 @@ from appeals.scores.snapshots import (
     snapshot_previous_month,
     trend,
 )
+from appeals.timeutil import local_today
 
 
 def rows(month: date) -> dict[int, tuple]:

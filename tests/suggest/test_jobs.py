@@ -9,7 +9,6 @@ from rq.cron import CronScheduler
 from sqlalchemy import select
 
 from appeals.accounts.models import Role
-from appeals.deadlines.jobs import local_today
 from appeals.extensions import db
 from appeals.intake.models import Appeal, Decision
 from appeals.periodic import register_periodic_jobs
@@ -18,6 +17,7 @@ from appeals.reference.models import Body
 from appeals.suggest.jobs import retrain_suggester
 from appeals.suggest.model import MODEL_FILENAME, load
 from appeals.suggest.service import training_set
+from appeals.timeutil import local_today
 from appeals.work.service import answer_appeal, forward_appeal
 from tests.factories import submit
 

@@ -84,7 +84,7 @@ def test_an_answer_written_over_an_extension_decision_is_refused(
     and can be sent again after a reload."""
     from datetime import timedelta
 
-    from appeals.deadlines.jobs import local_today
+    from appeals.timeutil import local_today
     from appeals.work.service import request_extension
 
     request_extension(
@@ -138,7 +138,7 @@ def test_an_event_only_step_moves_the_version_on(people, assigned):
     """Asking for an extension writes only an event, yet a page seen before it is stale."""
     from datetime import timedelta
 
-    from appeals.deadlines.jobs import local_today
+    from appeals.timeutil import local_today
     from appeals.work.service import request_extension
 
     before = assigned.version

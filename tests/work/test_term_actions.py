@@ -141,7 +141,7 @@ def requested(client, login, people, assigned):
 
 
 def _today() -> date:
-    from appeals.deadlines.jobs import local_today
+    from appeals.timeutil import local_today
 
     return local_today()
 

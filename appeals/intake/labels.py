@@ -1,0 +1,79 @@
+"""The appeal's words as a reader sees them: kinds, statuses, decisions, ratings, and the
+reasons and grounds the forms offer. Lazy: each is rendered in the reader's language; stored
+texts take language.in_english()."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
+
+from appeals.intake.models import AppealKind, AppealStatus, Decision, Satisfaction
+
+KIND_LABELS = {
+    AppealKind.STATEMENT: _l("Statement: ask for your rights to be realised"),
+    AppealKind.REPORT: _l("Report: tell about a violation or a problem"),
+    AppealKind.PROPOSAL: _l("Proposal: suggest an improvement"),
+    AppealKind.FEEDBACK: _l("Feedback: respond to a draft or a decision"),
+    AppealKind.REQUEST: _l("Request for information"),
+    AppealKind.COMPLAINT: _l("Complaint about an act or an action of a body"),
+}
+
+# The statuses as the refusals name them (the same words as the status badge in macros.html).
+STATUS_LABELS = {
+    AppealStatus.SUBMITTED: _l("submitted"),
+    AppealStatus.MANUAL_ROUTING: _l("manual routing"),
+    AppealStatus.REGISTERED: _l("registered"),
+    AppealStatus.IN_PROGRESS: _l("in progress"),
+    AppealStatus.SUSPENDED: _l("suspended"),
+    AppealStatus.FORWARDED: _l("forwarded"),
+    AppealStatus.ANSWERED: _l("answered"),
+    AppealStatus.REOPENED: _l("reopened"),
+    AppealStatus.CLOSED: _l("closed"),
+    AppealStatus.WITHDRAWN: _l("withdrawn"),
+    AppealStatus.LEFT_WITHOUT_CONSIDERATION: _l("left without consideration"),
+}
+
+DECISION_LABELS = {
+    Decision.SATISFIED: _l("Satisfied"),
+    Decision.PARTLY_SATISFIED: _l("Partly satisfied"),
+    Decision.REFUSED: _l("Refused"),
+    Decision.EXPLAINED: _l("Explained"),
+}
+
+# The applicant's rating of an answer: a context of its own, as Russian words it unlike the
+# decision of the same English name.
+SATISFACTION_LABELS = {
+    Satisfaction.SATISFIED: _lp("rating", "Satisfied"),
+    Satisfaction.PARTLY: _lp("rating", "Partly satisfied"),
+    Satisfaction.NOT_SATISFIED: _lp("rating", "Not satisfied"),
+}
+
+# Why an applicant comes back with the same matter (DESIGN "Intake"): stored in
+# Appeal.parent_reason of the new appeal, linked to the earlier one by parent_id. Lazy: the
+# form and the pages show them in the reader's language; what is stored takes in_english().
+REPEAT_REASONS = {
+    "disagrees": _l("I disagree with the decision"),
+    "late": _l("The answer was late, or there was no answer in time"),
+    "other_defect": _l("Another defect of the answer"),
+    "no_new_arguments": _l("No new arguments: I raise the same matter again"),
+}
+
+# The legal grounds for leaving an appeal without consideration (APPK art. 89, to verify
+# against the Code's current text): one list, so the form, the service and the event agree.
+# Lazy: the forms show them in the reader's language; the event and the notice store
+# in_english().
+LEAVE_GROUNDS = {
+    "anonymous": _l("Anonymous appeal: the applicant's name or postal/e-mail address is not given"),
+    "no_matter": _l("The appeal does not state its matter"),
+    "repeated": _l("Repeated appeal with no new arguments on a matter already decided"),
+    "abusive": _l("The appeal contains obscene or insulting language, or threats"),
+    "court": _l("The matter has been decided by a court decision in force"),
+    "representative_withdrew": _l("Withdrawn by the applicant's representative"),
+}
+
+# Why the applicant complains about an answer (stored in Appeal.parent_reason).
+COMPLAINT_REASONS = {
+    "disagrees": _l("I disagree with the decision"),
+    "late": _l("The answer was late, or there was no answer in time"),
+    "other_defect": _l("Another defect: the answer is not reasoned or not on my matter"),
+}
