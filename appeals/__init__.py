@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from flask import Flask, has_request_context, render_template, request, session
 from flask_babel import force_locale, get_locale
@@ -11,6 +13,14 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+# The model modules are imported for their tables (metadata and migrations see them all).
+from appeals.accounts import models as _accounts  # noqa: F401
+from appeals.accounts.views import bp as accounts_bp
+from appeals.admin.views import bp as admin_bp
+from appeals.audit import models as _audit  # noqa: F401
+from appeals.audit.views import bp as prosecutor_bp
+from appeals.cli import register_cli
+from appeals.deadlines import models as _deadlines  # noqa: F401
 from appeals.extensions import (
     SQLITE_READER,
     babel,
@@ -21,7 +31,20 @@ from appeals.extensions import (
     login_manager,
     migrate,
 )
+from appeals.intake import models as _intake  # noqa: F401
+from appeals.intake.views import bp as intake_bp
 from appeals.language import LANGUAGES, N_
+from appeals.notifications import models as _notifications  # noqa: F401
+from appeals.public.views import bp as public_bp
+from appeals.ratings.views import bp as ratings_bp
+from appeals.reference import models as _reference  # noqa: F401
+from appeals.routing.views import admin_bp as routing_admin_bp
+from appeals.routing.views import queue_bp as routing_queue_bp
+from appeals.scores import snapshots as _scores  # noqa: F401
+from appeals.scores.views import bp as scores_bp
+from appeals.suggest.views import bp as suggest_bp
+from appeals.timeutil import local_date, now_utc
+from appeals.work.views import bp as work_bp
 
 
 def create_app(config_object: object | str = "config.Config", **overrides) -> Flask:
@@ -51,12 +74,9 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
 
-    _import_models()
     _register_blueprints(app)
     _register_error_pages(app)
     _register_template_helpers(app)
-
-    from appeals.cli import register_cli
 
     register_cli(app)
     return app
@@ -104,29 +124,7 @@ def _tune_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _import_models() -> None:
-    """Every model module, so metadata and migrations see all tables."""
-    from appeals.accounts import models as _accounts  # noqa: F401
-    from appeals.audit import models as _audit  # noqa: F401
-    from appeals.deadlines import models as _deadlines  # noqa: F401
-    from appeals.intake import models as _intake  # noqa: F401
-    from appeals.notifications import models as _notifications  # noqa: F401
-    from appeals.reference import models as _reference  # noqa: F401
-    from appeals.scores import snapshots as _scores  # noqa: F401
-
-
 def _register_blueprints(app: Flask) -> None:
-    from appeals.accounts.views import bp as accounts_bp
-    from appeals.admin.views import bp as admin_bp
-    from appeals.audit.views import bp as prosecutor_bp
-    from appeals.intake.views import bp as intake_bp
-    from appeals.public.views import bp as public_bp
-    from appeals.ratings.views import bp as ratings_bp
-    from appeals.routing.views import admin_bp as routing_admin_bp
-    from appeals.routing.views import queue_bp as routing_queue_bp
-    from appeals.scores.views import bp as scores_bp
-    from appeals.suggest.views import bp as suggest_bp
-    from appeals.work.views import bp as work_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(scores_bp)
@@ -176,13 +174,10 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from appeals.timeutil import local_date
 
     @app.template_filter("local_dt")
     def local_datetime(moment):
         """A UTC timestamp shown in the site's zone."""
-        from zoneinfo import ZoneInfo
-
         if moment is None:
             return ""
         return moment.astimezone(ZoneInfo(app.config["TIMEZONE"])).strftime("%d.%m.%Y %H:%M")
@@ -191,13 +186,9 @@ def _register_template_helpers(app: Flask) -> None:
     def ddmmyyyy(day):
         """A date (or an ISO date string, as events keep them) as dd.mm.yyyy."""
         if isinstance(day, str):
-            from datetime import date
-
             day = date.fromisoformat(day)
         return day.strftime("%d.%m.%Y") if day else ""
 
     @app.context_processor
     def today_local():
-        from appeals.timeutil import now_utc
-
         return {"today": local_date(now_utc(), app.config["TIMEZONE"])}

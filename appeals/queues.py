@@ -38,7 +38,8 @@ def get_queue(name: str = "default", connection: Redis | None = None) -> Queue:
 
 @dataclass
 class PendingJob:
-    func: Callable[..., Any]
+    # A job function, or its dotted path (how a service names a job without importing it).
+    func: Callable[..., Any] | str
     args: tuple[Any, ...]
     queue: str = "default"
     job_id: str | None = None
@@ -47,7 +48,7 @@ class PendingJob:
 
 
 def enqueue_after_commit(
-    func: Callable[..., Any],
+    func: Callable[..., Any] | str,
     *args: Any,
     queue: str = "default",
     job_id: str | None = None,
@@ -131,14 +132,12 @@ def use_app(app: Flask) -> None:
 
 
 def _job_app() -> Flask:
-    """The app a job runs in: the current one (tests, eager runs) or one made once per worker."""
-    global _worker_app
+    """The app a job runs in: the current one (tests, eager runs) or the worker's (worker.py
+    sets it with use_app before it takes work)."""
     if has_app_context():
         return current_app._get_current_object()  # type: ignore[attr-defined]
     if _worker_app is None:
-        from appeals import create_app
-
-        _worker_app = create_app()
+        raise RuntimeError("jobs run in an app: start the worker with worker.py (use_app)")
     return _worker_app
 
 

@@ -17,8 +17,8 @@ from sqlalchemy import and_, select, update
 
 from appeals.accounts.models import Role, User
 from appeals.audit.models import Audit, ResponseAct
-from appeals.deadlines.jobs import schedule_term_jobs
 from appeals.deadlines.rules import reminder_days
+from appeals.deadlines.schedule import schedule_term_jobs
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db, insert_ignoring_duplicates
 from appeals.intake.models import Appeal

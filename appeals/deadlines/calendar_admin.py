@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 
 from appeals.accounts.models import User
 from appeals.deadlines.calendar import DayKind, WorkingCalendar
-from appeals.deadlines.jobs import schedule_deadline_jobs
 from appeals.deadlines.models import DeadlinePolicy, Holiday
 from appeals.deadlines.rules import add_term
+from appeals.deadlines.schedule import schedule_deadline_jobs
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.models import RUNNING_STATUSES, Appeal, Event, EventKind

@@ -6,10 +6,7 @@ re-checks the database when it runs, and the periodic sweep repairs whatever Red
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import String, and_, cast, insert, literal, or_, select, true, union, update
@@ -17,6 +14,7 @@ from sqlalchemy import String, and_, cast, insert, literal, or_, select, true, u
 from appeals.accounts.models import Role, User
 from appeals.accounts.scope import regional_prosecutors_for
 from appeals.deadlines.rules import reminder_days
+from appeals.deadlines.schedule import reminder_job_id, site_zone
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db, insert_ignoring_duplicates
 from appeals.intake.models import RUNNING_STATUSES, Appeal, Event, EventKind
@@ -30,89 +28,10 @@ from appeals.notifications.service import (
 from appeals.queues import (
     PendingJob,
     app_job,
-    cancel_after_commit,
-    enqueue_after_commit,
     queue_after_commit,
     send_pending_jobs,
 )
 from appeals.timeutil import local_today, now_utc
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def _at_local(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=_zone())
-
-
-def _reminder_job_id(appeal_id: int, name: str, due: date) -> str:
-    return f"reminder-{appeal_id}-{name}-{due:%Y%m%d}"
-
-
-def _overdue_job_id(appeal_id: int, due: date) -> str:
-    return f"overdue-{appeal_id}-{due:%Y%m%d}"
-
-
-def deadline_job_ids(appeal_id: int, due: date) -> list[str]:
-    """Every scheduled job that belongs to one due date of one appeal."""
-    calendar = working_calendar()
-    return [
-        *(_reminder_job_id(appeal_id, name, due) for name, _ in reminder_days(due, calendar)),
-        _overdue_job_id(appeal_id, due),
-    ]
-
-
-def schedule_deadline_jobs(appeal: Appeal, previous_due: date | None = None) -> None:
-    """Schedule (after commit) the reminders and the overdue check for the appeal's due date,
-    and cancel those of the due date it replaces."""
-    if previous_due is not None:
-        cancel_after_commit(deadline_job_ids(appeal.id, previous_due))
-    due = appeal.effective_due_on
-    if due is None or appeal.status not in RUNNING_STATUSES:
-        return
-    schedule_term_jobs(
-        appeal.id,
-        due,
-        reminder=send_reminder,
-        reminder_id=_reminder_job_id,
-        overdue=mark_overdue_job,
-        overdue_id=_overdue_job_id,
-    )
-
-
-def schedule_term_jobs(
-    item_id: int,
-    due: date,
-    *,
-    reminder: Callable[..., Any],
-    reminder_id: Callable[[int, str, date], str],
-    overdue: Callable[..., Any],
-    overdue_id: Callable[[int, date], str],
-) -> None:
-    """Schedule (after commit) a term's reminders, reminder(item_id, name, due_iso), at the
-    reminder hour of each reminder day still to come, and its overdue check,
-    overdue(item_id), just after local midnight after the due date (overdue from the day
-    after). The ids make scheduling twice the same."""
-    now = now_utc()
-    today = local_today(now)
-    hour = current_app.config["REMINDER_HOUR"]
-    for name, day in reminder_days(due, working_calendar()):
-        if day >= today:
-            enqueue_after_commit(
-                reminder,
-                item_id,
-                name,
-                due.isoformat(),
-                job_id=reminder_id(item_id, name, due),
-                at=max(_at_local(day, hour), now),
-            )
-    enqueue_after_commit(
-        overdue,
-        item_id,
-        job_id=overdue_id(item_id, due),
-        at=max(_at_local(due + timedelta(days=1), 0, 5), now),
-    )
 
 
 def _executor_or_heads(appeal: Appeal) -> list[User]:
@@ -290,7 +209,7 @@ def missing_reminders(now: datetime) -> list[PendingJob]:
     calendar = working_calendar()
     today = local_today(now)
     horizon = calendar.add_working_days(today, 3)
-    past_hour = now.astimezone(_zone()).hour >= current_app.config["REMINDER_HOUR"]
+    past_hour = now.astimezone(site_zone()).hour >= current_app.config["REMINDER_HOUR"]
     rows = db.session.execute(
         select(Appeal.id, Appeal.effective_due_on).where(
             Appeal.is_overdue.is_(False),  # true for every appeal not yet due; lets the index serve
@@ -307,7 +226,7 @@ def missing_reminders(now: datetime) -> list[PendingJob]:
             if day < today or (day == today and past_hour)
         ]
         if come:  # only the latest reminder: "3 days left" is wrong once 1 day is left
-            job_id = _reminder_job_id(appeal_id, come[-1], due)
+            job_id = reminder_job_id(appeal_id, come[-1], due)
             wanted[job_id] = PendingJob(
                 send_reminder, (appeal_id, come[-1], due.isoformat()), job_id=job_id
             )

@@ -379,7 +379,7 @@ def register_at_body(
 ) -> None:
     """Register the appeal at the competent body: the term counts from its receipt there,
     under the policy in force at registration; the deadline jobs are scheduled."""
-    from appeals.deadlines.jobs import schedule_deadline_jobs
+    from appeals.deadlines.schedule import schedule_deadline_jobs
 
     policy = policy_in_force(appeal.kind, appeal.registered_on or received_on)
     appeal.policy_id = policy.id

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app, render_template
 from rq import Retry
 from sqlalchemy import select, update
 
+from appeals.deadlines.rules import notice_late
 from appeals.extensions import db
+from appeals.intake.models import Appeal
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.queues import PendingJob, queue_after_commit
-from appeals.timeutil import local_date
+from appeals.timeutil import local_date, now_utc
 
 # Delivery retries with backoff: a mail server that is down for a while loses nothing.
 DELIVERY_RETRY = Retry(max=5, interval=[10, 60, 300, 900, 3600])
 # The applicant's notice of an extension (work.service.extend_term): the law gives it a window.
 EXTENSION_NOTICE = "term_extended"
+# The delivery job (notifications/jobs.py), named so this service need not import it.
+DELIVER_NOTIFICATION = "appeals.notifications.jobs.deliver_notification"
 
 
 def queue_notice(
@@ -55,10 +59,8 @@ def queue_notice(
 def delivery_job(notice_id: int, job_id: str | None = None) -> PendingJob:
     """The job that delivers one notice: on the notifications queue, retried with backoff,
     under the notice's own job id (so a waiting delivery can be recognised)."""
-    from appeals.notifications.jobs import deliver_notification
-
     return PendingJob(
-        deliver_notification,
+        DELIVER_NOTIFICATION,
         (notice_id,),
         queue="notifications",
         job_id=job_id or f"notice-{notice_id}",
@@ -68,8 +70,6 @@ def delivery_job(notice_id: int, job_id: str | None = None) -> PendingJob:
 
 def render_notice(notice: Notification) -> tuple[str, str]:
     """Subject (the template's first line) and body of a notice."""
-    from appeals.intake.models import Appeal
-
     appeal = db.session.get(Appeal, notice.appeal_id) if notice.appeal_id else None
     text = render_template(f"notifications/{notice.template}.txt", appeal=appeal, **notice.payload)
     subject, _, body = text.strip().partition("\n")
@@ -78,12 +78,6 @@ def render_notice(notice: Notification) -> tuple[str, str]:
 
 def undelivered_notices(limit: int = 200) -> list[Notification]:
     """Failed notices, and pending ones older than two sweeps: what the admin must see."""
-    from datetime import timedelta
-
-    from flask import current_app
-
-    from appeals.timeutil import now_utc
-
     stale = now_utc() - timedelta(seconds=2 * current_app.config["NOTIFICATION_SWEEP_SECONDS"])
     return list(
         db.session.execute(
@@ -112,9 +106,6 @@ def retry_notice(notice: Notification) -> None:
 def flag_extension_notice_if_late(notice: Notification) -> bool:
     """Flag the appeal's extension as notified late when this notice of it has just gone out
     after the window; called by the delivery job, in the same transaction as the sending."""
-    from appeals.deadlines.rules import notice_late
-    from appeals.intake.models import Appeal
-
     if notice.template != EXTENSION_NOTICE or notice.appeal_id is None or notice.sent_at is None:
         return False
     last_day = db.session.execute(
@@ -138,8 +129,6 @@ def flag_unsent_extension_notices(today: date, now: datetime) -> int:
     """Flag, in one UPDATE, the extensions whose notice has still not gone out once the window
     is over (the local date `today` is past it); flagged ones are left alone. Returns how many.
     """
-    from appeals.intake.models import Appeal
-
     # Driven by the unsent notices (few, and found through the status index), not by every
     # appeal ever extended.
     unsent = select(Notification.appeal_id).where(

@@ -815,8 +815,8 @@ def extend_term(
 ) -> None:
     """The head extends the term by a reasoned decision, within the policy's limits; the
     applicant is notified at once (the law allows 3 working days)."""
-    from appeals.deadlines.jobs import schedule_deadline_jobs
     from appeals.deadlines.rules import extension_notice_due
+    from appeals.deadlines.schedule import schedule_deadline_jobs
     from appeals.deadlines.service import working_calendar
 
     _refuse(standing(appeal, by).refusal("head"))
@@ -841,8 +841,8 @@ def extend_term(
 
 def suspend_appeal(appeal: Appeal, reason: str, by: User, *, today: date) -> None:
     """Stop the clock, keeping the working days that were left (only where the policy allows)."""
-    from appeals.deadlines.jobs import schedule_deadline_jobs
     from appeals.deadlines.rules import remaining_working_days
+    from appeals.deadlines.schedule import schedule_deadline_jobs
     from appeals.deadlines.service import working_calendar
 
     who = standing(appeal, by)
@@ -872,8 +872,8 @@ def suspend_appeal(appeal: Appeal, reason: str, by: User, *, today: date) -> Non
 
 def resume_appeal(appeal: Appeal, by: User, *, today: date) -> None:
     """Restart the clock with the days that were left: a new due date from today."""
-    from appeals.deadlines.jobs import schedule_deadline_jobs
     from appeals.deadlines.rules import resumed_due_date
+    from appeals.deadlines.schedule import schedule_deadline_jobs
     from appeals.deadlines.service import working_calendar
 
     _refuse(_resume_refusal(appeal, standing(appeal, by)))
@@ -898,8 +898,8 @@ def resume_appeal(appeal: Appeal, by: User, *, today: date) -> None:
 def forward_appeal(appeal: Appeal, to_body: Body, reason: str, by: User, *, today: date) -> bool:
     """Send a misdirected appeal to the competent body: the term restarts there and the
     applicant is told. Returns True when it went after the legal window (recorded as late)."""
-    from appeals.deadlines.jobs import schedule_deadline_jobs
     from appeals.deadlines.rules import forwarded_late
+    from appeals.deadlines.schedule import schedule_deadline_jobs
     from appeals.deadlines.service import due_date, working_calendar
 
     _refuse(standing(appeal, by).refusal("head"))
@@ -941,7 +941,7 @@ def forward_appeal(appeal: Appeal, to_body: Body, reason: str, by: User, *, toda
 
 def _cancel_deadline_jobs(appeal: Appeal, previous_due: date | None) -> None:
     """A decided or closed appeal needs no more reminders (the jobs would skip it anyway)."""
-    from appeals.deadlines.jobs import schedule_deadline_jobs
+    from appeals.deadlines.schedule import schedule_deadline_jobs
 
     if previous_due is not None:
         schedule_deadline_jobs(appeal, previous_due=previous_due)

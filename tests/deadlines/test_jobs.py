@@ -12,12 +12,8 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select
 
 from appeals.accounts.models import Role
-from appeals.deadlines.jobs import (
-    deadline_job_ids,
-    mark_overdue_job,
-    send_reminder,
-    sweep_deadlines,
-)
+from appeals.deadlines.jobs import mark_overdue_job, send_reminder, sweep_deadlines
+from appeals.deadlines.schedule import deadline_job_ids
 from appeals.extensions import db
 from appeals.intake.models import Appeal, Event, EventKind
 from appeals.localredis import LocalRedis

@@ -13,7 +13,7 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select
 
 from appeals.accounts.models import Role
-from appeals.deadlines.jobs import deadline_job_ids
+from appeals.deadlines.schedule import deadline_job_ids
 from appeals.deadlines.service import due_date, policy_in_force, working_calendar
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealStatus, Event, EventKind
