@@ -12,11 +12,12 @@ from sqlalchemy import select
 from appeals.accounts.models import Role, User
 from appeals.accounts.service import create_user
 from appeals.extensions import db
+from appeals.intake.applicant import rate_answer, withdraw_appeal
 from appeals.intake.models import AppealKind, Decision, Satisfaction
 from appeals.intake.service import NewAppeal, submit_appeal
 from appeals.reference.models import Body, Category, Region
 from appeals.timeutil import now_utc
-from appeals.work.service import answer_appeal, assign_executor, rate_answer, withdraw_appeal
+from appeals.work.service import answer_appeal, assign_executor
 
 DEMO_PASSWORD = "demo-pass-2026"
 ACCOUNTS = [

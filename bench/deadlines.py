@@ -36,7 +36,7 @@ from appeals.accounts.models import Role, User  # noqa: E402
 from appeals.deadlines.jobs import clear_stale_overdue_flags, mark_overdue, missing_reminders
 from appeals.extensions import db  # noqa: E402
 from appeals.intake.models import RUNNING_STATUSES, Appeal, EventKind  # noqa: E402
-from appeals.intake.service import record_event  # noqa: E402
+from appeals.intake.workflow import record_event
 from appeals.notifications.models import Notification  # noqa: E402
 from appeals.reference.models import Body, Category, Region  # noqa: E402
 from appeals.reference.seed import seed_reference  # noqa: E402

@@ -25,7 +25,7 @@ from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.access import can_read
 from appeals.intake.models import Answer, Appeal, AppealStatus, EventKind
-from appeals.intake.service import record_event
+from appeals.intake.workflow import record_event
 from appeals.language import in_english
 from appeals.notifications.service import queue_notice
 from appeals.reference.models import Body

@@ -27,7 +27,7 @@ from appeals.deadlines.schedule import schedule_deadline_jobs
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.models import RUNNING_STATUSES, Appeal, Event, EventKind
-from appeals.intake.service import record_event
+from appeals.intake.workflow import record_event
 from appeals.language import in_english
 from appeals.reference.seed import seed_holidays
 from appeals.timeutil import local_date

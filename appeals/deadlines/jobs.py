@@ -18,7 +18,7 @@ from appeals.deadlines.schedule import reminder_job_id, site_zone
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db, insert_ignoring_duplicates
 from appeals.intake.models import RUNNING_STATUSES, Appeal, Event, EventKind
-from appeals.intake.service import record_event
+from appeals.intake.workflow import record_event
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import (
     delivery_job,

@@ -9,17 +9,24 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     EmailField,
+    HiddenField,
     MultipleFileField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from appeals.extensions import db
 from appeals.intake.attachments import AttachmentRejected, CheckedFile, check_file, size_text
-from appeals.intake.labels import KIND_LABELS, REPEAT_REASONS
+from appeals.intake.labels import (
+    COMPLAINT_REASONS,
+    KIND_LABELS,
+    REPEAT_REASONS,
+    SATISFACTION_LABELS,
+)
 from appeals.intake.service import own_earlier_appeals
 from appeals.reference.models import Category, Region
 
@@ -133,3 +140,69 @@ class AnonymousAppealForm(_AppealFields):
         ),
     )
     submit = SubmitField(_l("Submit anonymously"))
+
+
+# The longest reason a step takes (an extension, a withdrawal, a rating's comment).
+REASON_MAX_LENGTH = 2_000
+
+
+class ActionForm(FlaskForm):
+    """A step on one appeal: the version the user saw travels with it."""
+
+    # No default from the appeal on a post: a missing version must refuse, not pass.
+    version = HiddenField()
+
+    def __init__(self, *args, appeal=None, **kwargs):
+        if appeal is not None:  # a blank form on the page: the version the user sees now
+            kwargs.setdefault("version", appeal.version)
+            kwargs.setdefault("formdata", None)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def seen_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class RateForm(ActionForm):
+    satisfaction = RadioField(
+        _l("How satisfied are you with the answer?"),
+        choices=list(SATISFACTION_LABELS.items()),
+        validators=[InputRequired(message=_l("Choose one."))],
+    )
+    comment = TextAreaField(
+        _l("Comment (optional)"),
+        validators=[Optional(), Length(max=REASON_MAX_LENGTH)],
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Rate the answer"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="rate", **kwargs)
+
+
+class WithdrawForm(ActionForm):
+    reason = TextAreaField(
+        _l("Why you withdraw it (optional)"),
+        validators=[Optional(), Length(max=REASON_MAX_LENGTH)],
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Withdraw the appeal"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="withdraw", **kwargs)
+
+
+class ComplaintForm(ActionForm):
+    reason = SelectField(_l("Why you complain"), choices=list(COMPLAINT_REASONS.items()))
+    text = TextAreaField(
+        _l("Your complaint"),
+        validators=[DataRequired(), Length(min=20, max=10_000)],
+        render_kw={"rows": 5},
+    )
+    submit = SubmitField(_l("File the complaint"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="complaint", **kwargs)

@@ -17,7 +17,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from appeals.accounts.models import User
-from appeals.deadlines.service import due_date, policy_in_force, registration_day, working_calendar
+from appeals.deadlines.schedule import schedule_deadline_jobs
+from appeals.deadlines.service import registration_day, working_calendar
+from appeals.deadlines.term import start_term
 from appeals.extensions import db, insert_ignoring_duplicates
 from appeals.intake.attachments import CheckedFile, store_file
 from appeals.intake.labels import REPEAT_REASONS
@@ -26,11 +28,10 @@ from appeals.intake.models import (
     AppealKind,
     AppealStatus,
     Attachment,
-    Event,
     EventKind,
     RegistrationCounter,
 )
-from appeals.intake.workflow import change_status
+from appeals.intake.workflow import change_status, record_event
 from appeals.language import in_english
 from appeals.notifications.service import queue_notice
 from appeals.reference.models import Body, Category, Region, ancestor_chain
@@ -102,31 +103,6 @@ def next_registration_number(kind: AppealKind, year: int) -> str:
     ).scalar_one()
     digits = current_app.config["REGISTRATION_DIGITS"]
     return f"{prefix}-{year}-{value:0{digits}d}"
-
-
-def record_event(
-    appeal: Appeal,
-    kind: EventKind,
-    actor: User | None,
-    *,
-    note: str | None = None,
-    from_body_id: int | None = None,
-    to_body_id: int | None = None,
-    data: dict | None = None,
-) -> Event:
-    """Append one step to the appeal's timeline."""
-    event = Event(
-        appeal=appeal,
-        kind=kind,
-        actor_id=actor.id if actor else None,
-        status_after=appeal.status,
-        note=note,
-        from_body_id=from_body_id,
-        to_body_id=to_body_id,
-        data=data,
-    )
-    db.session.add(event)
-    return event
 
 
 def reception_body_id(region_id: int) -> int | None:
@@ -379,14 +355,9 @@ def register_at_body(
 ) -> None:
     """Register the appeal at the competent body: the term counts from its receipt there,
     under the policy in force at registration; the deadline jobs are scheduled."""
-    from appeals.deadlines.schedule import schedule_deadline_jobs
-
-    policy = policy_in_force(appeal.kind, appeal.registered_on or received_on)
-    appeal.policy_id = policy.id
     appeal.current_body_id = body_id
     appeal.first_body_id = appeal.first_body_id or body_id
-    appeal.received_on = received_on
-    appeal.due_on = due_date(received_on, policy, working_calendar())
+    due = start_term(appeal, received_on)
     change_status(
         appeal,
         AppealStatus.REGISTERED,
@@ -395,7 +366,7 @@ def register_at_body(
         note=note,
         from_body_id=from_body_id,
         to_body_id=body_id,
-        data={**(data or {}), "due_on": appeal.due_on.isoformat()},
+        data={**(data or {}), "due_on": due.isoformat()},
     )
     db.session.flush()  # the jobs need the appeal's id
     schedule_deadline_jobs(appeal)

@@ -21,9 +21,16 @@ from sqlalchemy import select
 
 from appeals.deadlines.service import explain_due
 from appeals.extensions import db, limiter, public_form_limit
+from appeals.intake import applicant
 from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.attachments import stored_path
-from appeals.intake.forms import AnonymousAppealForm, AppealForm
+from appeals.intake.forms import (
+    AnonymousAppealForm,
+    AppealForm,
+    ComplaintForm,
+    RateForm,
+    WithdrawForm,
+)
 from appeals.intake.labels import DECISION_LABELS, KIND_LABELS, REPEAT_REASONS
 from appeals.intake.models import Appeal, AppealKind, Attachment, Satisfaction
 from appeals.intake.service import (
@@ -33,10 +40,9 @@ from appeals.intake.service import (
     submit_anonymous_appeal,
     submit_appeal,
 )
+from appeals.pages import commit_step, page_of
 from appeals.timeutil import local_today
-from appeals.work import service as work
-from appeals.work.forms import ComplaintForm, RateForm, WithdrawForm
-from appeals.work.views import commit_step
+from appeals.work.standing import in_work_scope
 
 bp = Blueprint("intake", __name__, url_prefix="/appeals")
 
@@ -139,11 +145,11 @@ def receipt(appeal_id: int):
 @login_required
 def my_appeals():
     """The citizen's own appeals, newest first."""
-    page = db.paginate(
+    page = page_of(
         select(Appeal)
         .where(Appeal.applicant_id == current_user.id)
         .order_by(Appeal.submitted_at.desc(), Appeal.id.desc()),
-        per_page=20,
+        20,
     )
     return render_template("intake/list.html", page=page)
 
@@ -170,8 +176,8 @@ def _render_detail(appeal: Appeal, status: int = 200, **submitted):
         kind_labels=KIND_LABELS,
         decision_labels=DECISION_LABELS,
         due_explanation=explain_due(appeal),
-        applicant_actions=work.applicant_actions(appeal, current_user, local_today()),
-        can_work=work.in_work_scope(appeal, current_user),
+        applicant_actions=applicant.applicant_actions(appeal, current_user, local_today()),
+        can_work=in_work_scope(appeal, current_user),
         forms=forms,
     )
     return page, status
@@ -188,7 +194,7 @@ def rate(appeal_id: int):
     done, _result = commit_step(
         appeal,
         form.seen_version,
-        lambda: work.rate_answer(
+        lambda: applicant.rate_answer(
             appeal, Satisfaction(form.satisfaction.data), form.comment.data, current_user
         ),
     )
@@ -208,7 +214,7 @@ def withdraw(appeal_id: int):
     done, _result = commit_step(
         appeal,
         form.seen_version,
-        lambda: work.withdraw_appeal(appeal, current_user, form.reason.data),
+        lambda: applicant.withdraw_appeal(appeal, current_user, form.reason.data),
     )
     if done:
         flash(_("Your appeal is withdrawn."), "success")
@@ -227,7 +233,7 @@ def complain(appeal_id: int):
     done, result = commit_step(
         appeal,
         form.seen_version,
-        lambda: work.file_complaint(appeal, form.reason.data, form.text.data, current_user),
+        lambda: applicant.file_complaint(appeal, form.reason.data, form.text.data, current_user),
     )
     if not done:
         return redirect(url_for("intake.appeal_detail", appeal_id=appeal_id))

@@ -1,9 +1,15 @@
-"""The appeal's state machine: which status may follow which, and the one function that
-changes a status, always together with its event."""
+"""The appeal's lifecycle in one place: the state machine (which status may follow which),
+the one function that changes a status, always together with its event, and the timeline's
+append-only record_event."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import flag_modified
+
 from appeals.accounts.models import User
+from appeals.extensions import db
+from appeals.intake.labels import STATUS_LABELS
 from appeals.intake.models import OPEN_STATUSES, Appeal, AppealStatus, Event, EventKind
 
 S = AppealStatus
@@ -40,6 +46,51 @@ def change_status(
             f"{to.replace('_', ' ')}."
         )
     appeal.status = to
-    from appeals.intake.service import record_event
-
     return record_event(appeal, kind, actor, **event_fields)
+
+
+def record_event(
+    appeal: Appeal,
+    kind: EventKind,
+    actor: User | None,
+    *,
+    note: str | None = None,
+    from_body_id: int | None = None,
+    to_body_id: int | None = None,
+    data: dict | None = None,
+) -> Event:
+    """Append one step to the appeal's timeline."""
+    event = Event(
+        appeal=appeal,
+        kind=kind,
+        actor_id=actor.id if actor else None,
+        status_after=appeal.status,
+        note=note,
+        from_body_id=from_body_id,
+        to_body_id=to_body_id,
+        data=data,
+    )
+    db.session.add(event)
+    return event
+
+
+def touch(appeal: Appeal) -> None:
+    """Make the flush UPDATE the appeal row even when only an event is written: its version
+    moves on, so anyone acting on the version before this is refused."""
+    flag_modified(appeal, "status")
+
+
+def refuse(message: str | None) -> None:
+    if message:
+        raise TransitionRefused(message)
+
+
+def transition_refusal(appeal: Appeal, to: AppealStatus) -> str | None:
+    """The workflow's own message when `to` may not follow the appeal's status."""
+    if to in ALLOWED[AppealStatus(appeal.status)]:
+        return None
+    return _(
+        "An appeal that is %(status)s cannot become %(to)s.",
+        status=STATUS_LABELS[AppealStatus(appeal.status)],
+        to=STATUS_LABELS[to],
+    )

@@ -145,3 +145,16 @@ def flag_unsent_extension_notices(today: date, now: datetime) -> int:
         .values(extension_notified_late_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
+
+
+def notify_applicant(appeal: Appeal, template: str, payload: dict) -> None:
+    if appeal.applicant is None:
+        return
+    queue_notice(
+        template,
+        appeal.applicant.email,
+        payload,
+        user_id=appeal.applicant_id,
+        appeal_id=appeal.id,
+        dedup_key=f"{template}-{appeal.id}-{len(appeal.events)}",
+    )

@@ -12,9 +12,7 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     MultipleFileField,
-    RadioField,
     SearchField,
     SelectField,
     SubmitField,
@@ -23,43 +21,20 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from appeals.extensions import db
-from appeals.intake.forms import AppealForm, _tree_choices
+from appeals.intake.forms import REASON_MAX_LENGTH, ActionForm, AppealForm, _tree_choices
 from appeals.intake.labels import (
-    COMPLAINT_REASONS,
     DECISION_LABELS,
     KIND_LABELS,
     LEAVE_GROUNDS,
-    SATISFACTION_LABELS,
     STATUS_LABELS,
 )
 from appeals.intake.models import AppealKind, AppealStatus
 from appeals.reference.models import Body, Category
-from appeals.work.service import SEARCH_MAX, InboxFilters
+from appeals.work.inbox import SEARCH_MAX, InboxFilters
 
 # An answer is reasoned: a line or two cannot explain a decision and how to complain.
 ANSWER_MIN_LENGTH = 100
 ANSWER_MAX_LENGTH = 20_000
-REASON_MAX_LENGTH = 2_000
-
-
-class ActionForm(FlaskForm):
-    """A step on one appeal: the version the user saw travels with it."""
-
-    # No default from the appeal on a post: a missing version must refuse, not pass.
-    version = HiddenField()
-
-    def __init__(self, *args, appeal=None, **kwargs):
-        if appeal is not None:  # a blank form on the page: the version the user sees now
-            kwargs.setdefault("version", appeal.version)
-            kwargs.setdefault("formdata", None)
-        super().__init__(*args, **kwargs)
-
-    @property
-    def seen_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
 
 
 class AssignForm(ActionForm):
@@ -178,48 +153,6 @@ class LeaveForm(ActionForm):
 
 
 # --- The applicant's steps ------------------------------------------------------------------
-
-
-class RateForm(ActionForm):
-    satisfaction = RadioField(
-        _l("How satisfied are you with the answer?"),
-        choices=list(SATISFACTION_LABELS.items()),
-        validators=[InputRequired(message=_l("Choose one."))],
-    )
-    comment = TextAreaField(
-        _l("Comment (optional)"),
-        validators=[Optional(), Length(max=REASON_MAX_LENGTH)],
-        render_kw={"rows": 2},
-    )
-    submit = SubmitField(_l("Rate the answer"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, prefix="rate", **kwargs)
-
-
-class WithdrawForm(ActionForm):
-    reason = TextAreaField(
-        _l("Why you withdraw it (optional)"),
-        validators=[Optional(), Length(max=REASON_MAX_LENGTH)],
-        render_kw={"rows": 2},
-    )
-    submit = SubmitField(_l("Withdraw the appeal"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, prefix="withdraw", **kwargs)
-
-
-class ComplaintForm(ActionForm):
-    reason = SelectField(_l("Why you complain"), choices=list(COMPLAINT_REASONS.items()))
-    text = TextAreaField(
-        _l("Your complaint"),
-        validators=[DataRequired(), Length(min=20, max=10_000)],
-        render_kw={"rows": 5},
-    )
-    submit = SubmitField(_l("File the complaint"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, prefix="complaint", **kwargs)
 
 
 # --- The inbox filters (a GET form: no CSRF, nothing changes) -------------------------------

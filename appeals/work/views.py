@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import STAFF_ROLES, Role, User
 from appeals.deadlines.service import explain_due
 from appeals.extensions import db
+from appeals.intake.forms import ActionForm
 from appeals.intake.labels import DECISION_LABELS, KIND_LABELS
 from appeals.intake.models import Appeal, Decision
-from appeals.intake.workflow import TransitionRefused
+from appeals.pages import commit_step, page_of
 from appeals.reference.models import Body, body_subtree_ids
 from appeals.timeutil import local_today
-from appeals.work import service
+from appeals.work import service, terms
 from appeals.work.forms import (
     ANSWER_MIN_LENGTH,
     AnswerForm,
@@ -34,30 +36,16 @@ from appeals.work.forms import (
     ResumeForm,
     SuspendForm,
 )
+from appeals.work.inbox import due_soon_until, inbox_query, staff_of_bodies
+from appeals.work.standing import (
+    available_actions,
+    forward_would_be_late,
+    in_work_scope,
+    pending_extension_request,
+)
 
 bp = Blueprint("work", __name__, url_prefix="/work")
 PER_PAGE = 25
-
-
-def commit_step(appeal: Appeal, seen_version: int | None, step: Callable[[], Any]):
-    """Take one step on an appeal as the user saw it (version) and commit it once; a refusal,
-    or a change by someone else meanwhile, is flashed and nothing is saved.
-
-    Returns (True, the step's result) or (False, None)."""
-    try:
-        service.check_version(appeal, seen_version)
-        result = step()
-        db.session.commit()
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "danger")
-        return False, None
-    except StaleDataError:
-        # Someone else's update committed between our read and our write: their version won.
-        db.session.rollback()
-        flash(str(service.CHANGED_MEANWHILE), "danger")  # the session keeps text, not lazy
-        return False, None
-    return True, result
 
 
 restrict_blueprint(
@@ -79,18 +67,14 @@ def inbox():
     """The appeals the user works, earliest due first, with filters, search and pages."""
     today = local_today()
     scope_ids = _scope_ids()  # once per request: the filter choices and the query share it
-    form = InboxFilterForm(request.args, executors=service.staff_of_bodies(scope_ids))
+    form = InboxFilterForm(request.args, executors=staff_of_bodies(scope_ids))
     filters = form.filters()
-    page = db.paginate(
-        service.inbox_query(current_user, filters, today, scope_ids),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    page = page_of(inbox_query(current_user, filters, today, scope_ids), PER_PAGE)
     return render_template(
         "work/inbox.html",
         form=form,
         page=page,
-        due_soon_until=service.due_soon_until(today),
+        due_soon_until=due_soon_until(today),
         several_bodies=len(scope_ids) > 1,
         kind_labels=KIND_LABELS,
     )
@@ -99,16 +83,14 @@ def inbox():
 def _workable_or_404(appeal_id: int) -> Appeal:
     """The appeal if it is in the user's inbox scope; 404 otherwise (ids cannot be probed)."""
     appeal = db.session.get(Appeal, appeal_id)
-    if appeal is None or not service.in_work_scope(appeal, current_user):
+    if appeal is None or not in_work_scope(appeal, current_user):
         abort(404)
     return appeal
 
 
 def _blank_forms(appeal: Appeal) -> dict[str, Any]:
     return {
-        "assign": AssignForm(
-            appeal=appeal, executors=service.staff_of_bodies([appeal.current_body_id])
-        ),
+        "assign": AssignForm(appeal=appeal, executors=staff_of_bodies([appeal.current_body_id])),
         "answer": AnswerForm(appeal=appeal),
         "request_extension": ExtensionRequestForm(appeal=appeal),
         "approve_extension": ExtensionApproveForm(appeal=appeal),
@@ -127,13 +109,13 @@ def _render_appeal(appeal: Appeal, status: int = 200, **submitted):
     page = render_template(
         "work/appeal.html",
         appeal=appeal,
-        actions=service.available_actions(appeal, current_user, today),
+        actions=available_actions(appeal, current_user, today),
         forms=forms,
         kind_labels=KIND_LABELS,
         decision_labels=DECISION_LABELS,
         due_explanation=explain_due(appeal),
-        pending_request=service.pending_extension_request(appeal),
-        forward_late=service.forward_would_be_late(appeal, today),
+        pending_request=pending_extension_request(appeal),
+        forward_late=forward_would_be_late(appeal, today),
         superior_body=body.parent if body else None,
         answer_min_length=ANSWER_MIN_LENGTH,
         today_local=today,
@@ -151,188 +133,150 @@ def appeal(appeal_id: int):
     return _render_appeal(_workable_or_404(appeal_id))
 
 
-@bp.post("/appeals/<int:appeal_id>/assign")
-def assign(appeal_id: int):
-    """The head puts an official of the body in charge (or hands it to another)."""
-    appeal = _workable_or_404(appeal_id)
-    form = AssignForm(executors=service.staff_of_bodies([appeal.current_body_id]))
-    if not form.validate_on_submit():
-        return _render_appeal(appeal, 400, assign=form)
-    executor = db.get_or_404(User, form.executor_id.data)
-    done, _result = commit_step(
-        appeal,
-        form.seen_version,
-        lambda: service.assign_executor(appeal, executor, current_user),
-    )
-    if done:
-        flash(_("%(name)s is now the executor.", name=executor.full_name), "success")
-    return _back(appeal_id)
+# --- The steps: one table, one handler ---------------------------------------------------
 
 
-@bp.post("/appeals/<int:appeal_id>/answer")
-def answer(appeal_id: int):
-    """The executor or the head answers with a decision and attachments."""
-    appeal = _workable_or_404(appeal_id)
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        flash(_("Please correct the marked fields. Attached files must be chosen again."), "danger")
-        return _render_appeal(appeal, 400, answer=form)
-    done, _result = commit_step(
-        appeal,
-        form.seen_version,
-        lambda: service.answer_appeal(
+@dataclass(frozen=True)
+class Step:
+    """One officials' step posted from the appeal page: its form (a blank one for the page is
+    in _blank_forms under the same name), the service call, and what the user is told."""
+
+    path: str
+    form: Callable[[Appeal], ActionForm]
+    take: Callable[[Appeal, Any], Any]  # (appeal, valid form) -> the service's result
+    done: Callable[[Appeal, Any, Any], tuple[str, str]]  # -> (message, flash category)
+    invalid: str | None = None  # told besides the form's errors when it does not validate
+
+
+def _forwarded(appeal: Appeal, form: ForwardForm, late: bool) -> tuple[str, str]:
+    body = db.session.get(Body, form.body_id.data)
+    if late:
+        return _(
+            "The appeal is forwarded to %(body)s (after the legal window: recorded as late).",
+            body=body.name,
+        ), "warning"
+    return _("The appeal is forwarded to %(body)s.", body=body.name), "success"
+
+
+# Each service is looked up on the module when the step runs (so a test may replace one).
+STEPS: dict[str, Step] = {
+    "assign": Step(
+        "assign",
+        lambda appeal: AssignForm(executors=staff_of_bodies([appeal.current_body_id])),
+        lambda appeal, form: service.assign_executor(
+            appeal, db.get_or_404(User, form.executor_id.data), current_user
+        ),
+        lambda appeal, form, _r: (
+            _("%(name)s is now the executor.", name=appeal.executor.full_name),
+            "success",
+        ),
+    ),
+    "answer": Step(
+        "answer",
+        lambda appeal: AnswerForm(),
+        lambda appeal, form: service.answer_appeal(
             appeal,
             form.text.data,
             Decision(form.decision.data),
             current_user,
             files=form.checked_files,
         ),
-    )
-    if done:
-        flash(_("The answer is sent; the applicant is notified."), "success")
-    return _back(appeal_id)
-
-
-@bp.post("/appeals/<int:appeal_id>/extension")
-def request_extension(appeal_id: int):
-    """The executor asks the head to extend the term to a date, with a reason."""
-    appeal = _workable_or_404(appeal_id)
-    form = ExtensionRequestForm()
-    if not form.validate_on_submit():
-        return _render_appeal(appeal, 400, request_extension=form)
-    done, _result = commit_step(
-        appeal,
-        form.seen_version,
-        lambda: service.request_extension(
+        lambda *_a: (_("The answer is sent; the applicant is notified."), "success"),
+        invalid=_l("Please correct the marked fields. Attached files must be chosen again."),
+    ),
+    "request_extension": Step(
+        "extension",
+        lambda appeal: ExtensionRequestForm(),
+        lambda appeal, form: service.request_extension(
             appeal, form.until.data, form.reason.data, current_user, today=local_today()
         ),
-    )
-    if done:
-        flash(_("The extension request is sent to the head."), "success")
-    return _back(appeal_id)
-
-
-@bp.post("/appeals/<int:appeal_id>/extension/approve")
-def approve_extension(appeal_id: int):
-    """The head grants the pending extension request."""
-    appeal = _workable_or_404(appeal_id)
-    form = ExtensionApproveForm()
-    if not form.validate_on_submit():
-        return _render_appeal(appeal, 400, approve_extension=form)
-    done, _result = commit_step(
-        appeal,
-        form.seen_version,
-        lambda: service.approve_extension(appeal, current_user, today=local_today()),
-    )
-    if done:
-        flash(
+        lambda *_a: (_("The extension request is sent to the head."), "success"),
+    ),
+    "approve_extension": Step(
+        "extension/approve",
+        lambda appeal: ExtensionApproveForm(),
+        lambda appeal, form: service.approve_extension(appeal, current_user, today=local_today()),
+        lambda appeal, *_a: (
             _(
                 "The term is extended until %(date)s; the applicant is notified.",
                 date=f"{appeal.extended_until:%d.%m.%Y}",
             ),
             "success",
-        )
-    return _back(appeal_id)
-
-
-@bp.post("/appeals/<int:appeal_id>/extension/refuse")
-def refuse_extension(appeal_id: int):
-    """The head refuses the pending extension request, with a reason."""
-    appeal = _workable_or_404(appeal_id)
-    form = ExtensionRefuseForm()
-    if not form.validate_on_submit():
-        return _render_appeal(appeal, 400, refuse_extension=form)
-    done, _result = commit_step(
-        appeal,
-        form.seen_version,
-        lambda: service.refuse_extension(appeal, form.reason.data, current_user),
-    )
-    if done:
-        flash(_("The extension is refused; the executor is told."), "success")
-    return _back(appeal_id)
-
-
-@bp.post("/appeals/<int:appeal_id>/suspend")
-def suspend(appeal_id: int):
-    """The head stops the clock (where the rules in force allow it)."""
-    appeal = _workable_or_404(appeal_id)
-    form = SuspendForm()
-    if not form.validate_on_submit():
-        return _render_appeal(appeal, 400, suspend=form)
-    done, _result = commit_step(
-        appeal,
-        form.seen_version,
-        lambda: service.suspend_appeal(appeal, form.reason.data, current_user, today=local_today()),
-    )
-    if done:
-        flash(_("The appeal is suspended."), "success")
-    return _back(appeal_id)
-
-
-@bp.post("/appeals/<int:appeal_id>/resume")
-def resume(appeal_id: int):
-    """The head restarts the clock with the working days that were left."""
-    appeal = _workable_or_404(appeal_id)
-    form = ResumeForm()
-    if not form.validate_on_submit():
-        return _render_appeal(appeal, 400, resume=form)
-    done, _result = commit_step(
-        appeal,
-        form.seen_version,
-        lambda: service.resume_appeal(appeal, current_user, today=local_today()),
-    )
-    if done:
-        flash(
+        ),
+    ),
+    "refuse_extension": Step(
+        "extension/refuse",
+        lambda appeal: ExtensionRefuseForm(),
+        lambda appeal, form: service.refuse_extension(appeal, form.reason.data, current_user),
+        lambda *_a: (_("The extension is refused; the executor is told."), "success"),
+    ),
+    "suspend": Step(
+        "suspend",
+        lambda appeal: SuspendForm(),
+        lambda appeal, form: terms.suspend_appeal(
+            appeal, form.reason.data, current_user, today=local_today()
+        ),
+        lambda *_a: (_("The appeal is suspended."), "success"),
+    ),
+    "resume": Step(
+        "resume",
+        lambda appeal: ResumeForm(),
+        lambda appeal, form: terms.resume_appeal(appeal, current_user, today=local_today()),
+        lambda appeal, *_a: (
             _("The appeal is resumed; due %(date)s.", date=f"{appeal.effective_due_on:%d.%m.%Y}"),
             "success",
-        )
-    return _back(appeal_id)
-
-
-@bp.post("/appeals/<int:appeal_id>/forward")
-def forward(appeal_id: int):
-    """The head sends the appeal to the competent body, with a reason."""
-    appeal = _workable_or_404(appeal_id)
-    form = ForwardForm(exclude_body_id=appeal.current_body_id)
-    if not form.validate_on_submit():
-        return _render_appeal(appeal, 400, forward=form)
-    to_body = db.get_or_404(Body, form.body_id.data)
-    done, late = commit_step(
-        appeal,
-        form.seen_version,
-        lambda: service.forward_appeal(
-            appeal, to_body, form.reason.data, current_user, today=local_today()
         ),
-    )
+    ),
+    "forward": Step(
+        "forward",
+        lambda appeal: ForwardForm(exclude_body_id=appeal.current_body_id),
+        lambda appeal, form: terms.forward_appeal(
+            appeal,
+            db.get_or_404(Body, form.body_id.data),
+            form.reason.data,
+            current_user,
+            today=local_today(),
+        ),
+        _forwarded,
+    ),
+    "leave": Step(
+        "leave",
+        lambda appeal: LeaveForm(),
+        lambda appeal, form: service.leave_without_consideration(
+            appeal, form.ground.data, current_user, form.note.data
+        ),
+        lambda *_a: (
+            _("The appeal is left without consideration; the applicant is told why."),
+            "success",
+        ),
+    ),
+}
+
+
+def take_step(name: str, appeal_id: int):
+    """Take one of the STEPS on an appeal in the user's scope: a form that does not validate
+    re-renders the page with its errors (400); a refusal is flashed and nothing is saved."""
+    step = STEPS[name]
+    appeal = _workable_or_404(appeal_id)
+    form = step.form(appeal)
+    if not form.validate_on_submit():
+        if step.invalid:
+            flash(str(step.invalid), "danger")
+        return _render_appeal(appeal, 400, **{name: form})
+    done, result = commit_step(appeal, form.seen_version, lambda: step.take(appeal, form))
     if done:
-        if late:
-            message = _(
-                "The appeal is forwarded to %(body)s (after the legal window: recorded as late).",
-                body=to_body.name,
-            )
-        else:
-            message = _("The appeal is forwarded to %(body)s.", body=to_body.name)
-        flash(message, "warning" if late else "success")
-        # It has left this body: its page here is no longer the user's, unless a head above.
-        if not service.in_work_scope(appeal, current_user):
+        flash(*step.done(appeal, form, result))
+        # A forwarded appeal has left this body: its page is no longer the user's, unless
+        # they head a body above.
+        if not in_work_scope(appeal, current_user):
             return redirect(url_for("work.inbox"))
     return _back(appeal_id)
 
 
-@bp.post("/appeals/<int:appeal_id>/leave")
-def leave(appeal_id: int):
-    """The head leaves the appeal without consideration on a legal ground."""
-    appeal = _workable_or_404(appeal_id)
-    form = LeaveForm()
-    if not form.validate_on_submit():
-        return _render_appeal(appeal, 400, leave=form)
-    done, _result = commit_step(
-        appeal,
-        form.seen_version,
-        lambda: service.leave_without_consideration(
-            appeal, form.ground.data, current_user, form.note.data
-        ),
+for _name, _step in STEPS.items():
+    bp.add_url_rule(
+        f"/appeals/<int:appeal_id>/{_step.path}",
+        endpoint=_name,
+        view_func=functools.partial(take_step, _name),
+        methods=["POST"],
     )
-    if done:
-        flash(_("The appeal is left without consideration; the applicant is told why."), "success")
-    return _back(appeal_id)

@@ -14,7 +14,7 @@ from appeals.deadlines.models import DeadlinePolicy, Holiday
 from appeals.deadlines.service import due_date, working_calendar
 from appeals.extensions import db
 from appeals.intake.models import Appeal, EventKind
-from appeals.work.service import extend_term
+from appeals.work.terms import extend_term
 from tests.factories import submit
 
 # Monday 2 February 2026, 10:00 in Almaty: registered that day; 15 working days later is

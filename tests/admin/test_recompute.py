@@ -12,7 +12,7 @@ from appeals.deadlines.models import Holiday
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.models import EventKind
-from appeals.intake.service import record_event
+from appeals.intake.workflow import record_event
 from tests.factories import submit
 
 MONDAY = datetime(2026, 2, 2, 5, 0, tzinfo=UTC)  # registered 02.02.2026, due 23.02.2026

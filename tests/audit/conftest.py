@@ -113,8 +113,9 @@ def health_record(citizen, health_head, make_user) -> HealthRecord:
     time and late, ratings, open overdue ones (one very overdue), an extension, a forwarding,
     a complaint decided by the superior body and an audit with a violation."""
     from appeals.audit.service import record_audit
+    from appeals.intake.applicant import file_complaint, rate_answer
     from appeals.intake.models import Satisfaction
-    from appeals.work.service import extend_term, file_complaint, forward_appeal, rate_answer
+    from appeals.work.terms import extend_term, forward_appeal
 
     today = local_today()
     base = today - timedelta(days=100)

@@ -23,7 +23,7 @@ from appeals.localredis import free_port
 from appeals.notifications.jobs import deliver_notification
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.timeutil import local_today, now_utc
-from appeals.work.service import extend_term
+from appeals.work.terms import extend_term
 from tests.factories import submit
 from tests.notifications.conftest import smtp_server  # noqa: F401 (a fixture)
 from tests.pages import by_testid, page_text

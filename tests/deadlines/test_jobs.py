@@ -19,7 +19,7 @@ from appeals.intake.models import Appeal, Event, EventKind
 from appeals.localredis import LocalRedis
 from appeals.notifications.models import Notification
 from appeals.timeutil import local_today, now_utc
-from appeals.work.service import extend_term
+from appeals.work.terms import extend_term
 from tests.factories import ASTANA, category_id, region_id, submit
 
 

@@ -11,18 +11,12 @@ from sqlalchemy import delete, select
 from appeals.accounts.models import Role
 from appeals.deadlines.models import DeadlinePolicy
 from appeals.extensions import db
+from appeals.intake.applicant import rate_answer
 from appeals.intake.models import Decision, EventKind
 from appeals.intake.workflow import TransitionRefused
 from appeals.reference.models import Body
-from appeals.work.service import (
-    answer_appeal,
-    assign_executor,
-    extend_term,
-    forward_appeal,
-    rate_answer,
-    resume_appeal,
-    suspend_appeal,
-)
+from appeals.work.service import answer_appeal, assign_executor
+from appeals.work.terms import extend_term, forward_appeal, resume_appeal, suspend_appeal
 from tests.factories import submit
 
 # Thu 05.11.2026, 10:00 in Almaty: registered that day, due 26.11.2026 (15 working days).

@@ -12,11 +12,12 @@ from sqlalchemy import select, update
 from appeals.accounts.models import Role
 from appeals.audit.service import record_audit
 from appeals.extensions import db
+from appeals.intake.applicant import rate_answer
 from appeals.intake.models import Decision, Satisfaction
 from appeals.ratings.ranking import month_axis
 from appeals.scores.snapshots import ScoreSnapshot, snapshot_month
 from appeals.timeutil import local_today
-from appeals.work.service import answer_appeal, rate_answer
+from appeals.work.service import answer_appeal
 from tests.audit.conftest import body_id, local_moment
 from tests.factories import region_id, submit
 from tests.pages import by_testid, field_error, page_text

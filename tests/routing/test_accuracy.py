@@ -9,11 +9,13 @@ from sqlalchemy import event, select
 
 from appeals.accounts.models import Role
 from appeals.extensions import db
+from appeals.intake.applicant import rate_answer
 from appeals.intake.models import Decision, Satisfaction
 from appeals.reference.models import Body, RoutingRule
 from appeals.routing.service import routing_accuracy, rules_causing_forwarding
 from appeals.timeutil import local_today
-from appeals.work.service import answer_appeal, assign_executor, forward_appeal, rate_answer
+from appeals.work.service import answer_appeal, assign_executor
+from appeals.work.terms import forward_appeal
 from tests.factories import category_id, region_id, submit
 from tests.pages import by_testid, parse
 

@@ -16,13 +16,13 @@ from appeals.accounts.models import Role
 from appeals.deadlines.schedule import deadline_job_ids
 from appeals.deadlines.service import due_date, policy_in_force, working_calendar
 from appeals.extensions import db
+from appeals.intake.applicant import withdraw_appeal
 from appeals.intake.models import Appeal, AppealStatus, Event, EventKind
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import render_notice
 from appeals.reference.models import Body
 from appeals.routing.service import ManualRoutingRefused, manual_queue, route_manually
 from appeals.timeutil import local_today
-from appeals.work.service import withdraw_appeal
 from tests.conftest import PASSWORD
 from tests.factories import submit
 from tests.pages import (

@@ -13,17 +13,13 @@ from sqlalchemy import delete, select
 from appeals.accounts.models import Role, User
 from appeals.audit.models import Audit, ResponseAct, Violation
 from appeals.extensions import db
+from appeals.intake.applicant import rate_answer
 from appeals.intake.models import Appeal, AppealKind, Decision, Satisfaction
 from appeals.reference.models import Body
 from appeals.scores.measures import Period
 from appeals.timeutil import local_date, now_utc
-from appeals.work.service import (
-    answer_appeal,
-    assign_executor,
-    extend_term,
-    forward_appeal,
-    rate_answer,
-)
+from appeals.work.service import answer_appeal, assign_executor
+from appeals.work.terms import extend_term, forward_appeal
 from tests.factories import submit
 
 SCORE_TABLES = ("audits", "score_snapshots")

@@ -18,7 +18,8 @@ from appeals.suggest.jobs import retrain_suggester
 from appeals.suggest.model import MODEL_FILENAME, load
 from appeals.suggest.service import training_set
 from appeals.timeutil import local_today
-from appeals.work.service import answer_appeal, forward_appeal
+from appeals.work.service import answer_appeal
+from appeals.work.terms import forward_appeal
 from tests.factories import submit
 
 INSULIN = "Нет инсулина в аптеке поликлиники, ребёнок с диабетом остаётся без лекарства."

@@ -96,7 +96,8 @@ def test_assigning_the_same_executor_again_is_refused(client, login, people, ass
 
 
 def test_a_closed_appeal_cannot_be_assigned(client, login, people, assigned):
-    from appeals.work.service import answer_appeal, rate_answer
+    from appeals.intake.applicant import rate_answer
+    from appeals.work.service import answer_appeal
 
     answer_appeal(assigned, REASONED, "satisfied", people.official)
     rate_answer(assigned, "satisfied", None, people.citizen)

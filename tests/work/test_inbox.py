@@ -12,7 +12,8 @@ from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealKind
 from appeals.timeutil import local_today, now_utc
-from appeals.work.service import answer_appeal, assign_executor, extend_term
+from appeals.work.service import answer_appeal, assign_executor
+from appeals.work.terms import extend_term
 from tests.factories import submit
 from tests.pages import by_testid, field_value, page_text, parse
 

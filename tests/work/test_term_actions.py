@@ -416,7 +416,7 @@ def test_an_official_cannot_leave_it(client, login, people, assigned):
 
 
 def test_a_withdrawn_appeal_cannot_be_left(client, login, people, assigned):
-    from appeals.work.service import withdraw_appeal
+    from appeals.intake.applicant import withdraw_appeal
 
     withdraw_appeal(assigned, people.citizen)
     db.session.commit()
