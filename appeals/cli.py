@@ -6,15 +6,19 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from appeals.demo import load_demo
 from appeals.extensions import db
+from appeals.reference.seed import seed_reference
+from appeals.scores.cells import build_cells
+from appeals.scores.snapshots import previous_month, snapshot_month
+from appeals.suggest.service import retrain
+from appeals.timeutil import local_today
 
 
 def register_cli(app: Flask) -> None:
     @app.cli.command("seed")
     def seed_command() -> None:
         """Load regions, bodies, categories, routing rules, policies and holidays."""
-        from appeals.reference.seed import seed_reference
-
         counts = seed_reference()
         db.session.commit()
         click.echo("Seeded: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
@@ -22,8 +26,6 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("demo")
     def demo_command() -> None:
         """Create one account per role and demo appeals in every state (once)."""
-        from appeals.demo import load_demo
-
         accounts = load_demo()
         db.session.commit()
         click.echo("Demo accounts (e-mail / password / role):")
@@ -33,8 +35,6 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("train-suggester")
     def train_suggester_command() -> None:
         """Train the category suggestion on the answered appeals (and the generated corpus)."""
-        from appeals.suggest.service import retrain
-
         report = retrain()
         click.echo(
             f"Category suggester saved to {report.path}: {report.from_appeals} appeals, "
@@ -51,9 +51,6 @@ def register_cli(app: Flask) -> None:
     )
     def snapshot_command(month_text: str | None) -> None:
         """Compute and store the scores of one month (idempotent)."""
-        from appeals.scores.snapshots import previous_month, snapshot_month
-        from appeals.timeutil import local_today
-
         if month_text:
             try:
                 year, month = (int(part) for part in month_text.split("-"))
@@ -70,8 +67,6 @@ def register_cli(app: Flask) -> None:
     @scores.command("cells")
     def cells_command() -> None:
         """Count the score cells afresh now (the refresh job does it every few minutes)."""
-        from appeals.scores.cells import build_cells
-
         cells = build_cells()
         db.session.commit()
         click.echo(f"Score cells counted: {cells}.")

@@ -20,6 +20,8 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
+from flask.cli import load_dotenv
+
 from appeals.localredis import LocalRedis, die_with_parent, free_port, port_is_free
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,10 +233,7 @@ def main() -> int:
     signal.signal(signal.SIGHUP, _raise_interrupt)
     os.chdir(ROOT)
     # Read .env/.flaskenv as the flask commands will, so REDIS_URL and PORT there count here.
-    with contextlib.suppress(ImportError):
-        from flask.cli import load_dotenv
-
-        load_dotenv()
+    load_dotenv()
     env = dict(os.environ)
     env["PYTHONUNBUFFERED"] = "1"  # children's lines should reach the terminal as written
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar as month_calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -163,7 +163,5 @@ def unusual_days(
 
 
 def _weekend_days(a: date, b: date) -> list[date]:
-    from datetime import timedelta
-
     days = (b - a).days
     return [a + timedelta(d) for d in range(1, days + 1) if (a + timedelta(d)).weekday() >= 5]

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from appeals.deadlines.calendar import CalendarDay, DayKind, WorkingCalendar
 from appeals.deadlines.models import DeadlinePolicy, Holiday
-from appeals.deadlines.rules import Terms
+from appeals.deadlines.rules import Terms, unusual_days
 from appeals.extensions import db
 from appeals.timeutil import local_date
 
@@ -84,8 +84,6 @@ def terms_of(policy: DeadlinePolicy) -> Terms:
 def explain_due(appeal) -> str | None:
     """An appeal's due date in words, in the reader's language: receipt, term, days off in
     between, extension (the English reads as rules.explain_due_date)."""
-    from appeals.deadlines.rules import unusual_days
-
     if appeal.due_on is None or appeal.policy_id is None:
         return None
     policy = db.session.get(DeadlinePolicy, appeal.policy_id)

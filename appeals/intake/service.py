@@ -21,8 +21,9 @@ from appeals.deadlines.schedule import schedule_deadline_jobs
 from appeals.deadlines.service import registration_day, working_calendar
 from appeals.deadlines.term import start_term
 from appeals.extensions import db, insert_ignoring_duplicates
+from appeals.intake.access import can_read
 from appeals.intake.attachments import CheckedFile, store_file
-from appeals.intake.labels import REPEAT_REASONS
+from appeals.intake.labels import LEAVE_GROUNDS, REPEAT_REASONS
 from appeals.intake.models import (
     Appeal,
     AppealKind,
@@ -158,8 +159,6 @@ def own_earlier_appeals(applicant: User) -> list[tuple[int, str, str]]:
 def linked_later_appeals(appeal: Appeal, reader: User) -> list[Appeal]:
     """The later appeals linked to this one (its repeats and complaints) that the reader may
     see, oldest first."""
-    from appeals.intake.access import can_read
-
     later = db.session.execute(
         select(Appeal).where(Appeal.parent_id == appeal.id).order_by(Appeal.id)
     ).scalars()
@@ -254,8 +253,6 @@ def submit_anonymous_appeal(
 
     Returns the appeal and its access code (shown once; only its hash is kept).
     """
-    from appeals.intake.labels import LEAVE_GROUNDS
-
     now = now or now_utc()
     contact_email = (contact_email or "").strip() or None
     appeal, access_code = numbered_appeal(
