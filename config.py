@@ -82,6 +82,11 @@ class Config:
     # In the scheduler process's local time zone (RQ's cron uses it): run it with
     # TZ=Asia/Almaty for Almaty's night; on a UTC machine 03:00 UTC is 08:00 in Almaty.
     SUGGEST_RETRAIN_CRON = os.environ.get("SUGGEST_RETRAIN_CRON", "0 3 * * *")
+    # The national prosecutor's office reads one digest a day of the appeals that went overdue
+    # since the last one (by region and body), instead of a notice per appeal.
+    OVERDUE_DIGEST_CRON = os.environ.get("OVERDUE_DIGEST_CRON", "0 9 * * *")
+    # The site's address, for the links in notices (which are written outside any request).
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
     SUGGEST_RATE_LIMIT = os.environ.get("SUGGEST_RATE_LIMIT", "60 per minute")
     # No model yet (a fresh install): the first suggestion asked for trains one (seconds).
     SUGGEST_TRAIN_ON_DEMAND = os.environ.get("SUGGEST_TRAIN_ON_DEMAND", "1") == "1"

@@ -6,7 +6,7 @@ from typing import Any
 from rq.cron import CronScheduler
 
 from appeals.audit.jobs import sweep_audit_acts
-from appeals.deadlines.jobs import sweep_deadlines
+from appeals.deadlines.jobs import send_overdue_digest, sweep_deadlines
 from appeals.notifications.jobs import requeue_pending_notifications
 from appeals.scores.snapshots import refresh_score_cache, snapshot_previous_month
 from appeals.suggest.jobs import retrain_suggester
@@ -25,6 +25,8 @@ def register_periodic_jobs(scheduler: CronScheduler, config: Mapping[str, Any]) 
         queue_name="notifications",
         interval=config["NOTIFICATION_SWEEP_SECONDS"],
     )
+    # Once a day (in the scheduler's local zone): the national office's overdue digest.
+    scheduler.register(send_overdue_digest, queue_name="sweeps", cron=config["OVERDUE_DIGEST_CRON"])
     # Just after midnight on the 1st: the month that has just closed (idempotent, so a
     # rerun, or a later `flask scores snapshot`, rewrites the same rows).
     scheduler.register(snapshot_previous_month, queue_name="default", cron="10 0 1 * *")

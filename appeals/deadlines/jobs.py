@@ -13,6 +13,7 @@ from sqlalchemy import String, and_, cast, insert, literal, or_, select, true, u
 
 from appeals.accounts.models import Role, User
 from appeals.accounts.scope import regional_prosecutors_for
+from appeals.deadlines.digest import queue_overdue_digest
 from appeals.deadlines.rules import reminder_days
 from appeals.deadlines.schedule import reminder_job_id, site_zone
 from appeals.deadlines.service import working_calendar
@@ -267,3 +268,10 @@ def sweep_deadlines() -> dict[str, int]:
         "notified_late": notified_late,
         "reminders": reminders,
     }
+
+
+@app_job
+def send_overdue_digest() -> int:
+    """The national prosecutor's office's daily digest of the appeals gone overdue since the
+    last one (deadlines.digest); a second run the same day writes nothing."""
+    return queue_overdue_digest(now_utc())

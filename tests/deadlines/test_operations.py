@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from appeals.accounts.models import Role
+from appeals.deadlines.jobs import mark_overdue
 from appeals.deadlines.models import DeadlinePolicy
 from appeals.extensions import db
 from appeals.intake.applicant import rate_answer
@@ -209,3 +210,27 @@ def _notices(appeal):
         .scalars()
         .all()
     )
+
+
+def test_a_suspended_appeal_past_its_old_due_date_is_not_overdue_anywhere(
+    case, suspending_policy, client, login
+):
+    """The clock is stopped: the page, the sweep and the scores agree (they read the same
+    RUNNING_STATUSES). Before, the page showed "overdue" for an appeal the sweep never flagged."""
+    appeal, head = case["appeal"], case["head"]
+    assign_executor(appeal, case["official"], head)
+    suspend_appeal(appeal, "Waiting for the applicant's documents", head, today=date(2026, 11, 16))
+    db.session.commit()
+    after_old_due = date(2026, 12, 10)  # the old due date was 26.11
+    assert appeal.effective_due_on < after_old_due
+    assert not appeal.is_overdue_on(after_old_due)
+    assert mark_overdue(after_old_due, appeal.id) == 0
+    db.session.commit()
+    login(case["citizen"])
+    page = client.get(f"/appeals/{appeal.id}").get_data(as_text=True)
+    assert "suspended" in page and "data-overdue" not in page
+    # Resumed, its clock runs again: overdue once the new due date is past, on the page too.
+    resume_appeal(appeal, head, today=date(2026, 11, 16))
+    db.session.commit()
+    assert appeal.is_overdue_on(after_old_due)
+    assert "data-overdue" in client.get(f"/appeals/{appeal.id}").get_data(as_text=True)
