@@ -21,10 +21,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
+from appeals.audit.labels import ACT_LABELS, VIOLATION_LABELS
 from appeals.audit.models import ResponseAct
-from appeals.audit.service import ACT_LABELS, VIOLATION_LABELS
 from appeals.extensions import db
-from appeals.ratings.forms import BODY_KIND_LABELS
+from appeals.reference.labels import BODY_KIND_LABELS
 from appeals.reference.models import Body, Region
 from appeals.scores.measures import Period
 

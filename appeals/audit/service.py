@@ -13,17 +13,18 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from appeals.accounts.models import Role, User
 from appeals.accounts.scope import prosecutor_scope
-from appeals.audit.jobs import cancel_act_jobs, schedule_act_jobs
+from appeals.audit.labels import ACT_LABELS, VIOLATION_LABELS
 from appeals.audit.models import Audit, ResponseAct, Violation
+from appeals.audit.schedule import cancel_act_jobs, schedule_act_jobs
 from appeals.deadlines.rules import add_term
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.access import can_read
+from appeals.intake.labels import STATUS_LABELS
 from appeals.intake.models import Answer, Appeal, AppealStatus, EventKind
 from appeals.intake.service import record_event
 from appeals.language import in_english
@@ -33,20 +34,6 @@ from appeals.timeutil import local_today, now_utc
 
 # --- The audit ------------------------------------------------------------------------------
 
-# Lazy: the desk shows them in the reader's language; the timeline and the notices store
-# in_english().
-VIOLATION_LABELS = {
-    Violation.MISSED_DEADLINE: _l("Missed deadline"),
-    Violation.FORMAL_REPLY: _l("Formal reply without substance"),
-    Violation.UNLAWFUL_REFUSAL: _l("Unlawful refusal"),
-    Violation.RED_TAPE: _l("Red tape"),
-    Violation.NOT_COMPETENT: _l("Not competent to answer"),
-}
-ACT_LABELS = {
-    ResponseAct.NONE: _l("No act"),
-    ResponseAct.WARNING: _l("Warning"),
-    ResponseAct.REPRESENTATION: _l("Representation (demand to remedy)"),
-}
 # Only an answer can be judged: an appeal still being worked has nothing to audit yet.
 AUDITABLE_STATUSES = frozenset({AppealStatus.ANSWERED, AppealStatus.CLOSED})
 
@@ -96,8 +83,6 @@ def record_audit(
     if not can_read(by, appeal):
         raise AuditRefused(_("This appeal is outside your region."))
     if appeal.status not in AUDITABLE_STATUSES:
-        from appeals.intake.labels import STATUS_LABELS
-
         raise AuditRefused(
             _(
                 "Only an answered appeal can be audited; this one is %(status)s.",

@@ -31,11 +31,10 @@ from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import Role
 from appeals.accounts.scope import Scope, prosecutor_scope
 from appeals.audit.forms import SORT_COLUMNS, ActReplyForm, AuditForm, PeriodForm, RankingForm
+from appeals.audit.labels import ACT_LABELS, VIOLATION_LABELS
 from appeals.audit.models import Audit, Violation
 from appeals.audit.service import (
-    ACT_LABELS,
     AUDITABLE_STATUSES,
-    VIOLATION_LABELS,
     AuditRefused,
     act_due_date,
     act_is_overdue,
@@ -51,9 +50,7 @@ from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.labels import DECISION_LABELS, KIND_LABELS
 from appeals.intake.models import Appeal
 from appeals.ratings.chart import trend_svg
-from appeals.ratings.forms import BODY_KIND_LABELS
 from appeals.ratings.ranking import (
-    COMPONENT_LABELS,
     Ranking,
     body_figures,
     month_axis,
@@ -65,8 +62,10 @@ from appeals.ratings.ranking import (
     trends,
     worst_movers,
 )
+from appeals.reference.labels import BODY_KIND_LABELS
 from appeals.reference.models import Body, Category, Region
 from appeals.scores.formula import QUALITY_COMPONENTS
+from appeals.scores.labels import COMPONENT_LABELS
 from appeals.scores.measures import (
     MEASURES,
     appeals_behind,

@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from appeals.ratings.forms import BODY_KIND_LABELS, RatingsForm
+from appeals.ratings.forms import RatingsForm
 from appeals.ratings.ranking import (
     live_ranking,
     snapshot_months,
     snapshot_ranking,
     sort_rows,
 )
+from appeals.reference.labels import BODY_KIND_LABELS
 from appeals.scores.measures import Period, region_body_ids
 from appeals.timeutil import local_today
 
