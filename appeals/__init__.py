@@ -40,7 +40,7 @@ from appeals.ratings.views import bp as ratings_bp
 from appeals.reference import models as _reference  # noqa: F401
 from appeals.routing.views import admin_bp as routing_admin_bp
 from appeals.routing.views import queue_bp as routing_queue_bp
-from appeals.scores import snapshots as _scores  # noqa: F401
+from appeals.scores import models as _scores  # noqa: F401
 from appeals.scores.views import bp as scores_bp
 from appeals.suggest.views import bp as suggest_bp
 from appeals.timeutil import local_date, now_utc

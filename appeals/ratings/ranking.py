@@ -24,7 +24,8 @@ from appeals.scores.formula import (
     score_body,
 )
 from appeals.scores.measures import Period
-from appeals.scores.snapshots import ScoreSnapshot, period_scores, score_settings, wanted_bodies
+from appeals.scores.models import ScoreSnapshot
+from appeals.scores.snapshots import period_scores, score_settings, wanted_bodies
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,7 @@ from typing import Any
 
 from flask import current_app
 from redis.exceptions import RedisError
-from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint, delete, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, select
 
 from appeals.extensions import db
 from appeals.queues import app_job, redis_connection
@@ -39,29 +38,10 @@ from appeals.scores.measures import (
     unaudited_measures,
     with_audits,
 )
-from appeals.timeutil import UTCDateTime, local_today, now_utc
+from appeals.scores.models import ScoreSnapshot
+from appeals.timeutil import local_today, now_utc
 
 log = logging.getLogger(__name__)
-
-
-class ScoreSnapshot(db.Model):
-    """One body's score for one closed month, as computed when the snapshot was taken."""
-
-    __tablename__ = "score_snapshots"
-    __table_args__ = (UniqueConstraint("body_id", "month"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
-    month: Mapped[date] = mapped_column(Date, index=True)  # the first day of the month
-    appeals: Mapped[int]
-    ranked: Mapped[bool] = mapped_column(default=False)
-    timeliness: Mapped[float | None]
-    quality: Mapped[float | None]
-    score: Mapped[float | None]
-    grade: Mapped[str | None] = mapped_column(String(2))
-    # The shrunk components by name (timely, satisfaction, audit_clean, ...).
-    components: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
 
 def score_settings() -> dict[str, Any]:

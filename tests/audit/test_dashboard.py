@@ -13,7 +13,7 @@ from appeals.accounts.models import Role
 from appeals.extensions import db
 from appeals.intake.models import Decision
 from appeals.ratings.ranking import month_axis
-from appeals.scores.snapshots import ScoreSnapshot
+from appeals.scores.models import ScoreSnapshot
 from appeals.timeutil import local_date, local_today, now_utc
 from appeals.work.service import answer_appeal
 from tests.audit.conftest import body_id, local_moment

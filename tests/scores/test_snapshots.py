@@ -13,8 +13,8 @@ from appeals.intake.models import Appeal
 from appeals.periodic import register_periodic_jobs
 from appeals.queues import get_queue
 from appeals.scores.measures import Period
+from appeals.scores.models import ScoreSnapshot
 from appeals.scores.snapshots import (
-    ScoreSnapshot,
     live_scores,
     previous_month,
     snapshot_month,
