@@ -26,7 +26,7 @@ from appeals.audit.models import ResponseAct
 from appeals.extensions import db
 from appeals.reference.labels import BODY_KIND_LABELS
 from appeals.reference.models import Body, Region
-from appeals.scores.measures import Period
+from appeals.scores.period import Period
 
 PERIOD_KINDS = [
     ("month", _l("Month")),

@@ -64,15 +64,11 @@ from appeals.ratings.ranking import (
 )
 from appeals.reference.labels import BODY_KIND_LABELS
 from appeals.reference.models import Body, Category, Region
+from appeals.scores.appeals_behind import MEASURES, appeals_behind
 from appeals.scores.formula import QUALITY_COMPONENTS
 from appeals.scores.labels import COMPONENT_LABELS
-from appeals.scores.measures import (
-    MEASURES,
-    appeals_behind,
-    late,
-    on_time,
-    region_body_ids,
-)
+from appeals.scores.measures import region_body_ids
+from appeals.scores.predicates import late, on_time
 from appeals.scores.snapshots import previous_month, trend
 from appeals.timeutil import local_date, local_today
 

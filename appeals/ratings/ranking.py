@@ -23,8 +23,8 @@ from appeals.scores.formula import (
     rank,
     score_body,
 )
-from appeals.scores.measures import Period
 from appeals.scores.models import ScoreSnapshot
+from appeals.scores.period import Period
 from appeals.scores.snapshots import period_scores, score_settings, wanted_bodies
 
 

@@ -14,7 +14,8 @@ from appeals.ratings.ranking import (
     sort_rows,
 )
 from appeals.reference.labels import BODY_KIND_LABELS
-from appeals.scores.measures import Period, region_body_ids
+from appeals.scores.measures import region_body_ids
+from appeals.scores.period import Period
 from appeals.timeutil import local_today
 
 bp = Blueprint("ratings", __name__, url_prefix="/ratings")

@@ -3,7 +3,7 @@ figures of any run of whole months (a month, a quarter, a year, a custom range o
 a sum over a few thousand rows instead of a count over a million appeals.
 
 An appeal belongs to a period when its effective due date or its answer falls in it
-(measures.in_period). A cell holds the sums of the appeals of one body with one (month of the
+(predicates.in_period). A cell holds the sums of the appeals of one body with one (month of the
 due date, month of the answer) pair, so "due in the months or answered in them" selects each
 appeal's cell exactly once: summing the cells whose due month or answer month is in range
 gives the same figures as counting the appeals. The other sums sit in the cell of the months
@@ -37,21 +37,20 @@ from appeals.scores.measures import (
     COMPLAINT,
     PARENT,
     SCAN_SUMS,
-    Period,
     UnauditedMeasures,
     add_scan_row,
-    answered,
     assemble,
     complaints,
     followups,
     forwarding_figures,
-    local_date_sql,
-    month_of,
     overdue_now,
     scan_figures,
     scan_rows,
 )
 from appeals.scores.models import ScoreCell, ScoreCellBuild
+from appeals.scores.period import Period
+from appeals.scores.predicates import answered
+from appeals.scores.sql_dates import local_date_sql, month_of
 from appeals.timeutil import local_today, now_utc
 
 SUMMED = (*SCAN_SUMS, "followed", "complaints_decided", "complaints_upheld")

@@ -1,15 +1,17 @@
-"""The scores' tables: the monthly snapshots behind the trends, and the score cells (the
-counts per body and month) with the record of each build of them."""
+"""The scores' tables: the monthly snapshots behind the trends, the score cells (the counts
+per body and month) with the record of each build of them, and the indexes the measures' queries
+need on other areas' tables."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from appeals.extensions import db
+from appeals.intake.models import Appeal, Event
 from appeals.timeutil import UTCDateTime, now_utc
 
 
@@ -68,3 +70,40 @@ class ScoreCellBuild(db.Model):
     cells: Mapped[int]
     # "Overdue now" as of the build, per body: [[body id, open overdue, very overdue], ...].
     overdue: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
+
+
+# Indexes for these queries, on other areas' tables (declared here so that create_all and
+# Alembic's autogenerate both know them; the migration of the scores creates them):
+# - the main scan reads these columns only: SQLite scans this narrow covering index instead
+#   of the table (whose rows carry the appeals' texts), and the "overdue now" query is a
+#   range on its first two columns with no table lookups;
+# - the forwardings of a period are a range of the events' (kind, created_at);
+# - the follow-ups and complaints start from the children (the appeals with a parent, a few
+#   percent): a partial index over those rows only, holding every column the two queries
+#   read of a child, so that neither fetches a child's wide row (measured at 1,000,000
+#   appeals: complaints 83 -> 15 ms, follow-ups 88 -> 56 ms). Their "parent_id > 0"
+#   implies the index's condition on both databases.
+Index(
+    "ix_appeals_scores",
+    Appeal.status,
+    Appeal.due_on,
+    Appeal.current_body_id,
+    Appeal.extended_until,
+    Appeal.answered_at,
+    Appeal.received_on,
+    Appeal.registered_on,
+    Appeal.satisfaction,
+    Appeal.policy_id,
+)
+Index("ix_events_kind_created_at", Event.kind, Event.created_at)
+Index(
+    "ix_appeals_children_scores",
+    Appeal.parent_id,
+    Appeal.kind,
+    Appeal.status,
+    Appeal.answered_at,
+    Appeal.submitted_at,
+    Appeal.decision,
+    sqlite_where=Appeal.parent_id.is_not(None),
+    postgresql_where=Appeal.parent_id.is_not(None),
+)

@@ -31,7 +31,6 @@ from appeals.reference.models import Body
 from appeals.scores.cells import build_cells, cell_figures
 from appeals.scores.formula import BodyMeasures, BodyScore, Rate, score_bodies
 from appeals.scores.measures import (
-    Period,
     UnauditedMeasures,
     audit_rates,
     region_body_ids,
@@ -39,6 +38,7 @@ from appeals.scores.measures import (
     with_audits,
 )
 from appeals.scores.models import ScoreSnapshot
+from appeals.scores.period import Period
 from appeals.timeutil import local_today, now_utc
 
 log = logging.getLogger(__name__)

@@ -103,7 +103,7 @@ def test_figures_are_the_scores_own(client, login, astana_prosecutor, health_rec
     from datetime import date
 
     from appeals.audit.forms import PeriodForm  # noqa: F401  (the period is the form's)
-    from appeals.scores.measures import Period
+    from appeals.scores.period import Period
 
     login(astana_prosecutor)
     html = client.get(

@@ -8,7 +8,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from appeals.audit.forms import PeriodForm
-from appeals.scores.measures import Period
+from appeals.scores.period import Period
 
 TODAY = date(2026, 5, 10)  # in the second quarter
 

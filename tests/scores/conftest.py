@@ -15,7 +15,7 @@ from appeals.audit.models import Audit, ResponseAct, Violation
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealKind, Decision, Satisfaction
 from appeals.reference.models import Body
-from appeals.scores.measures import Period
+from appeals.scores.period import Period
 from appeals.timeutil import local_date, now_utc
 from appeals.work.service import (
     answer_appeal,

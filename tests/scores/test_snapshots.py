@@ -12,8 +12,8 @@ from appeals.extensions import db
 from appeals.intake.models import Appeal
 from appeals.periodic import register_periodic_jobs
 from appeals.queues import get_queue
-from appeals.scores.measures import Period
 from appeals.scores.models import ScoreSnapshot
+from appeals.scores.period import Period
 from appeals.scores.snapshots import (
     live_scores,
     previous_month,
