@@ -26,12 +26,12 @@ from appeals.audit.schedule import act_job_ids, schedule_act_jobs
 from appeals.audit.service import (
     act_due_date,
     act_is_overdue,
-    overdue_acts,
     record_act_reply,
     record_audit,
 )
 from appeals.deadlines.rules import reminder_days
 from appeals.deadlines.service import working_calendar
+from appeals.desk.service import overdue_acts
 from appeals.extensions import db
 from appeals.notifications.models import Notification
 from appeals.notifications.service import render_notice
