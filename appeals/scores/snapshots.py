@@ -184,19 +184,6 @@ def period_scores(
     return PeriodScores(measures, scores, counted_at, from_cache)
 
 
-def live_scores(
-    period: Period,
-    *,
-    body_ids: Collection[int] | None = None,
-    region_id: int | None = None,
-    kind: str | None = None,
-    today: date | None = None,
-) -> tuple[list[BodyMeasures], list[BodyScore]]:
-    """period_scores' measures and scores (through the cache)."""
-    result = period_scores(period, body_ids=body_ids, region_id=region_id, kind=kind, today=today)
-    return result.measures, result.scores
-
-
 def refresh_cached_figures(today: date | None = None) -> int:
     """Count the score cells afresh, so that every run of whole months is served from them
     (scores.cells); returns the number of cells (none with the cache off). The caller
