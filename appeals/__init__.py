@@ -21,6 +21,7 @@ from appeals.audit import models as _audit  # noqa: F401
 from appeals.audit.views import bp as prosecutor_bp
 from appeals.cli import register_cli
 from appeals.deadlines import models as _deadlines  # noqa: F401
+from appeals.desk.views import bp as desk_bp
 from appeals.extensions import (
     SQLITE_READER,
     babel,
@@ -40,7 +41,7 @@ from appeals.ratings.views import bp as ratings_bp
 from appeals.reference import models as _reference  # noqa: F401
 from appeals.routing.views import admin_bp as routing_admin_bp
 from appeals.routing.views import queue_bp as routing_queue_bp
-from appeals.scores import snapshots as _scores  # noqa: F401
+from appeals.scores import models as _scores  # noqa: F401
 from appeals.scores.views import bp as scores_bp
 from appeals.suggest.views import bp as suggest_bp
 from appeals.timeutil import local_date, now_utc
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(suggest_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(prosecutor_bp)
+    app.register_blueprint(desk_bp)
     app.register_blueprint(ratings_bp)
     app.register_blueprint(routing_admin_bp)
     app.register_blueprint(routing_queue_bp)

@@ -52,17 +52,12 @@ from appeals.intake.models import (  # noqa: E402
 from appeals.localredis import LocalRedis  # noqa: E402
 from appeals.reference.models import Body, Category, Region  # noqa: E402
 from appeals.reference.seed import seed_holidays, seed_reference  # noqa: E402
-from appeals.scores.cells import ScoreCellBuild, build_cells, cell_figures  # noqa: E402
+from appeals.scores.cells import build_cells, cell_figures  # noqa: E402
 from appeals.scores.formula import BodyMeasures, Rate, rank, score_bodies  # noqa: E402
-from appeals.scores.measures import (  # noqa: E402
-    Period,
-    audit_rates,
-    body_measures,
-    unaudited_measures,
-    with_audits,
-)
+from appeals.scores.measures import audit_rates, body_measures, unaudited_measures, with_audits  # noqa: E402
+from appeals.scores.models import ScoreCellBuild, ScoreSnapshot  # noqa: E402
+from appeals.scores.period import Period  # noqa: E402
 from appeals.scores.snapshots import (  # noqa: E402
-    ScoreSnapshot,
     previous_month,
     refresh_cached_figures,
     snapshot_month,

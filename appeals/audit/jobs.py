@@ -16,18 +16,19 @@ from flask import current_app
 from sqlalchemy import and_, select, update
 
 from appeals.accounts.models import Role, User
+from appeals.audit.labels import ACT_LABELS
 from appeals.audit.models import Audit, ResponseAct
+from appeals.audit.schedule import reminder_job_id
 from appeals.deadlines.rules import reminder_days
-from appeals.deadlines.schedule import schedule_term_jobs
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db, insert_ignoring_duplicates
 from appeals.intake.models import Appeal
+from appeals.language import in_english
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import delivery_job, queue_notice
 from appeals.queues import (
     PendingJob,
     app_job,
-    cancel_after_commit,
     queue_after_commit,
     send_pending_jobs,
 )
@@ -37,56 +38,13 @@ from appeals.timeutil import local_today, now_utc
 BATCH = 500  # bounded IN lists
 
 
-def _reminder_job_id(audit_id: int, name: str, due: date) -> str:
-    return f"act-reminder-{audit_id}-{name}-{due:%Y%m%d}"
-
-
-def _overdue_job_id(audit_id: int, due: date) -> str:
-    return f"act-overdue-{audit_id}-{due:%Y%m%d}"
-
-
 def _reminder_key(audit_id: int, name: str, due: date) -> str:
     """What every head's notice of one reminder shares (its dedup key adds the head's id)."""
     return f"act-reminder:{audit_id}:{name}:{due:%Y%m%d}"
 
 
-def act_job_ids(audit_id: int, due: date) -> list[str]:
-    """Every scheduled job that belongs to one act's due date."""
-    return [
-        *(
-            _reminder_job_id(audit_id, name, due)
-            for name, _ in reminder_days(due, working_calendar())
-        ),
-        _overdue_job_id(audit_id, due),
-    ]
-
-
-def schedule_act_jobs(audit: Audit) -> None:
-    """Schedule (after commit) the heads' reminders and the overdue check of an act."""
-    due = audit.act_due_on
-    if audit.act == ResponseAct.NONE or due is None or audit.act_answered_at is not None:
-        return
-    schedule_term_jobs(
-        audit.id,
-        due,
-        reminder=send_act_reminder,
-        reminder_id=_reminder_job_id,
-        overdue=mark_act_overdue_job,
-        overdue_id=_overdue_job_id,
-    )
-
-
-def cancel_act_jobs(audit: Audit) -> None:
-    """Drop (after commit) the act's reminders and overdue check: the body has answered."""
-    if audit.act_due_on is not None:
-        cancel_after_commit(act_job_ids(audit.id, audit.act_due_on))
-
-
 def _act_facts(number: str, act: str, due: date, body_name: str) -> dict[str, Any]:
     """What the notices say about an act: the appeal, the act, its due date, the body."""
-    from appeals.audit.service import ACT_LABELS  # the service imports this module
-    from appeals.language import in_english
-
     return {
         "number": number,
         "act": in_english(ACT_LABELS[ResponseAct(act)]),
@@ -276,7 +234,7 @@ def missing_act_reminders(now: datetime) -> list[PendingJob]:
             wanted[_reminder_key(audit_id, come[-1], due)] = PendingJob(
                 send_act_reminder,
                 (audit_id, come[-1], due.isoformat()),
-                job_id=_reminder_job_id(audit_id, come[-1], due),
+                job_id=reminder_job_id(audit_id, come[-1], due),
             )
             appeal_ids.add(appeal_id)
     if not wanted:

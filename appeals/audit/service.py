@@ -1,52 +1,35 @@
-"""The prosecutor's desk: whose bodies and appeals a prosecutor may see, and the audit verdict.
-
-A prosecutor's scope is the region of their office and everything below it; the General
-Prosecutor's Office (a body with no region) sees the whole country. Functions take the actor
-as an argument and flush; the caller commits once.
+"""The audit of an answer: a prosecutor's verdict on an answered appeal in their scope, its
+act of response and the body's reply to it. Functions take the actor as an argument and flush;
+the caller commits once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from appeals.accounts.models import Role, User
 from appeals.accounts.scope import prosecutor_scope
-from appeals.audit.jobs import cancel_act_jobs, schedule_act_jobs
+from appeals.audit.labels import ACT_LABELS, VIOLATION_LABELS
 from appeals.audit.models import Audit, ResponseAct, Violation
+from appeals.audit.schedule import cancel_act_jobs, schedule_act_jobs
 from appeals.deadlines.rules import add_term
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.access import can_read
+from appeals.intake.labels import STATUS_LABELS
 from appeals.intake.models import Answer, Appeal, AppealStatus, EventKind
 from appeals.intake.workflow import record_event
 from appeals.language import in_english
 from appeals.notifications.service import queue_notice
-from appeals.reference.models import Body
 from appeals.timeutil import local_today, now_utc
 
 # --- The audit ------------------------------------------------------------------------------
 
-# Lazy: the desk shows them in the reader's language; the timeline and the notices store
-# in_english().
-VIOLATION_LABELS = {
-    Violation.MISSED_DEADLINE: _l("Missed deadline"),
-    Violation.FORMAL_REPLY: _l("Formal reply without substance"),
-    Violation.UNLAWFUL_REFUSAL: _l("Unlawful refusal"),
-    Violation.RED_TAPE: _l("Red tape"),
-    Violation.NOT_COMPETENT: _l("Not competent to answer"),
-}
-ACT_LABELS = {
-    ResponseAct.NONE: _l("No act"),
-    ResponseAct.WARNING: _l("Warning"),
-    ResponseAct.REPRESENTATION: _l("Representation (demand to remedy)"),
-}
 # Only an answer can be judged: an appeal still being worked has nothing to audit yet.
 AUDITABLE_STATUSES = frozenset({AppealStatus.ANSWERED, AppealStatus.CLOSED})
 
@@ -96,8 +79,6 @@ def record_audit(
     if not can_read(by, appeal):
         raise AuditRefused(_("This appeal is outside your region."))
     if appeal.status not in AUDITABLE_STATUSES:
-        from appeals.intake.labels import STATUS_LABELS
-
         raise AuditRefused(
             _(
                 "Only an answered appeal can be audited; this one is %(status)s.",
@@ -222,68 +203,3 @@ def act_is_overdue(audit: Audit, today: date) -> bool:
         and audit.act_due_on is not None
         and today > audit.act_due_on
     )
-
-
-# --- The desk's lists -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OverdueCount:
-    body_id: int
-    name: str
-    open_overdue: int
-
-
-def overdue_by_body(
-    body_ids: Sequence[int] | None, *, kind: str | None = None, today: date, limit: int = 15
-) -> list[OverdueCount]:
-    """Open appeals past their due date now, counted per body in one grouped query: the same
-    predicate as the score's "open overdue" figure, so each count matches its list."""
-    from appeals.scores.measures import open_late
-
-    count = func.count().label("open_overdue")
-    query = (
-        select(Appeal.current_body_id, count)
-        .where(open_late(today), Appeal.current_body_id.is_not(None))
-        .group_by(Appeal.current_body_id)
-        .order_by(count.desc(), Appeal.current_body_id)
-        .limit(limit)
-    )
-    if body_ids is not None:
-        query = query.where(Appeal.current_body_id.in_(body_ids))
-    if kind:
-        query = query.where(Appeal.current_body_id.in_(select(Body.id).where(Body.kind == kind)))
-    counts = db.session.execute(query).all()
-    bodies = {
-        body.id: body
-        for body in db.session.execute(
-            select(Body).where(Body.id.in_([body_id for body_id, _ in counts]))
-        ).scalars()
-    }
-    return [OverdueCount(body_id, bodies[body_id].name, n) for body_id, n in counts]
-
-
-def overdue_acts(body_ids: Sequence[int] | None, *, today: date, limit: int = 20) -> list[Audit]:
-    """Acts of response past their deadline that the body has not answered, oldest first
-    (from the dates, like act_is_overdue: the sweep's flag agrees once it has run)."""
-    query = (
-        select(Audit)
-        .where(
-            Audit.act != ResponseAct.NONE,
-            Audit.act_answered_at.is_(None),
-            Audit.act_due_on < today,
-        )
-        .order_by(Audit.act_due_on, Audit.id)
-        .limit(limit)
-    )
-    if body_ids is not None:
-        query = query.where(Audit.body_id.in_(body_ids))
-    return list(db.session.execute(query).scalars())
-
-
-def find_appeal_in_scope(number: str, by: User) -> Appeal | None:
-    """An appeal by its registration number, if the prosecutor may read it."""
-    appeal = db.session.execute(
-        select(Appeal).where(Appeal.number == number.strip().upper())
-    ).scalar_one_or_none()
-    return appeal if appeal is not None and can_read(by, appeal) else None

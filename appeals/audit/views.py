@@ -1,47 +1,35 @@
-"""The prosecutor's desk: rankings, body pages with the appeals behind each figure, the
-audit of answers, exports. Every body and appeal outside the prosecutor's region is a 404."""
+"""The audit of one appeal: its page (details, answer, timeline, audits), recording a verdict
+and the body's reply to an act. Every appeal outside the prosecutor's region is a 404; the
+desk's pages (rankings, bodies, exports) are in appeals/desk/views.py, under the same prefix."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
-from datetime import date
-
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
     redirect,
     render_template,
-    request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import Role
 from appeals.accounts.scope import Scope, prosecutor_scope
-from appeals.audit.forms import SORT_COLUMNS, ActReplyForm, AuditForm, PeriodForm, RankingForm
+from appeals.audit.forms import ActReplyForm, AuditForm
+from appeals.audit.labels import ACT_LABELS, VIOLATION_LABELS
 from appeals.audit.models import Audit, Violation
 from appeals.audit.service import (
-    ACT_LABELS,
     AUDITABLE_STATUSES,
-    VIOLATION_LABELS,
     AuditRefused,
     act_due_date,
     act_is_overdue,
-    find_appeal_in_scope,
-    overdue_acts,
-    overdue_by_body,
     record_act_reply,
     record_audit,
 )
@@ -49,33 +37,7 @@ from appeals.deadlines.service import explain_due
 from appeals.extensions import db
 from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.labels import DECISION_LABELS, KIND_LABELS
-from appeals.intake.models import Appeal
-from appeals.ratings.chart import trend_svg
-from appeals.ratings.forms import BODY_KIND_LABELS
-from appeals.ratings.ranking import (
-    COMPONENT_LABELS,
-    Ranking,
-    body_figures,
-    month_axis,
-    period_ranking,
-    region_rollup,
-    snapshot_months,
-    sort_rows,
-    trend_points,
-    trends,
-    worst_movers,
-)
-from appeals.reference.models import Body, Category, Region
-from appeals.scores.formula import QUALITY_COMPONENTS
-from appeals.scores.measures import (
-    MEASURES,
-    appeals_behind,
-    late,
-    on_time,
-    region_body_ids,
-)
-from appeals.scores.snapshots import previous_month, trend
-from appeals.timeutil import local_date, local_today
+from appeals.timeutil import local_today
 
 bp = Blueprint("prosecutor", __name__, url_prefix="/prosecutor")
 
@@ -89,9 +51,9 @@ restrict_blueprint(
 
 
 @bp.context_processor
-def body_kind_labels():
-    """The kinds of body as the desk's pages name them."""
-    return {"body_kind_labels": BODY_KIND_LABELS, "decision_labels": DECISION_LABELS}
+def decision_labels():
+    """The decisions of an answer as the audit's page names them."""
+    return {"decision_labels": DECISION_LABELS}
 
 
 @bp.app_template_filter("violation_label")
@@ -120,13 +82,6 @@ def _scope() -> Scope:
     return scope
 
 
-def _body_or_404(body_id: int) -> Body:
-    body = db.session.get(Body, body_id)
-    if body is None or not _scope().has_body(body.id):
-        abort(404)
-    return body
-
-
 # --- One appeal: details, answer, timeline, audits and the verdict form --------------------
 
 
@@ -142,7 +97,7 @@ def _render_appeal(appeal, form: AuditForm, status: int = 200):
     scope = _scope()
     body_link = None
     if appeal.current_body_id and scope.has_body(appeal.current_body_id):
-        body_link = url_for("prosecutor.body_page", body_id=appeal.current_body_id)
+        body_link = url_for("desk.body_page", body_id=appeal.current_body_id)
     config = current_app.config
     return (
         render_template(
@@ -213,479 +168,3 @@ def act_reply(audit_id: int):
             db.session.commit()
             flash(_("The body's answer to the act is recorded."), "success")
     return redirect(url_for("prosecutor.appeal_page", appeal_id=appeal.id))
-
-
-# --- The dashboard: ranking, trends, movers, overdue ----------------------------------------
-
-TREND_MONTHS = 12
-
-
-def _region_ids(scope: Scope) -> set[int] | None:
-    if scope.is_national:
-        return None
-    return set(db.session.execute(scope.region_ids()).scalars())
-
-
-def _ranking_form(scope: Scope) -> RankingForm:
-    return RankingForm.from_args(request.args, today=local_today(), region_ids=_region_ids(scope))
-
-
-def _filtered_body_ids(scope: Scope, form: RankingForm) -> list[int] | None:
-    """The bodies the filters leave in the scope: all of it, or a region of it."""
-    ids = scope.body_ids()
-    if form.region_id is not None:
-        in_region = set(region_body_ids(form.region_id))
-        ids = sorted(in_region if ids is None else in_region.intersection(ids))
-    return ids
-
-
-def _ranking(form: RankingForm, body_ids: list[int] | None) -> Ranking:
-    """The ranking the filters ask for, sorted as asked."""
-    ranking = period_ranking(form.to_period(), body_ids=body_ids, kind=form.kind.data or None)
-    return replace(ranking, rows=sort_rows(ranking.rows, form.sort.data, form.order.data))
-
-
-@bp.route("/")
-def dashboard():
-    """The ranking of the bodies in scope with its region roll-ups, trends, worst movers and
-    overdue appeals."""
-    scope = _scope()
-    form = _ranking_form(scope)
-    if not form.validate():
-        return render_template("audit/dashboard.html", form=form, scope=scope), 400
-    today = local_today()
-    body_ids = _filtered_body_ids(scope, form)
-    ranking = _ranking(form, body_ids)
-    rows = ranking.rows
-    latest_closed = date(*previous_month(today), 1)
-    axis = month_axis(latest_closed, TREND_MONTHS)
-    months = snapshot_months()
-    movers_month = months[0] if months else None
-    return render_template(
-        "audit/dashboard.html",
-        form=form,
-        scope=scope,
-        period=form.to_period(),
-        counted_at=ranking.counted_at,
-        ranked=[r for r in rows if r.ranked],
-        unranked=[r for r in rows if not r.ranked],
-        regions=region_rollup(ranking, scope.region_id),
-        sparklines={
-            body_id: trend_svg(points, width=120, height=28, compact=True, title=_("Score trend"))
-            for body_id, points in trends([r.body_id for r in rows], axis).items()
-        },
-        movers=(
-            worst_movers(movers_month, body_ids=body_ids, kind=form.kind.data or None)
-            if movers_month
-            else []
-        ),
-        movers_month=movers_month,
-        overdue=overdue_by_body(body_ids, kind=form.kind.data or None, today=today),
-        acts=overdue_acts(body_ids, today=today),
-        sort_columns=dict(SORT_COLUMNS),
-        period_args=form.query_args(),
-        filter_args=form.filter_args(),
-    )
-
-
-@bp.route("/ranking.csv")
-def ranking_csv():
-    """The ranking with the dashboard's filters, as CSV."""
-    scope = _scope()
-    form = _ranking_form(scope)
-    if not form.validate():
-        return _form_errors_response(form)
-    rows = _ranking(form, _filtered_body_ids(scope, form)).rows
-    period = form.to_period()
-    header = [
-        "period",
-        "position",
-        "position within kind",
-        "body",
-        "kind",
-        "region",
-        "appeals",
-        "ranked",
-        "on time %",
-        "timeliness %",
-        "quality %",
-        "score",
-        "grade",
-        "open overdue",
-    ]
-    lines = (
-        [
-            period.label,
-            r.position or "",
-            r.kind_position or "",
-            r.name,
-            r.kind,
-            r.region,
-            r.appeals,
-            "yes" if r.ranked else "too few to rank",
-            _percent(r.on_time),
-            _percent(r.timeliness),
-            _percent(r.quality),
-            _number(r.score),
-            r.grade or "",
-            r.open_overdue if r.open_overdue is not None else "",
-        ]
-        for r in rows
-    )
-    return _csv_response(f"ranking-{_slug(period.label)}.csv", header, lines)
-
-
-@bp.route("/report")
-def ranking_report():
-    """The ranking as a printable A4 report."""
-    scope = _scope()
-    form = _ranking_form(scope)
-    if not form.validate():
-        return render_template("audit/dashboard.html", form=form, scope=scope), 400
-    rows = _ranking(form, _filtered_body_ids(scope, form)).rows
-    region = db.session.get(Region, form.region_id) if form.region_id else None
-    scope_region = db.session.get(Region, scope.region_id) if scope.region_id else None
-    return render_template(
-        "audit/report.html",
-        period=form.to_period(),
-        ranked=[r for r in rows if r.ranked],
-        unranked=[r for r in rows if not r.ranked],
-        region=region or scope_region,
-        kind=form.kind.data,
-        generated_on=local_today(),
-    )
-
-
-@bp.route("/appeals/find")
-def find_appeal():
-    """Open an appeal of the prosecutor's region by its registration number."""
-    number = request.args.get("number", "")
-    appeal = find_appeal_in_scope(number, current_user) if number.strip() else None
-    if appeal is None:
-        shown = number.strip() or _("(empty)")
-        flash(_("No appeal numbered %(number)s in your region.", number=shown), "warning")
-        return redirect(url_for("prosecutor.dashboard"))
-    return redirect(url_for("prosecutor.appeal_page", appeal_id=appeal.id))
-
-
-# --- A body: every figure of its score, each linked to the appeals behind it ---------------
-
-
-def _period_form() -> PeriodForm:
-    return PeriodForm.from_args(request.args, today=local_today())
-
-
-def _figures(m, body_id: int, period, period_args: dict) -> list[dict]:
-    """The rows of the body page's table of figures: label, value and linked counts."""
-
-    def link(measure: str, count) -> dict:
-        return {
-            "measure": measure,
-            "count": count,
-            "url": url_for(
-                "prosecutor.body_appeals", body_id=body_id, measure=measure, **period_args
-            ),
-        }
-
-    def rate(label: str, name: str, success: str, failure: str, hint: str) -> dict:
-        value = getattr(m, name)
-        whole = int(value.n)
-        parts = [link(name, whole)]
-        if name != "satisfaction":
-            good = round(value.successes)
-            parts = [
-                link(f"{name}.successes", good) | {"text": success},
-                link(f"{name}.failures", whole - good) | {"text": failure},
-                link(name, whole) | {"text": _("counted")},
-            ]
-        else:
-            parts[0]["text"] = _("rated")
-        return {"label": label, "name": name, "value": value.value, "links": parts, "hint": hint}
-
-    median_n = db.session.execute(
-        select(func.count()).select_from(
-            appeals_behind(body_id, "median_days_to_answer", period).subquery()
-        )
-    ).scalar_one()
-    late_n = int(m.timely.n - round(m.timely.successes))
-    return [
-        {
-            "label": _("Appeals in the period"),
-            "name": "appeals",
-            "links": [link("appeals", m.appeals) | {"text": _("appeals")}],
-            "hint": MEASURES["appeals"],
-        },
-        rate(_("Answered on time"), "timely", _("on time"), _("late"), MEASURES["timely"]),
-        rate(_("Citizen satisfaction"), "satisfaction", "", "", MEASURES["satisfaction"]),
-        rate(
-            _("Audited without violation"),
-            "audit_clean",
-            _("lawful"),
-            _("with violations"),
-            MEASURES["audit_clean"],
-        ),
-        rate(
-            _("No complaint or repeat within 60 days"),
-            "no_followup",
-            _("not followed"),
-            _("followed"),
-            MEASURES["no_followup"],
-        ),
-        rate(
-            _("Complaints about its answers rejected"),
-            "complaints_rejected",
-            _("rejected"),
-            _("upheld"),
-            MEASURES["complaints_rejected"],
-        ),
-        {
-            "label": _("Median working days to the answer"),
-            "name": "median_days_to_answer",
-            "number": m.median_days_to_answer,
-            "links": [link("median_days_to_answer", median_n) | {"text": _("answers")}],
-            "hint": MEASURES["median_days_to_answer"],
-        },
-        {
-            "label": _("Mean working days late"),
-            "name": "mean_days_late",
-            "number": m.mean_days_late,
-            "links": [link("mean_days_late", late_n) | {"text": _("late")}],
-            "hint": MEASURES["mean_days_late"],
-        },
-        {
-            "label": _("Open and overdue now"),
-            "name": "open_overdue",
-            "links": [link("open_overdue", m.open_overdue) | {"text": _("appeals")}],
-            "hint": MEASURES["open_overdue"],
-        },
-        {
-            "label": _("Very overdue now"),
-            "name": "very_overdue",
-            "links": [link("very_overdue", m.very_overdue) | {"text": _("appeals")}],
-            "hint": MEASURES["very_overdue"],
-        },
-        rate(_("Extension rate"), "extension_rate", _("extended"), _("not extended"), ""),
-        rate(
-            _("Forwarded out"),
-            "forwarded_out",
-            _("forwarded"),
-            _("kept"),
-            MEASURES["forwarded_out"],
-        ),
-        rate(
-            _("Forward compliance"),
-            "forward_compliance",
-            _("within 3 working days"),
-            _("late"),
-            MEASURES["forward_compliance"],
-        ),
-    ]
-
-
-@bp.route("/bodies/<int:body_id>")
-def body_page(body_id: int):
-    """One body's score for a period: every figure links to the appeals behind it."""
-    body = _body_or_404(body_id)
-    form = _period_form()
-    if not form.validate():
-        return render_template("audit/body.html", body=body, form=form), 400
-    period = form.to_period()
-    figures = body_figures(period, body.id)
-    measure, score = figures.measures, figures.score
-    today = local_today()
-    axis = month_axis(date(*previous_month(today), 1), TREND_MONTHS)
-    body_audits = (
-        db.session.execute(
-            select(Audit).where(Audit.body_id == body.id).order_by(Audit.id.desc()).limit(10)
-        )
-        .scalars()
-        .all()
-    )
-    return render_template(
-        "audit/body.html",
-        body=body,
-        form=form,
-        period=period,
-        measure=measure,
-        score=score,
-        counted_at=figures.counted_at,
-        figures=_figures(measure, body.id, period, form.query_args()),
-        components=QUALITY_COMPONENTS,
-        component_labels=COMPONENT_LABELS,
-        chart=trend_svg(trend_points(trend(body.id, TREND_MONTHS), axis), width=560, height=160),
-        audits=body_audits,
-        act_labels=ACT_LABELS,
-        act_overdue=lambda audit: act_is_overdue(audit, today),
-        period_args=form.query_args(),
-    )
-
-
-@bp.route("/bodies/<int:body_id>/appeals")
-def body_appeals(body_id: int):
-    """The appeals a figure of the body's score was counted from, paginated."""
-    body = _body_or_404(body_id)
-    form = _period_form()
-    measure = request.args.get("measure", "appeals")
-    if not form.validate():
-        return (
-            render_template("audit/body_appeals.html", body=body, form=form, measure=measure),
-            400,
-        )
-    period = form.to_period()
-    try:
-        query = appeals_behind(body.id, measure, period)
-    except ValueError:
-        return (
-            render_template(
-                "audit/body_appeals.html",
-                body=body,
-                form=form,
-                unknown_measure=measure,
-                measures=MEASURES,
-                period_args=form.query_args(),
-            ),
-            400,
-        )
-    page = db.paginate(query, per_page=50, error_out=False)
-    name = measure.partition(".")[0]
-    return render_template(
-        "audit/body_appeals.html",
-        body=body,
-        form=form,
-        period=period,
-        measure=measure,
-        description=MEASURES[name],
-        page=page,
-        period_args=form.query_args(),
-    )
-
-
-# The appeal's facts only: nothing that identifies the applicant or repeats the text.
-APPEAL_CSV_HEADER = [
-    "number",
-    "kind",
-    "category",
-    "status",
-    "received",
-    "due",
-    "answered",
-    "on time",
-    "decision",
-    "satisfaction",
-]
-
-
-@bp.route("/bodies/<int:body_id>/appeals.csv")
-def body_appeals_csv(body_id: int):
-    """A body's appeals of the period (or those behind one figure), as CSV."""
-    body = _body_or_404(body_id)
-    form = _period_form()
-    if not form.validate():
-        return _form_errors_response(form)
-    period = form.to_period()
-    measure = request.args.get("measure", "appeals")
-    today = local_today()
-    try:
-        query = appeals_behind(body.id, measure, period, today=today)
-    except ValueError:
-        return {"error": f"No figure named {measure!r}.", "fields": {"measure": measure}}, 400
-    category_name = (
-        select(Category.name_en).where(Category.id == Appeal.category_id).scalar_subquery()
-    )
-    query = query.with_only_columns(
-        Appeal.number,
-        Appeal.kind,
-        category_name,
-        Appeal.status,
-        func.coalesce(Appeal.received_on, Appeal.registered_on),
-        Appeal.effective_due_on,
-        Appeal.answered_at,
-        on_time(),
-        late(today),
-        Appeal.decision,
-        Appeal.satisfaction,
-    )
-    zone = current_app.config["TIMEZONE"]
-
-    def lines() -> Iterator[list]:
-        for (
-            number,
-            kind,
-            category,
-            status,
-            received,
-            due,
-            answered_at,
-            was_on_time,
-            was_late,
-            decision,
-            satisfaction,
-        ) in db.session.execute(query.execution_options(yield_per=1000)):
-            yield [
-                number,
-                kind,
-                category,
-                status,
-                received.isoformat() if received else "",
-                due.isoformat() if due else "",
-                local_date(answered_at, zone).isoformat() if answered_at else "",
-                "yes" if was_on_time else ("no" if was_late else ""),
-                decision or "",
-                satisfaction or "",
-            ]
-
-    filename = f"{body.code}-{_slug(period.label)}-{_slug(measure)}.csv"
-    return _csv_response(filename, APPEAL_CSV_HEADER, lines())
-
-
-# --- Helpers ------------------------------------------------------------------------------
-
-
-def _percent(value: float | None) -> str:
-    return f"{100 * value:.1f}" if value is not None else ""
-
-
-def _number(value: float | None) -> str:
-    return f"{value:.1f}" if value is not None else ""
-
-
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text).strip("-")
-
-
-def _cell(value):
-    """A spreadsheet must not read a name as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def _csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Response:
-    """Stream rows as UTF-8 CSV (with a BOM, so spreadsheets read Cyrillic right)."""
-
-    def generate() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        buffer.write("\ufeff")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_cell(v) for v in row])
-            if buffer.tell() > 16_384:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    return Response(
-        stream_with_context(generate()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def _form_errors_response(form):
-    """A filter mistake on an export: JSON naming the fields, with a 400."""
-    return {
-        "error": "The filters are not valid.",
-        "fields": {name: errors for name, errors in form.errors.items()},
-    }, 400

@@ -11,19 +11,10 @@ from wtforms import SelectField
 
 from appeals.extensions import db
 from appeals.ratings.ranking import month_axis
+from appeals.reference.labels import BODY_KIND_LABELS
 from appeals.reference.models import Body, Region
 
 MONTHS_OFFERED = 13  # this month so far and the twelve before it
-
-# The kinds of body (reference.seed_data.BODY_KINDS) as a reader names them.
-BODY_KIND_LABELS = {
-    "prosecutor": _l("Prosecutor"),
-    "ministry": _l("Ministry"),
-    "committee": _l("Committee"),
-    "akimat": _l("Akimat"),
-    "department": _l("Department"),
-    "police": _l("Police"),
-}
 
 
 class RatingsForm(FlaskForm):

@@ -9,7 +9,6 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from appeals.extensions import db
@@ -24,8 +23,9 @@ from appeals.scores.formula import (
     rank,
     score_body,
 )
-from appeals.scores.measures import Period
-from appeals.scores.snapshots import ScoreSnapshot, period_scores, score_settings, wanted_bodies
+from appeals.scores.models import ScoreSnapshot
+from appeals.scores.period import Period
+from appeals.scores.snapshots import period_scores, score_settings, wanted_bodies
 
 
 @dataclass(frozen=True)
@@ -402,15 +402,6 @@ def worst_movers(
         Mover(body_id, body.name, before_score, after_score)
         for body_id, body, before_score, after_score in db.session.execute(query)
     ]
-
-
-COMPONENT_LABELS = {
-    "timely": _l("Answered on time"),
-    "satisfaction": _l("Citizen satisfaction"),
-    "audit_clean": _l("Audited without violation"),
-    "no_followup": _l("No complaint or repeat within 60 days"),
-    "complaints_rejected": _l("Complaints about its answers rejected"),
-}
 
 
 @dataclass(frozen=True)

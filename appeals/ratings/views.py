@@ -6,14 +6,16 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from appeals.ratings.forms import BODY_KIND_LABELS, RatingsForm
+from appeals.ratings.forms import RatingsForm
 from appeals.ratings.ranking import (
     live_ranking,
     snapshot_months,
     snapshot_ranking,
     sort_rows,
 )
-from appeals.scores.measures import Period, region_body_ids
+from appeals.reference.labels import BODY_KIND_LABELS
+from appeals.scores.measures import region_body_ids
+from appeals.scores.period import Period
 from appeals.timeutil import local_today
 
 bp = Blueprint("ratings", __name__, url_prefix="/ratings")

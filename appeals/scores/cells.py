@@ -3,7 +3,7 @@ figures of any run of whole months (a month, a quarter, a year, a custom range o
 a sum over a few thousand rows instead of a count over a million appeals.
 
 An appeal belongs to a period when its effective due date or its answer falls in it
-(measures.in_period). A cell holds the sums of the appeals of one body with one (month of the
+(predicates.in_period). A cell holds the sums of the appeals of one body with one (month of the
 due date, month of the answer) pair, so "due in the months or answered in them" selects each
 appeal's cell exactly once: summing the cells whose due month or answer month is in range
 gives the same figures as counting the appeals. The other sums sit in the cell of the months
@@ -28,8 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import JSON, Date, ForeignKey, delete, func, insert, or_, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, func, insert, or_, select
 
 from appeals.extensions import begin_reading, db
 from appeals.intake.models import Appeal, AppealKind
@@ -38,59 +37,21 @@ from appeals.scores.measures import (
     COMPLAINT,
     PARENT,
     SCAN_SUMS,
-    Period,
     UnauditedMeasures,
     add_scan_row,
-    answered,
     assemble,
     complaints,
     followups,
     forwarding_figures,
-    local_date_sql,
-    month_of,
     overdue_now,
     scan_figures,
     scan_rows,
 )
-from appeals.timeutil import UTCDateTime, local_today, now_utc
-
-
-class ScoreCell(db.Model):
-    """The sums of one body's appeals due in one month and answered in another (or not)."""
-
-    __tablename__ = "score_cells"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
-    due_month: Mapped[date | None] = mapped_column(Date)  # first day; None: no due date
-    answer_month: Mapped[date | None] = mapped_column(Date)  # first day; None: not answered
-    appeals: Mapped[int] = mapped_column(default=0)
-    counted: Mapped[int] = mapped_column(default=0)  # counted in timeliness
-    late: Mapped[int] = mapped_column(default=0)
-    rated: Mapped[int] = mapped_column(default=0)
-    points: Mapped[float] = mapped_column(default=0.0)  # satisfaction points of the rated
-    answers: Mapped[int] = mapped_column(default=0)
-    extended: Mapped[int] = mapped_column(default=0)
-    late_days: Mapped[int] = mapped_column(default=0)  # working days late, summed
-    followed: Mapped[int] = mapped_column(default=0)  # answers with a follow-up in 60 days
-    complaints_decided: Mapped[int] = mapped_column(default=0)
-    complaints_upheld: Mapped[int] = mapped_column(default=0)
-    # Working days from receipt to answer -> how many answers (keys are text in JSON).
-    days_to_answer: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
-
-
-class ScoreCellBuild(db.Model):
-    """When the cells were counted, and for which date (the "now" of open appeals)."""
-
-    __tablename__ = "score_cell_builds"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    counted_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    today: Mapped[date] = mapped_column(Date)
-    cells: Mapped[int]
-    # "Overdue now" as of the build, per body: [[body id, open overdue, very overdue], ...].
-    overdue: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
-
+from appeals.scores.models import ScoreCell, ScoreCellBuild
+from appeals.scores.period import Period
+from appeals.scores.predicates import answered
+from appeals.scores.sql_dates import local_date_sql, month_of
+from appeals.timeutil import local_today, now_utc
 
 SUMMED = (*SCAN_SUMS, "followed", "complaints_decided", "complaints_upheld")
 

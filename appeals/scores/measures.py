@@ -37,38 +37,28 @@ body_measures() is unaudited_measures() (everything but the audits) plus audit_r
 pages read the first from a cache a few minutes old and count the audits for every request,
 so that a verdict moves the score at once (appeals.scores.snapshots.period_scores).
 
-appeals_behind() builds, from the same predicates, the list of appeals each figure counted.
+appeals_behind.appeals_behind() builds, from the same predicates (predicates.py), the list
+of appeals each figure counted.
 """
 
 from __future__ import annotations
 
-import calendar as month_calendar
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
     Date,
-    Index,
     Integer,
     Select,
     and_,
     case,
-    cast,
     column,
-    false,
     func,
     literal,
-    or_,
     select,
-    tuple_,
-    type_coerce,
     values,
 )
 from sqlalchemy.orm import aliased
@@ -79,317 +69,31 @@ from appeals.deadlines.models import DeadlinePolicy
 from appeals.deadlines.rules import is_very_overdue
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
-from appeals.intake.models import (
-    OPEN_STATUSES,
-    RUNNING_STATUSES,
-    Appeal,
-    AppealKind,
-    Decision,
-    Event,
-    EventKind,
-    Satisfaction,
-)
+from appeals.intake.models import Appeal, Event, Satisfaction
 from appeals.reference.models import Body, Region
 from appeals.scores.formula import NO_DATA, BodyMeasures, Rate, empty_measures
-from appeals.timeutil import UTCDateTime, local_date, local_today, now_utc
-
-# Indexes for these queries, on other areas' tables (declared here so that create_all and
-# Alembic's autogenerate both know them; the migration of the scores creates them):
-# - the main scan reads these columns only: SQLite scans this narrow covering index instead
-#   of the table (whose rows carry the appeals' texts), and the "overdue now" query is a
-#   range on its first two columns with no table lookups;
-# - the forwardings of a period are a range of the events' (kind, created_at);
-# - the follow-ups and complaints start from the children (the appeals with a parent, a few
-#   percent): a partial index over those rows only, holding every column the two queries
-#   read of a child, so that neither fetches a child's wide row (measured at 1,000,000
-#   appeals: complaints 83 -> 15 ms, follow-ups 88 -> 56 ms). Their "parent_id > 0"
-#   implies the index's condition on both databases.
-Index(
-    "ix_appeals_scores",
-    Appeal.status,
-    Appeal.due_on,
-    Appeal.current_body_id,
-    Appeal.extended_until,
-    Appeal.answered_at,
-    Appeal.received_on,
-    Appeal.registered_on,
-    Appeal.satisfaction,
-    Appeal.policy_id,
+from appeals.scores.period import Period
+from appeals.scores.predicates import (
+    FOLLOWUP_DAYS,
+    UPHELD,
+    answered,
+    complaints_decided,
+    forwarded_in_time,
+    forwardings_out,
+    in_period,
+    latest_audit_ids,
+    open_late,
+    received_on,
+    sum_if,
 )
-Index("ix_events_kind_created_at", Event.kind, Event.created_at)
-Index(
-    "ix_appeals_children_scores",
-    Appeal.parent_id,
-    Appeal.kind,
-    Appeal.status,
-    Appeal.answered_at,
-    Appeal.submitted_at,
-    Appeal.decision,
-    sqlite_where=Appeal.parent_id.is_not(None),
-    postgresql_where=Appeal.parent_id.is_not(None),
+from appeals.scores.sql_dates import (
+    dialect_name,
+    local_date_sql,
+    month_of,
+    plus_days,
+    site_timezone,
 )
-
-FOLLOWUP_DAYS = 60  # DESIGN.md: a complaint or repeat within 60 days of the answer
-UPHELD = (Decision.SATISFIED.value, Decision.PARTLY_SATISFIED.value)
-
-
-@dataclass(frozen=True)
-class Period:
-    """A range of local dates, both ends included."""
-
-    start: date
-    end: date
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
-
-    @classmethod
-    def month(cls, year: int, month: int) -> Period:
-        last = month_calendar.monthrange(year, month)[1]
-        return cls(date(year, month, 1), date(year, month, last))
-
-    @classmethod
-    def quarter(cls, year: int, quarter: int) -> Period:
-        if not 1 <= quarter <= 4:
-            raise ValueError(f"a quarter is 1 to 4, not {quarter}")
-        first = 3 * quarter - 2
-        return cls(date(year, first, 1), cls.month(year, first + 2).end)
-
-    @classmethod
-    def year(cls, year: int) -> Period:
-        return cls(date(year, 1, 1), date(year, 12, 31))
-
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
-    @property
-    def label(self) -> str:
-        if self.start.day == 1 and self == Period.month(self.start.year, self.start.month):
-            return f"{self.start:%Y-%m}"
-        if self == Period.year(self.start.year):
-            return str(self.start.year)
-        if self.start.day == 1 and self.start.month % 3 == 1:
-            quarter = (self.start.month + 2) // 3
-            if self == Period.quarter(self.start.year, quarter):
-                return f"{self.start.year} Q{quarter}"
-        return f"{self.start:%d.%m.%Y}-{self.end:%d.%m.%Y}"
-
-
-# --- Time in SQL ---------------------------------------------------------------------------
-
-
-def _timezone() -> str:
-    return current_app.config["TIMEZONE"]
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
-def _local_midnight_utc(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(_timezone())).astimezone(UTC)
-
-
-def _utc_bounds(period: Period) -> tuple[datetime, datetime]:
-    """[first local midnight, the midnight after the last day) in UTC: a sargable range."""
-    return _local_midnight_utc(period.start), _local_midnight_utc(period.end + timedelta(days=1))
-
-
-@lru_cache(maxsize=8)
-def _offset_spans(zone: str) -> tuple[tuple[datetime | None, int], ...]:
-    """The zone's UTC offsets from 2000 to 2100, newest first: (in force from, seconds); the
-    oldest has None. Found by a weekly scan (offsets never change twice in a week) and a bisection
-    to the second, once per zone."""
-    tz = ZoneInfo(zone)
-
-    def offset(second: int) -> int:
-        moment = datetime.fromtimestamp(second, UTC).astimezone(tz)
-        return int(moment.utcoffset().total_seconds())
-
-    week = 7 * 24 * 3600
-    second = int(datetime(2000, 1, 1, tzinfo=UTC).timestamp())
-    end = int(datetime(2100, 1, 1, tzinfo=UTC).timestamp())
-    current = offset(second)
-    spans: list[tuple[datetime | None, int]] = [(None, current)]
-    while second < end:
-        following = second + week
-        if offset(following) != current:
-            low, high = second, following  # offset(low) == current != offset(high)
-            while high - low > 1:
-                middle = (low + high) // 2
-                low, high = (middle, high) if offset(middle) == current else (low, middle)
-            current = offset(high)
-            spans.append((datetime.fromtimestamp(high, UTC), current))
-        second = following
-    return tuple(reversed(spans))
-
-
-def local_date_sql(moment: ColumnElement) -> ColumnElement:
-    """The local calendar date of a UTC timestamp column, in SQL."""
-    if _dialect() == "postgresql":
-        return cast(func.timezone(_timezone(), moment), Date)
-    # SQLite has no time zones: the offsets in force since 2000, chosen by a binary search
-    # written as nested CASEs (a few comparisons a row even for a zone with summer time).
-    spans = list(reversed(_offset_spans(_timezone())))  # oldest first
-
-    def search(low: int, high: int) -> ColumnElement:
-        if low == high:
-            return _shifted_date(moment, spans[low][1])
-        middle = (low + high + 1) // 2
-        since = literal(spans[middle][0], UTCDateTime())
-        return case((moment >= since, search(middle, high)), else_=search(low, middle - 1))
-
-    # Most rows are recent: test the span in force now first (one comparison for a zone
-    # whose offset has not changed since, like Kazakhstan's since March 2024).
-    now = now_utc()
-    current = max(i for i, (since, _) in enumerate(spans) if since is None or since <= now)
-    recent = [moment >= literal(spans[current][0], UTCDateTime())] if current else []
-    if current + 1 < len(spans):
-        recent.append(moment < literal(spans[current + 1][0], UTCDateTime()))
-    if not recent:
-        return type_coerce(_shifted_date(moment, spans[0][1]), Date)
-    nearest = _shifted_date(moment, spans[current][1])
-    return type_coerce(case((and_(*recent), nearest), else_=search(0, len(spans) - 1)), Date)
-
-
-def _shifted_date(moment: ColumnElement, seconds: int) -> ColumnElement:
-    """SQLite: the date of a stored 'YYYY-MM-DD HH:MM:SS.ffffff' UTC text at a fixed offset.
-    date() costs about a microsecond a row, so it is called only for the moments whose local
-    date differs from the UTC one (from 19:00 UTC at +05:00); the others take the text's first
-    ten characters, and the time of day is compared as text."""
-    utc_day, clock = func.substr(moment, 1, 10), func.substr(moment, 12, 8)
-    if seconds == 0:
-        return utc_day
-    if seconds > 0:  # the next day from (24h - offset) UTC
-        threshold = _clock(24 * 3600 - seconds)
-        return case((clock >= threshold, func.date(moment, "+1 day")), else_=utc_day)
-    threshold = _clock(-seconds)  # the previous day until -offset UTC
-    return case((clock < threshold, func.date(moment, "-1 day")), else_=utc_day)
-
-
-def month_of(day: ColumnElement) -> ColumnElement:
-    """The first day of a date's month, in SQL (NULL stays NULL)."""
-    if _dialect() == "postgresql":
-        return cast(func.date_trunc("month", day), Date)
-    # SQLite keeps dates as 'YYYY-MM-DD' text: cut it, which is cheaper than date().
-    return type_coerce(func.substr(day, 1, 7).op("||")(literal("-01")), Date)
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-
-
-def _plus_days(moment: ColumnElement, days: int) -> ColumnElement:
-    """A UTC timestamp column plus whole days, comparable with the stored timestamps."""
-    if _dialect() == "postgresql":
-        return moment + literal(timedelta(days=days))
-    # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff'; %f gives SS.SSS, so pad to six digits.
-    return type_coerce(
-        func.strftime("%Y-%m-%d %H:%M:%f", moment, f"+{days} days") + literal("000"),
-        UTCDateTime(),
-    )
-
-
-# --- The predicates, shared by the measures and the drill-down -----------------------------
-
-
-def in_period(period: Period, a=Appeal) -> ColumnElement:
-    """The appeal's effective due date or its answer falls in the period."""
-    start_utc, end_utc = _utc_bounds(period)
-    return or_(
-        a.effective_due_on.between(period.start, period.end),
-        and_(a.answered_at >= start_utc, a.answered_at < end_utc),
-    )
-
-
-def answered(a=Appeal) -> ColumnElement:
-    """Answered and not open again (a reopened appeal waits for a new answer)."""
-    return and_(a.answered_at.is_not(None), a.status.not_in(list(OPEN_STATUSES)))
-
-
-def open_late(today: date, a=Appeal) -> ColumnElement:
-    """Running (the clock not stopped) and past the effective due date."""
-    # due_on <= effective due, so the first test lets the (status, due_on) index narrow it.
-    return and_(a.status.in_(list(RUNNING_STATUSES)), a.due_on < today, a.effective_due_on < today)
-
-
-def timely_counted(today: date, a=Appeal) -> ColumnElement:
-    """Counted in timeliness: answered (with a due date), or running past its due date."""
-    return or_(and_(answered(a), a.effective_due_on.is_not(None)), open_late(today, a))
-
-
-def on_time(a=Appeal) -> ColumnElement:
-    """Answered on or before the effective due date (local dates)."""
-    return and_(
-        answered(a),
-        a.effective_due_on.is_not(None),
-        local_date_sql(a.answered_at) <= a.effective_due_on,
-    )
-
-
-def late(today: date, a=Appeal) -> ColumnElement:
-    """Answered after the effective due date, or still running past it."""
-    return or_(
-        and_(
-            answered(a),
-            a.effective_due_on.is_not(None),
-            local_date_sql(a.answered_at) > a.effective_due_on,
-        ),
-        open_late(today, a),
-    )
-
-
-def _received(a=Appeal) -> ColumnElement:
-    return func.coalesce(a.received_on, a.registered_on)
-
-
-def _latest_audit_ids() -> Select:
-    return select(func.max(Audit.id)).group_by(Audit.appeal_id)
-
-
-def _followed(a=Appeal) -> ColumnElement:
-    """A complaint or repeat appeal (parent = it) submitted within 60 days after the answer."""
-    child = aliased(Appeal)
-    return (
-        select(child.id)
-        .where(
-            child.parent_id == a.id,
-            child.submitted_at >= a.answered_at,
-            child.submitted_at <= _plus_days(a.answered_at, FOLLOWUP_DAYS),
-        )
-        .exists()
-    )
-
-
-def _complaints_decided(period: Period, complaint=Appeal) -> ColumnElement:
-    start_utc, end_utc = _utc_bounds(period)
-    return and_(
-        complaint.kind == AppealKind.COMPLAINT.value,
-        complaint.parent_id > 0,  # an index range (see the follow-ups below)
-        answered(complaint),
-        complaint.answered_at >= start_utc,
-        complaint.answered_at < end_utc,
-    )
-
-
-def _forwardings(period: Period) -> ColumnElement:
-    start_utc, end_utc = _utc_bounds(period)
-    return and_(
-        Event.kind == EventKind.FORWARDED.value,
-        Event.from_body_id.is_not(None),
-        Event.created_at >= start_utc,
-        Event.created_at < end_utc,
-    )
-
-
-def _forwarded_in_time() -> ColumnElement:
-    return Event.data["late"].as_boolean().is_(false())
-
-
-def _sum_if(condition: ColumnElement, value=1) -> ColumnElement:
-    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
-
+from appeals.timeutil import local_date, local_today
 
 # --- The working-day index -----------------------------------------------------------------
 
@@ -457,7 +161,7 @@ ANSWERED, WITH_DUE, ANSWERED_LATE, OPEN_LATE = 1, 2, 4, 8
 def _no_flattening(query: Select) -> Select:
     """SQLite inlines a plain subquery into the query around it, and then evaluates each of
     its expressions once per use instead of once per row; LIMIT -1 (no limit) prevents it."""
-    return query.limit(-1) if _dialect() == "sqlite" else query
+    return query.limit(-1) if dialect_name() == "sqlite" else query
 
 
 def _main_scan(
@@ -498,7 +202,7 @@ def _main_scan(
         select(
             Appeal.current_body_id.label("body_id"),
             state.label("state"),
-            _received().label("received"),
+            received_on().label("received"),
             due.label("due"),
             answer_day.label("answer_day"),
             Appeal.satisfaction,
@@ -526,14 +230,14 @@ def _main_scan(
             *group,
             to_answer,
             func.count().label("appeals"),
-            _sum_if(has(WITH_DUE | OPEN_LATE)).label("counted"),
-            _sum_if(late).label("late"),
+            sum_if(has(WITH_DUE | OPEN_LATE)).label("counted"),
+            sum_if(late).label("late"),
             func.count(fact.c.satisfaction).label("rated"),
             (
-                _sum_if(fact.c.satisfaction == Satisfaction.SATISFIED.value, 1.0)
-                + _sum_if(fact.c.satisfaction == Satisfaction.PARTLY.value, 0.5)
+                sum_if(fact.c.satisfaction == Satisfaction.SATISFIED.value, 1.0)
+                + sum_if(fact.c.satisfaction == Satisfaction.PARTLY.value, 0.5)
             ).label("points"),
-            _sum_if(has(ANSWERED)).label("answers"),
+            sum_if(has(ANSWERED)).label("answers"),
             func.count(fact.c.extended_until).label("extended"),
             func.sum(days_late).label("late_days"),
             func.count(days_late).label("late_with_days"),
@@ -562,7 +266,7 @@ def _index_range(where: list[ColumnElement], today: date) -> tuple[date | None, 
     """The earliest and latest dates the working-day index must hold for the appeals."""
     first_receipt, first_due, last_answer = db.session.execute(
         select(
-            func.min(case((answered(), _received()))),
+            func.min(case((answered(), received_on()))),
             func.min(
                 case(
                     (open_late(today), Appeal.effective_due_on),
@@ -573,7 +277,7 @@ def _index_range(where: list[ColumnElement], today: date) -> tuple[date | None, 
         ).where(*where)
     ).one()
     firsts = [d for d in (first_receipt, first_due) if d is not None]
-    last = local_date(last_answer, _timezone()) if last_answer else None
+    last = local_date(last_answer, site_timezone()) if last_answer else None
     return min(firsts, default=None), last
 
 
@@ -618,11 +322,11 @@ def audit_rates(period: Period, *, ids: Collection[int] | None = None) -> dict[i
     return {
         body_id: Rate(lawful, audited)
         for body_id, audited, lawful in db.session.execute(
-            select(Audit.body_id, func.count(), _sum_if(Audit.lawful.is_(True)))
+            select(Audit.body_id, func.count(), sum_if(Audit.lawful.is_(True)))
             .join(Appeal, Appeal.id == Audit.appeal_id)
             .where(
                 *_body_filter(ids, Audit.body_id),
-                Audit.id.in_(_latest_audit_ids()),
+                Audit.id.in_(latest_audit_ids()),
                 in_period(period),
             )
             .group_by(Audit.body_id)
@@ -676,7 +380,7 @@ def unaudited_measures(
         figures[body_id]["followed"] = followed
 
     # 3. Complaints about the body's answers decided in the period, and how many were upheld.
-    for body_id, decided, upheld in complaints(ids, _complaints_decided(period, COMPLAINT)):
+    for body_id, decided, upheld in complaints(ids, complaints_decided(period, COMPLAINT)):
         figures[body_id]["complaints_rejected"] = Rate(decided - upheld, decided)
 
     # 4. Forwarding out.
@@ -761,7 +465,7 @@ def followups(ids: list[int] | None, *where: ColumnElement, group: Iterable = ()
             *where,
             answered(PARENT),
             CHILD.submitted_at >= PARENT.answered_at,
-            CHILD.submitted_at <= _plus_days(PARENT.answered_at, FOLLOWUP_DAYS),
+            CHILD.submitted_at <= plus_days(PARENT.answered_at, FOLLOWUP_DAYS),
         )
         .group_by(PARENT.current_body_id, *group)
     ).all()
@@ -775,7 +479,7 @@ def complaints(ids: list[int] | None, *where: ColumnElement, group: Iterable = (
             PARENT.current_body_id,
             *group,
             func.count(),
-            _sum_if(COMPLAINT.decision.in_(UPHELD)),
+            sum_if(COMPLAINT.decision.in_(UPHELD)),
         )
         .select_from(COMPLAINT)
         .join(PARENT, PARENT.id == COMPLAINT.parent_id)
@@ -799,11 +503,11 @@ def forwarding_figures(period: Period, ids: list[int] | None) -> dict[int, dict]
                 Event.from_body_id,
                 func.count(func.distinct(Event.appeal_id)),
                 func.count(),
-                _sum_if(_forwarded_in_time()),
+                sum_if(forwarded_in_time()),
                 func.count(func.distinct(case((came_back, Event.appeal_id)))),
             )
             .join(Appeal, Appeal.id == Event.appeal_id)
-            .where(_forwardings(period), *_body_filter(ids, Event.from_body_id))
+            .where(forwardings_out(period), *_body_filter(ids, Event.from_body_id))
             .group_by(Event.from_body_id)
         )
     }
@@ -825,13 +529,13 @@ def overdue_now(today: date, ids: list[int] | None) -> dict[int, tuple[int, int]
     ):
         if body_id is None:
             continue
-        very = n if _very_overdue(cal, due, term, unit, today) else 0
+        very = n if very_overdue_on(cal, due, term, unit, today) else 0
         open_before, very_before = overdue.get(body_id, (0, 0))
         overdue[body_id] = (open_before + n, very_before + very)
     return overdue
 
 
-def _very_overdue(
+def very_overdue_on(
     cal: WorkingCalendar, due: date, term: int | None, unit: str | None, today: date
 ) -> bool:
     """Past the due date by a whole term again (the term of the appeal's policy)."""
@@ -859,108 +563,3 @@ def assemble(body_id: int, f: dict) -> BodyMeasures:
         forwarded_out=Rate(appeals_out, appeals + appeals_out - back),
         forward_compliance=f.get("forward_compliance", NO_DATA),
     )
-
-
-# --- The drill-down ------------------------------------------------------------------------
-
-# Every figure a score page shows, with what its list holds. "x.successes" and "x.failures"
-# narrow a rate's list (not for satisfaction: its successes are fractional).
-# Lazy: each page shows them in the reader's language.
-MEASURES = {
-    "appeals": _l("the body's appeals due or answered in the period"),
-    "timely": _l("answered, or still open past the due date"),
-    "satisfaction": _l("answers the applicant rated"),
-    "audit_clean": _l("answers a prosecutor audited (latest verdict)"),
-    "no_followup": _l("answers given"),
-    "complaints_rejected": _l("complaints about its answers decided in the period"),
-    "median_days_to_answer": _l("answers given (with a receipt date)"),
-    "mean_days_late": _l("appeals answered late or still open past the due date"),
-    "open_overdue": _l("open now and past the due date"),
-    "very_overdue": _l("open now and past the due date by a whole term again"),
-    "extension_rate": _l("the body's appeals of the period"),
-    "forwarded_out": _l("appeals received: its own of the period and those it forwarded out"),
-    "forward_compliance": _l("forwardings out of the body (one row per forwarding)"),
-}
-RATES_WITH_PARTS = {
-    "timely",
-    "audit_clean",
-    "no_followup",
-    "complaints_rejected",
-    "extension_rate",
-    "forwarded_out",
-    "forward_compliance",
-}
-
-
-def appeals_behind(
-    body_id: int, measure: str, period: Period, *, today: date | None = None
-) -> Select:
-    """The SELECT of the appeals a figure was counted from: its length is the figure's n
-    (or, for "x.successes"/"x.failures", the successes or the rest)."""
-    today = today or local_today()
-    name, _, part = measure.partition(".")
-    if name not in MEASURES or (
-        part and (part not in ("successes", "failures") or name not in RATES_WITH_PARTS)
-    ):
-        raise ValueError(f"no list of appeals behind {measure!r}")
-    own = and_(Appeal.current_body_id == body_id, in_period(period))
-    query = select(Appeal).order_by(Appeal.id)
-
-    def pick(counted: ColumnElement, success: ColumnElement) -> ColumnElement:
-        if part == "successes":
-            return and_(counted, success)
-        if part == "failures":
-            return and_(counted, ~success)
-        return counted
-
-    if name in ("appeals", "extension_rate"):
-        return query.where(pick(own, Appeal.extended_until.is_not(None)))
-    if name == "timely":
-        return query.where(own, pick(timely_counted(today), on_time()))
-    if name == "satisfaction":
-        return query.where(own, Appeal.satisfaction.is_not(None))
-    if name == "mean_days_late":
-        return query.where(own, late(today))
-    if name == "median_days_to_answer":
-        return query.where(own, answered(), _received().is_not(None))
-    if name == "no_followup":
-        return query.where(own, pick(answered(), ~_followed()))
-    if name == "audit_clean":
-        query = query.join(Audit, Audit.appeal_id == Appeal.id)
-        counted = and_(
-            Audit.body_id == body_id, Audit.id.in_(_latest_audit_ids()), in_period(period)
-        )
-        return query.where(pick(counted, Audit.lawful.is_(True)))
-    if name == "complaints_rejected":
-        parent = aliased(Appeal)
-        counted = and_(_complaints_decided(period), parent.current_body_id == body_id)
-        query = query.join(parent, parent.id == Appeal.parent_id)
-        return query.where(pick(counted, Appeal.decision.not_in(UPHELD)))
-    if name == "forward_compliance":
-        query = query.join(Event, Event.appeal_id == Appeal.id)
-        counted = and_(_forwardings(period), Event.from_body_id == body_id)
-        return query.where(pick(counted, _forwarded_in_time()))
-    if name == "forwarded_out":
-        out = select(Event.appeal_id).where(_forwardings(period), Event.from_body_id == body_id)
-        forwarded = Appeal.id.in_(out)
-        return query.where(pick(or_(own, forwarded), forwarded))
-    # open_overdue / very_overdue: now, whatever the period.
-    overdue = and_(Appeal.current_body_id == body_id, open_late(today))
-    if name == "open_overdue":
-        return query.where(overdue)
-    cal = working_calendar()
-    pairs = [
-        (due, policy_id)
-        for due, policy_id, term, unit in db.session.execute(
-            select(
-                Appeal.effective_due_on, Appeal.policy_id, DeadlinePolicy.term, DeadlinePolicy.unit
-            )
-            .join(DeadlinePolicy, DeadlinePolicy.id == Appeal.policy_id)
-            .where(overdue)
-            .distinct()
-        )
-        if _very_overdue(cal, due, term, unit, today)
-    ]
-    if not pairs:
-        return query.where(false())
-    return query.where(overdue, tuple_(Appeal.effective_due_on, Appeal.policy_id).in_(pairs))

@@ -23,8 +23,7 @@ from typing import Any
 
 from flask import current_app
 from redis.exceptions import RedisError
-from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint, delete, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, select
 
 from appeals.extensions import db
 from appeals.queues import app_job, redis_connection
@@ -32,36 +31,17 @@ from appeals.reference.models import Body
 from appeals.scores.cells import build_cells, cell_figures
 from appeals.scores.formula import BodyMeasures, BodyScore, Rate, score_bodies
 from appeals.scores.measures import (
-    Period,
     UnauditedMeasures,
     audit_rates,
     region_body_ids,
     unaudited_measures,
     with_audits,
 )
-from appeals.timeutil import UTCDateTime, local_today, now_utc
+from appeals.scores.models import ScoreSnapshot
+from appeals.scores.period import Period
+from appeals.timeutil import local_today, now_utc
 
 log = logging.getLogger(__name__)
-
-
-class ScoreSnapshot(db.Model):
-    """One body's score for one closed month, as computed when the snapshot was taken."""
-
-    __tablename__ = "score_snapshots"
-    __table_args__ = (UniqueConstraint("body_id", "month"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
-    month: Mapped[date] = mapped_column(Date, index=True)  # the first day of the month
-    appeals: Mapped[int]
-    ranked: Mapped[bool] = mapped_column(default=False)
-    timeliness: Mapped[float | None]
-    quality: Mapped[float | None]
-    score: Mapped[float | None]
-    grade: Mapped[str | None] = mapped_column(String(2))
-    # The shrunk components by name (timely, satisfaction, audit_clean, ...).
-    components: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
 
 def score_settings() -> dict[str, Any]:
@@ -202,19 +182,6 @@ def period_scores(
         pairs = [(m, s) for m, s in zip(measures, scores, strict=True) if m.body_id in wanted]
         measures, scores = [m for m, _ in pairs], [s for _, s in pairs]
     return PeriodScores(measures, scores, counted_at, from_cache)
-
-
-def live_scores(
-    period: Period,
-    *,
-    body_ids: Collection[int] | None = None,
-    region_id: int | None = None,
-    kind: str | None = None,
-    today: date | None = None,
-) -> tuple[list[BodyMeasures], list[BodyScore]]:
-    """period_scores' measures and scores (through the cache)."""
-    result = period_scores(period, body_ids=body_ids, region_id=region_id, kind=kind, today=today)
-    return result.measures, result.scores
 
 
 def refresh_cached_figures(today: date | None = None) -> int:

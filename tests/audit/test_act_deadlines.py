@@ -16,23 +16,22 @@ from sqlalchemy import event, func, insert, select, update
 
 from appeals.accounts.models import Role
 from appeals.audit.jobs import (
-    act_job_ids,
     mark_act_overdue_job,
     mark_acts_overdue,
-    schedule_act_jobs,
     send_act_reminder,
     sweep_audit_acts,
 )
 from appeals.audit.models import Audit, ResponseAct
+from appeals.audit.schedule import act_job_ids, schedule_act_jobs
 from appeals.audit.service import (
     act_due_date,
     act_is_overdue,
-    overdue_acts,
     record_act_reply,
     record_audit,
 )
 from appeals.deadlines.rules import reminder_days
 from appeals.deadlines.service import working_calendar
+from appeals.desk.service import overdue_acts
 from appeals.extensions import db
 from appeals.notifications.models import Notification
 from appeals.notifications.service import render_notice

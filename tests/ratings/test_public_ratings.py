@@ -15,7 +15,8 @@ from appeals.extensions import db
 from appeals.intake.applicant import rate_answer
 from appeals.intake.models import Decision, Satisfaction
 from appeals.ratings.ranking import month_axis
-from appeals.scores.snapshots import ScoreSnapshot, snapshot_month
+from appeals.scores.models import ScoreSnapshot
+from appeals.scores.snapshots import snapshot_month
 from appeals.timeutil import local_today
 from appeals.work.service import answer_appeal
 from tests.audit.conftest import body_id, local_moment

@@ -16,7 +16,7 @@ from appeals.extensions import db
 from appeals.intake.applicant import rate_answer
 from appeals.intake.models import Appeal, AppealKind, Decision, Satisfaction
 from appeals.reference.models import Body
-from appeals.scores.measures import Period
+from appeals.scores.period import Period
 from appeals.timeutil import local_date, now_utc
 from appeals.work.service import answer_appeal, assign_executor
 from appeals.work.terms import extend_term, forward_appeal

@@ -17,12 +17,8 @@ from appeals.extensions import db
 from appeals.intake.models import Appeal, Decision
 from appeals.periodic import register_periodic_jobs
 from appeals.scores.formula import NO_DATA, Rate, empty_measures
-from appeals.scores.measures import (
-    Period,
-    UnauditedMeasures,
-    body_measures,
-    with_audits,
-)
+from appeals.scores.measures import UnauditedMeasures, body_measures, with_audits
+from appeals.scores.period import Period
 from appeals.scores.snapshots import (
     cache_key,
     period_scores,

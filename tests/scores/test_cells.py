@@ -25,8 +25,10 @@ from appeals.intake.models import (
 )
 from appeals.queues import get_queue
 from appeals.reference.models import Body, Category, Region
-from appeals.scores.cells import ScoreCell, ScoreCellBuild, build_cells, cell_figures
-from appeals.scores.measures import Period, unaudited_measures
+from appeals.scores.cells import build_cells, cell_figures
+from appeals.scores.measures import unaudited_measures
+from appeals.scores.models import ScoreCell, ScoreCellBuild
+from appeals.scores.period import Period
 from appeals.scores.snapshots import period_scores, refresh_score_cache
 from appeals.timeutil import local_today, now_utc
 from appeals.work.service import answer_appeal

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import column, select, values
 
 from appeals.extensions import db
-from appeals.scores.measures import _offset_spans, local_date_sql
+from appeals.scores.sql_dates import _offset_spans, local_date_sql
 from appeals.timeutil import UTCDateTime
 
 

@@ -14,14 +14,10 @@ from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.models import Appeal, Decision
 from appeals.reference.models import Body
+from appeals.scores.appeals_behind import MEASURES, RATES_WITH_PARTS, appeals_behind
 from appeals.scores.formula import Rate
-from appeals.scores.measures import (
-    MEASURES,
-    RATES_WITH_PARTS,
-    Period,
-    appeals_behind,
-    body_measures,
-)
+from appeals.scores.measures import body_measures
+from appeals.scores.period import Period
 from appeals.work.service import answer_appeal
 from tests.factories import submit
 from tests.scores.conftest import TODAY, audit, period, utc

@@ -12,10 +12,10 @@ from appeals.extensions import db
 from appeals.intake.models import Appeal
 from appeals.periodic import register_periodic_jobs
 from appeals.queues import get_queue
-from appeals.scores.measures import Period
+from appeals.scores.models import ScoreSnapshot
+from appeals.scores.period import Period
 from appeals.scores.snapshots import (
-    ScoreSnapshot,
-    live_scores,
+    period_scores,
     previous_month,
     snapshot_month,
     snapshot_previous_month,
@@ -48,7 +48,7 @@ def test_a_closed_months_snapshot_equals_its_live_figures(scenario):
     assert snapshot_month(2026, 9) == 2
     db.session.commit()
     stored = rows(date(2026, 9, 1))
-    _measures, live = live_scores(Period.month(2026, 9))
+    live = period_scores(Period.month(2026, 9)).scores
     assert {s.body_id for s in live} == set(stored) == {scenario.health, scenario.akimat}
     for score in live:
         _id, appeals, ranked, timeliness, quality, value, grade, components = stored[score.body_id]
@@ -81,14 +81,14 @@ def test_a_second_snapshot_changes_nothing_and_a_changed_month_is_rewritten(scen
     again = rows(date(2026, 9, 1))
     assert set(again) == {scenario.health}
     assert again[scenario.health][0] == first[scenario.health][0]
-    (live,) = live_scores(Period.month(2026, 9))[1]
+    (live,) = period_scores(Period.month(2026, 9)).scores
     assert again[scenario.health][3] == pytest.approx(live.timeliness)
     assert again[scenario.health][3] != pytest.approx(first[scenario.health][3])
 
 
 def test_the_monthly_job_runs_in_a_worker_and_twice_is_once(scenario, run_jobs):
     year, month = previous_month(local_today())
-    expected = len(live_scores(Period.month(year, month))[1])
+    expected = len(period_scores(Period.month(year, month)).scores)
     get_queue().enqueue(snapshot_previous_month)
     assert run_jobs()
     first = rows(date(year, month, 1))

@@ -3,6 +3,7 @@ each list holds exactly as many appeals as the figure says."""
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 from appeals.accounts.models import Role
@@ -10,10 +11,11 @@ from appeals.audit.service import record_audit
 from appeals.extensions import db
 from appeals.intake.models import Decision
 from appeals.scores.measures import body_measures
+from appeals.scores.period import Period
 from appeals.work.service import answer_appeal
-from tests.audit.conftest import body_id
+from tests.desk.conftest import body_id
 from tests.factories import submit
-from tests.pages import by_testid, parse
+from tests.pages import by_testid, field_error, parse
 
 ALMATY = "750000000"
 
@@ -100,11 +102,6 @@ def test_every_figure_links_to_a_list_of_the_same_count(
 
 def test_figures_are_the_scores_own(client, login, astana_prosecutor, health_record):
     """The page shows what the scoring module computed, not a count of its own."""
-    from datetime import date
-
-    from appeals.audit.forms import PeriodForm  # noqa: F401  (the period is the form's)
-    from appeals.scores.measures import Period
-
     login(astana_prosecutor)
     html = client.get(
         f"/prosecutor/bodies/{health_record.body_id}", query_string=health_record.period_args
@@ -203,8 +200,6 @@ def test_the_national_office_sees_every_body(client, login, general_prosecutor, 
 
 
 def test_the_period_is_validated_on_the_body_page(client, login, astana_prosecutor, health_record):
-    from tests.pages import field_error
-
     login(astana_prosecutor)
     response = client.get(
         f"/prosecutor/bodies/{health_record.body_id}",

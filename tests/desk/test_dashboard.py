@@ -13,12 +13,12 @@ from appeals.accounts.models import Role
 from appeals.extensions import db
 from appeals.intake.models import Decision
 from appeals.ratings.ranking import month_axis
-from appeals.scores.snapshots import ScoreSnapshot
+from appeals.scores.models import ScoreSnapshot
 from appeals.timeutil import local_date, local_today, now_utc
 from appeals.work.service import answer_appeal
-from tests.audit.conftest import body_id, local_moment
+from tests.desk.conftest import body_id, local_moment
 from tests.factories import region_id, submit
-from tests.pages import by_testid, field_error, field_options, page_text, parse
+from tests.pages import by_testid, field_error, field_options, field_value, page_text, parse
 
 ALMATY = "750000000"
 ASTANA = "710000000"
@@ -257,8 +257,6 @@ def test_period_and_sort_mistakes_are_form_errors(
 
 
 def test_the_chosen_values_stay_in_the_form(client, login, astana_prosecutor):
-    from tests.pages import field_value
-
     login(astana_prosecutor)
     html = client.get(
         "/prosecutor/", query_string={"period": "quarter", "year": "2025", "quarter": "3"}

@@ -11,10 +11,11 @@ from appeals.accounts.models import Role
 from appeals.extensions import db
 from appeals.intake.models import Decision
 from appeals.ratings.ranking import period_ranking
-from appeals.scores.measures import Period, region_body_ids
+from appeals.scores.measures import region_body_ids
+from appeals.scores.period import Period
 from appeals.timeutil import local_today
 from appeals.work.service import answer_appeal, assign_executor
-from tests.audit.conftest import body_id, local_moment
+from tests.desk.conftest import body_id, local_moment
 from tests.factories import region_id, submit
 from tests.pages import by_testid
 

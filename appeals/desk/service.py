@@ -1,0 +1,79 @@
+"""The prosecutor's desk's lists: open overdue appeals counted per body, acts of response past
+their deadline, and an appeal found by its number. Every list keeps to the prosecutor's scope
+(the caller passes the scope's body ids; None: the whole country)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from appeals.accounts.models import User
+from appeals.audit.models import Audit, ResponseAct
+from appeals.extensions import db
+from appeals.intake.access import can_read
+from appeals.intake.models import Appeal
+from appeals.reference.models import Body
+from appeals.scores.predicates import open_late
+
+
+@dataclass(frozen=True)
+class OverdueCount:
+    body_id: int
+    name: str
+    open_overdue: int
+
+
+def overdue_by_body(
+    body_ids: Sequence[int] | None, *, kind: str | None = None, today: date, limit: int = 15
+) -> list[OverdueCount]:
+    """Open appeals past their due date now, counted per body in one grouped query: the same
+    predicate as the score's "open overdue" figure, so each count matches its list."""
+    count = func.count().label("open_overdue")
+    query = (
+        select(Appeal.current_body_id, count)
+        .where(open_late(today), Appeal.current_body_id.is_not(None))
+        .group_by(Appeal.current_body_id)
+        .order_by(count.desc(), Appeal.current_body_id)
+        .limit(limit)
+    )
+    if body_ids is not None:
+        query = query.where(Appeal.current_body_id.in_(body_ids))
+    if kind:
+        query = query.where(Appeal.current_body_id.in_(select(Body.id).where(Body.kind == kind)))
+    counts = db.session.execute(query).all()
+    bodies = {
+        body.id: body
+        for body in db.session.execute(
+            select(Body).where(Body.id.in_([body_id for body_id, _ in counts]))
+        ).scalars()
+    }
+    return [OverdueCount(body_id, bodies[body_id].name, n) for body_id, n in counts]
+
+
+def overdue_acts(body_ids: Sequence[int] | None, *, today: date, limit: int = 20) -> list[Audit]:
+    """Acts of response past their deadline that the body has not answered, oldest first
+    (from the dates, like act_is_overdue: the sweep's flag agrees once it has run)."""
+    query = (
+        select(Audit)
+        .where(
+            Audit.act != ResponseAct.NONE,
+            Audit.act_answered_at.is_(None),
+            Audit.act_due_on < today,
+        )
+        .order_by(Audit.act_due_on, Audit.id)
+        .limit(limit)
+    )
+    if body_ids is not None:
+        query = query.where(Audit.body_id.in_(body_ids))
+    return list(db.session.execute(query).scalars())
+
+
+def find_appeal_in_scope(number: str, by: User) -> Appeal | None:
+    """An appeal by its registration number, if the prosecutor may read it."""
+    appeal = db.session.execute(
+        select(Appeal).where(Appeal.number == number.strip().upper())
+    ).scalar_one_or_none()
+    return appeal if appeal is not None and can_read(by, appeal) else None
