@@ -38,7 +38,8 @@ from appeals.notifications import models as _notifications  # noqa: F401
 from appeals.public.views import bp as public_bp
 from appeals.ratings.views import bp as ratings_bp
 from appeals.reference import models as _reference  # noqa: F401
-from appeals.routing.views import admin_bp as routing_admin_bp
+from appeals.reference.views import bp as reference_bp
+from appeals.routing.views import accuracy_bp as routing_accuracy_bp
 from appeals.routing.views import queue_bp as routing_queue_bp
 from appeals.scores import snapshots as _scores  # noqa: F401
 from appeals.scores.views import bp as scores_bp
@@ -134,7 +135,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(prosecutor_bp)
     app.register_blueprint(ratings_bp)
-    app.register_blueprint(routing_admin_bp)
+    app.register_blueprint(reference_bp)
+    app.register_blueprint(routing_accuracy_bp)
     app.register_blueprint(routing_queue_bp)
     app.register_blueprint(work_bp)
 
