@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar as month_calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -17,7 +17,9 @@ REMINDERS: tuple[tuple[str, int], ...] = (("3_days", 3), ("1_day", 1), ("due_tod
 
 @dataclass(frozen=True)
 class Terms:
-    """The figures of a DeadlinePolicy that the rules need."""
+    """The figures of a deadline policy: the one description of them. The DeadlinePolicy model
+    has a column for each (tested), and PolicySeed, PolicyFigures, the admin's PolicyForm and
+    service.terms_of are derived from these fields."""
 
     term: int
     unit: str  # working | calendar
@@ -163,7 +165,5 @@ def unusual_days(
 
 
 def _weekend_days(a: date, b: date) -> list[date]:
-    from datetime import timedelta
-
     days = (b - a).days
     return [a + timedelta(d) for d in range(1, days + 1) if (a + timedelta(d)).weekday() >= 5]
