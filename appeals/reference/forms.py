@@ -29,12 +29,10 @@ def optional_id(value) -> int | None:
     return int(value)
 
 
-def tree_choices(model, *, only_active: bool = False) -> list[tuple[int, str]]:
+def tree_choices(model) -> list[tuple[int, str]]:
     """Rows as select choices, children indented under their parents; inactive ones marked."""
     choices = []
     for row in tree_rows(model):
-        if only_active and not row.item.is_active:
-            continue
         mark = "" if row.item.is_active else " (deactivated)"
         choices.append(
             (row.item.id, "\u2003" * row.depth + f"{row.item.name} ({row.item.code}){mark}")
