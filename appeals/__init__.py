@@ -39,7 +39,8 @@ from appeals.notifications import models as _notifications  # noqa: F401
 from appeals.public.views import bp as public_bp
 from appeals.ratings.views import bp as ratings_bp
 from appeals.reference import models as _reference  # noqa: F401
-from appeals.routing.views import admin_bp as routing_admin_bp
+from appeals.reference.views import bp as reference_bp
+from appeals.routing.views import accuracy_bp as routing_accuracy_bp
 from appeals.routing.views import queue_bp as routing_queue_bp
 from appeals.scores import models as _scores  # noqa: F401
 from appeals.scores.views import bp as scores_bp
@@ -136,7 +137,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(prosecutor_bp)
     app.register_blueprint(desk_bp)
     app.register_blueprint(ratings_bp)
-    app.register_blueprint(routing_admin_bp)
+    app.register_blueprint(reference_bp)
+    app.register_blueprint(routing_accuracy_bp)
     app.register_blueprint(routing_queue_bp)
     app.register_blueprint(work_bp)
 

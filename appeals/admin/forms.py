@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from appeals.deadlines.calendar import DayKind
-from appeals.deadlines.calendar_admin import DAY_KIND_LABELS, PolicyFigures
+from appeals.deadlines.labels import DAY_KIND_LABELS
+from appeals.deadlines.policy_versions import PolicyFigures
 
 UNIT_CHOICES = [("working", _l("working days")), ("calendar", _l("calendar days"))]
 
 
 class PolicyForm(FlaskForm):
+    """A policy version's figures: one field for each field of PolicyFigures (the rules'
+    Terms, the date of effect and the legal source)."""
+
     term = IntegerField(_l("Term"), validators=[InputRequired(), NumberRange(min=1, max=365)])
     unit = SelectField(_l("Unit of the term"), choices=UNIT_CHOICES)
     extensions_allowed = IntegerField(
@@ -45,18 +51,10 @@ class PolicyForm(FlaskForm):
 
     def figures(self) -> PolicyFigures:
         """The form's values for the service."""
-        return PolicyFigures(
-            term=self.term.data,
-            unit=self.unit.data,
-            extensions_allowed=self.extensions_allowed.data,
-            extension_max=self.extension_max.data,
-            extension_unit=self.extension_unit.data,
-            total_cap_months=self.total_cap_months.data,
-            forward_within=self.forward_within.data,
-            suspension_allowed=bool(self.suspension_allowed.data),
-            effective_from=self.effective_from.data,
-            source=self.source.data.strip(),
-        )
+        values = {field.name: getattr(self, field.name).data for field in fields(PolicyFigures)}
+        values["suspension_allowed"] = bool(values["suspension_allowed"])
+        values["source"] = values["source"].strip()
+        return PolicyFigures(**values)
 
 
 class CalendarDayForm(FlaskForm):

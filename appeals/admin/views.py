@@ -1,4 +1,5 @@
-"""The admin's pages: the deadline policies (versioned by date of effect) and the calendar."""
+"""The admin's pages: the deadline policies (versioned by date of effect), the calendar and
+the notices that failed."""
 
 from __future__ import annotations
 
@@ -23,27 +24,30 @@ from sqlalchemy import select
 from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import Role
 from appeals.admin.forms import CalendarDayForm, PolicyForm
-from appeals.deadlines.calendar_admin import (
-    DAY_KIND_LABELS,
-    WEEKDAYS,
+from appeals.deadlines.holidays import (
     CalendarChangeRefused,
-    PolicyInUse,
-    PolicyRefused,
     add_calendar_day,
-    add_policy_version,
-    appeals_using,
     load_holidays_year,
     month_grid,
     next_year_warning,
-    policy_usage,
     remove_calendar_day,
-    update_policy,
-    versions_in_force,
     year_rows,
 )
+from appeals.deadlines.labels import DAY_KIND_LABELS, WEEKDAYS
 from appeals.deadlines.models import DeadlinePolicy
+from appeals.deadlines.policy_versions import (
+    PolicyInUse,
+    PolicyRefused,
+    add_policy_version,
+    appeals_using,
+    policy_usage,
+    update_policy,
+    versions_in_force,
+)
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
+from appeals.notifications.models import Notification
+from appeals.notifications.service import retry_notice, undelivered_notices
 from appeals.timeutil import local_date, now_utc
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -229,17 +233,12 @@ def load_year(year: int):
 @bp.route("/notifications")
 def notifications():
     """Notices that failed or are stuck, with their last error and attempts."""
-    from appeals.notifications.service import undelivered_notices
-
     return render_template("admin/notifications.html", notices=undelivered_notices())
 
 
 @bp.route("/notifications/<int:notice_id>/retry", methods=["POST"])
 def retry_notification(notice_id: int):
     """Queue a failed notice for delivery again."""
-    from appeals.notifications.models import Notification
-    from appeals.notifications.service import retry_notice
-
     retry_notice(db.get_or_404(Notification, notice_id))
     db.session.commit()
     flash(_("The notice is queued for delivery again."), "success")

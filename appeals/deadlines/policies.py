@@ -5,19 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from appeals.deadlines.rules import Terms
 
-@dataclass(frozen=True)
-class PolicySeed:
+
+@dataclass(frozen=True, kw_only=True)
+class PolicySeed(Terms):
+    """A DeadlinePolicy row to seed: the rules' Terms, and which profile and kind of appeal
+    they are for, from when, by which law."""
+
     profile: str
     kind: str
-    term: int
-    unit: str
-    extensions_allowed: int
-    extension_max: int
-    extension_unit: str
-    total_cap_months: int | None
-    forward_within: int
-    suspension_allowed: bool
     effective_from: date
     source: str
 
@@ -38,29 +35,25 @@ FZ59 = (
     "of at most 30 days; art. 8(3): forwarding within 7 days"
 )
 
+# The figures in the order of Terms: term, unit, extensions allowed, extension at most, its
+# unit, whole term cap (months), forward within (working days), suspension allowed.
 POLICIES: list[PolicySeed] = [
     *(
         PolicySeed(
-            "appk", kind, 15, "working", 1, 0, "working", 2, 3, False, APPK_FROM, APPK_GENERAL
+            15, "working", 1, 0, "working", 2, 3, False,
+            profile="appk", kind=kind, effective_from=APPK_FROM, source=APPK_GENERAL,
         )
         for kind in ("statement", "report", "proposal", "feedback", "request")
     ),
     PolicySeed(
-        "appk",
-        "complaint",
-        20,
-        "working",
-        1,
-        10,
-        "working",
-        None,
-        3,
-        False,
-        APPK_FROM,
-        APPK_COMPLAINT,
+        20, "working", 1, 10, "working", None, 3, False,
+        profile="appk", kind="complaint", effective_from=APPK_FROM, source=APPK_COMPLAINT,
     ),
     *(
-        PolicySeed("59fz", kind, 30, "calendar", 1, 30, "calendar", None, 7, False, FZ59_FROM, FZ59)
+        PolicySeed(
+            30, "calendar", 1, 30, "calendar", None, 7, False,
+            profile="59fz", kind=kind, effective_from=FZ59_FROM, source=FZ59,
+        )
         for kind in ("statement", "report", "proposal", "feedback", "request", "complaint")
     ),
-]
+]  # fmt: skip

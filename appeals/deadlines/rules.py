@@ -17,7 +17,9 @@ REMINDERS: tuple[tuple[str, int], ...] = (("3_days", 3), ("1_day", 1), ("due_tod
 
 @dataclass(frozen=True)
 class Terms:
-    """The figures of a DeadlinePolicy that the rules need."""
+    """The figures of a deadline policy: the one description of them. The DeadlinePolicy model
+    has a column for each (tested), and PolicySeed, PolicyFigures, the admin's PolicyForm and
+    service.terms_of are derived from these fields."""
 
     term: int
     unit: str  # working | calendar

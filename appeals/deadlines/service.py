@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, datetime
 
 from flask import current_app
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 
 from appeals.deadlines.calendar import CalendarDay, DayKind, WorkingCalendar
 from appeals.deadlines.models import DeadlinePolicy, Holiday
-from appeals.deadlines.rules import Terms, unusual_days
+from appeals.deadlines.rules import Terms, add_term, unusual_days
 from appeals.extensions import db
 from appeals.timeutil import local_date
 
@@ -62,23 +63,12 @@ def registration_day(submitted_at: datetime, calendar: WorkingCalendar) -> date:
 
 def due_date(registered_on: date, policy: DeadlinePolicy, calendar: WorkingCalendar) -> date:
     """The last day of the term; day 1 is the day after registration."""
-    if policy.unit == "calendar":
-        return calendar.add_calendar_days(registered_on, policy.term)
-    return calendar.add_working_days(registered_on, policy.term)
+    return add_term(registered_on, policy.term, policy.unit, calendar)
 
 
 def terms_of(policy: DeadlinePolicy) -> Terms:
     """The figures of a policy row, as the pure rules take them."""
-    return Terms(
-        term=policy.term,
-        unit=policy.unit,
-        extensions_allowed=policy.extensions_allowed,
-        extension_max=policy.extension_max,
-        extension_unit=policy.extension_unit,
-        total_cap_months=policy.total_cap_months,
-        forward_within=policy.forward_within,
-        suspension_allowed=policy.suspension_allowed,
-    )
+    return Terms(**{field.name: getattr(policy, field.name) for field in fields(Terms)})
 
 
 def explain_due(appeal) -> str | None:

@@ -1,237 +1,35 @@
-"""Routing's pages: the admin's reference tables, the "test routing" box and the accuracy
-figures (under /admin/routing), and the prosecutor's manual routing queue (under /routing)."""
+"""Routing's pages: the routing accuracy figures (under /admin/routing, beside the reference
+tables' pages) and the prosecutor's manual routing queue (under /routing)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlsplit
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import Role
 from appeals.extensions import db
 from appeals.intake.access import readable_appeal_or_404
-from appeals.reference.models import Body, Category, Region, RoutingRule
+from appeals.reference.models import Body
 from appeals.routing import service
-from appeals.routing.forms import (
-    BodyForm,
-    CategoryForm,
-    ManualRouteForm,
-    RegionForm,
-    RuleFilterForm,
-    RuleForm,
-    TrialForm,
-)
-from appeals.routing.service import ManualRoutingRefused, ReferenceRefused
+from appeals.routing.forms import ManualRouteForm
+from appeals.routing.service import ManualRoutingRefused
 
-admin_bp = Blueprint("routing_admin", __name__, url_prefix="/admin/routing")
+accuracy_bp = Blueprint("routing_accuracy", __name__, url_prefix="/admin/routing")
 queue_bp = Blueprint("routing", __name__, url_prefix="/routing")
 
 
-# --- The admin's side ----------------------------------------------------------------------
+# --- The admin's routing accuracy ------------------------------------------------------------
 
 
 restrict_blueprint(
-    admin_bp,
+    accuracy_bp,
     lambda user: user.role == Role.ADMIN,
     "This page is for the administrators of the site.",
 )
 
 
-@dataclass(frozen=True)
-class ReferenceKind:
-    """One reference table as the generic create/edit/deactivate pages see it."""
-
-    model: Any
-    form: Any
-    create: Any
-    update: Any
-    noun: str
-    list_endpoint: str
-
-
-KINDS = {
-    "regions": ReferenceKind(
-        Region, RegionForm, service.create_region, service.update_region, "region",
-        "routing_admin.regions",
-    ),
-    "bodies": ReferenceKind(
-        Body, BodyForm, service.create_body, service.update_body, "body",
-        "routing_admin.bodies",
-    ),
-    "categories": ReferenceKind(
-        Category, CategoryForm, service.create_category, service.update_category, "category",
-        "routing_admin.categories",
-    ),
-    "rules": ReferenceKind(
-        RoutingRule, RuleForm, service.create_rule, service.update_rule, "routing rule",
-        "routing_admin.rules",
-    ),
-}  # fmt: skip
-KIND_NAMES = "any(regions, bodies, categories, rules)"
-
-
-def _label(row) -> str:
-    if isinstance(row, RoutingRule):
-        return f"#{row.id}"
-    return f"{row.name} ({row.code})"
-
-
-@admin_bp.route("/")
-def index():
-    """The routing admin's start page with the "test routing" box."""
-    form = TrialForm(request.args)
-    trial = None
-    status = 200
-    if request.args:
-        if form.validate():
-            try:
-                trial = service.try_routing(form.category_id.data, form.region_id.data)
-            except ReferenceRefused as refusal:
-                getattr(form, refusal.field).errors.append(str(refusal))
-                status = 422
-        else:
-            status = 422
-    return render_template("routing/index.html", form=form, trial=trial), status
-
-
-@admin_bp.route("/regions")
-def regions():
-    """The region tree with its KATO codes."""
-    return render_template(
-        "routing/tree.html", kind="regions", rows=service.tree_rows(Region), title="Regions"
-    )
-
-
-@admin_bp.route("/bodies")
-def bodies():
-    """The tree of state bodies under their superior bodies."""
-    return render_template(
-        "routing/tree.html", kind="bodies", rows=service.tree_rows(Body), title="State bodies"
-    )
-
-
-@admin_bp.route("/categories")
-def categories():
-    """The category tree."""
-    return render_template(
-        "routing/tree.html",
-        kind="categories",
-        rows=service.tree_rows(Category),
-        title="Categories",
-    )
-
-
-@admin_bp.route("/rules")
-def rules():
-    """The routing rules, filtered by category, region, body and state, paginated."""
-    filters = RuleFilterForm(request.args)
-    if not filters.validate():
-        filters = RuleFilterForm(formdata=None)
-    active = {"active": True, "inactive": False}.get(filters.state.data)
-    page = db.paginate(
-        service.rules_query(
-            filters.category_id.data, filters.region_id.data, filters.body_id.data, active
-        ),
-        per_page=50,
-    )
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("routing/rules.html", page=page, filters=filters, args=args)
-
-
-def _save(kind: str, form, row=None):
-    """Call the service with the form's values and commit; None when the form must be shown
-    again with its errors."""
-    spec = KINDS[kind]
-    try:
-        if row is None:
-            saved = spec.create(form.fields(), current_user)
-        else:
-            saved = spec.update(row, form.fields(), current_user)
-        db.session.commit()
-    except ReferenceRefused as refusal:
-        db.session.rollback()
-        field = getattr(form, refusal.field) if refusal.field else None
-        if field is not None:
-            field.errors.append(str(refusal))
-        else:
-            form.form_errors.append(str(refusal))
-        return None
-    except IntegrityError:
-        # Two admins saved the same code or rule at once: the second one sees why.
-        db.session.rollback()
-        form.form_errors.append(
-            "Someone saved a row with the same code or the same rule meanwhile: check the "
-            "list and try again."
-        )
-        return None
-    return saved
-
-
-@admin_bp.route(f"/<{KIND_NAMES}:kind>/new", methods=["GET", "POST"])
-def new(kind: str):
-    """Create a region, body, category or routing rule."""
-    spec = KINDS[kind]
-    # A GET may prefill the form from the query (e.g. a rule for the tested category/region).
-    form = spec.form(formdata=request.form if request.method == "POST" else request.args or None)
-    if request.method == "POST" and form.validate():
-        saved = _save(kind, form)
-        if saved is not None:
-            flash(f"The {spec.noun} {_label(saved)} is saved.", "success")
-            return redirect(url_for(spec.list_endpoint))
-    status = 422 if request.method == "POST" else 200
-    page = render_template("routing/form.html", form=form, kind=kind, noun=spec.noun, row=None)
-    return page, status
-
-
-@admin_bp.route(f"/<{KIND_NAMES}:kind>/<int:row_id>/edit", methods=["GET", "POST"])
-def edit(kind: str, row_id: int):
-    """Edit a region, body, category or routing rule (they are never deleted)."""
-    spec = KINDS[kind]
-    row = db.get_or_404(spec.model, row_id)
-    form = spec.form(obj=row)
-    if form.validate_on_submit():
-        saved = _save(kind, form, row)
-        if saved is not None:
-            flash(f"The {spec.noun} {_label(saved)} is saved.", "success")
-            return redirect(url_for(spec.list_endpoint))
-        row = db.get_or_404(spec.model, row_id)  # the rollback expired it
-    status = 422 if form.is_submitted() else 200
-    page = render_template("routing/form.html", form=form, kind=kind, noun=spec.noun, row=row)
-    return page, status
-
-
-@admin_bp.route(f"/<{KIND_NAMES}:kind>/<int:row_id>/<any(deactivate, reactivate):action>",
-                methods=["POST"])  # fmt: skip
-def toggle(kind: str, row_id: int, action: str):
-    """Deactivate or reactivate a row; appeals that refer to it keep it."""
-    spec = KINDS[kind]
-    row = db.get_or_404(spec.model, row_id)
-    try:
-        notes = service.set_active(row, action == "reactivate", current_user)
-    except ReferenceRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "warning")
-    else:
-        db.session.commit()
-        done = "reactivated" if action == "reactivate" else "deactivated"
-        flash(" ".join([f"The {spec.noun} {_label(row)} is {done}.", *notes]), "success")
-    return redirect(_local_path(request.form.get("back")) or url_for(spec.list_endpoint))
-
-
-def _local_path(target: str | None) -> str | None:
-    """A path on this site to go back to, or None: never an address elsewhere."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else None
-
-
-@admin_bp.route("/accuracy")
+@accuracy_bp.route("/accuracy")
 def accuracy():
     """Routing accuracy per body and overall, and the rules that cause most forwarding."""
     per_body, overall = service.routing_accuracy()

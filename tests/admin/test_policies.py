@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from appeals.deadlines import calendar_admin
+from appeals.deadlines import policy_versions
 from appeals.deadlines.models import DeadlinePolicy
 from appeals.deadlines.policies import APPK_FROM
 from appeals.deadlines.service import policy_in_force
@@ -113,7 +113,7 @@ def test_the_unique_constraint_is_a_form_error_too(admin_client, monkeypatch):
     url = f"/admin/policies/{base.id}/new-version"
     assert admin_client.post(url, data=_figures()).status_code == 302
     before = _count()
-    monkeypatch.setattr(calendar_admin, "_check_date", lambda *args, **kwargs: None)
+    monkeypatch.setattr(policy_versions, "_check_date", lambda *args, **kwargs: None)
     response = admin_client.post(url, data=_figures(term="12"))
     assert response.status_code == 200
     assert "exists already" in response.get_data(as_text=True)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import delete, select
 
 from appeals.deadlines.calendar import DayKind
-from appeals.deadlines.calendar_admin import add_calendar_day, remove_calendar_day
+from appeals.deadlines.holidays import add_calendar_day, remove_calendar_day
 from appeals.deadlines.models import Holiday
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db

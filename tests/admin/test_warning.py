@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from appeals.admin import views
-from appeals.deadlines.calendar_admin import calendar_warning
+from appeals.deadlines.holidays import calendar_warning
 
 
 @pytest.mark.parametrize(

@@ -608,7 +608,7 @@ def test_a_rule_form_can_be_prefilled_from_the_trial(admin_client):
 
 def test_a_code_taken_meanwhile_is_a_form_error_not_a_500(admin_client, monkeypatch):
     # Two admins pass the uniqueness check at once: the database's constraint stops the second.
-    monkeypatch.setattr("appeals.routing.service._check_code", lambda *args: None)
+    monkeypatch.setattr("appeals.reference.service._check_code", lambda *args: None)
     before = count(Region)
     response = admin_client.post("/admin/routing/regions/new", data=region_form(code=YESIL))
     assert response.status_code == 422
