@@ -148,6 +148,18 @@ def _register_error_pages(app: Flask) -> None:
         return render_template("error.html", title=title, message=message), status
 
     # Titles and messages translated when the page is rendered, in the request's language.
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return page(
+            400,
+            _("Bad request"),
+            _("The request could not be understood. Check what you entered and try again."),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return page(403, _("Forbidden"), _("This page is not open to your account."))
+
     @app.errorhandler(404)
     def not_found(_error):
         return page(404, _("Not found"), _("There is no such page, or it is not yours to see."))
@@ -164,6 +176,19 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(_error):
         return page(429, _("Too many requests"), _("Please wait a minute and try again."))
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        # The failed request's transaction is dropped first: the layout may read the database.
+        db.session.rollback()
+        return page(
+            500,
+            _("Something went wrong"),
+            _(
+                "The error is recorded and will be looked into. Nothing you saved before is "
+                "lost; please try again in a few minutes."
+            ),
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):

@@ -39,6 +39,7 @@ from appeals.desk.service import find_appeal_in_scope, overdue_acts, overdue_by_
 from appeals.extensions import db
 from appeals.intake.labels import DECISION_LABELS
 from appeals.intake.models import Appeal
+from appeals.pages import page_of
 from appeals.ratings.chart import trend_svg
 from appeals.ratings.ranking import (
     Ranking,
@@ -423,7 +424,7 @@ def body_appeals(body_id: int):
             ),
             400,
         )
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = page_of(query, 50)
     name = measure.partition(".")[0]
     return render_template(
         "desk/body_appeals.html",

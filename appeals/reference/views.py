@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import Role
 from appeals.extensions import db
+from appeals.pages import page_of
 from appeals.reference import service
 from appeals.reference.forms import (
     BodyForm,
@@ -117,11 +118,11 @@ def rules():
     if not filters.validate():
         filters = RuleFilterForm(formdata=None)
     active = {"active": True, "inactive": False}.get(filters.state.data)
-    page = db.paginate(
+    page = page_of(
         service.rules_query(
             filters.category_id.data, filters.region_id.data, filters.body_id.data, active
         ),
-        per_page=50,
+        50,
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("reference/rules.html", page=page, filters=filters, args=args)

@@ -10,6 +10,7 @@ from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import Role
 from appeals.extensions import db
 from appeals.intake.access import readable_appeal_or_404
+from appeals.pages import page_of
 from appeals.reference.models import Body
 from appeals.routing import service
 from appeals.routing.forms import ManualRouteForm
@@ -54,7 +55,7 @@ restrict_blueprint(
 @queue_bp.route("/manual")
 def manual_queue():
     """The appeals that no rule routed, waiting at the user's prosecutor's office."""
-    page = db.paginate(service.manual_queue(current_user), per_page=30)
+    page = page_of(service.manual_queue(current_user), 30)
     return render_template("routing/manual_queue.html", page=page)
 
 
