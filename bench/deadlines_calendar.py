@@ -21,8 +21,8 @@ from appeals.deadlines.calendar import (  # noqa: E402
     DayKind,
     WorkingCalendar,
     kazakhstan_days,
-    naive_add_working_days,
 )
+from bench.naive import naive_add_working_days  # noqa: E402
 
 SEED = 20250103
 TERMS = (15, 20, 10, 30)  # working days: APPK 15, complaint 20, extension 10, Russia-like 30

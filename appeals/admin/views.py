@@ -48,7 +48,7 @@ from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.notifications.models import Notification
 from appeals.notifications.service import retry_notice, undelivered_notices
-from appeals.timeutil import local_date, now_utc
+from appeals.timeutil import local_today
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -59,10 +59,6 @@ restrict_blueprint(
     _l("This page is for the administrators of the site."),
     title=_l("Forbidden"),
 )
-
-
-def _today() -> date:
-    return local_date(now_utc(), current_app.config["TIMEZONE"])
 
 
 def _moved_message(moved: int) -> str:
@@ -79,7 +75,7 @@ def _refuse(form: PolicyForm, refusal: PolicyRefused) -> None:
 @bp.route("/")
 def index():
     """The admin's start page, with the warning about next year's calendar."""
-    today = _today()
+    today = local_today()
     return render_template("admin/index.html", warning=next_year_warning(today), year=today.year)
 
 
@@ -101,7 +97,7 @@ def policies():
         profiles=profiles,
         default_profile=default,
         usage=policy_usage(),
-        in_force=versions_in_force(_today()),
+        in_force=versions_in_force(local_today()),
     )
 
 
@@ -114,7 +110,7 @@ def new_policy_version(policy_id: int):
         form.effective_from.data = None
     if form.validate_on_submit():
         try:
-            policy = add_policy_version(base, form.figures(), current_user, today=_today())
+            policy = add_policy_version(base, form.figures(), current_user, today=local_today())
         except PolicyRefused as refusal:
             _refuse(form, refusal)
         else:
@@ -143,7 +139,7 @@ def edit_policy(policy_id: int):
     form = PolicyForm(obj=policy)
     if form.validate_on_submit():
         try:
-            update_policy(policy, form.figures(), current_user, today=_today())
+            update_policy(policy, form.figures(), current_user, today=local_today())
         except PolicyInUse as refusal:
             flash(str(refusal), "danger")
             return redirect(url_for("admin.new_policy_version", policy_id=policy.id))
@@ -163,7 +159,7 @@ def edit_policy(policy_id: int):
 @bp.route("/calendar/<int:year>", methods=["GET", "POST"])
 def calendar(year: int | None = None):
     """A year's calendar rows and days, with the form to add a day."""
-    today = _today()
+    today = local_today()
     year = year or today.year
     working = working_calendar()
     if not working.first.year <= year <= working.last.year:

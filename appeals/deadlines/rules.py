@@ -122,15 +122,6 @@ def notice_late(last_day: date, *, sent_on: date | None, today: date) -> bool:
     return (sent_on if sent_on is not None else today) > last_day
 
 
-def extension_notified_late(
-    decided_on: date, *, sent_on: date | None, today: date, calendar: WorkingCalendar
-) -> bool:
-    """True when the applicant was told of the extension after the law's window (or not yet,
-    with the window over)."""
-    last_day = extension_notice_due(decided_on, calendar)
-    return notice_late(last_day, sent_on=sent_on, today=today)
-
-
 def reminder_days(due: date, calendar: WorkingCalendar) -> list[tuple[str, date]]:
     """The executor's reminders for a due date: 3 and 1 working days before, and on the day."""
     return [(name, calendar.subtract_working_days(due, n) if n else due) for name, n in REMINDERS]
@@ -139,19 +130,6 @@ def reminder_days(due: date, calendar: WorkingCalendar) -> list[tuple[str, date]
 def is_very_overdue(today: date, due: date, term: int, unit: str, cal: WorkingCalendar) -> bool:
     """Past the due date by a whole term again."""
     return today > add_term(due, term, unit, cal)
-
-
-def explain_due_date(
-    registered_on: date, due: date, term: int, unit: str, calendar: WorkingCalendar
-) -> str:
-    """The due date in words, so nobody has to trust a bare number."""
-    holidays, weekend_work = unusual_days(registered_on, due, calendar)
-    text = f"registered {registered_on:%d.%m.%Y}, {term} {unit} days"
-    if holidays:
-        text += ", days off on weekdays: " + ", ".join(f"{d:%d.%m}" for d in holidays)
-    if weekend_work:
-        text += ", working weekend days: " + ", ".join(f"{d:%d.%m}" for d in weekend_work)
-    return text + f": due {due:%d.%m.%Y}"
 
 
 def unusual_days(

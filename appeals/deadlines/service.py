@@ -73,7 +73,7 @@ def terms_of(policy: DeadlinePolicy) -> Terms:
 
 def explain_due(appeal) -> str | None:
     """An appeal's due date in words, in the reader's language: receipt, term, days off in
-    between, extension (the English reads as rules.explain_due_date)."""
+    between, extension."""
     if appeal.due_on is None or appeal.policy_id is None:
         return None
     policy = db.session.get(DeadlinePolicy, appeal.policy_id)

@@ -40,7 +40,7 @@ def test_calendar_warning(today, next_year_rows, admin_rows, warned):
     ],
 )
 def test_warning_is_shown_on_the_admin_pages(admin_client, monkeypatch, today, warned):
-    monkeypatch.setattr(views, "_today", lambda: today)
+    monkeypatch.setattr(views, "local_today", lambda: today)
     for path in ("/admin/", "/admin/calendar"):
         page = admin_client.get(path).get_data(as_text=True)
         assert ('data-testid="calendar-warning"' in page) == warned, path

@@ -24,8 +24,8 @@ from appeals.deadlines.calendar import (
     DayKind,
     WorkingCalendar,
     kazakhstan_days,
-    naive_add_working_days,
 )
+from bench.naive import naive_add_working_days
 
 D = date
 

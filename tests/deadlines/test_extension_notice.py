@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from appeals.accounts.models import Role
 from appeals.deadlines.calendar import WorkingCalendar, kazakhstan_days
 from appeals.deadlines.jobs import sweep_deadlines
-from appeals.deadlines.rules import extension_notice_due, extension_notified_late
+from appeals.deadlines.rules import extension_notice_due, notice_late
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.models import Appeal
@@ -52,6 +52,10 @@ CAL = WorkingCalendar.from_days(kazakhstan_days([2024, 2025, 2026, 2027]))
 )
 def test_the_notice_window_is_three_working_days_after_the_decision(decided, last_day):
     assert extension_notice_due(decided, CAL) == last_day
+
+    def extension_notified_late(decided, *, sent_on, today, calendar):
+        return notice_late(extension_notice_due(decided, calendar), sent_on=sent_on, today=today)
+
     # Sent on the decision day or on the last day: in time; the day after: late.
     assert not extension_notified_late(decided, sent_on=decided, today=decided, calendar=CAL)
     assert not extension_notified_late(decided, sent_on=last_day, today=last_day, calendar=CAL)
@@ -69,8 +73,8 @@ def test_the_notice_window_is_three_working_days_after_the_decision(decided, las
     ],
 )
 def test_an_unsent_notice_is_late_only_once_its_last_day_is_over(sent_on, today, late):
-    decided = date(2026, 12, 14)  # last day: Fri 18.12.2026
-    assert extension_notified_late(decided, sent_on=sent_on, today=today, calendar=CAL) is late
+    last_day = extension_notice_due(date(2026, 12, 14), CAL)  # Fri 18.12.2026
+    assert notice_late(last_day, sent_on=sent_on, today=today) is late
 
 
 # --- Against the database, with a real RQ worker ---------------------------------------------

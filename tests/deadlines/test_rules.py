@@ -1,6 +1,6 @@
 """The pure deadline rules over the real Kazakhstan calendar, each figure worked out by hand."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -17,6 +17,8 @@ from appeals.deadlines.rules import (
     reminder_days,
     resumed_due_date,
 )
+from appeals.deadlines.service import explain_due
+from tests.factories import submit
 
 CAL = WorkingCalendar.from_days(kazakhstan_days([2025, 2026, 2027, 2028]))
 APPK = Terms(15, "working", 1, 0, "working", 2, 3, False)
@@ -122,13 +124,12 @@ def test_very_overdue_after_a_whole_term_again():
     assert is_very_overdue(date(2026, 12, 19), date(2026, 11, 26), 15, "working", CAL)
 
 
-def test_due_date_explained_in_words():
-    from appeals.deadlines.rules import explain_due_date
-
+def test_due_date_explained_in_words(make_user):
     # Registered Fri 20.03.2026; 23-25.03 are weekday days off (Nauryz, observed).
+    appeal, _ = submit(make_user(), now=datetime(2026, 3, 20, 5, 0, tzinfo=UTC))
     due = add_term(date(2026, 3, 20), 15, "working", CAL)
-    text = explain_due_date(date(2026, 3, 20), due, 15, "working", CAL)
-    assert text == (
+    assert appeal.due_on == due
+    assert explain_due(appeal) == (
         "registered 20.03.2026, 15 working days, days off on weekdays: 23.03, 24.03, 25.03"
         f": due {due:%d.%m.%Y}"
     )

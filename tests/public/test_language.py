@@ -531,9 +531,6 @@ def test_intake_refusals_are_in_the_requests_language(app, make_user):
 
 
 def test_the_due_date_is_explained_in_russian(client, make_user, login):
-    from appeals.deadlines.rules import explain_due_date
-    from appeals.deadlines.service import working_calendar
-
     citizen = make_user()
     login(citizen)
     appeal, _code = submit(citizen)
@@ -546,9 +543,8 @@ def test_the_due_date_is_explained_in_russian(client, make_user, login):
     registered, due = f"{appeal.registered_on:%d.%m.%Y}", f"{appeal.due_on:%d.%m.%Y}"
     assert ru.text().startswith(f"зарегистрировано {registered}, 15 рабочих дней")
     assert ru.text().endswith(f": срок — {due}")
-    assert en.text() == explain_due_date(
-        appeal.registered_on, appeal.due_on, 15, "working", working_calendar()
-    )
+    assert en.text().startswith(f"registered {registered}, 15 working days")
+    assert en.text().endswith(f": due {due}")
 
 
 # --- The catalogue -----------------------------------------------------------------------------
