@@ -16,13 +16,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from appeals.accounts.guards import restrict_blueprint
-from appeals.accounts.models import Role
+from appeals.accounts.guards import admins_only
 from appeals.admin.forms import CalendarDayForm, PolicyForm
 from appeals.deadlines.holidays import (
     CalendarChangeRefused,
@@ -53,12 +51,7 @@ from appeals.timeutil import local_today
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-restrict_blueprint(
-    bp,
-    lambda user: user.role == Role.ADMIN,
-    _l("This page is for the administrators of the site."),
-    title=_l("Forbidden"),
-)
+admins_only(bp)
 
 
 def _moved_message(moved: int) -> str:

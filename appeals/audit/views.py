@@ -14,14 +14,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from appeals.accounts.guards import restrict_blueprint
-from appeals.accounts.models import Role
-from appeals.accounts.scope import Scope, prosecutor_scope
+from appeals.accounts.guards import current_scope, prosecutors_only
 from appeals.audit.forms import ActReplyForm, AuditForm
 from appeals.audit.labels import ACT_LABELS, VIOLATION_LABELS
 from appeals.audit.models import Audit, Violation
@@ -42,12 +39,7 @@ from appeals.timeutil import local_today
 bp = Blueprint("prosecutor", __name__, url_prefix="/prosecutor")
 
 
-restrict_blueprint(
-    bp,
-    lambda user: user.role == Role.PROSECUTOR,
-    _l("The prosecutor's desk is for the prosecutor's office."),
-    title=_l("Prosecutors only"),
-)
+prosecutors_only(bp)
 
 
 @bp.context_processor
@@ -75,13 +67,6 @@ def act_term(term: int, unit: str) -> str:
     return f"{term} {unit} days"
 
 
-def _scope() -> Scope:
-    scope = prosecutor_scope(current_user)
-    if scope is None:  # require_prosecutor has let only prosecutors through
-        abort(403)
-    return scope
-
-
 # --- One appeal: details, answer, timeline, audits and the verdict form --------------------
 
 
@@ -94,7 +79,7 @@ def _render_appeal(appeal, form: AuditForm, status: int = 200):
         .all()
     )
     today = local_today()
-    scope = _scope()
+    scope = current_scope()
     body_link = None
     if appeal.current_body_id and scope.has_body(appeal.current_body_id):
         body_link = url_for("desk.body_page", body_id=appeal.current_body_id)

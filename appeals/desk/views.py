@@ -24,13 +24,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from appeals.accounts.guards import restrict_blueprint
-from appeals.accounts.models import Role
-from appeals.accounts.scope import Scope, prosecutor_scope
+from appeals.accounts.guards import current_scope, prosecutors_only
+from appeals.accounts.scope import Scope
 from appeals.audit.labels import ACT_LABELS
 from appeals.audit.models import Audit
 from appeals.audit.service import act_is_overdue
@@ -67,12 +65,7 @@ from appeals.timeutil import local_date, local_today
 bp = Blueprint("desk", __name__, url_prefix="/prosecutor")
 
 
-restrict_blueprint(
-    bp,
-    lambda user: user.role == Role.PROSECUTOR,
-    _l("The prosecutor's desk is for the prosecutor's office."),
-    title=_l("Prosecutors only"),
-)
+prosecutors_only(bp)
 
 
 @bp.context_processor
@@ -81,16 +74,9 @@ def body_kind_labels():
     return {"body_kind_labels": BODY_KIND_LABELS, "decision_labels": DECISION_LABELS}
 
 
-def _scope() -> Scope:
-    scope = prosecutor_scope(current_user)
-    if scope is None:  # restrict_blueprint has let only prosecutors through
-        abort(403)
-    return scope
-
-
 def _body_or_404(body_id: int) -> Body:
     body = db.session.get(Body, body_id)
-    if body is None or not _scope().has_body(body.id):
+    if body is None or not current_scope().has_body(body.id):
         abort(404)
     return body
 
@@ -129,7 +115,7 @@ def _ranking(form: RankingForm, body_ids: list[int] | None) -> Ranking:
 def dashboard():
     """The ranking of the bodies in scope with its region roll-ups, trends, worst movers and
     overdue appeals."""
-    scope = _scope()
+    scope = current_scope()
     form = _ranking_form(scope)
     if not form.validate():
         return render_template("desk/dashboard.html", form=form, scope=scope), 400
@@ -171,7 +157,7 @@ def dashboard():
 @bp.route("/ranking.csv")
 def ranking_csv():
     """The ranking with the dashboard's filters, as CSV."""
-    scope = _scope()
+    scope = current_scope()
     form = _ranking_form(scope)
     if not form.validate():
         return _form_errors_response(form)
@@ -218,7 +204,7 @@ def ranking_csv():
 @bp.route("/report")
 def ranking_report():
     """The ranking as a printable A4 report."""
-    scope = _scope()
+    scope = current_scope()
     form = _ranking_form(scope)
     if not form.validate():
         return render_template("desk/dashboard.html", form=form, scope=scope), 400

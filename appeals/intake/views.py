@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -25,6 +27,7 @@ from appeals.intake import applicant
 from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.attachments import stored_path
 from appeals.intake.forms import (
+    ActionForm,
     AnonymousAppealForm,
     AppealForm,
     ComplaintForm,
@@ -183,42 +186,56 @@ def _render_detail(appeal: Appeal, status: int = 200, **submitted):
     return page, status
 
 
+def _applicant_step(appeal_id: int, name: str, form: ActionForm, take: Callable[[Appeal], Any]):
+    """Take one of the applicant's steps on their appeal: a form that does not validate
+    re-renders the page with its errors (400); a refusal is flashed and nothing is saved.
+    Returns (the appeal, the step's result or None when nothing was done, a response if the
+    form was refused)."""
+    appeal = readable_appeal_or_404(appeal_id, current_user)
+    if not form.validate_on_submit():
+        return appeal, None, _render_detail(appeal, 400, **{name: form})
+    done, result = commit_step(appeal, form.seen_version, lambda: take(appeal))
+    return appeal, (result if done else None), None if done else _back_to(appeal_id)
+
+
+def _back_to(appeal_id: int):
+    return redirect(url_for("intake.appeal_detail", appeal_id=appeal_id))
+
+
 @bp.post("/<int:appeal_id>/rate")
 @login_required
 def rate(appeal_id: int):
     """The applicant rates the answer; the appeal is closed."""
-    appeal = readable_appeal_or_404(appeal_id, current_user)
     form = RateForm()
-    if not form.validate_on_submit():
-        return _render_detail(appeal, 400, rate=form)
-    done, _result = commit_step(
-        appeal,
-        form.seen_version,
-        lambda: applicant.rate_answer(
+    _appeal, _result, refused = _applicant_step(
+        appeal_id,
+        "rate",
+        form,
+        lambda appeal: applicant.rate_answer(
             appeal, Satisfaction(form.satisfaction.data), form.comment.data, current_user
         ),
     )
-    if done:
-        flash(_("Thank you: your rating is recorded and the appeal is closed."), "success")
-    return redirect(url_for("intake.appeal_detail", appeal_id=appeal_id))
+    if refused:
+        return refused
+    flash(_("Thank you: your rating is recorded and the appeal is closed."), "success")
+    return _back_to(appeal_id)
 
 
 @bp.post("/<int:appeal_id>/withdraw")
 @login_required
 def withdraw(appeal_id: int):
     """The applicant withdraws an open appeal."""
-    appeal = readable_appeal_or_404(appeal_id, current_user)
     form = WithdrawForm()
-    if not form.validate_on_submit():
-        return _render_detail(appeal, 400, withdraw=form)
-    done, _result = commit_step(
-        appeal,
-        form.seen_version,
-        lambda: applicant.withdraw_appeal(appeal, current_user, form.reason.data),
+    _appeal, _result, refused = _applicant_step(
+        appeal_id,
+        "withdraw",
+        form,
+        lambda appeal: applicant.withdraw_appeal(appeal, current_user, form.reason.data),
     )
-    if done:
-        flash(_("Your appeal is withdrawn."), "success")
-    return redirect(url_for("intake.appeal_detail", appeal_id=appeal_id))
+    if refused:
+        return refused
+    flash(_("Your appeal is withdrawn."), "success")
+    return _back_to(appeal_id)
 
 
 @bp.post("/<int:appeal_id>/complain")
@@ -226,17 +243,17 @@ def withdraw(appeal_id: int):
 def complain(appeal_id: int):
     """The applicant complains about the answer (or about no answer in time): a new appeal
     to the superior body; its receipt shows the new number and access code."""
-    appeal = readable_appeal_or_404(appeal_id, current_user)
     form = ComplaintForm()
-    if not form.validate_on_submit():
-        return _render_detail(appeal, 400, complaint=form)
-    done, result = commit_step(
-        appeal,
-        form.seen_version,
-        lambda: applicant.file_complaint(appeal, form.reason.data, form.text.data, current_user),
+    _appeal, result, refused = _applicant_step(
+        appeal_id,
+        "complaint",
+        form,
+        lambda appeal: applicant.file_complaint(
+            appeal, form.reason.data, form.text.data, current_user
+        ),
     )
-    if not done:
-        return redirect(url_for("intake.appeal_detail", appeal_id=appeal_id))
+    if refused:
+        return refused
     complaint, access_code = result
     session["access_code"] = {"appeal_id": complaint.id, "code": access_code}
     flash(_("Your complaint is registered as %(number)s.", number=complaint.number), "success")

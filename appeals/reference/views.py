@@ -12,8 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from appeals.accounts.guards import restrict_blueprint
-from appeals.accounts.models import Role
+from appeals.accounts.guards import admins_only
 from appeals.extensions import db
 from appeals.pages import page_of
 from appeals.reference import service
@@ -34,11 +33,7 @@ from appeals.routing.service import try_routing
 bp = Blueprint("routing_admin", __name__, url_prefix="/admin/routing")
 
 
-restrict_blueprint(
-    bp,
-    lambda user: user.role == Role.ADMIN,
-    "This page is for the administrators of the site.",
-)
+admins_only(bp)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from appeals.accounts.guards import restrict_blueprint
-from appeals.accounts.models import Role
+from appeals.accounts.guards import admins_only, restrict_blueprint
 from appeals.extensions import db
 from appeals.intake.access import readable_appeal_or_404
 from appeals.pages import page_of
@@ -23,11 +22,7 @@ queue_bp = Blueprint("routing", __name__, url_prefix="/routing")
 # --- The admin's routing accuracy ------------------------------------------------------------
 
 
-restrict_blueprint(
-    accuracy_bp,
-    lambda user: user.role == Role.ADMIN,
-    "This page is for the administrators of the site.",
-)
+admins_only(accuracy_bp)
 
 
 @accuracy_bp.route("/accuracy")
