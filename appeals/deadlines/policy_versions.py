@@ -101,6 +101,20 @@ def _check_figures(figures: PolicyFigures) -> None:
         raise PolicyRefused("extension_unit", _("The unit must be working or calendar days."))
 
 
+def _version_exists(profile: str, kind: str, on: date) -> PolicyRefused:
+    """The refusal of a second version of a rule taking effect on the same day."""
+    return PolicyRefused(
+        "effective_from",
+        _(
+            "A version of the %(profile)s rule for %(kind)s taking effect on %(date)s "
+            "exists already.",
+            profile=profile,
+            kind=kind,
+            date=f"{on:%d.%m.%Y}",
+        ),
+    )
+
+
 def _check_date(profile: str, kind: str, on: date, today: date, *, excluding: int | None) -> None:
     others = select(DeadlinePolicy.effective_from).where(
         DeadlinePolicy.profile == profile, DeadlinePolicy.kind == kind
@@ -108,16 +122,7 @@ def _check_date(profile: str, kind: str, on: date, today: date, *, excluding: in
     if excluding is not None:
         others = others.where(DeadlinePolicy.id != excluding)
     if db.session.execute(others.where(DeadlinePolicy.effective_from == on)).first():
-        raise PolicyRefused(
-            "effective_from",
-            _(
-                "A version of the %(profile)s rule for %(kind)s taking effect on %(date)s "
-                "exists already.",
-                profile=profile,
-                kind=kind,
-                date=f"{on:%d.%m.%Y}",
-            ),
-        )
+        raise _version_exists(profile, kind, on)
     in_force = db.session.execute(
         others.where(DeadlinePolicy.effective_from <= today).order_by(
             DeadlinePolicy.effective_from.desc()
@@ -147,16 +152,7 @@ def _flush_or_refuse(profile: str, kind: str, on: date, change) -> None:
         with db.session.begin_nested():
             change()
     except IntegrityError:
-        raise PolicyRefused(
-            "effective_from",
-            _(
-                "A version of the %(profile)s rule for %(kind)s taking effect on %(date)s "
-                "exists already.",
-                profile=profile,
-                kind=kind,
-                date=f"{on:%d.%m.%Y}",
-            ),
-        ) from None
+        raise _version_exists(profile, kind, on) from None
 
 
 def add_policy_version(
