@@ -41,6 +41,13 @@ class PolicyForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=1, max=60)],
     )
     suspension_allowed = BooleanField(_l("Suspension allowed"))
+    first_day_is_receipt = BooleanField(
+        _l("Day 1 is the day of receipt"),
+        description=_l(
+            "Unticked: day 1 is the working day after receipt. The APPK does not settle it; "
+            "say which reading you follow in the legal source."
+        ),
+    )
     effective_from = DateField(_l("In effect from"), validators=[InputRequired()])
     source = StringField(
         _l("Legal source"),
@@ -53,6 +60,7 @@ class PolicyForm(FlaskForm):
         """The form's values for the service."""
         values = {field.name: getattr(self, field.name).data for field in fields(PolicyFigures)}
         values["suspension_allowed"] = bool(values["suspension_allowed"])
+        values["first_day_is_receipt"] = bool(values["first_day_is_receipt"])
         values["source"] = values["source"].strip()
         return PolicyFigures(**values)
 

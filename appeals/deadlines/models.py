@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, String, UniqueConstraint
+from sqlalchemy import Date, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from appeals.extensions import db
@@ -42,5 +42,8 @@ class DeadlinePolicy(db.Model):
     total_cap_months: Mapped[int | None]
     forward_within: Mapped[int] = mapped_column(default=3)  # working days to forward
     suspension_allowed: Mapped[bool] = mapped_column(default=False)
+    # Day 1 of the term: the day of receipt itself, or (False, the default) the working day
+    # after it; rules.Terms says why this is the policy's choice.
+    first_day_is_receipt: Mapped[bool] = mapped_column(default=False, server_default=false())
     effective_from: Mapped[date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(300))

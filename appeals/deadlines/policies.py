@@ -23,11 +23,16 @@ class PolicySeed(Terms):
 APPK_FROM = date(2021, 7, 1)
 APPK_GENERAL = (
     "APPK (Code of 29 June 2020 No. 350-VI), art. 76: 15 working days from receipt; "
-    "extension by a reasoned decision of the head, the whole term at most two months"
+    "extension by a reasoned decision of the head, the whole term at most two months; "
+    "day 1 the working day after receipt (the Code does not settle it)"
 )
+# Art. 99: a complaint is considered within 20 working days of its receipt, and the article
+# provides no extension (an earlier seed allowed 10 more working days: corrected by migration
+# 0c5f2e7a9b13); art. 100(5): a complaint not decided in time is deemed rejected from the day
+# its term expires (Appeal.is_deemed_rejected_on).
 APPK_COMPLAINT = (
-    "APPK, chapter on complaints (art. 100, to verify): 20 working days, "
-    "extension at most 10 working days"
+    "APPK art. 99: 20 working days from receipt, no extension; art. 100(5): not decided in "
+    "time, deemed rejected from the day the term expires"
 )
 FZ59_FROM = date(2006, 11, 2)  # 59-FZ in force 180 days after its publication
 FZ59 = (
@@ -36,7 +41,8 @@ FZ59 = (
 )
 
 # The figures in the order of Terms: term, unit, extensions allowed, extension at most, its
-# unit, whole term cap (months), forward within (working days), suspension allowed.
+# unit, whole term cap (months), forward within (working days: APPK art. 65), suspension
+# allowed; first_day_is_receipt keeps its default (day 1 is the working day after receipt).
 POLICIES: list[PolicySeed] = [
     *(
         PolicySeed(
@@ -46,7 +52,7 @@ POLICIES: list[PolicySeed] = [
         for kind in ("statement", "report", "proposal", "feedback", "request")
     ),
     PolicySeed(
-        20, "working", 1, 10, "working", None, 3, False,
+        20, "working", 0, 0, "working", None, 3, False,
         profile="appk", kind="complaint", effective_from=APPK_FROM, source=APPK_COMPLAINT,
     ),
     *(

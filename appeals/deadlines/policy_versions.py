@@ -40,7 +40,7 @@ class PolicyInUse(PolicyRefused):
     """Appeals keep this version, so its figures are fixed: a new version is needed."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PolicyFigures(Terms):
     """The editable figures of a policy version: its terms, its date of effect and its legal
     source (profile and kind are the version's identity)."""

@@ -29,13 +29,22 @@ class Terms:
     total_cap_months: int | None
     forward_within: int
     suspension_allowed: bool
+    # Whether day 1 of the term is the registration (receipt) day itself or the working day
+    # after it: the APPK's text does not settle it (the national system's practice appears to
+    # count the registration day), so it is the policy's choice; the default is the day after.
+    first_day_is_receipt: bool = False
 
 
-def add_term(start: date, n: int, unit: str, calendar: WorkingCalendar) -> date:
-    """`n` working or calendar days after `start` (a calendar deadline on a day off moves on)."""
+def add_term(
+    start: date, n: int, unit: str, calendar: WorkingCalendar, *, start_is_day_1: bool = False
+) -> date:
+    """The last day of `n` working or calendar days counted from `start`: day 1 is the day
+    after `start`, or `start` itself when `start_is_day_1` (then `start` must be a working day,
+    as a registration day is). A calendar deadline on a day off moves on."""
+    days = n - 1 if start_is_day_1 and n > 0 else n
     if unit == "calendar":
-        return calendar.add_calendar_days(start, n)
-    return calendar.add_working_days(start, n)
+        return calendar.add_calendar_days(start, days)
+    return calendar.add_working_days(start, days)
 
 
 def add_months(day: date, months: int) -> date:
@@ -71,6 +80,8 @@ def extension_error(
 ) -> str | None:
     """Why this extension is not lawful, or None when it is (in the request's language; plain
     English without a request, Flask-Babel's gettext needs no app)."""
+    if terms.extensions_allowed < 1:
+        return _("This kind of appeal cannot be extended.")
     if extensions_so_far >= terms.extensions_allowed:
         return ngettext(
             "The term can be extended %(num)d time(s) at most, and it has been already.",
@@ -99,6 +110,8 @@ def resumed_due_date(resumed_on: date, remaining: int, calendar: WorkingCalendar
     return calendar.add_working_days(resumed_on, remaining)
 
 
+# APPK art. 65: a body that is not competent forwards the appeal within 3 working days of its
+# receipt, telling the applicant at the same time (the window is the policy's forward_within).
 def forwarded_late(
     received_on: date, forwarded_on: date, terms: Terms, cal: WorkingCalendar
 ) -> bool:

@@ -56,14 +56,21 @@ def policy_in_force(kind: str, on: date, profile: str | None = None) -> Deadline
 
 
 def registration_day(submitted_at: datetime, calendar: WorkingCalendar) -> date:
-    """An appeal received on a day off is registered on the next working day (APPK art. 63)."""
+    """An appeal received on a day off is registered on the next working day (APPK art. 64(3))."""
     received = local_date(submitted_at, current_app.config["TIMEZONE"])
     return calendar.next_working_day(received)
 
 
 def due_date(registered_on: date, policy: DeadlinePolicy, calendar: WorkingCalendar) -> date:
-    """The last day of the term; day 1 is the day after registration."""
-    return add_term(registered_on, policy.term, policy.unit, calendar)
+    """The last day of the term counted from receipt: day 1 is the day after it, or the day of
+    receipt itself where the policy says so (first_day_is_receipt)."""
+    return add_term(
+        registered_on,
+        policy.term,
+        policy.unit,
+        calendar,
+        start_is_day_1=policy.first_day_is_receipt,
+    )
 
 
 def terms_of(policy: DeadlinePolicy) -> Terms:
@@ -84,7 +91,12 @@ def explain_due(appeal) -> str | None:
         term = ngettext("%(num)d calendar days", "%(num)d calendar days", policy.term)
     else:
         term = ngettext("%(num)d working days", "%(num)d working days", policy.term)
-    parts = [_("registered %(date)s", date=f"{received:%d.%m.%Y}"), term]
+    day_1 = (
+        _("day 1: the day of receipt")
+        if policy.first_day_is_receipt
+        else _("day 1: the working day after receipt")
+    )
+    parts = [_("registered %(date)s", date=f"{received:%d.%m.%Y}"), term, day_1]
     if holidays:
         days = ", ".join(f"{d:%d.%m}" for d in holidays)
         parts.append(_("days off on weekdays: %(days)s", days=days))

@@ -58,8 +58,13 @@ REPEAT_REASONS = {
     "no_new_arguments": _l("No new arguments: I raise the same matter again"),
 }
 
-# The legal grounds for leaving an appeal without consideration (APPK art. 89, to verify
-# against the Code's current text): one list, so the form, the service and the event agree.
+# The grounds for ending an appeal without consideration: one list, so the form, the service
+# and the event agree. The two the project has checked against the Code's text: an anonymous
+# appeal in the simplified procedure (APPK art. 88(1)(2): a report of a crime or of a threat to
+# security is still considered, intake.service.submit_anonymous_appeal), and a repeated
+# appeal with no new arguments on a matter already decided (art. 70(1)(1), the notice within
+# 3 working days: art. 70(3)). The others are kept as the offices use them; their articles are
+# still to be cited (NOTES.md, #13).
 # Lazy: the forms show them in the reader's language; the event and the notice store
 # in_english().
 LEAVE_GROUNDS = {

@@ -199,6 +199,11 @@ class Appeal(db.Model):
         due = self.effective_due_on
         return self.status in RUNNING_STATUSES and due is not None and today > due
 
+    def is_deemed_rejected_on(self, today: date) -> bool:
+        """A complaint not decided by the end of its term is deemed rejected from then (APPK
+        art. 100(5)): the applicant may go to court without waiting for the decision."""
+        return self.kind == AppealKind.COMPLAINT and self.is_overdue_on(today)
+
 
 class Event(db.Model):
     """One step on an appeal's timeline. Rows are only ever inserted."""

@@ -130,6 +130,7 @@ def test_due_date_explained_in_words(make_user):
     due = add_term(date(2026, 3, 20), 15, "working", CAL)
     assert appeal.due_on == due
     assert explain_due(appeal) == (
-        "registered 20.03.2026, 15 working days, days off on weekdays: 23.03, 24.03, 25.03"
+        "registered 20.03.2026, 15 working days, day 1: the working day after receipt, "
+        "days off on weekdays: 23.03, 24.03, 25.03"
         f": due {due:%d.%m.%Y}"
     )
