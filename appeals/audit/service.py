@@ -1,4 +1,4 @@
-"""The audit of an answer: a prosecutor's verdict on an answered appeal in their scope, its
+"""The audit of an appeal: a prosecutor's verdict on an appeal in their scope (answered or not), its
 act of response and the body's reply to it. Functions take the actor as an argument and flush;
 the caller commits once.
 """
@@ -26,12 +26,13 @@ from appeals.intake.models import Answer, Appeal, AppealStatus, EventKind
 from appeals.intake.workflow import record_event
 from appeals.language import in_english
 from appeals.notifications.service import queue_notice
-from appeals.timeutil import local_today, now_utc
+from appeals.timeutil import local_date, local_today, now_utc
 
 # --- The audit ------------------------------------------------------------------------------
 
-# Only an answer can be judged: an appeal still being worked has nothing to audit yet.
-AUDITABLE_STATUSES = frozenset({AppealStatus.ANSWERED, AppealStatus.CLOSED})
+# Any appeal at a body can be audited, open and overdue ones too (a missed term is the
+# commonest violation); one not yet at a body has nobody to audit.
+NOT_AT_A_BODY = frozenset({AppealStatus.SUBMITTED, AppealStatus.MANUAL_ROUTING})
 
 
 class AuditRefused(ValueError):
@@ -49,6 +50,26 @@ def act_due_date(decided_on: date) -> date:
     return add_term(
         decided_on, config["AUDIT_ACT_TERM"], config["AUDIT_ACT_TERM_UNIT"], working_calendar()
     )
+
+
+def audit_refusal(appeal: Appeal) -> str | None:
+    """Why this appeal cannot be audited now, or None."""
+    if appeal.status in NOT_AT_A_BODY or appeal.current_body_id is None:
+        return _(
+            "Only an appeal at a body can be audited; this one is %(status)s.",
+            status=STATUS_LABELS[AppealStatus(appeal.status)],
+        )
+    return None
+
+
+def missed_its_term(appeal: Appeal, today: date) -> bool:
+    """Answered after its (extended) due date, or still open past it."""
+    due = appeal.effective_due_on
+    if due is None:
+        return False
+    if appeal.answered_at is not None:
+        return local_date(appeal.answered_at, current_app.config["TIMEZONE"]) > due
+    return appeal.is_overdue_on(today)
 
 
 def _audited_body_id(appeal: Appeal) -> int | None:
@@ -72,19 +93,14 @@ def record_audit(
     *,
     today: date | None = None,
 ) -> Audit:
-    """A prosecutor's verdict on an answered appeal in their scope: the audit row, an event on
+    """A prosecutor's verdict on an appeal at a body in their scope: the audit row, an event on
     the timeline (the status stays) and a notice to the audited body's head."""
     if prosecutor_scope(by) is None:
         raise AuditRefused(_("Only a prosecutor can audit an answer."))
     if not can_read(by, appeal):
         raise AuditRefused(_("This appeal is outside your region."))
-    if appeal.status not in AUDITABLE_STATUSES:
-        raise AuditRefused(
-            _(
-                "Only an answered appeal can be audited; this one is %(status)s.",
-                status=STATUS_LABELS[AppealStatus(appeal.status)],
-            )
-        )
+    if refusal := audit_refusal(appeal):
+        raise AuditRefused(refusal)
     try:
         chosen = {Violation(v) for v in violations}
         response = ResponseAct(act)
@@ -103,12 +119,20 @@ def record_audit(
         )
     if not lawful and not note:
         raise AuditRefused(_("Say in the note what was wrong with the answer."), "note")
+    today = today or local_today()
+    if Violation.MISSED_DEADLINE in found and not missed_its_term(appeal, today):
+        raise AuditRefused(
+            _(
+                "A missed deadline needs an appeal answered after its due date, or still "
+                "unanswered past it."
+            ),
+            "violations",
+        )
     if lawful and response != ResponseAct.NONE:
         raise AuditRefused(_("A lawful answer calls for no act of response."), "act")
     body_id = _audited_body_id(appeal)
     if body_id is None:
         raise AuditRefused(_("This appeal has no body to audit."))
-    today = today or local_today()
     act_due_on = act_due_date(today) if response != ResponseAct.NONE else None
     audit = Audit(
         appeal_id=appeal.id,

@@ -23,10 +23,10 @@ from appeals.audit.forms import ActReplyForm, AuditForm
 from appeals.audit.labels import ACT_LABELS, VIOLATION_LABELS
 from appeals.audit.models import Audit, Violation
 from appeals.audit.service import (
-    AUDITABLE_STATUSES,
     AuditRefused,
     act_due_date,
     act_is_overdue,
+    audit_refusal,
     record_act_reply,
     record_audit,
 )
@@ -90,7 +90,7 @@ def _render_appeal(appeal, form: AuditForm, status: int = 200):
             appeal=appeal,
             audits=audits,
             form=form,
-            auditable=appeal.status in AUDITABLE_STATUSES,
+            audit_refusal=audit_refusal(appeal),
             kind_labels=KIND_LABELS,
             act_labels=ACT_LABELS,
             act_overdue=lambda audit: act_is_overdue(audit, today),

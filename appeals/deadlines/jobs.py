@@ -33,18 +33,7 @@ from appeals.queues import (
     send_pending_jobs,
 )
 from appeals.timeutil import local_today, now_utc
-
-
-def _executor_or_heads(appeal: Appeal) -> list[User]:
-    if appeal.executor is not None:
-        return [appeal.executor]
-    return list(
-        db.session.execute(
-            select(User).where(
-                User.body_id == appeal.current_body_id, User.role == Role.HEAD, User.is_active
-            )
-        ).scalars()
-    )
+from appeals.work.standing import executor_or_heads
 
 
 @app_job
@@ -56,7 +45,7 @@ def send_reminder(appeal_id: int, name: str, due_iso: str) -> int:
     if appeal is None or appeal.status not in RUNNING_STATUSES or appeal.effective_due_on != due:
         return 0
     sent = 0
-    for user in _executor_or_heads(appeal):
+    for user in executor_or_heads(appeal):
         notice = queue_notice(
             "deadline_reminder",
             user.email,

@@ -3,6 +3,7 @@ complain about the answer (or about no answer in time)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from flask import current_app
@@ -15,6 +16,7 @@ from appeals.deadlines.rules import (
 )
 from appeals.deadlines.schedule import schedule_deadline_jobs
 from appeals.extensions import db
+from appeals.intake.attachments import CheckedFile
 from appeals.intake.labels import COMPLAINT_REASONS
 from appeals.intake.models import (
     OPEN_STATUSES,
@@ -22,10 +24,12 @@ from appeals.intake.models import (
     Appeal,
     AppealKind,
     AppealStatus,
+    Event,
     EventKind,
     Satisfaction,
 )
 from appeals.intake.service import (
+    attach_files,
     notify_registered,
     numbered_appeal,
     register_at_body,
@@ -43,6 +47,7 @@ from appeals.language import in_english
 from appeals.notifications.service import queue_notice
 from appeals.reference.models import Body
 from appeals.timeutil import local_date, now_utc
+from appeals.work.standing import executor_or_heads
 
 S = AppealStatus
 
@@ -128,15 +133,52 @@ def _complained_refusal(appeal: Appeal, by: User, today: date) -> str | None:
     return None
 
 
+def add_to_appeal(
+    appeal: Appeal, text: str | None, files: Sequence[CheckedFile], by: User
+) -> Event:
+    """The applicant adds documents or a clarification to their open appeal: one step on the
+    timeline, the executor (or, before one is assigned, the body's heads) told; the term does
+    not change (DESIGN "Intake")."""
+    if by.id != appeal.applicant_id:
+        raise TransitionRefused(_("Only the applicant can add to the appeal."))
+    if not appeal.is_open:
+        raise TransitionRefused(
+            _("Documents and clarifications can be added only while the appeal is open.")
+        )
+    text = (text or "").strip()
+    if not text and not files:
+        raise TransitionRefused(_("Write a clarification or attach a document."))
+    attach_files(appeal, files)
+    event = record_event(
+        appeal,
+        EventKind.SUPPLEMENTED,
+        by,
+        note=text or None,
+        data={"files": [checked.filename for checked in files]},
+    )
+    touch(appeal)
+    db.session.flush()
+    for user in executor_or_heads(appeal):
+        queue_notice(
+            "appeal_supplemented",
+            user.email,
+            {"files": len(files), "clarification": text or None},
+            user_id=user.id,
+            appeal_id=appeal.id,
+            dedup_key=f"appeal_supplemented-{event.id}-{user.id}",
+        )
+    return event
+
+
 def applicant_actions(appeal: Appeal, user: User, today: date) -> set[str]:
-    """The applicant's steps on their appeal now: rate, withdraw, complain."""
+    """The applicant's steps on their appeal now: add to it, rate, withdraw, complain."""
     if not user.is_authenticated or user.id != appeal.applicant_id:
         return set()
     actions = set()
     if appeal.status == S.ANSWERED:
         actions.add("rate")
     if appeal.is_open:
-        actions.add("withdraw")
+        actions.update({"withdraw", "supplement"})
     if _complained_refusal(appeal, user, today) is None:
         actions.add("complain")
     return actions

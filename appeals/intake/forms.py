@@ -195,6 +195,24 @@ class WithdrawForm(ActionForm):
         super().__init__(*args, prefix="withdraw", **kwargs)
 
 
+class SupplementForm(ActionForm):
+    """The applicant adds documents or a clarification to their open appeal."""
+
+    text = TextAreaField(
+        _l("Clarification (optional)"),
+        validators=[Optional(), Length(max=10_000)],
+        render_kw={"rows": 3},
+    )
+    attachments = MultipleFileField(_l("Documents"))
+    submit = SubmitField(_l("Add to the appeal"))
+    # The same checks as the appeal's own attachments: limits, and content matching the name.
+    validate_attachments = _AppealFields.validate_attachments
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="supplement", **kwargs)
+        self.checked_files: list[CheckedFile] = []
+
+
 class ComplaintForm(ActionForm):
     reason = SelectField(_l("Why you complain"), choices=list(COMPLAINT_REASONS.items()))
     text = TextAreaField(

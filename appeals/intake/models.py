@@ -99,6 +99,7 @@ class EventKind(StrEnum):
     LEFT_WITHOUT_CONSIDERATION = "left_without_consideration"
     DUE_DATE_CHANGED = "due_date_changed"
     CLOSED = "closed"
+    SUPPLEMENTED = "supplemented"  # the applicant added documents or a clarification
 
 
 class RegistrationCounter(db.Model):

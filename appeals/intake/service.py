@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from appeals.intake.access import can_read
 from appeals.intake.attachments import CheckedFile, store_file
 from appeals.intake.labels import LEAVE_GROUNDS, REPEAT_REASONS
 from appeals.intake.models import (
+    Answer,
     Appeal,
     AppealKind,
     AppealStatus,
@@ -175,19 +177,30 @@ def _earlier_appeal(applicant: User, repeats_id: int, reason: str | None) -> App
     return earlier
 
 
+def attach_files(
+    appeal: Appeal, files: Sequence[CheckedFile], answer: Answer | None = None
+) -> list[Attachment]:
+    """Store checked files (content-addressed) as the appeal's attachments, or its answer's."""
+    upload_dir = Path(current_app.config["UPLOAD_DIR"])
+    attachments = [
+        Attachment(
+            appeal=appeal,
+            answer=answer,
+            filename=checked.filename,
+            content_type=checked.content_type,
+            size=len(checked.content),
+            sha256=checked.sha256,
+            storage_key=store_file(upload_dir, checked),
+        )
+        for checked in files
+    ]
+    db.session.add_all(attachments)
+    return attachments
+
+
 def _accepted(appeal: Appeal, files: list[CheckedFile], actor: User | None, **event) -> None:
     """Store the attachments and write the submitted event."""
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
-    for checked in files:
-        appeal.attachments.append(
-            Attachment(
-                filename=checked.filename,
-                content_type=checked.content_type,
-                size=len(checked.content),
-                sha256=checked.sha256,
-                storage_key=store_file(upload_dir, checked),
-            )
-        )
+    attach_files(appeal, files)
     data = {"files": len(files)} | event.pop("data", {})
     record_event(appeal, EventKind.SUBMITTED, actor, data=data, **event)
 

@@ -32,6 +32,7 @@ from appeals.intake.forms import (
     AppealForm,
     ComplaintForm,
     RateForm,
+    SupplementForm,
     WithdrawForm,
 )
 from appeals.intake.labels import DECISION_LABELS, KIND_LABELS, REPEAT_REASONS
@@ -171,6 +172,7 @@ def _render_detail(appeal: Appeal, status: int = 200, **submitted):
         "rate": RateForm(appeal=appeal),
         "withdraw": WithdrawForm(appeal=appeal),
         "complaint": ComplaintForm(appeal=appeal),
+        "supplement": SupplementForm(appeal=appeal),
     } | submitted
     page = render_template(
         "intake/detail.html",
@@ -235,6 +237,25 @@ def withdraw(appeal_id: int):
     if refused:
         return refused
     flash(_("Your appeal is withdrawn."), "success")
+    return _back_to(appeal_id)
+
+
+@bp.post("/<int:appeal_id>/supplement")
+@login_required
+def supplement(appeal_id: int):
+    """The applicant adds documents or a clarification to their open appeal."""
+    form = SupplementForm()
+    _appeal, _result, refused = _applicant_step(
+        appeal_id,
+        "supplement",
+        form,
+        lambda appeal: applicant.add_to_appeal(
+            appeal, form.text.data, form.checked_files, current_user
+        ),
+    )
+    if refused:
+        return refused
+    flash(_("Added to your appeal; the official in charge is told."), "success")
     return _back_to(appeal_id)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -18,17 +17,17 @@ from sqlalchemy import select
 from appeals.accounts.models import Role, User
 from appeals.deadlines.schedule import schedule_deadline_jobs
 from appeals.extensions import db
-from appeals.intake.attachments import CheckedFile, store_file
+from appeals.intake.attachments import CheckedFile
 from appeals.intake.labels import LEAVE_GROUNDS
 from appeals.intake.models import (
     Answer,
     Appeal,
     AppealStatus,
-    Attachment,
     Decision,
     Event,
     EventKind,
 )
+from appeals.intake.service import attach_files
 from appeals.intake.workflow import (
     TransitionRefused,
     change_status,
@@ -107,19 +106,7 @@ def answer_appeal(
         body_id=appeal.current_body_id,
     )
     db.session.add(answer)
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
-    for checked in files:
-        db.session.add(
-            Attachment(
-                appeal=appeal,
-                answer=answer,
-                filename=checked.filename,
-                content_type=checked.content_type,
-                size=len(checked.content),
-                sha256=checked.sha256,
-                storage_key=store_file(upload_dir, checked),
-            )
-        )
+    attach_files(appeal, files, answer)
     appeal.decision = decision
     appeal.answered_at = at or now_utc()
     change_status(appeal, S.ANSWERED, EventKind.ANSWERED, by, data={"decision": decision})

@@ -261,3 +261,16 @@ def forward_would_be_late(appeal: Appeal, today: date) -> bool:
         return False
     _policy, terms = policy_terms(appeal)
     return forwarded_late(received, today, terms, working_calendar())
+
+
+def executor_or_heads(appeal: Appeal) -> list[User]:
+    """Who answers for the appeal at its body now: its executor, else the body's active heads."""
+    if appeal.executor is not None:
+        return [appeal.executor]
+    return list(
+        db.session.execute(
+            select(User).where(
+                User.body_id == appeal.current_body_id, User.role == Role.HEAD, User.is_active
+            )
+        ).scalars()
+    )

@@ -4,10 +4,10 @@ nothing behind."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from appeals.accounts.models import Role
 from appeals.audit.models import Audit, ResponseAct
@@ -15,9 +15,10 @@ from appeals.audit.service import AuditRefused, act_due_date, record_audit
 from appeals.deadlines.rules import add_term
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
-from appeals.intake.models import AppealStatus, Event, EventKind
+from appeals.intake.models import Appeal, AppealStatus, Event, EventKind
 from appeals.notifications.models import Notification
 from appeals.notifications.service import render_notice
+from appeals.timeutil import now_utc
 from tests.factories import submit
 from tests.pages import by_testid, field_error, page_text
 
@@ -108,8 +109,8 @@ def test_act_term_can_be_working_days(app, astana_prosecutor, answered_appeal):
         audit = record_audit(
             appeal,
             False,
-            ["missed_deadline"],
-            "Late.",
+            ["formal_reply"],  # answered in time: "missed deadline" would be refused (#13)
+            "No substance.",
             "warning",
             astana_prosecutor,
             today=date(2026, 3, 20),
@@ -135,16 +136,70 @@ def test_the_general_prosecutor_audits_anywhere(client, login, general_prosecuto
 # --- Refusals: a clear message, nothing saved -----------------------------------------------
 
 
-def test_an_appeal_not_yet_answered_cannot_be_audited(client, login, astana_prosecutor, citizen):
+MISSED = {
+    "verdict": "violations",
+    "violations": ["missed_deadline"],
+    "note": "No answer in the term.",
+    "act": "warning",
+}
+
+
+def test_an_open_appeal_can_be_audited_but_a_missed_deadline_needs_a_missed_term(
+    client, login, astana_prosecutor, citizen
+):
+    """#13: any appeal at a body can be audited, open ones too; "missed deadline" is refused
+    on an appeal still within its term, with a reason, and nothing is saved."""
     appeal, _code = submit(citizen)
     login(astana_prosecutor)
-
     page = client.get(f"/prosecutor/appeals/{appeal.id}").get_data(as_text=True)
-    assert "Only an answered appeal can be audited" in by_testid(page, "not-auditable").text()
+    assert by_testid(page, "not-auditable") is None
+
+    response = client.post(f"/prosecutor/appeals/{appeal.id}/audit", data=MISSED)
+    assert response.status_code == 400
+    assert "A missed deadline needs an appeal answered after its due date" in page_text(
+        response.get_data(as_text=True)
+    )
+    _nothing_saved(appeal.id)
 
     response = client.post(f"/prosecutor/appeals/{appeal.id}/audit", data=UNLAWFUL)
+    assert response.status_code == 302
+    assert _count(Audit, Audit.appeal_id == appeal.id) == 1
+
+
+def test_an_overdue_unanswered_appeal_is_audited_for_its_missed_deadline(
+    client, login, astana_prosecutor, citizen
+):
+    appeal, _code = submit(citizen, now=now_utc() - timedelta(days=40))
+    login(astana_prosecutor)
+    response = client.post(f"/prosecutor/appeals/{appeal.id}/audit", data=MISSED)
+    assert response.status_code == 302
+    audit = db.session.execute(select(Audit).where(Audit.appeal_id == appeal.id)).scalar_one()
+    assert audit.violations == ["missed_deadline"] and audit.act == "warning"
+
+
+def test_an_appeal_answered_late_may_be_found_to_have_missed_its_deadline(
+    client, login, astana_prosecutor, answered_appeal
+):
+    appeal = answered_appeal(now=now_utc() - timedelta(days=40))  # answered now: late
+    login(astana_prosecutor)
+    assert client.post(f"/prosecutor/appeals/{appeal.id}/audit", data=MISSED).status_code == 302
+
+
+def test_an_appeal_not_yet_at_a_body_cannot_be_audited(client, login, astana_prosecutor, citizen):
+    appeal, _code = submit(citizen)
+    # As if no routing rule had matched: queued for manual routing, at no body yet.
+    db.session.execute(
+        update(Appeal)
+        .where(Appeal.id == appeal.id)
+        .values(status="manual_routing", current_body_id=None)
+    )
+    db.session.commit()
+    login(astana_prosecutor)
+    page = client.get(f"/prosecutor/appeals/{appeal.id}").get_data(as_text=True)
+    assert "Only an appeal at a body can be audited" in by_testid(page, "not-auditable").text()
+    response = client.post(f"/prosecutor/appeals/{appeal.id}/audit", data=UNLAWFUL)
     assert response.status_code == 400
-    assert "Only an answered appeal can be audited; this one is registered." in page_text(
+    assert "Only an appeal at a body can be audited; this one is manual routing." in page_text(
         response.get_data(as_text=True)
     )
     _nothing_saved(appeal.id)

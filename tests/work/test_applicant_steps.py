@@ -3,6 +3,7 @@ superior body (also when the term ran out with no answer)."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from appeals.timeutil import now_utc
 from appeals.work.service import answer_appeal
 from tests.factories import submit
 from tests.pages import by_testid, field_error, page_text
+from tests.samples import minimal_pdf
 from tests.work.conftest import events_of, notices_of, state
 
 ANSWER = (
@@ -320,3 +322,80 @@ def test_only_the_applicant_may_complain(client, login, people, answered):
 
     assert "Only the applicant can complain about this appeal." in followed(client, response)
     assert state(answered.id) == before
+
+
+# --- Adding documents and clarifications (#13) -------------------------------------------
+
+
+def supplement(client, appeal_id: int, text: str = "", files=(), version=None):
+    data = {"supplement-text": text, "supplement-attachments": list(files)}
+    data["supplement-version"] = version if version is not None else _version(appeal_id)
+    return client.post(
+        f"/appeals/{appeal_id}/supplement", data=data, content_type="multipart/form-data"
+    )
+
+
+def _version(appeal_id: int) -> int:
+    version = db.session.execute(select(Appeal.version).where(Appeal.id == appeal_id)).scalar_one()
+    db.session.commit()
+    return version
+
+
+def test_the_applicant_adds_a_document_and_a_clarification_the_term_stays(
+    client, login, people, assigned
+):
+    due = assigned.effective_due_on
+    login(people.citizen)
+    page = client.get(f"/appeals/{assigned.id}").get_data(as_text=True)
+    assert by_testid(page, "supplement-form") is not None
+    response = supplement(
+        client,
+        assigned.id,
+        "The clinic's refusal letter is attached.",
+        [(io.BytesIO(minimal_pdf()), "refusal.pdf")],
+    )
+    text = followed(client, response)
+    assert "Added to your appeal" in text and "refusal.pdf" in text
+    event = events_of(assigned.id)[-1]
+    assert event.kind == "supplemented" and event.note == "The clinic's refusal letter is attached."
+    assert event.data == {"files": ["refusal.pdf"]}
+    db.session.refresh(assigned)
+    assert assigned.effective_due_on == due and assigned.status == "in_progress"
+    assert ("appeal_supplemented", people.official.email) in notices_of(assigned.id)
+
+
+def test_adding_nothing_or_to_a_closed_appeal_is_refused_and_nothing_changes(
+    client, login, people, answered
+):
+    login(people.citizen)
+    before = state(answered.id)
+    response = supplement(client, answered.id, "Too late, it is answered already.")
+    assert "only while the appeal is open" in followed(client, response)
+    assert state(answered.id) == before
+
+
+def test_an_empty_addition_and_a_bad_file_keep_what_was_typed(client, login, people, assigned):
+    login(people.citizen)
+    before = state(assigned.id)
+    assert "Write a clarification or attach a document" in followed(
+        client, supplement(client, assigned.id, "   ")
+    )
+    response = supplement(
+        client,
+        assigned.id,
+        "Here is the letter.",
+        [(io.BytesIO(b"MZ\x90\x00 not a pdf"), "letter.pdf")],
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "not a PDF" in field_error(html, "supplement-attachments")
+    assert "Here is the letter." in html
+    assert state(assigned.id) == before
+
+
+def test_only_the_applicant_adds_to_an_appeal(client, login, people, assigned):
+    login(people.other_citizen)
+    assert supplement(client, assigned.id, "Not mine.", version=1).status_code == 404
+    login(people.official)
+    page = client.get(f"/appeals/{assigned.id}").get_data(as_text=True)
+    assert by_testid(page, "supplement-form") is None
