@@ -17,6 +17,8 @@ from sqlalchemy.engine import Engine
 from appeals.accounts import models as _accounts  # noqa: F401
 from appeals.accounts.views import bp as accounts_bp
 from appeals.admin.views import bp as admin_bp
+from appeals.api import models as _api  # noqa: F401
+from appeals.api.blueprints import init_api
 from appeals.audit import models as _audit  # noqa: F401
 from appeals.audit.views import bp as prosecutor_bp
 from appeals.cli import register_cli
@@ -141,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(routing_accuracy_bp)
     app.register_blueprint(routing_queue_bp)
     app.register_blueprint(work_bp)
+    init_api(app)  # the JSON API, its document and the token pages
 
 
 def _register_error_pages(app: Flask) -> None:
