@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-from appeals.api import citizens, views
+from appeals.api import citizens, officials, views
 from appeals.api.core import AppealsApi, api_rate_limit, rate_limit_key
 from appeals.extensions import csrf, limiter
 
-api = AppealsApi()
-
-# The token-authenticated blueprints, each documented in the OpenAPI document.
-TOKEN_BLUEPRINTS = (citizens.bp,)
+# The token-authenticated blueprints, each documented in the OpenAPI document. Their rate
+# limit and CSRF exemption are set once, on import (the limiter and CSRFProtect are shared by
+# every app the process makes, as in the tests).
+TOKEN_BLUEPRINTS = (citizens.bp, officials.bp)
+for _bp in TOKEN_BLUEPRINTS:
+    limiter.limit(api_rate_limit, key_func=rate_limit_key)(_bp)
+    csrf.exempt(_bp)
+csrf.exempt(views.fallback_bp)
 
 SPEC_OPTIONS = {
     "info": {
@@ -43,12 +47,9 @@ def init_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/api/docs/assets/")
     app.config.setdefault("API_SPEC_OPTIONS", SPEC_OPTIONS)
-    api.init_app(app)
+    api = AppealsApi(app)  # one per app: its document describes that app's blueprints
     for bp in TOKEN_BLUEPRINTS:
-        limiter.limit(api_rate_limit, key_func=rate_limit_key)(bp)
-        csrf.exempt(bp)
         api.register_blueprint(bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(views.docs_assets_bp)
     app.register_blueprint(views.fallback_bp)
-    csrf.exempt(views.fallback_bp)

@@ -240,7 +240,7 @@ class PageArgs(Schema):
 
 
 class LinksSchema(Schema):
-    self_ = fields.String(data_key="self", required=True)
+    self_ = fields.String(data_key="self", attribute="self", required=True)
     first = fields.String(required=True)
     last = fields.String(required=True)
     prev = fields.String(allow_none=True)

@@ -7,12 +7,15 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
+from appeals import create_app
 from appeals.api.models import ApiToken
 from appeals.api.tokens import hash_token, issue_token
-from appeals.extensions import db
+from appeals.extensions import db, limiter
 from appeals.timeutil import now_utc
+from tests.conftest import CommittingClient
 from tests.factories import submit
 from tests.pages import page_text
 
@@ -149,3 +152,39 @@ def test_the_openapi_document_and_its_reference_page(client):
     page = client.get("/api/docs").get_data(as_text=True)
     assert "/api/docs/assets/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert client.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 200
+
+
+@pytest.fixture
+def limited_app(app):
+    """A second app on the same database with rate limiting on, as in production (TestConfig
+    turns it off); the shared limiter's state is put back afterwards."""
+    saved = dict(vars(limiter))
+    try:
+        limited = create_app(
+            "config.TestConfig",
+            SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+            REDIS_URL=app.config["REDIS_URL"],
+            API_RATE_LIMIT="3 per minute",
+            RATELIMIT_ENABLED=True,
+            RATELIMIT_STORAGE_URI="memory://",
+        )
+        limited.test_client_class = CommittingClient
+        yield limited
+        with limited.app_context():
+            db.engine.dispose()
+    finally:
+        vars(limiter).clear()
+        vars(limiter).update(saved)
+
+
+def test_the_rate_limit_is_per_token(limited_app, people, token_for):
+    first, second = token_for(people.citizen), token_for(people.citizen)
+    client = limited_app.test_client()  # one address for both tokens
+
+    def call(token):
+        return client.get("/api/v1/appeals", headers={"Authorization": f"Bearer {token}"})
+
+    assert [call(first).status_code for _ in range(3)] == [200, 200, 200]
+    refused = call(first)
+    assert refused.status_code == 429 and refused.get_json()["status"] == 429
+    assert call(second).status_code == 200
