@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from appeals.api.core import (
+    APPEAL,
     ETAG_HEADER,
     IF_MATCH,
     ApiBlueprint,
@@ -118,7 +119,7 @@ class Appeals(MethodView):
         return {"appeal": appeal, "access_code": access_code}
 
 
-@bp.route("/<int:appeal_id>")
+@bp.route(f"/{APPEAL}")
 @bp.response(200, AppealSchema, headers=ETAG_HEADER)
 def appeal(appeal_id: int):
     """One appeal with its answers and timeline. Its ETag goes back in If-Match with a step."""
@@ -126,7 +127,7 @@ def appeal(appeal_id: int):
     return found, 200, {"ETag": etag_of(found)}
 
 
-@bp.route("/<int:appeal_id>/rate", methods=["POST"])
+@bp.route(f"/{APPEAL}/rate", methods=["POST"])
 @bp.arguments(RateSchema)
 @bp.response(200, AppealSchema, headers=ETAG_HEADER)
 @bp.doc(parameters=[IF_MATCH])
@@ -142,7 +143,7 @@ def rate(args, appeal_id: int):
     return found, 200, {"ETag": etag_of(found)}
 
 
-@bp.route("/<int:appeal_id>/withdraw", methods=["POST"])
+@bp.route(f"/{APPEAL}/withdraw", methods=["POST"])
 @bp.arguments(WithdrawSchema)
 @bp.response(200, AppealSchema, headers=ETAG_HEADER)
 @bp.doc(parameters=[IF_MATCH])
@@ -153,7 +154,7 @@ def withdraw(args, appeal_id: int):
     return found, 200, {"ETag": etag_of(found)}
 
 
-@bp.route("/<int:appeal_id>/complaint", methods=["POST"])
+@bp.route(f"/{APPEAL}/complaint", methods=["POST"])
 @bp.arguments(ComplaintSchema)
 @bp.response(201, ReceiptSchema)
 @bp.doc(parameters=[IF_MATCH])

@@ -342,6 +342,9 @@ def take_step(appeal: Appeal, step: Callable[[], Any]) -> Any:
     return result
 
 
+# An appeal's id in a path: no larger than the database's integers (else 404, not overflow).
+APPEAL = "<int(max=2147483647):appeal_id>"
+
 # How the documents name the ETag of an answer and the If-Match of a step.
 ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "description": "the appeal's version"}}
 IF_MATCH = {

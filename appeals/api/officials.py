@@ -15,6 +15,7 @@ from marshmallow import Schema, fields
 
 from appeals.accounts.models import STAFF_ROLES, User
 from appeals.api.core import (
+    APPEAL,
     ETAG_HEADER,
     IF_MATCH,
     ApiBlueprint,
@@ -106,7 +107,7 @@ def inbox(args):
     return paginated(query, args["page"], args["per_page"], "api_work.inbox", **kept)
 
 
-@bp.route("/appeals/<int:appeal_id>")
+@bp.route(f"/appeals/{APPEAL}")
 @bp.response(200, WorkAppealSchema, headers=ETAG_HEADER)
 def appeal(appeal_id: int):
     """One appeal in the user's scope, with the steps open to them now and its ETag."""
@@ -138,7 +139,7 @@ def step_endpoint(path: str, schema: type[Schema] | None, location: str = "json"
         wrapped = bp.response(200, WorkAppealSchema, headers=ETAG_HEADER)(wrapped)
         if schema is not None:
             wrapped = bp.arguments(schema, location=location)(wrapped)
-        return bp.route(f"/appeals/<int:appeal_id>/{path}", methods=["POST"])(wrapped)
+        return bp.route(f"/appeals/{APPEAL}/{path}", methods=["POST"])(wrapped)
 
     return decorate
 

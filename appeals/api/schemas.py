@@ -109,6 +109,14 @@ class ReceiptSchema(Schema):
 # --- In --------------------------------------------------------------------------------------
 
 
+# Ids as the database keeps them (a larger number is no row, never an overflow).
+MAX_ID = 2**31 - 1
+
+
+def _id(**kwargs) -> fields.Integer:
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
 def _one_of(choices) -> validate.OneOf:
     return validate.OneOf([str(choice) for choice in choices])
 
@@ -123,11 +131,11 @@ class NewAppealSchema(Schema):
     """An appeal as the applicant submits it (multipart/form-data when files go with it)."""
 
     kind = fields.String(required=True, validate=_one_of(AppealKind))
-    category_id = fields.Integer(required=True, strict=False)
-    region_id = fields.Integer(required=True, strict=False)
+    category_id = _id(required=True)
+    region_id = _id(required=True)
     subject = fields.String(required=True)
     text = fields.String(required=True)
-    repeats_id = fields.Integer(load_default=None, allow_none=True)
+    repeats_id = _id(load_default=None, allow_none=True)
     repeat_reason = fields.String(
         load_default=None, allow_none=True, validate=_one_of(REPEAT_REASONS)
     )
@@ -169,7 +177,7 @@ class InboxArgs(Schema):
 
     status = fields.String(load_default="open", validate=_one_of(["open", "all", *AppealStatus]))
     kind = fields.String(load_default=None, validate=_one_of(AppealKind))
-    category_id = fields.Integer(load_default=None)
+    category_id = _id(load_default=None)
     executor = fields.String(
         load_default=None,
         validate=validate.Regexp(r"^(none|\d{1,9})$"),
@@ -183,7 +191,7 @@ class InboxArgs(Schema):
 
 
 class AssignSchema(Schema):
-    executor_id = fields.Integer(required=True)
+    executor_id = _id(required=True)
 
 
 class AnswerInSchema(Schema):
@@ -206,7 +214,7 @@ class ReasonSchema(Schema):
 
 
 class ForwardSchema(Schema):
-    body_id = fields.Integer(required=True)
+    body_id = _id(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=REASON_MAX_LENGTH))
 
 

@@ -9,7 +9,6 @@ from io import BytesIO
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealStatus
 from appeals.reference.models import Body
-from appeals.timeutil import local_today
 from tests.samples import minimal_pdf
 from tests.work.conftest import state
 
