@@ -39,6 +39,7 @@ from appeals.intake.views import bp as intake_bp
 from appeals.language import LANGUAGES, N_
 from appeals.notifications import models as _notifications  # noqa: F401
 from appeals.open311.views import bp as open311_bp
+from appeals.opendata.views import bp as opendata_bp
 from appeals.public.views import bp as public_bp
 from appeals.ratings.views import bp as ratings_bp
 from appeals.reference import models as _reference  # noqa: F401
@@ -146,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(work_bp)
     init_api(app)  # the JSON API, its document and the token pages
     app.register_blueprint(open311_bp)
+    app.register_blueprint(opendata_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from appeals.api import citizens, officials, views
+from appeals.api import citizens, officials, public, views
 from appeals.api.core import AppealsApi, api_rate_limit, rate_limit_key
 from appeals.extensions import csrf, limiter
 
@@ -19,6 +19,7 @@ for _bp in TOKEN_BLUEPRINTS:
     limiter.limit(api_rate_limit, key_func=rate_limit_key)(_bp)
     csrf.exempt(_bp)
 csrf.exempt(views.fallback_bp)
+limiter.limit(api_rate_limit, key_func=rate_limit_key)(public.bp)
 
 SPEC_OPTIONS = {
     "info": {
@@ -48,7 +49,7 @@ def init_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/api/docs/assets/")
     app.config.setdefault("API_SPEC_OPTIONS", SPEC_OPTIONS)
     api = AppealsApi(app)  # one per app: its document describes that app's blueprints
-    for bp in TOKEN_BLUEPRINTS:
+    for bp in (*TOKEN_BLUEPRINTS, public.bp):
         api.register_blueprint(bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(views.docs_assets_bp)
