@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from appeals.api import citizens, officials, public, views
+from appeals.api import citizens, officials, prosecutors, public, views
 from appeals.api.core import AppealsApi, api_rate_limit, rate_limit_key
 from appeals.extensions import csrf, limiter
 
 # The token-authenticated blueprints, each documented in the OpenAPI document. Their rate
 # limit and CSRF exemption are set once, on import (the limiter and CSRFProtect are shared by
 # every app the process makes, as in the tests).
-TOKEN_BLUEPRINTS = (citizens.bp, officials.bp)
+TOKEN_BLUEPRINTS = (citizens.bp, officials.bp, prosecutors.bp)
 for _bp in TOKEN_BLUEPRINTS:
     limiter.limit(api_rate_limit, key_func=rate_limit_key)(_bp)
     csrf.exempt(_bp)

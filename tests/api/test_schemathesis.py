@@ -70,8 +70,19 @@ def check_every_operation(app, token: str) -> int:
 
 
 def test_the_api_matches_its_document_for_a_citizen(app, citizen_token):
-    assert check_every_operation(app, citizen_token) >= 16
+    assert check_every_operation(app, citizen_token) >= 24
 
 
 def test_the_api_matches_its_document_for_an_official(app, official_token):
-    assert check_every_operation(app, official_token) >= 16
+    assert check_every_operation(app, official_token) >= 24
+
+
+@pytest.fixture
+def prosecutor_token(people, token_for):
+    """A token of the prosecutor whose region holds the citizen's appeal."""
+    submit(people.citizen)
+    return token_for(people.prosecutor)
+
+
+def test_the_api_matches_its_document_for_a_prosecutor(app, prosecutor_token):
+    assert check_every_operation(app, prosecutor_token) >= 24
