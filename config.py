@@ -63,6 +63,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_PUBLIC_FORMS = os.environ.get("RATELIMIT_PUBLIC_FORMS", "20 per minute")
     RATELIMIT_HEADERS_ENABLED = True
+    # Calls per personal access token (appeals/api): Flask-Limiter's notation.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
+    # Open data (appeals/opendata): counts from 1 to this minus 1 are published empty.
+    OPEN_DATA_MIN_COUNT = _env_int("OPEN_DATA_MIN_COUNT", 5)
 
     PASSWORD_HASH_COST = (3, 65536)  # argon2 time cost, memory in KiB (the library's default)
 

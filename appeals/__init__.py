@@ -17,6 +17,8 @@ from sqlalchemy.engine import Engine
 from appeals.accounts import models as _accounts  # noqa: F401
 from appeals.accounts.views import bp as accounts_bp
 from appeals.admin.views import bp as admin_bp
+from appeals.api import models as _api  # noqa: F401
+from appeals.api.blueprints import init_api
 from appeals.audit import models as _audit  # noqa: F401
 from appeals.audit.views import bp as prosecutor_bp
 from appeals.cli import register_cli
@@ -36,6 +38,8 @@ from appeals.intake import models as _intake  # noqa: F401
 from appeals.intake.views import bp as intake_bp
 from appeals.language import LANGUAGES, N_
 from appeals.notifications import models as _notifications  # noqa: F401
+from appeals.open311.views import bp as open311_bp
+from appeals.opendata.views import bp as opendata_bp
 from appeals.public.views import bp as public_bp
 from appeals.ratings.views import bp as ratings_bp
 from appeals.reference import models as _reference  # noqa: F401
@@ -141,6 +145,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(routing_accuracy_bp)
     app.register_blueprint(routing_queue_bp)
     app.register_blueprint(work_bp)
+    init_api(app)  # the JSON API, its document and the token pages
+    app.register_blueprint(open311_bp)
+    app.register_blueprint(opendata_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

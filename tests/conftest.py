@@ -67,6 +67,7 @@ WRITTEN_TABLES = [
     "answers",
     "appeals",
     "registration_counters",
+    "api_tokens",
     "users",
 ]
 

@@ -91,6 +91,24 @@ def check_file(filename: str, content: bytes, max_bytes: int) -> CheckedFile:
     return CheckedFile(filename=name[:255], content_type=expected, content=content)
 
 
+def check_uploads(uploads, limit: int, max_bytes: int) -> list[CheckedFile]:
+    """Check uploaded files (objects with .filename and .read) as a form or the API receives
+    them: at most `limit` of them, each by check_file. Refuses with every fault at once."""
+    files = [upload for upload in uploads if upload and upload.filename]
+    if len(files) > limit:
+        raise AttachmentRejected(_("At most %(limit)s files can be attached.", limit=limit))
+    checked, errors = [], []
+    for upload in files:
+        content = upload.read(max_bytes + 1)
+        try:
+            checked.append(check_file(upload.filename, content, max_bytes))
+        except AttachmentRejected as rejected:
+            errors.append(str(rejected))
+    if errors:
+        raise AttachmentRejected(" ".join(errors))
+    return checked
+
+
 def store_file(upload_dir: Path, checked: CheckedFile) -> str:
     """Write the content under its hash (idempotent: the same bytes are stored once)."""
     key = checked.sha256

@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from appeals.extensions import db
-from appeals.intake.attachments import AttachmentRejected, CheckedFile, check_file, size_text
+from appeals.intake.attachments import AttachmentRejected, CheckedFile, check_uploads, size_text
 from appeals.intake.labels import (
     COMPLAINT_REASONS,
     KIND_LABELS,
@@ -75,21 +75,13 @@ class _AppealFields(FlaskForm):
         self.checked_files: list[CheckedFile] = []
 
     def validate_attachments(self, field):
-        files = [f for f in (field.data or []) if f and f.filename]
-        limit = current_app.config["MAX_ATTACHMENTS"]
-        if len(files) > limit:
-            raise ValidationError(_("At most %(limit)s files can be attached.", limit=limit))
-        max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
-        checked, errors = [], []
-        for upload in files:
-            content = upload.read(max_bytes + 1)
-            try:
-                checked.append(check_file(upload.filename, content, max_bytes))
-            except AttachmentRejected as rejected:
-                errors.append(str(rejected))
-        if errors:
-            raise ValidationError(" ".join(errors))
-        self.checked_files = checked
+        config = current_app.config
+        try:
+            self.checked_files = check_uploads(
+                field.data or [], config["MAX_ATTACHMENTS"], config["MAX_ATTACHMENT_BYTES"]
+            )
+        except AttachmentRejected as rejected:
+            raise ValidationError(str(rejected)) from rejected
 
 
 NOT_A_REPEAT = 0

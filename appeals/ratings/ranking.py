@@ -289,6 +289,25 @@ def snapshot_ranking(
     return with_positions(rows)
 
 
+def month_ranking(
+    month: date,
+    *,
+    body_ids: Collection[int] | None = None,
+    kind: str | None = None,
+    today: date | None = None,
+) -> tuple[list[RankingRow], bool]:
+    """A month's ranking as the public sees it: from its snapshot when one was taken, else
+    counted live. Returns the rows by rank and whether they came from a snapshot."""
+    from_snapshot = month in snapshot_months()
+    if from_snapshot:
+        rows = snapshot_ranking(month, body_ids=body_ids, kind=kind)
+    else:
+        rows = live_ranking(
+            Period.month(month.year, month.month), body_ids=body_ids, kind=kind, today=today
+        )
+    return sort_rows(rows, "rank", "asc"), from_snapshot
+
+
 def snapshot_months() -> list[date]:
     """The months that have snapshots, newest first."""
     return list(

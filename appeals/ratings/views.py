@@ -7,12 +7,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from appeals.ratings.forms import RatingsForm
-from appeals.ratings.ranking import (
-    live_ranking,
-    snapshot_months,
-    snapshot_ranking,
-    sort_rows,
-)
+from appeals.ratings.ranking import month_ranking
 from appeals.reference.labels import BODY_KIND_LABELS
 from appeals.scores.measures import region_body_ids
 from appeals.scores.period import Period
@@ -35,14 +30,7 @@ def ratings():
     region_id = int(form.region.data) if form.region.data else None
     body_ids = region_body_ids(region_id) if region_id is not None else None
     kind = form.kind.data or None
-    from_snapshot = month in snapshot_months()
-    if from_snapshot:
-        rows = snapshot_ranking(month, body_ids=body_ids, kind=kind)
-    else:
-        rows = live_ranking(
-            Period.month(month.year, month.month), body_ids=body_ids, kind=kind, today=today
-        )
-    rows = sort_rows(rows, "rank", "asc")
+    rows, from_snapshot = month_ranking(month, body_ids=body_ids, kind=kind, today=today)
     response = render_template(
         "ratings/index.html",
         form=form,

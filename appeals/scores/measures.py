@@ -137,7 +137,7 @@ def _body_filter(ids: list[int] | None, body_column: ColumnElement) -> list[Colu
     return [] if ids is None else [body_column.in_(ids)]
 
 
-def _median(histogram: Iterable[tuple[int, int]]) -> float | None:
+def median_of(histogram: Iterable[tuple[int, int]]) -> float | None:
     """The median of values given as (value, how many)."""
     pairs = sorted(histogram)
     total = sum(n for _, n in pairs)
@@ -442,7 +442,7 @@ def scan_figures(sums: dict, histogram: dict[int, int]) -> dict:
         "timely": Rate(counted - late_n, counted),
         "satisfaction": Rate(float(sums["points"]), sums["rated"]),
         "extension_rate": Rate(sums["extended"], n),
-        "median_days_to_answer": _median(histogram.items()),
+        "median_days_to_answer": median_of(histogram.items()),
         "mean_days_late": sums["late_days"] / late_n if late_n else None,
     }
 

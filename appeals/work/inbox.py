@@ -16,7 +16,7 @@ from appeals.intake.models import (
     OPEN_STATUSES,
     Appeal,
 )
-from appeals.reference.models import Category
+from appeals.reference.models import Category, body_subtree_ids
 
 DUE_SOON_WORKING_DAYS = 3
 
@@ -103,6 +103,14 @@ def inbox_query(user: User, filters: InboxFilters, today: date, scope_ids: Seque
         )
         .order_by(Appeal.effective_due_on.asc().nulls_last(), Appeal.id)
     )
+
+
+def inbox_scope_ids(user: User) -> list[int]:
+    """The bodies whose appeals fill the user's inbox: a head's body and those below it; an
+    official's own body."""
+    if user.role == Role.HEAD:
+        return body_subtree_ids(user.body_id)
+    return [user.body_id] if user.body_id is not None else []
 
 
 def staff_of_bodies(body_ids: Sequence[int | None]) -> list[User]:

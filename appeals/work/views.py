@@ -13,14 +13,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from appeals.accounts.guards import restrict_blueprint
-from appeals.accounts.models import STAFF_ROLES, Role, User
+from appeals.accounts.models import STAFF_ROLES, User
 from appeals.deadlines.service import explain_due
 from appeals.extensions import db
 from appeals.intake.forms import ActionForm
 from appeals.intake.labels import DECISION_LABELS, KIND_LABELS
 from appeals.intake.models import Appeal, Decision
 from appeals.pages import commit_step, page_of
-from appeals.reference.models import Body, body_subtree_ids
+from appeals.reference.models import Body
 from appeals.timeutil import local_today
 from appeals.work import service, terms
 from appeals.work.forms import (
@@ -36,7 +36,7 @@ from appeals.work.forms import (
     ResumeForm,
     SuspendForm,
 )
-from appeals.work.inbox import due_soon_until, inbox_query, staff_of_bodies
+from appeals.work.inbox import due_soon_until, inbox_query, inbox_scope_ids, staff_of_bodies
 from appeals.work.standing import (
     available_actions,
     forward_would_be_late,
@@ -56,17 +56,12 @@ restrict_blueprint(
 )
 
 
-def _scope_ids() -> list[int]:
-    if current_user.role == Role.HEAD:
-        return body_subtree_ids(current_user.body_id)
-    return [current_user.body_id]
-
-
 @bp.route("/")
 def inbox():
     """The appeals the user works, earliest due first, with filters, search and pages."""
     today = local_today()
-    scope_ids = _scope_ids()  # once per request: the filter choices and the query share it
+    # Once per request: the filter choices and the query share it.
+    scope_ids = inbox_scope_ids(current_user)
     form = InboxFilterForm(request.args, executors=staff_of_bodies(scope_ids))
     filters = form.filters()
     page = page_of(inbox_query(current_user, filters, today, scope_ids), PER_PAGE)

@@ -1,0 +1,124 @@
+"""Open data: the statistics and the ratings as CSV and JSON (and through the API), a data
+dictionary for every column, no personal data, and small counts suppressed."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from appeals.extensions import db
+from appeals.intake.applicant import rate_answer
+from appeals.intake.models import Decision, Satisfaction
+from appeals.opendata.statistics import RATINGS_COLUMNS, STATISTICS_COLUMNS
+from appeals.timeutil import local_today
+from appeals.work.service import answer_appeal, assign_executor
+from tests.factories import submit
+
+ANSWER = "We have checked your appeal and arranged an appointment for you next week. " * 3
+SECRET_TEXT = "My neighbour Serik Secret-Neighbour floods my flat every night."
+
+
+@pytest.fixture
+def figures(people, make_user):
+    """Six healthcare appeals from Astana (four answered, two of them rated) and two about
+    education: one group above the threshold of 5, one below it."""
+    applicant = make_user(full_name="Zhanna Secret-Surname", email="zhanna.secret@example.kz")
+    health = [submit(applicant, text=SECRET_TEXT)[0] for _ in range(6)]
+    for appeal in health[:4]:
+        assign_executor(appeal, people.official, people.head)
+        answer_appeal(appeal, ANSWER, Decision.SATISFIED, people.official)
+    db.session.flush()
+    rate_answer(health[0], Satisfaction.SATISFIED, None, applicant)
+    rate_answer(health[1], Satisfaction.PARTLY, None, applicant)
+    education = [submit(applicant, category="education")[0] for _ in range(2)]
+    db.session.commit()
+    return {"health": health, "education": education, "applicant": applicant}
+
+
+def _by_category(rows, code):
+    return [row for row in rows if row["category_code"] == code]
+
+
+def test_statistics_suppress_small_counts(client, figures):
+    rows = client.get("/open-data/statistics.json").get_json()
+    (health,) = _by_category(rows, "healthcare")
+    assert health["received"] == 6
+    assert health["month"] == f"{local_today():%Y-%m}"
+    assert health["open_overdue"] == 0  # zero singles nobody out
+    # 4 answered, 2 rated: below the threshold of 5, so empty, and their figures with them.
+    assert health["answered"] is None and health["answered_on_time"] is None
+    assert health["median_working_days_to_answer"] is None
+    assert health["rated"] is None and health["satisfaction"] is None
+    (education,) = _by_category(rows, "education")
+    assert education["received"] is None
+
+
+def test_figures_above_the_threshold(app, client, figures, monkeypatch):
+    monkeypatch.setitem(app.config, "OPEN_DATA_MIN_COUNT", 2)
+    (health,) = _by_category(client.get("/open-data/statistics.json").get_json(), "healthcare")
+    assert (health["received"], health["answered"], health["answered_on_time"]) == (6, 4, 4)
+    assert health["median_working_days_to_answer"] == 0  # answered on the day of receipt
+    assert (health["rated"], health["satisfaction"]) == (2, 0.75)
+    assert health["body_code"] == "health-71" and health["region_code"] == "710000000"
+    (education,) = _by_category(client.get("/open-data/statistics.json").get_json(), "education")
+    assert education["received"] == 2 and education["answered"] == 0
+
+
+def test_csv_has_the_dictionarys_columns_and_no_personal_data(client, figures):
+    statistics = client.get("/open-data/statistics.csv")
+    assert statistics.mimetype == "text/csv"
+    table = list(csv.reader(io.StringIO(statistics.get_data(as_text=True))))
+    assert tuple(table[0]) == STATISTICS_COLUMNS
+    ratings = client.get("/open-data/ratings.csv")
+    assert tuple(next(csv.reader(io.StringIO(ratings.get_data(as_text=True))))) == RATINGS_COLUMNS
+    page = client.get("/open-data/").get_data(as_text=True)
+    for column in STATISTICS_COLUMNS + RATINGS_COLUMNS:
+        assert f"<code>{column}</code>" in page
+
+
+def test_no_personal_data_anywhere(client, figures):
+    applicant, appeal = figures["applicant"], figures["health"][0]
+    secrets = [
+        "Secret-Surname",
+        "zhanna.secret",
+        "Secret-Neighbour",
+        appeal.subject,
+        appeal.number,
+        figures["education"][0].number,
+    ]
+    urls = [
+        "/open-data/statistics.json",
+        "/open-data/statistics.csv",
+        "/open-data/ratings.json",
+        "/open-data/ratings.csv",
+        "/api/v1/open-data/statistics",
+        "/api/v1/open-data/ratings",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.get_data(as_text=True)
+        for secret in secrets:
+            assert secret not in body, (url, secret)
+    assert applicant.email not in client.get("/open-data/").get_data(as_text=True)
+
+
+def test_the_api_gives_the_same_statistics_without_a_token(client, figures):
+    assert (
+        client.get("/api/v1/open-data/statistics").get_json()
+        == client.get("/open-data/statistics.json").get_json()
+    )
+    bad = client.get("/api/v1/open-data/statistics?from=2026-13")
+    assert bad.status_code == 422 and bad.get_json()["fields"]
+    assert client.get("/open-data/statistics.json?from=nonsense").status_code == 400
+
+
+def test_ratings_suppress_a_small_bodys_count_and_figures(client, figures):
+    rows = {row["body_name"]: row for row in client.get("/open-data/ratings.json").get_json()}
+    assert all(set(row) == set(RATINGS_COLUMNS) for row in rows.values())
+    health, education = rows["Health Department of Astana"], rows["Education Department of Astana"]
+    assert health["appeals"] == 6 and health["score"] is not None
+    assert education["appeals"] is None
+    assert (education["score"], education["grade"], education["timeliness"]) == (None,) * 3
