@@ -19,6 +19,10 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     # Queues the worker listens on, in priority order.
     RQ_QUEUES = ["default", "notifications", "sweeps"]
+    # Jobs that run for minutes (the suggestion's retraining, the score cells' build, the
+    # monthly snapshot) have their own queue and worker (`python worker.py --queues slow`),
+    # so that notices and sweeps never wait behind them.
+    RQ_SLOW_QUEUE = "slow"
     DEADLINE_SWEEP_SECONDS = _env_int("DEADLINE_SWEEP_SECONDS", 300)
     REMINDER_HOUR = _env_int("REMINDER_HOUR", 9)  # local hour the executor's reminders go out
     NOTIFICATION_SWEEP_SECONDS = _env_int("NOTIFICATION_SWEEP_SECONDS", 120)
@@ -105,6 +109,10 @@ class Config:
     # kept in Redis. Audits are never cached: a verdict counts at once.
     SCORE_CACHE_SECONDS = _env_int("SCORE_CACHE_SECONDS", 300)
     SCORE_CACHE_REFRESH_SECONDS = _env_int("SCORE_CACHE_REFRESH_SECONDS", 240)
+
+    # /metrics: empty, open (restrict it at the TLS terminator); set, only with
+    # `Authorization: Bearer <METRICS_TOKEN>`.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 
 class TestConfig(Config):

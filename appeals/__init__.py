@@ -36,6 +36,8 @@ from appeals.intake import models as _intake  # noqa: F401
 from appeals.intake.views import bp as intake_bp
 from appeals.language import LANGUAGES, N_
 from appeals.notifications import models as _notifications  # noqa: F401
+from appeals.ops.metrics import instrument
+from appeals.ops.views import bp as ops_bp
 from appeals.public.views import bp as public_bp
 from appeals.ratings.views import bp as ratings_bp
 from appeals.reference import models as _reference  # noqa: F401
@@ -77,6 +79,7 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
             _tune_sqlite(db.engine)
 
     _register_blueprints(app)
+    instrument(app)
     _register_error_pages(app)
     _register_template_helpers(app)
 
@@ -128,6 +131,7 @@ def _tune_sqlite(engine: Engine) -> None:
 
 def _register_blueprints(app: Flask) -> None:
 
+    app.register_blueprint(ops_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(scores_bp)
     app.register_blueprint(accounts_bp)
