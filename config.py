@@ -64,7 +64,12 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@e-appeals.example.kz")
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Empty: the app's REDIS_URL, so every web process counts against one shared limit
+    # (create_app fills it in). `memory://` keeps a limit per process (four workers, four
+    # times the limit). If the store is down the limits are counted in memory meanwhile.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_PUBLIC_FORMS = os.environ.get("RATELIMIT_PUBLIC_FORMS", "20 per minute")
     RATELIMIT_HEADERS_ENABLED = True
 

@@ -66,6 +66,10 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     # need the language in force, for <html lang> and the switch in the navbar.
     app.jinja_env.globals.update(current_language=lambda: str(get_locale()), languages=LANGUAGES)
     bootstrap.init_app(app)
+    # The limits live in Redis, shared by every web process, unless told otherwise.
+    app.config["RATELIMIT_STORAGE_URI"] = (
+        app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"]
+    )
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
