@@ -17,6 +17,8 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'appeals.sqlite3'}"
     )
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    # How long a SQLite connection waits for another's write lock before "database is locked".
+    SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 30000)
     # Queues the worker listens on, in priority order.
     RQ_QUEUES = ["default", "notifications", "sweeps"]
     # Jobs that run for minutes (the suggestion's retraining, the score cells' build, the

@@ -10,8 +10,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from prometheus_client import multiprocess
-
 wsgi_app = "appeals:create_app()"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 
@@ -33,11 +31,14 @@ errorlog = "-"
 proc_name = "appeals-web"
 
 # Prometheus: each worker writes its counters to files in one folder, and a scrape of any
-# worker sums them all (appeals/ops/metrics.py). The folder is emptied on every start.
+# worker sums them all (appeals/ops/metrics.py). The folder is emptied on every start; the
+# variable must be set before prometheus_client is imported, here and in the workers.
 _metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or str(
     Path(tempfile.gettempdir()) / f"appeals-prometheus-{os.getuid()}"
 )
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+# Only now: prometheus_client chooses its file-backed values when first imported.
+from prometheus_client import multiprocess  # noqa: E402
 
 
 def on_starting(server):
