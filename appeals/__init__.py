@@ -36,6 +36,7 @@ from appeals.extensions import (
     login_manager,
     migrate,
 )
+from appeals.generate.command import register_generate
 from appeals.intake import models as _intake  # noqa: F401
 from appeals.intake.views import bp as intake_bp
 from appeals.language import LANGUAGES, N_
@@ -132,6 +133,7 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     _register_template_helpers(app)
 
     register_cli(app)
+    register_generate(app)
     return app
 
 

@@ -12,8 +12,16 @@ from appeals.ops.health import migration_heads
 from tests.factories import submit
 
 
+@pytest.fixture(autouse=True)
+def unstamped():
+    """No alembic_version, as create_all leaves the tests' schema (a database once migrated
+    by hand may have one)."""
+    db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.session.commit()
+
+
 @pytest.fixture
-def stamped():
+def stamped(unstamped):
     """The database stamped at the migrations' head, as `flask db upgrade` leaves it (the
     tests build the schema with create_all, which writes no alembic_version)."""
     db.session.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
