@@ -17,8 +17,14 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'appeals.sqlite3'}"
     )
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    # How long a SQLite connection waits for another's write lock before "database is locked".
+    SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 30000)
     # Queues the worker listens on, in priority order.
     RQ_QUEUES = ["default", "notifications", "sweeps"]
+    # Jobs that run for minutes (the suggestion's retraining, the score cells' build, the
+    # monthly snapshot) have their own queue and worker (`python worker.py --queues slow`),
+    # so that notices and sweeps never wait behind them.
+    RQ_SLOW_QUEUE = "slow"
     DEADLINE_SWEEP_SECONDS = _env_int("DEADLINE_SWEEP_SECONDS", 300)
     REMINDER_HOUR = _env_int("REMINDER_HOUR", 9)  # local hour the executor's reminders go out
     NOTIFICATION_SWEEP_SECONDS = _env_int("NOTIFICATION_SWEEP_SECONDS", 120)
@@ -60,7 +66,12 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@e-appeals.example.kz")
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Empty: the app's REDIS_URL, so every web process counts against one shared limit
+    # (create_app fills it in). `memory://` keeps a limit per process (four workers, four
+    # times the limit). If the store is down the limits are counted in memory meanwhile.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_PUBLIC_FORMS = os.environ.get("RATELIMIT_PUBLIC_FORMS", "20 per minute")
     RATELIMIT_HEADERS_ENABLED = True
     # Calls per personal access token (appeals/api): Flask-Limiter's notation.
@@ -109,6 +120,10 @@ class Config:
     # kept in Redis. Audits are never cached: a verdict counts at once.
     SCORE_CACHE_SECONDS = _env_int("SCORE_CACHE_SECONDS", 300)
     SCORE_CACHE_REFRESH_SECONDS = _env_int("SCORE_CACHE_REFRESH_SECONDS", 240)
+
+    # /metrics: empty, open (restrict it at the TLS terminator); set, only with
+    # `Authorization: Bearer <METRICS_TOKEN>`.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 
 class TestConfig(Config):

@@ -1,20 +1,59 @@
-"""Starts an RQ worker, with RQ's scheduler for enqueue_at/enqueue_in and retries, on the
-app's queues: `python worker.py` (REDIS_URL and DATABASE_URL from the environment)."""
+"""Starts RQ workers, with RQ's scheduler for enqueue_at/enqueue_in and retries, on the
+app's queues (REDIS_URL and DATABASE_URL from the environment):
+
+    python worker.py                          one worker on RQ_QUEUES (default, notifications,
+                                              sweeps), as scripts/run starts it
+    python worker.py --processes 4            RQ's worker pool: four worker processes
+    python worker.py --queues slow            the slow jobs (retraining, the score cells,
+                                              snapshots), so they never hold up notices
+"""
+
+from __future__ import annotations
+
+import argparse
 
 from redis import Redis
 from rq import Worker
+from rq.worker_pool import WorkerPool
 
 from appeals import create_app
+from appeals.extensions import db
 from appeals.queues import use_app
 
 
-def main() -> None:
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="worker processes (1: one plain worker; more: RQ's worker pool)",
+    )
+    parser.add_argument(
+        "--queues",
+        default="",
+        help="comma-separated queues in priority order (default: the config's RQ_QUEUES)",
+    )
+    args = parser.parse_args(argv)
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(argv)
     app = create_app()
     use_app(app)
+    queues = [name for name in args.queues.split(",") if name] or app.config["RQ_QUEUES"]
     # No socket timeout here: the worker blocks on Redis while it waits for work.
     connection = Redis.from_url(app.config["REDIS_URL"])
-    worker = Worker(app.config["RQ_QUEUES"], connection=connection)
-    worker.work(with_scheduler=True)
+    if args.processes == 1:
+        Worker(queues, connection=connection).work(with_scheduler=True)
+        return
+    # The pool forks its workers: none may share the parent's database connections.
+    with app.app_context():
+        db.engine.dispose()
+    WorkerPool(queues, connection=connection, num_workers=args.processes).start()
 
 
 if __name__ == "__main__":

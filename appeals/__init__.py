@@ -6,12 +6,14 @@ import logging
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from flask import Flask, has_request_context, render_template, request, session
+from flask import Flask, g, has_request_context, render_template, request, session
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import ServiceUnavailable
 
 # The model modules are imported for their tables (metadata and migrations see them all).
 from appeals.accounts import models as _accounts  # noqa: F401
@@ -26,20 +28,25 @@ from appeals.deadlines import models as _deadlines  # noqa: F401
 from appeals.desk.views import bp as desk_bp
 from appeals.extensions import (
     SQLITE_READER,
+    SQLITE_WRITER,
     babel,
     bootstrap,
     csrf,
+    database_is_locked,
     db,
     limiter,
     login_manager,
     migrate,
 )
+from appeals.generate.command import register_generate
 from appeals.intake import models as _intake  # noqa: F401
 from appeals.intake.views import bp as intake_bp
 from appeals.language import LANGUAGES, N_
 from appeals.notifications import models as _notifications  # noqa: F401
 from appeals.open311.views import bp as open311_bp
 from appeals.opendata.views import bp as opendata_bp
+from appeals.ops.metrics import instrument
+from appeals.ops.views import bp as ops_bp
 from appeals.public.views import bp as public_bp
 from appeals.ratings.views import bp as ratings_bp
 from appeals.reference import models as _reference  # noqa: F401
@@ -52,10 +59,50 @@ from appeals.suggest.views import bp as suggest_bp
 from appeals.timeutil import local_date, now_utc
 from appeals.work.views import bp as work_bp
 
+# Requests that only read: on SQLite their transactions begin DEFERRED and take no write lock.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+log = logging.getLogger(__name__)
+
+
+class AppealsFlask(Flask):
+    """Flask, with a read-only request that turns out to write run again as a writer.
+
+    On SQLite a GET begins DEFERRED (a reader: writers are not held up). If it writes after
+    another connection committed since it began reading, SQLite refuses to upgrade its lock
+    ("database is locked"): the request is rolled back and run once more, this time taking
+    the write lock first. Busy past the wait otherwise: a 503 asking to try again, not a 500."""
+
+    def dispatch_request(self):
+        try:
+            return super().dispatch_request()
+        except OperationalError as error:
+            self._after_lock_error(error)
+            if request.method not in READ_ONLY_METHODS or g.get("sqlite_mode") == "writer":
+                self._busy(error)
+            log.info("read-only %s %s wrote: run again as a writer", request.method, request.path)
+            g.sqlite_mode = "writer"
+        try:
+            return super().dispatch_request()
+        except OperationalError as error:
+            self._after_lock_error(error)
+            self._busy(error)
+
+    @staticmethod
+    def _after_lock_error(error: OperationalError) -> None:
+        if not database_is_locked(error):
+            raise error
+        db.session.rollback()
+
+    @staticmethod
+    def _busy(error: OperationalError):
+        log.warning("database busy: %s %s answered 503", request.method, request.path)
+        g.sqlite_mode = "reader"  # the error page may read, without waiting for the lock
+        raise ServiceUnavailable(retry_after=5) from error
+
 
 def create_app(config_object: object | str = "config.Config", **overrides) -> Flask:
     """Build the app: config, extensions, blueprints, CLI. Runs no migrations."""
-    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app = AppealsFlask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config_object)
     app.config.update(overrides)
     logging.basicConfig(level=logging.INFO)
@@ -68,6 +115,10 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     # need the language in force, for <html lang> and the switch in the navbar.
     app.jinja_env.globals.update(current_language=lambda: str(get_locale()), languages=LANGUAGES)
     bootstrap.init_app(app)
+    # The limits live in Redis, shared by every web process, unless told otherwise.
+    app.config["RATELIMIT_STORAGE_URI"] = (
+        app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"]
+    )
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -78,13 +129,15 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     login_manager.localize_callback = _sign_in_prompt
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            _tune_sqlite(db.engine)
+            _tune_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     _register_blueprints(app)
+    instrument(app)
     _register_error_pages(app)
     _register_template_helpers(app)
 
     register_cli(app)
+    register_generate(app)
     return app
 
 
@@ -108,30 +161,45 @@ def _sign_in_prompt(message: str) -> str:
         return _(message)
 
 
-def _tune_sqlite(engine: Engine) -> None:
-    """SQLite for several processes: WAL, a busy wait, enforced foreign keys, and
-    BEGIN IMMEDIATE so a read-then-write transaction never fails on lock upgrade."""
+def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """SQLite for several processes: WAL, a busy wait, enforced foreign keys; transactions of
+    read-only requests (GET, HEAD) and of `begin_reading` begin DEFERRED and take no write
+    lock, every other one BEGIN IMMEDIATE, so a read-then-write transaction never fails on
+    upgrading its lock (a GET that writes anyway is run again: AppealsFlask)."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        if connection.get_execution_options().get(SQLITE_READER):
-            connection.exec_driver_sql("BEGIN")  # deferred: see extensions.begin_reading
+        options = connection.get_execution_options()
+        if options.get(SQLITE_READER) or (not options.get(SQLITE_WRITER) and _reads_only()):
+            connection.exec_driver_sql("BEGIN")  # deferred: a reader under WAL
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _reads_only() -> bool:
+    """In a request: its method only reads and it has not been found to write
+    (AppealsFlask), or it is answering busy and only reads for its error page."""
+    if not has_request_context():
+        return False
+    mode = g.get("sqlite_mode")
+    if mode is not None:
+        return mode == "reader"
+    return request.method in READ_ONLY_METHODS
+
+
 def _register_blueprints(app: Flask) -> None:
 
+    app.register_blueprint(ops_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(scores_bp)
     app.register_blueprint(accounts_bp)
@@ -196,6 +264,18 @@ def _register_error_pages(app: Flask) -> None:
                 "lost; please try again in a few minutes."
             ),
         )
+
+    @app.errorhandler(503)
+    def busy(error):
+        response = page(
+            503,
+            _("The site is busy"),
+            _("Too many people are saving at this moment. Please try again in a few seconds."),
+        )
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after:
+            return response[0], 503, {"Retry-After": str(retry_after)}
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):

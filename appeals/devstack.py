@@ -1,7 +1,8 @@
 """Run the whole system in the foreground for a developer: `python -m appeals.devstack`.
 
 Starts a local Redis (unless REDIS_URL is set), migrates, seeds and loads the demo data,
-then supervises the RQ worker, the RQ periodic scheduler and the web server until Ctrl-C.
+then supervises the RQ workers (one on the fast queues, one on the slow queue), the RQ
+periodic scheduler and the web server until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -197,6 +198,7 @@ def run(env: dict[str, str]) -> int:
                 demo_lines = list(step.lines)
         children = [
             Child("worker", [sys.executable, "worker.py"], env),
+            Child("slow", [sys.executable, "worker.py", "--queues", "slow"], env),
             Child("scheduler", [sys.executable, "scheduler.py"], env),
             Child("web", [*FLASK, "run", "--host", "127.0.0.1", "--port", str(web_port)], env),
         ]

@@ -53,6 +53,23 @@ def begin_reading() -> None:
     db.session.connection(execution_options={SQLITE_READER: True})
 
 
+# The opposite option: BEGIN IMMEDIATE even inside a read-only request (GET, HEAD), for a
+# transaction that reads what it will then write.
+SQLITE_WRITER = "sqlite_writer"
+
+
+def begin_writing() -> None:
+    """Begin the session's next transaction as a writer: on SQLite it takes the write lock
+    first, so reading what it will write cannot fail on upgrading the lock later (a GET
+    that writes). Requests other than GET and HEAD begin so anyway. No effect elsewhere."""
+    db.session.connection(execution_options={SQLITE_WRITER: True})
+
+
+def database_is_locked(error: Exception) -> bool:
+    """SQLite's "database is locked" (busy past the wait, or a stale read that tried to write)."""
+    return "database is locked" in str(getattr(error, "orig", error))
+
+
 def insert_ignoring_duplicates(model):
     """An INSERT for the session's database that can be told `.on_conflict_do_nothing()`
     (PostgreSQL and SQLite spell it alike, but each dialect has its own construct)."""

@@ -1,4 +1,6 @@
-"""The periodic jobs, registered with RQ's cron scheduler by scheduler.py."""
+"""The periodic jobs, registered with RQ's cron scheduler by scheduler.py. The slow ones
+(minutes: retraining, the score cells, the monthly snapshot) go to their own queue, served by
+its own worker, so that the sweeps and the notices keep flowing meanwhile."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -29,15 +31,19 @@ def register_periodic_jobs(scheduler: CronScheduler, config: Mapping[str, Any]) 
     scheduler.register(send_overdue_digest, queue_name="sweeps", cron=config["OVERDUE_DIGEST_CRON"])
     # Just after midnight on the 1st: the month that has just closed (idempotent, so a
     # rerun, or a later `flask scores snapshot`, rewrites the same rows).
-    scheduler.register(snapshot_previous_month, queue_name="default", cron="10 0 1 * *")
+    scheduler.register(
+        snapshot_previous_month, queue_name=config["RQ_SLOW_QUEUE"], cron="10 0 1 * *"
+    )
     # More often than the scores' cache keeps an entry: the default periods stay warm.
     scheduler.register(
-        refresh_score_cache, queue_name="default", interval=config["SCORE_CACHE_REFRESH_SECONDS"]
+        refresh_score_cache,
+        queue_name=config["RQ_SLOW_QUEUE"],
+        interval=config["SCORE_CACHE_REFRESH_SECONDS"],
     )
     # Nightly, at the cron's hour in the scheduler's local zone (see SUGGEST_RETRAIN_CRON).
     scheduler.register(
         retrain_suggester,
-        queue_name="default",
+        queue_name=config["RQ_SLOW_QUEUE"],
         cron=config["SUGGEST_RETRAIN_CRON"],
         job_timeout=1800,
     )

@@ -27,7 +27,7 @@ from appeals.intake.labels import (
     REPEAT_REASONS,
     SATISFACTION_LABELS,
 )
-from appeals.intake.service import own_earlier_appeals
+from appeals.intake.service import own_appeal_by_number, own_earlier_appeals
 from appeals.reference.models import Category, Region
 
 
@@ -89,7 +89,7 @@ NOT_A_REPEAT = 0
 
 class AppealForm(_AppealFields):
     """The signed-in applicant's form: the applicant is known, so no anonymity here; a repeat
-    links one of their own earlier appeals."""
+    links one of their own earlier appeals: one of the latest, listed, or any by its number."""
 
     repeats_id = SelectField(
         _l("Is this a repeat of one of your earlier appeals?"),
@@ -97,6 +97,12 @@ class AppealForm(_AppealFields):
         validate_choice=True,
         default=NOT_A_REPEAT,
         description=_l("Choose it if you come back with the same matter."),
+    )
+    repeats_number = StringField(
+        _l("Or the number of an older appeal of yours"),
+        validators=[Optional(), Length(max=40)],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        description=_l("Only your latest appeals are listed above; type an older one's number."),
     )
     repeat_reason = SelectField(
         _l("Why you come back with it"),
@@ -108,11 +114,27 @@ class AppealForm(_AppealFields):
 
     def __init__(self, *args, applicant=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the applicant's own appeals: another's id is "Not a valid choice".
-        own = own_earlier_appeals(applicant) if applicant is not None else []
+        self.applicant = applicant
+        # Only the applicant's own appeals: another's id is "Not a valid choice". The latest
+        # few are listed, and the one posted (however old) when it is the applicant's.
+        posted = self.repeats_id.data if isinstance(self.repeats_id.data, int) else None
+        own = own_earlier_appeals(applicant, including=posted) if applicant is not None else []
         self.repeats_id.choices = [(NOT_A_REPEAT, _("No, a new matter"))] + [
             (appeal_id, f"{number}: {subject}") for appeal_id, number, subject in own
         ]
+
+    def validate_repeats_number(self, field):
+        if not field.data:
+            return
+        found = own_appeal_by_number(self.applicant, field.data) if self.applicant else None
+        if found is None:
+            raise ValidationError(_("You have no appeal with this number."))
+        appeal_id, number, subject = found
+        if self.repeats_id.data and self.repeats_id.data != appeal_id:
+            raise ValidationError(_("Choose the earlier appeal in the list or type its number."))
+        self.repeats_id.data = appeal_id
+        if appeal_id not in {choice[0] for choice in self.repeats_id.choices}:
+            self.repeats_id.choices.append((appeal_id, f"{number}: {subject}"))
 
     def validate_repeat_reason(self, field):
         if self.repeats_id.data and not field.data:

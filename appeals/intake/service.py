@@ -148,14 +148,44 @@ def numbered_appeal(
     return appeal, access_code
 
 
-def own_earlier_appeals(applicant: User) -> list[tuple[int, str, str]]:
-    """The applicant's appeals that a new one may repeat: (id, number, subject), newest first."""
+# The "repeat of" choice lists this many of the applicant's latest appeals; an older one is
+# found by its number (own_appeal_by_number): a bounded query whatever the history.
+RECENT_APPEALS_OFFERED = 20
+
+
+def own_earlier_appeals(
+    applicant: User, *, limit: int = RECENT_APPEALS_OFFERED, including: int | None = None
+) -> list[tuple[int, str, str]]:
+    """The applicant's latest appeals that a new one may repeat: (id, number, subject), newest
+    first, at most `limit`; with `including`, that appeal too when it is the applicant's (the
+    one chosen on a form, however old)."""
     rows = db.session.execute(
         select(Appeal.id, Appeal.number, Appeal.subject)
         .where(Appeal.applicant_id == applicant.id)
         .order_by(Appeal.submitted_at.desc(), Appeal.id.desc())
+        .limit(limit)
     ).all()
-    return [(row.id, row.number, row.subject) for row in rows]
+    found = [(row.id, row.number, row.subject) for row in rows]
+    if including and including not in {row[0] for row in found}:
+        chosen = db.session.execute(
+            select(Appeal.id, Appeal.number, Appeal.subject).where(
+                Appeal.id == including, Appeal.applicant_id == applicant.id
+            )
+        ).first()
+        if chosen is not None:
+            found.append((chosen.id, chosen.number, chosen.subject))
+    return found
+
+
+def own_appeal_by_number(applicant: User, typed: str) -> tuple[int, str, str] | None:
+    """The applicant's own appeal with this registration number (as a person types it), or
+    None: another's appeal is not found either."""
+    row = db.session.execute(
+        select(Appeal.id, Appeal.number, Appeal.subject).where(
+            Appeal.number == normalize_number(typed), Appeal.applicant_id == applicant.id
+        )
+    ).first()
+    return None if row is None else (row.id, row.number, row.subject)
 
 
 def linked_later_appeals(appeal: Appeal, reader: User) -> list[Appeal]:

@@ -30,7 +30,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, insert, or_, select
 
-from appeals.extensions import begin_reading, db
+from appeals.extensions import begin_reading, begin_writing, db
 from appeals.intake.models import Appeal, AppealKind
 from appeals.scores.formula import Rate
 from appeals.scores.measures import (
@@ -61,8 +61,8 @@ def build_cells(today: date | None = None) -> int:
     the old cells or the new ones, never a mix). Returns the number of cells."""
     today = today or local_today()
     # Outside a transaction (the job), the counting (seconds at a million appeals) reads in
-    # a transaction of its own that takes no write lock on SQLite, and only the writing of
-    # the cells waits for it.
+    # a transaction of its own that takes no write lock on SQLite, and the cells are written
+    # in a second, short one.
     reading_apart = not db.session().in_transaction()
     if reading_apart:
         begin_reading()
@@ -108,10 +108,17 @@ def build_cells(today: date | None = None) -> int:
         for body_id, due_month, answer_month in [key]
         if body_id is not None  # appeals held by no body (never routed)
     ]
+    overdue = [[body_id, *counts] for body_id, counts in sorted(overdue_now(today, None).items())]
+    if reading_apart:
+        # The counting is done: end the reader's transaction and write in a new one that
+        # takes the write lock first. On SQLite a reader may not turn writer once another
+        # connection has committed since it began ("database is locked"), which under
+        # steady submissions is every time.
+        db.session.rollback()
+        begin_writing()
     db.session.execute(delete(ScoreCell))
     if rows:
         db.session.execute(insert(ScoreCell), rows)
-    overdue = [[body_id, *counts] for body_id, counts in sorted(overdue_now(today, None).items())]
     db.session.execute(delete(ScoreCellBuild))
     db.session.add(
         ScoreCellBuild(counted_at=counted_at, today=today, cells=len(rows), overdue=overdue)

@@ -8,15 +8,23 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import select
 
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealStatus
+from appeals.lazy import lazy_import
 from appeals.reference.models import Category
 from appeals.suggest.corpus import generate
-from appeals.suggest.model import Suggester, Suggestion, model_file, save, train
+
+if TYPE_CHECKING:
+    from appeals.suggest.model import Suggester, Suggestion
+
+# scikit-learn is loaded with the model's module on the first suggestion asked for (or the
+# first training), not when a web process starts: most processes never need it.
+ml = lazy_import("appeals.suggest.model")
 
 log = logging.getLogger(__name__)
 
@@ -97,13 +105,13 @@ def retrain() -> TrainingReport:
     # Only reads so far: end the transaction before seconds of training, or SQLite's
     # BEGIN IMMEDIATE keeps every writer waiting on it.
     db.session.rollback()
-    suggester = train(
+    suggester = ml.train(
         data.texts,
         data.labels,
         min_confidence=config["SUGGEST_MIN_CONFIDENCE"],
         info={"from_appeals": data.from_appeals, "generated": data.generated},
     )
-    path = save(suggester, Path(config["SUGGEST_MODEL_DIR"]))
+    path = ml.save(suggester, Path(config["SUGGEST_MODEL_DIR"]))
     report = TrainingReport(
         path=str(path),
         from_appeals=data.from_appeals,
@@ -140,7 +148,7 @@ def current_suggester() -> Suggester | None:
     """The newest saved model; with none yet, train one now if SUGGEST_TRAIN_ON_DEMAND."""
     config = current_app.config
     directory = Path(config["SUGGEST_MODEL_DIR"])
-    model = model_file(directory)
+    model = ml.model_file(directory)
     suggester = model.current()
     if suggester is None and config["SUGGEST_TRAIN_ON_DEMAND"]:
         _train_on_demand(directory)

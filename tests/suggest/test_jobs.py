@@ -139,7 +139,7 @@ def test_the_retraining_is_registered_nightly(app, redis_server):
     assert retrain_suggester in jobs
     nightly = jobs[retrain_suggester]
     assert nightly.cron == app.config["SUGGEST_RETRAIN_CRON"] == "0 3 * * *"
-    assert nightly.queue_name == "default"
+    assert nightly.queue_name == app.config["RQ_SLOW_QUEUE"] == "slow"
     # Training on many appeals takes longer than RQ's default of 180 s.
     assert nightly.job_options["job_timeout"] >= 600
 

@@ -1,0 +1,1 @@
+"""A data generator for benchmarks and load tests: `flask generate --appeals N ...`."""

@@ -1,0 +1,38 @@
+"""`flask --app appeals generate`: bulk data for benchmarks and load tests."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import click
+from flask import Flask
+
+from appeals.extensions import db
+from appeals.generate.load import PASSWORD, generate
+
+
+def register_generate(app: Flask) -> None:
+    @app.cli.command("generate")
+    @click.option("--appeals", "appeals", type=click.IntRange(1), default=10_000, show_default=True)
+    @click.option("--bodies", type=click.IntRange(1), default=200, show_default=True)
+    @click.option("--months", type=click.IntRange(1, 120), default=24, show_default=True)
+    @click.option("--seed", type=int, default=1, show_default=True)
+    @click.option(
+        "--today",
+        type=click.DateTime(["%Y-%m-%d"]),
+        default=None,
+        help="The last day of the data (default: today).",
+    )
+    def generate_command(appeals: int, bodies: int, months: int, seed: int, today) -> None:
+        """Generate bodies with staff, citizens and appeals with their events, answers,
+        ratings and audits (after `flask seed`; a second seed adds another set)."""
+        started = time.perf_counter()
+        day: date | None = today.date() if today else None
+        report = generate(appeals, bodies, months, seed, today=day, log=click.echo)
+        db.session.commit()
+        click.echo(
+            f"Generated {report.appeals:,} appeals, {report.events:,} events, "
+            f"{report.bodies:,} bodies, {report.users:,} accounts (password {PASSWORD}) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )

@@ -1,0 +1,50 @@
+"""gunicorn's settings for the web process: `gunicorn -c gunicorn.conf.py` (scripts/serve web).
+
+Every figure can be overridden from the environment (gunicorn's own GUNICORN_CMD_ARGS also
+works). The site listens on loopback by default: a TLS terminator (nginx, Caddy) in front
+serves the public address (README, "Deployment")."""
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+wsgi_app = "appeals:create_app()"
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+
+# Sync-style work (SQL, templates) is bound by the CPU: two processes per core (one runs
+# while the other waits on the database), each with a few threads so a slow client or a
+# request waiting on SQLite's write lock does not hold up the process.
+cores = multiprocessing.cpu_count()
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * cores))
+threads = int(os.environ.get("WEB_THREADS", 4))
+worker_class = "gthread" if threads > 1 else "sync"
+timeout = int(os.environ.get("WEB_TIMEOUT", 60))
+graceful_timeout = 30
+keepalive = 5
+# A worker is replaced after this many requests (jittered), so that no slow leak grows forever.
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", 10000))
+max_requests_jitter = max_requests // 10
+accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None
+errorlog = "-"
+proc_name = "appeals-web"
+
+# Prometheus: each worker writes its counters to files in one folder, and a scrape of any
+# worker sums them all (appeals/ops/metrics.py). The folder is emptied on every start; the
+# variable must be set before prometheus_client is imported, here and in the workers.
+_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or str(
+    Path(tempfile.gettempdir()) / f"appeals-prometheus-{os.getuid()}"
+)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+# Only now: prometheus_client chooses its file-backed values when first imported.
+from prometheus_client import multiprocess  # noqa: E402
+
+
+def on_starting(server):
+    shutil.rmtree(_metrics_dir, ignore_errors=True)
+    Path(_metrics_dir).mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server, worker):
+    multiprocess.mark_process_dead(worker.pid)

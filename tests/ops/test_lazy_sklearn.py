@@ -1,0 +1,53 @@
+"""A web process does not import scikit-learn (about 250 MB a process) until a suggestion
+is asked for."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from appeals.extensions import db
+from tests.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SERVE_PAGES = """
+import json, sys
+from appeals import create_app
+app = create_app("config.TestConfig", SQLALCHEMY_DATABASE_URI=sys.argv[1], REDIS_URL=sys.argv[2])
+client = app.test_client()
+statuses = [client.get(path).status_code for path in ("/", "/status", "/ratings/")]
+signed_in = client.post("/login", data={"email": sys.argv[3], "password": sys.argv[4]})
+statuses.append(signed_in.status_code)
+statuses.append(client.get("/appeals/new").status_code)
+heavy = sorted(name for name in ("sklearn", "scipy", "joblib") if name in sys.modules)
+print(json.dumps({"statuses": statuses, "heavy": heavy}))
+"""
+
+
+def test_serving_pages_leaves_scikit_learn_unimported(app, make_user):
+    email = make_user().email
+    db.session.commit()  # the write lock is free for the other process
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            SERVE_PAGES,
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            app.config["REDIS_URL"],
+            email,
+            PASSWORD,
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["statuses"] == [200, 200, 200, 302, 200]
+    assert report["heavy"] == []

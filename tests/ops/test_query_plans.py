@@ -1,0 +1,161 @@
+"""The hot queries use indexes: every statement that the inbox (with its filters), the
+citizen's list, the status check, the deadline sweep and the desk's list of a body's appeals
+send is EXPLAINed, and a full scan of appeals or events fails the test. On SQLite by the
+plan's words; on PostgreSQL with sequential scans priced out (enable_seqscan off), so that
+a small test table does not hide a missing index."""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, select
+
+from appeals.accounts.models import Role
+from appeals.deadlines.jobs import sweep_deadlines
+from appeals.extensions import db
+from appeals.reference.models import Category
+from appeals.work.service import assign_executor
+from tests.factories import submit
+
+WATCHED = ("appeals", "events")
+NEVER_TRUE = re.compile(r"WHERE (0 = 1|false)\b", re.IGNORECASE)
+TOUCHES = re.compile(r"\b(FROM|JOIN|UPDATE|INTO)\s+(appeals|events)\b", re.IGNORECASE)
+
+
+@contextmanager
+def captured():
+    """The statements sent meanwhile that read or write appeals or events."""
+    statements: list[tuple[str, object]] = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        if not executemany and TOUCHES.search(statement) and not statement.startswith("EXPLAIN"):
+            statements.append((statement, parameters))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+
+
+def full_scans(statement: str, parameters) -> list[str]:
+    """The full scans of appeals or events in the statement's plan."""
+    connection = db.session.connection()
+    raw = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite":
+        cursor = raw.cursor()
+        rows = cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+        cursor.close()
+        found = []
+        for row in rows:
+            detail = row[-1]
+            match = re.match(r"SCAN (\w+)(?: AS (\w+))?", detail)
+            if match and match.group(1) in WATCHED:
+                found.append(detail)
+        return found
+    with raw.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    found = []
+    stack = [plan[0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in WATCHED:
+            found.append(f"Seq Scan on {node['Relation Name']}")
+        stack.extend(node.get("Plans", []))
+    return found
+
+
+def assert_no_full_scan(statements) -> None:
+    assert statements, "nothing was captured"
+    problems = []
+    for statement, parameters in statements:
+        if NEVER_TRUE.search(statement):
+            continue  # a filter that can match nothing (SQLAlchemy's false()): read no row
+        scans = full_scans(statement, parameters)
+        if scans:
+            problems.append(f"{scans}\n{statement}")
+    db.session.rollback()
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.fixture
+def world(make_user):
+    citizen = make_user()
+    official = make_user(Role.OFFICIAL, body_code="health-71")
+    head = make_user(Role.HEAD, body_code="health-71")
+    prosecutor = make_user(Role.PROSECUTOR, body_code="prosecutor-00")
+    appeals = [submit(citizen)[0] for _ in range(3)]
+    first, code = submit(citizen, subject="Status check")
+    assign_executor(appeals[0], official, head)
+    db.session.commit()
+    category = db.session.execute(select(Category.id)).scalars().first()
+    ids = {
+        "citizen": citizen,
+        "official": official,
+        "head": head,
+        "prosecutor": prosecutor,
+        "number": first.number,
+        "code": code,
+        "body": first.current_body_id,
+        "category": category,
+    }
+    db.session.commit()
+    return ids
+
+
+def test_the_inbox_with_its_filters_uses_indexes(client, login, world):
+    for user in (world["official"], world["head"]):
+        login(user)
+        with captured() as statements:
+            for query in (
+                "",
+                "?status=all",
+                "?status=registered",
+                "?overdue=y",
+                "?due_this_week=y",
+                "?executor=none&kind=statement",
+                f"?category_id={world['category']}",
+                "?q=Status",
+            ):
+                assert client.get(f"/work/{query}").status_code == 200
+        assert_no_full_scan(statements)
+
+
+def test_the_citizens_list_uses_indexes(client, login, world):
+    login(world["citizen"])
+    with captured() as statements:
+        assert client.get("/appeals/").status_code == 200
+    assert_no_full_scan(statements)
+
+
+def test_the_status_check_uses_indexes(client, world):
+    with captured() as statements:
+        response = client.post(
+            "/status", data={"number": world["number"], "access_code": world["code"]}
+        )
+        assert response.status_code == 200
+        assert world["number"] in response.get_data(as_text=True)
+    assert_no_full_scan(statements)
+
+
+def test_the_deadline_sweep_uses_indexes(world):
+    db.session.commit()
+    with captured() as statements:
+        sweep_deadlines()
+    assert_no_full_scan(statements)
+
+
+def test_the_desks_list_of_a_bodys_appeals_uses_indexes(client, login, world):
+    login(world["prosecutor"])
+    with captured() as statements:
+        for measure in ("appeals", "timely", "open_overdue", "very_overdue", "no_followup"):
+            response = client.get(f"/prosecutor/bodies/{world['body']}/appeals?measure={measure}")
+            assert response.status_code == 200, measure
+    assert_no_full_scan(statements)
