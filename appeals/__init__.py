@@ -17,7 +17,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # The model modules are imported for their tables (metadata and migrations see them all).
 from appeals.accounts import models as _accounts  # noqa: F401
 from appeals.accounts.views import bp as accounts_bp
+from appeals.admin.users import bp as users_admin_bp
 from appeals.admin.views import bp as admin_bp
+from appeals.adminlog import models as _adminlog  # noqa: F401
 from appeals.audit import models as _audit  # noqa: F401
 from appeals.audit.views import bp as prosecutor_bp
 from appeals.cli import register_cli
@@ -168,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake_bp)
     app.register_blueprint(suggest_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(users_admin_bp)
     app.register_blueprint(prosecutor_bp)
     app.register_blueprint(desk_bp)
     app.register_blueprint(ratings_bp)

@@ -72,3 +72,22 @@ class ChangePasswordForm(FlaskForm):
             field.data, email=current_user.email, full_name=current_user.full_name
         ):
             raise ValidationError(problem)
+
+
+class FirstPasswordForm(FlaskForm):
+    """The password set from a staff invitation's link (for `person`: their e-mail and name
+    must not be in it)."""
+
+    password = new_password_field(_l("Password"))
+    confirm = confirm_field()
+    submit = SubmitField(_l("Set the password"))
+
+    def __init__(self, person, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def validate_password(self, field):
+        if problem := password_problem(
+            field.data, email=self.person.email, full_name=self.person.full_name
+        ):
+            raise ValidationError(problem)

@@ -23,6 +23,8 @@ class Role(StrEnum):
 
 
 STAFF_ROLES = {Role.OFFICIAL, Role.HEAD}
+# The roles an admin invites (a citizen signs up alone).
+INVITED_ROLES = (Role.OFFICIAL, Role.HEAD, Role.PROSECUTOR, Role.ADMIN)
 
 
 def session_token(user_id: int, version: int) -> str:
@@ -57,6 +59,8 @@ class User(UserMixin, db.Model):
     # Wrong passwords in a row, and the time before which the account may not sign in.
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the owner of the e-mail proved it (a staff invitation's link sets it).
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     body: Mapped[Body | None] = relationship()
 

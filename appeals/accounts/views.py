@@ -15,7 +15,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from appeals.accounts.forms import ChangePasswordForm, LoginForm, RegistrationForm
+from appeals.accounts.forms import (
+    ChangePasswordForm,
+    FirstPasswordForm,
+    LoginForm,
+    RegistrationForm,
+)
+from appeals.accounts.links import LinkRefused
 from appeals.accounts.models import User
 from appeals.accounts.service import (
     AccountLocked,
@@ -27,6 +33,7 @@ from appeals.accounts.service import (
     register_citizen,
     user_of_session,
 )
+from appeals.accounts.staff import accept_invitation, invited_user
 from appeals.extensions import db, limiter, login_manager, public_form_limit
 
 bp = Blueprint("accounts", __name__)
@@ -139,3 +146,24 @@ def password():
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("public.home"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit(public_form_limit, methods=["POST"])
+def accept_invitation_page(token: str):
+    """A staff invitation's link: set the first password, then sign in."""
+    try:
+        user = invited_user(token)
+    except LinkRefused as refused:
+        return render_template(
+            "error.html", title=_("The link cannot be used"), message=str(refused)
+        ), 400
+    form = FirstPasswordForm(user)
+    if form.validate_on_submit():
+        accept_invitation(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        login_user(user)
+        flash(_("Your password is set. Welcome to E-appealing."), "success")
+        return redirect(url_for("public.home"))
+    return render_template("accounts/invitation.html", form=form, user=user)

@@ -25,10 +25,12 @@ def upgrade():
         batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('locked_until', appeals.timeutil.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('email_verified_at', appeals.timeutil.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('email_verified_at')
         batch_op.drop_column('locked_until')
         batch_op.drop_column('failed_logins')
         batch_op.drop_column('session_version')
