@@ -20,6 +20,7 @@ from appeals.accounts.views import bp as accounts_bp
 from appeals.admin.users import bp as users_admin_bp
 from appeals.admin.views import bp as admin_bp
 from appeals.adminlog import models as _adminlog  # noqa: F401
+from appeals.adminlog.tracking import track_reference_changes
 from appeals.audit import models as _audit  # noqa: F401
 from appeals.audit.views import bp as prosecutor_bp
 from appeals.cli import register_cli
@@ -82,6 +83,7 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
 
+    track_reference_changes()  # the admin log of the reference data
     _register_blueprints(app)
     _register_error_pages(app)
     _register_template_helpers(app)

@@ -19,8 +19,10 @@ from appeals.accounts.staff import (
     open_appeals_of,
     reactivate_user,
 )
+from appeals.accounts.staff_csv import CsvUnreadable, invite_rows, read_invitations
 from appeals.admin.user_forms import (
     ROLE_LABELS,
+    CsvInviteForm,
     InviteForm,
     LogFilterForm,
     PlacementForm,
@@ -104,6 +106,41 @@ def invite():
             flash(_("The invitation is on its way to %(email)s.", email=user.email), "success")
             return redirect(url_for("users_admin.user", user_id=user.id))
     return render_template("admin/invite.html", form=form)
+
+
+@bp.route("/users/import", methods=["GET", "POST"])
+def import_invitations():
+    """Invite staff from a CSV file: a report of every row's errors; nothing is invited from a
+    file with errors unless the admin ticks "invite the valid rows" (and uploads it again)."""
+    form = CsvInviteForm()
+    rows = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        if not upload or not upload.filename:
+            form.file.errors.append(_("Choose a CSV file."))
+        else:
+            try:
+                rows = read_invitations(upload.read())
+            except CsvUnreadable as unreadable:
+                form.file.errors.append(str(unreadable))
+            else:
+                valid = [row for row in rows if not row.errors]
+                if valid and (len(valid) == len(rows) or form.confirm_valid.data):
+                    invited = invite_rows(rows, actor=current_user)
+                    db.session.commit()
+                    flash(
+                        _(
+                            "Invitations sent: %(n)s; rows left out: %(left)s.",
+                            n=len(invited),
+                            left=len(rows) - len(valid),
+                        ),
+                        "success",
+                    )
+                    return redirect(url_for("users_admin.users"))
+    status = 400 if rows is not None or form.errors else 200
+    if request.method == "GET":
+        status = 200
+    return render_template("admin/import.html", form=form, rows=rows), status
 
 
 @bp.route("/users/<int:user_id>")
