@@ -1,6 +1,7 @@
 """Settings: defaults for the embedded setup, everything overridable from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -11,8 +12,19 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def secure_cookies(environ) -> bool:
+    """Cookies only over HTTPS: SECURE_COOKIES=1/0, else when SITE_URL is an https address."""
+    if "SECURE_COOKIES" in environ:
+        return environ["SECURE_COOKIES"] == "1"
+    return environ.get("SITE_URL", "").startswith("https://")
+
+
+# The key that signs sessions when none is set: create_app refuses it outside debug and tests.
+DEVELOPMENT_SECRET_KEY = "dev-only-change-me"
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'appeals.sqlite3'}"
     )
@@ -81,9 +93,25 @@ class Config:
 
     PASSWORD_HASH_COST = (3, 65536)  # argon2 time cost, memory in KiB (the library's default)
 
+    # Sign-in (appeals/accounts/rules.py): after LOGIN_LOCK_AFTER wrong passwords in a row an
+    # account waits LOGIN_LOCK_FIRST_SECONDS, doubled with every further wrong one, at most
+    # LOGIN_LOCK_MAX_SECONDS; the per-address limit (RATELIMIT_PUBLIC_FORMS) applies beside it.
+    LOGIN_LOCK_AFTER = _env_int("LOGIN_LOCK_AFTER", 5)
+    LOGIN_LOCK_FIRST_SECONDS = _env_int("LOGIN_LOCK_FIRST_SECONDS", 60)
+    LOGIN_LOCK_MAX_SECONDS = _env_int("LOGIN_LOCK_MAX_SECONDS", 3600)
+    # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none, the
+    # client's address is the connection's; a header from the client itself is ignored).
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+
+    # Cookies: Secure when the site is served over HTTPS (SITE_URL, or SECURE_COOKIES=1/0).
+    SECURE_COOKIES = secure_cookies(os.environ)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = SECURE_COOKIES
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SECURE_COOKIES
+    REMEMBER_COOKIE_DURATION = timedelta(days=min(_env_int("REMEMBER_DAYS", 30), 30))
     WTF_CSRF_TIME_LIMIT = None  # a long appeal text must not lose its token after an hour
 
     BOOTSTRAP_SERVE_LOCAL = True  # no CDN: the site works on a closed network
@@ -129,6 +157,7 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test"
+    SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = False  # the test client speaks plain HTTP
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = False  # one test turns it on to prove forms refuse a missing token
     PASSWORD_HASH_COST = (1, 1024)  # fast hashing: tests create many accounts

@@ -14,11 +14,15 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import ServiceUnavailable
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # The model modules are imported for their tables (metadata and migrations see them all).
 from appeals.accounts import models as _accounts  # noqa: F401
 from appeals.accounts.views import bp as accounts_bp
+from appeals.admin.users import bp as users_admin_bp
 from appeals.admin.views import bp as admin_bp
+from appeals.adminlog import models as _adminlog  # noqa: F401
+from appeals.adminlog.tracking import track_reference_changes
 from appeals.api import models as _api  # noqa: F401
 from appeals.api.blueprints import init_api
 from appeals.audit import models as _audit  # noqa: F401
@@ -58,6 +62,7 @@ from appeals.scores.views import bp as scores_bp
 from appeals.suggest.views import bp as suggest_bp
 from appeals.timeutil import local_date, now_utc
 from appeals.work.views import bp as work_bp
+from config import DEVELOPMENT_SECRET_KEY
 
 # Requests that only read: on SQLite their transactions begin DEFERRED and take no write lock.
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -106,6 +111,8 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     app.config.from_object(config_object)
     app.config.update(overrides)
     logging.basicConfig(level=logging.INFO)
+    _refuse_development_secret(app)
+    _trust_proxies(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
@@ -131,6 +138,7 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
+    track_reference_changes()  # the admin log of the reference data
     _register_blueprints(app)
     instrument(app)
     _register_error_pages(app)
@@ -139,6 +147,36 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     register_cli(app)
     register_generate(app)
     return app
+
+
+class InsecureSecretKey(RuntimeError):
+    """The development SECRET_KEY outside debug and tests: anyone could forge a session."""
+
+
+def _refuse_development_secret(app: Flask) -> None:
+    """Refuse to start with the development key (or none) unless debugging or testing: with a
+    known key anyone can sign a session cookie for any account."""
+    if app.debug or app.testing:
+        return
+    key = app.config.get("SECRET_KEY")
+    if not key or key == DEVELOPMENT_SECRET_KEY:
+        raise InsecureSecretKey(
+            "SECRET_KEY is not set (the development key signs no session outside debug and "
+            "tests). Set a long random one in the environment, the same for every web and "
+            "worker process, e.g.: export SECRET_KEY=\"$(python -c 'import secrets; "
+            "print(secrets.token_hex(32))')\""
+        )
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies the client's address, scheme and host are the ones the
+    proxies forwarded (the rate limits and the sign-in lockout read the address); with none,
+    a client's own X-Forwarded-For is ignored."""
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
 
 
 def _select_locale() -> str:
@@ -206,6 +244,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake_bp)
     app.register_blueprint(suggest_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(users_admin_bp)
     app.register_blueprint(prosecutor_bp)
     app.register_blueprint(desk_bp)
     app.register_blueprint(ratings_bp)

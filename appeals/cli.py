@@ -1,11 +1,16 @@
-"""`flask` commands: seed the reference data, load the demo, snapshot the scores and count
-the score cells."""
+"""`flask` commands: seed the reference data, load the demo, snapshot the scores, count the
+score cells, and the first admin and staff accounts (`flask users ...`)."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask
 
+from appeals.accounts.models import INVITED_ROLES, Role
+from appeals.accounts.rules import password_problem
+from appeals.accounts.service import EmailTaken, create_user, find_user_by_email
+from appeals.accounts.staff import StaffRefused, deactivate_user, find_body, invite_staff
+from appeals.adminlog.service import record_user_change, user_fields
 from appeals.demo import load_demo
 from appeals.extensions import db
 from appeals.reference.seed import seed_reference
@@ -16,6 +21,8 @@ from appeals.timeutil import local_today
 
 
 def register_cli(app: Flask) -> None:
+    register_user_commands(app)
+
     @app.cli.command("seed")
     def seed_command() -> None:
         """Load regions, bodies, categories, routing rules, policies and holidays."""
@@ -70,3 +77,59 @@ def register_cli(app: Flask) -> None:
         cells = build_cells()
         db.session.commit()
         click.echo(f"Score cells counted: {cells}.")
+
+
+def register_user_commands(app: Flask) -> None:
+    users = click.Group("users", help="Admin and staff accounts.")
+    app.cli.add_command(users)
+
+    @users.command("create-admin")
+    @click.option("--email", required=True, help="The admin's e-mail (their sign-in name).")
+    @click.option("--name", "full_name", required=True, help="The admin's full name.")
+    @click.password_option(help="Asked for (twice) when not given.")
+    def create_admin_command(email: str, full_name: str, password: str) -> None:
+        """Create an admin account with a password (the first admin of a fresh install)."""
+        if problem := password_problem(password, email=email, full_name=full_name):
+            raise click.BadParameter(problem, param_hint="password")
+        try:
+            user = create_user(email, password, full_name, Role.ADMIN)
+        except EmailTaken:
+            raise click.BadParameter("an account with this e-mail exists already") from None
+        record_user_change("user.created", user, actor=None, before=None, after=user_fields(user))
+        db.session.commit()
+        click.echo(f"Admin {user.email} created; sign in at /login.")
+
+    @users.command("invite")
+    @click.option("--email", required=True)
+    @click.option("--name", "full_name", required=True)
+    @click.option("--role", required=True, type=click.Choice([str(r) for r in INVITED_ROLES]))
+    @click.option("--body", "body_code", help="The body's code (not for admins).")
+    def invite_command(email: str, full_name: str, role: str, body_code: str | None) -> None:
+        """Invite a staff member: an e-mail with a link that sets their password."""
+        body = find_body(body_code) if body_code else None
+        if body_code and body is None:
+            raise click.BadParameter(f"no body has the code {body_code!r}", param_hint="--body")
+        try:
+            user = invite_staff(email, full_name, role, body, actor=None)
+        except EmailTaken:
+            raise click.BadParameter("an account with this e-mail exists already") from None
+        except StaffRefused as refused:
+            raise click.BadParameter(str(refused), param_hint="--body") from None
+        db.session.commit()
+        click.echo(f"Invitation sent to {user.email} ({role}).")
+
+    @users.command("deactivate")
+    @click.argument("email")
+    def deactivate_command(email: str) -> None:
+        """Take an account's access away (every session ends; no notices)."""
+        user = find_user_by_email(email)
+        if user is None:
+            raise click.BadParameter(f"no account has the e-mail {email!r}", param_hint="EMAIL")
+        try:
+            left = deactivate_user(user, actor=None)
+        except StaffRefused as refused:
+            raise click.ClickException(str(refused)) from None
+        db.session.commit()
+        click.echo(f"{user.email} deactivated.")
+        for appeal in left:
+            click.echo(f"  open appeal for the head to reassign: {appeal.number} {appeal.subject}")

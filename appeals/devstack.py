@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -132,6 +133,16 @@ def instance_dir(env: dict[str, str]) -> Path:
     return Path(env.get("APPEALS_INSTANCE_DIR") or ROOT / "instance")
 
 
+def local_secret_key(env: dict[str, str]) -> str:
+    """The key that signs this install's sessions when SECRET_KEY is not set: made once and
+    kept in the instance folder (the app refuses the development key outside debug)."""
+    path = instance_dir(env) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def start_redis(env: dict[str, str]) -> LocalRedis | None:
     """Start a persisting local Redis unless REDIS_URL points at one already."""
     if env.get("REDIS_URL"):
@@ -181,6 +192,7 @@ def run(env: dict[str, str]) -> int:
         return 1
     # SQLite cannot create the folder of its database file.
     instance_dir(env).mkdir(parents=True, exist_ok=True)
+    env.setdefault("SECRET_KEY", local_secret_key(env))
     children: list[Child] = []
     redis: LocalRedis | None = None
     try:

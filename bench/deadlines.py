@@ -58,6 +58,7 @@ def rss_mb() -> float:
 def make_app(path: Path):
     return create_app(
         "config.Config",
+        SECRET_KEY="bench-only",  # no sessions are signed; the development key is refused
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
         RQ_ENABLED=False,
         REDIS_URL=DEAD_REDIS,

@@ -70,6 +70,7 @@ def timed(call: Callable[[], object]) -> float:
 def make_app(directory: Path, **overrides):
     app = create_app(
         "config.Config",
+        SECRET_KEY="bench-only",  # no sessions are signed; the development key is refused
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{directory / 'bench.sqlite3'}",
         RQ_ENABLED=False,
         REDIS_URL=DEAD_REDIS,

@@ -77,6 +77,7 @@ TEXT = ("I ask you to look into the matter described below. " * 20)[:800]
 def make_app(path: Path, redis_url: str = DEAD_REDIS):
     return create_app(
         "config.Config",
+        SECRET_KEY="bench-only",  # no sessions are signed; the development key is refused
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
         RQ_ENABLED=False,
         REDIS_URL=redis_url,

@@ -1,11 +1,33 @@
-"""Sign-up and sign-in forms."""
+"""Sign-up, sign-in and password forms."""
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from appeals.accounts.iin import iin_error
+from appeals.accounts.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, password_problem
+
+PASSWORD_HINT = _l(
+    "At least %(n)s characters; not a common password, and without your e-mail or name.",
+    n=PASSWORD_MIN_LENGTH,
+)
+
+
+def new_password_field(label) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)],
+        description=PASSWORD_HINT,
+    )
+
+
+def confirm_field() -> PasswordField:
+    return PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
 
 
 class RegistrationForm(FlaskForm):
@@ -17,16 +39,19 @@ class RegistrationForm(FlaskForm):
         description=_l("12 digits, as on your ID card."),
         filters=[lambda value: value.strip() if value else value],
     )
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=128)])
-    confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
-    )
+    password = new_password_field(_l("Password"))
+    confirm = confirm_field()
     submit = SubmitField(_l("Create account"))
 
     def validate_iin(self, field):
         if field.data and (error := iin_error(field.data)):
             raise ValidationError(error)
+
+    def validate_password(self, field):
+        if problem := password_problem(
+            field.data, email=self.email.data or "", full_name=self.full_name.data or ""
+        ):
+            raise ValidationError(problem)
 
 
 class LoginForm(FlaskForm):
@@ -34,3 +59,35 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
     submit = SubmitField(_l("Sign in"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = new_password_field(_l("New password"))
+    confirm = confirm_field()
+    submit = SubmitField(_l("Change the password"))
+
+    def validate_password(self, field):
+        if problem := password_problem(
+            field.data, email=current_user.email, full_name=current_user.full_name
+        ):
+            raise ValidationError(problem)
+
+
+class FirstPasswordForm(FlaskForm):
+    """The password set from a staff invitation's link (for `person`: their e-mail and name
+    must not be in it)."""
+
+    password = new_password_field(_l("Password"))
+    confirm = confirm_field()
+    submit = SubmitField(_l("Set the password"))
+
+    def __init__(self, person, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def validate_password(self, field):
+        if problem := password_problem(
+            field.data, email=self.person.email, full_name=self.person.full_name
+        ):
+            raise ValidationError(problem)

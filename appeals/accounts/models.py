@@ -23,6 +23,21 @@ class Role(StrEnum):
 
 
 STAFF_ROLES = {Role.OFFICIAL, Role.HEAD}
+# The roles an admin invites (a citizen signs up alone).
+INVITED_ROLES = (Role.OFFICIAL, Role.HEAD, Role.PROSECUTOR, Role.ADMIN)
+
+
+def session_token(user_id: int, version: int) -> str:
+    return f"{user_id}:{version}"
+
+
+def parse_session_token(token: str) -> tuple[int, int] | None:
+    """(user id, session version) of a session's user id, or None for anything else (an
+    older cookie without the version included)."""
+    user_id, _, version = token.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    return int(user_id), int(version)
 
 
 class User(UserMixin, db.Model):
@@ -38,8 +53,20 @@ class User(UserMixin, db.Model):
     body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # Part of every session's and remember-me cookie's user id: raising it (sign-out, a new
+    # password, deactivation) ends every session of the user, on every device.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Wrong passwords in a row, and the time before which the account may not sign in.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the owner of the e-mail proved it (a staff invitation's link sets it).
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     body: Mapped[Body | None] = relationship()
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session and the remember-me cookie."""
+        return session_token(self.id, self.session_version)
 
     @property
     def is_citizen(self) -> bool:

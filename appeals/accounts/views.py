@@ -1,23 +1,47 @@
-"""Sign-up, sign-in, sign-out."""
+"""Sign-up, sign-in, sign-out, a new password."""
 
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from appeals.accounts.forms import LoginForm, RegistrationForm
+from appeals.accounts.forms import (
+    ChangePasswordForm,
+    FirstPasswordForm,
+    LoginForm,
+    RegistrationForm,
+)
+from appeals.accounts.links import LinkRefused
 from appeals.accounts.models import User
-from appeals.accounts.service import EmailTaken, authenticate, register_citizen
+from appeals.accounts.service import (
+    AccountLocked,
+    EmailTaken,
+    WrongPassword,
+    authenticate,
+    change_password,
+    end_sessions,
+    register_citizen,
+    user_of_session,
+)
+from appeals.accounts.staff import accept_invitation, invited_user
 from appeals.extensions import db, limiter, login_manager, public_form_limit
 
 bp = Blueprint("accounts", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user and user.is_active else None
+def load_user(token: str) -> User | None:
+    return user_of_session(token)
 
 
 def safe_next(target: str | None) -> str:
@@ -54,6 +78,10 @@ def register():
     return render_template("accounts/register.html", form=form)
 
 
+def _local_time(moment) -> str:
+    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%H:%M")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(public_form_limit, methods=["POST"])
 def login():
@@ -62,20 +90,80 @@ def login():
         return redirect(url_for("public.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.password.errors.append(_("Wrong e-mail or password."))
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except AccountLocked as locked:
+            db.session.commit()  # the wrong password is counted
+            form.password.errors.append(
+                _(
+                    "Too many wrong passwords for this account. Try again after %(time)s.",
+                    time=_local_time(locked.until),
+                )
+            )
         else:
-            db.session.commit()  # a rehashed password is saved
-            login_user(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")))
+            db.session.commit()  # the count of wrong passwords, or a rehashed password
+            if user is None:
+                form.password.errors.append(_("Wrong e-mail or password."))
+            else:
+                login_user(user, remember=form.remember.data)
+                return redirect(safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out (POST with CSRF, so a link on another site cannot sign you out)."""
+    """Sign out (POST with CSRF, so a link on another site cannot sign you out), on every
+    device: a copy of the session or remember-me cookie no longer signs in."""
+    end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("public.home"))
+
+
+def _remembered() -> bool:
+    cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return cookie in request.cookies
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(public_form_limit, methods=["POST"])
+def password():
+    """A new password, after the current one; every other session of the user ends."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_password(user, form.current.data, form.password.data)
+        except WrongPassword:
+            db.session.rollback()
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            db.session.commit()
+            login_user(user, remember=_remembered())  # this session goes on, with the new id
+            flash(_("Your password is changed. Other devices are signed out."), "success")
+            return redirect(url_for("public.home"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit(public_form_limit, methods=["POST"])
+def accept_invitation_page(token: str):
+    """A staff invitation's link: set the first password, then sign in."""
+    try:
+        user = invited_user(token)
+    except LinkRefused as refused:
+        return render_template(
+            "error.html", title=_("The link cannot be used"), message=str(refused)
+        ), 400
+    form = FirstPasswordForm(user)
+    if form.validate_on_submit():
+        accept_invitation(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        login_user(user)
+        flash(_("Your password is set. Welcome to E-appealing."), "success")
+        return redirect(url_for("public.home"))
+    return render_template("accounts/invitation.html", form=form, user=user)

@@ -9,6 +9,7 @@ from flask import current_app, render_template
 from rq import Retry
 from sqlalchemy import select, update
 
+from appeals.accounts.models import User
 from appeals.deadlines.rules import notice_late
 from appeals.extensions import db
 from appeals.intake.models import Appeal
@@ -34,7 +35,10 @@ def queue_notice(
     channel: str = "email",
     dedup_key: str | None = None,
 ) -> Notification | None:
-    """Write a notice to the outbox; with a dedup key already used, write nothing."""
+    """Write a notice to the outbox; with a dedup key already used, or for a deactivated
+    user (who receives no notices), write nothing."""
+    if user_id is not None and not _receives_notices(user_id):
+        return None
     if dedup_key is not None:
         exists = db.session.execute(
             select(Notification.id).where(Notification.dedup_key == dedup_key)
@@ -54,6 +58,11 @@ def queue_notice(
     db.session.flush()
     queue_after_commit(delivery_job(notice.id))
     return notice
+
+
+def _receives_notices(user_id: int) -> bool:
+    user = db.session.get(User, user_id)
+    return user is not None and user.is_active
 
 
 def delivery_job(notice_id: int, job_id: str | None = None) -> PendingJob:

@@ -58,7 +58,25 @@ REFUSED = [
     ("IIN with a letter", {"iin": "90010130001A"}, "iin", "12 digits"),
     ("IIN birth date", {"iin": "901301300017"}, "iin", "birth date"),
     ("empty password", {"password": "", "confirm": ""}, "password", "required"),
-    ("short password", {"password": "short", "confirm": "short"}, "password", "between 8"),
+    ("short password", {"password": "short", "confirm": "short"}, "password", "at least 10"),
+    ("9 characters", {"password": "kx9-vq2-z", "confirm": "kx9-vq2-z"}, "password", "at least 10"),
+    ("12345678", {"password": "12345678", "confirm": "12345678"}, "password", "at least 10"),
+    ("common", {"password": "1234567890", "confirm": "1234567890"}, "password", "too common"),
+    ("common+digits", {"password": "password123", "confirm": "password123"}, "password", "common"),
+    ("leet", {"password": "P@ssw0rd2024", "confirm": "P@ssw0rd2024"}, "password", "common"),
+    ("keyboard", {"password": "qwerty123456", "confirm": "qwerty123456"}, "password", "common"),
+    (
+        "has the name",
+        {"password": "sadykova-2026!", "confirm": "sadykova-2026!"},
+        "password",
+        "name",
+    ),
+    (
+        "has the e-mail",
+        {"password": "Aigerim#Bolat7", "confirm": "Aigerim#Bolat7"},
+        "password",
+        "e-mail",
+    ),
     ("passwords differ", {"confirm": "correct-horse-batterY"}, "confirm", "passwords differ"),
 ]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import tables_restored
+from tests.notifications.conftest import smtp_server  # noqa: F401  (the SMTP fixture, for tests/admin/test_users.py)
 
 REFERENCE_TABLES = ("holidays", "deadline_policies")
 
