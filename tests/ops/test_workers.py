@@ -4,6 +4,7 @@ their own queue so that notices and sweeps never wait behind them."""
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -62,6 +63,8 @@ def test_worker_pool_runs_jobs_in_parallel(app, redis_server, tmp_path):
         "REDIS_URL": redis_server.url,
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "APPEALS_INSTANCE_DIR": str(tmp_path),
+        # Outside tests the app refuses the development key: a worker is given a real one.
+        "SECRET_KEY": secrets.token_hex(32),
     }
     pool = subprocess.Popen(
         [sys.executable, "worker.py", "--processes", "2", "--queues", "pooltest"],
