@@ -29,7 +29,9 @@ def _made_token(response) -> str:
 def test_a_token_made_on_the_page_is_shown_once_and_kept_hashed(client, login, people):
     login(people.citizen)
     response = client.post(
-        "/api/tokens/", data={"name": "my 311 app", "scopes": ["read"], "lifetime_days": "30"}
+        "/api/tokens/",
+        data={"name": "my 311 app", "scopes": ["read"], "lifetime_days": "30"},
+        follow_redirects=True,
     )
     assert response.status_code == 200
     token = _made_token(response)
