@@ -35,6 +35,7 @@ bp = Blueprint("api_tokens", __name__, url_prefix="/api/tokens")
 SWAGGER_UI_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 docs_assets_bp = Blueprint("api_docs_assets", __name__, url_prefix="/api/docs/assets")
 fallback_bp = Blueprint("api_fallback", __name__)
+json_errors(docs_assets_bp)
 json_errors(fallback_bp)
 
 
