@@ -3,7 +3,9 @@ with its timeline, rate the answer, withdraw, complain. The same services as the
 
 from __future__ import annotations
 
-from flask import current_app
+from pathlib import Path
+
+from flask import current_app, send_file
 from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -35,8 +37,8 @@ from appeals.api.schemas import (
 from appeals.extensions import db
 from appeals.intake import applicant
 from appeals.intake.access import readable_appeal_or_404
-from appeals.intake.attachments import AttachmentRejected, check_uploads
-from appeals.intake.models import Appeal, AppealKind, Satisfaction
+from appeals.intake.attachments import AttachmentRejected, check_uploads, stored_path
+from appeals.intake.models import Appeal, AppealKind, Attachment, Satisfaction
 from appeals.intake.service import IntakeRefused, NewAppeal, submit_appeal
 from appeals.reference.models import Category, Region
 
@@ -166,3 +168,27 @@ def complain(args, appeal_id: int):
         found, lambda: applicant.file_complaint(found, args["reason"], args["text"], api_user())
     )
     return {"appeal": complaint, "access_code": access_code}
+
+
+FILE_RESPONSE = {
+    "200": {
+        "description": "The file, as a download",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@bp.route(f"/{APPEAL}/attachments/<int(max=2147483647):attachment_id>")
+@bp.doc(responses=FILE_RESPONSE)
+def attachment(appeal_id: int, attachment_id: int):
+    """Download an attachment of an appeal (or of its answer) the caller may read."""
+    found = readable_appeal_or_404(appeal_id, api_user())
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or item.appeal_id != found.id:
+        api_abort(404)
+    path = stored_path(Path(current_app.config["UPLOAD_DIR"]), item.storage_key)
+    response = send_file(
+        path, mimetype="application/octet-stream", as_attachment=True, download_name=item.filename
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

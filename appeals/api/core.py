@@ -19,6 +19,7 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
@@ -203,8 +204,15 @@ def authenticate() -> None:
     needed = TokenScope.READ if request.method in ("GET", "HEAD", "OPTIONS") else TokenScope.WRITE
     if needed not in row.scope_set:
         api_abort(403, _("This token lacks the %(scope)s scope.", scope=needed.value))
-    if db.session.dirty:
-        db.session.commit()  # last_used_at, before any step takes the write lock for itself
+    if db.session.dirty:  # last_used_at, at most once a minute
+        try:
+            db.session.commit()
+        except OperationalError as error:
+            # A read-only request may begin as a SQLite reader, which cannot always upgrade
+            # its lock: the mark is only informative, so it waits for a later call.
+            db.session.rollback()
+            if "database is locked" not in str(error):
+                raise
     g.api_token = row
     g.api_user = row.user
 

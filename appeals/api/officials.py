@@ -148,6 +148,7 @@ def step_endpoint(path: str, schema: type[Schema] | None, location: str = "json"
 def assign(args, appeal_id: int):
     """The head puts an official of the body in charge."""
 
+    _workable_or_404(appeal_id)  # the scope first: an outsider learns nothing of the ids
     executor = _known(User, args["executor_id"], "executor_id")
     # The service refuses anyone but active staff of the appeal's body (409).
     return _step(appeal_id, lambda found: service.assign_executor(found, executor, api_user()))
@@ -221,6 +222,7 @@ def resume(appeal_id: int):
 def forward(args, appeal_id: int):
     """Forward a misdirected appeal to the competent body (any other active body)."""
 
+    _workable_or_404(appeal_id)  # the scope first: an outsider learns nothing of the ids
     body = _known(Body, args["body_id"], "body_id")
     # The service refuses the appeal's own body and an inactive one (409).
     return _step(

@@ -15,6 +15,7 @@ from flask import (
     render_template,
     request,
     send_from_directory,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -34,6 +35,7 @@ bp = Blueprint("api_tokens", __name__, url_prefix="/api/tokens")
 SWAGGER_UI_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 docs_assets_bp = Blueprint("api_docs_assets", __name__, url_prefix="/api/docs/assets")
 fallback_bp = Blueprint("api_fallback", __name__)
+json_errors(docs_assets_bp)
 json_errors(fallback_bp)
 
 
@@ -64,9 +66,13 @@ def tokens():
             form.name.errors.append(str(refused))
             return _render(form, status=400)
         db.session.commit()
-        # Rendered, not redirected: the token is never kept in the session or anywhere else.
-        return _render(TokenForm(formdata=None), new_token=token)
-    return _render(form, status=400 if form.is_submitted() else 200)
+        # Shown once, on the page the redirect leads to (as the receipt's access code): a
+        # reload then neither posts the form again nor shows the token again.
+        session["new_api_token"] = token
+        return redirect(url_for("api_tokens.tokens"))
+    if form.is_submitted():
+        return _render(form, status=400)
+    return _render(form, new_token=session.pop("new_api_token", None))
 
 
 @bp.post("/<int:token_id>/revoke")

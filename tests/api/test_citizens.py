@@ -33,6 +33,13 @@ def test_submit_with_attachments_registers_a_real_appeal(api_as, people):
     assert appeal.status == AppealStatus.REGISTERED and appeal.current_body.code == "health-71"
     assert sorted(a.filename for a in appeal.attachments) == ["letter.pdf", "photo.png"]
     assert [e["kind"] for e in body["appeal"]["events"]][0] == "submitted"
+    png = next(a for a in body["appeal"]["attachments"] if a["filename"] == "photo.png")
+    download = api.get(f"/api/v1/appeals/{appeal.id}/attachments/{png['id']}")
+    assert download.status_code == 200 and download.data == minimal_png()
+    assert "photo.png" in download.headers["Content-Disposition"]
+    other = api_as(people.other_citizen)
+    assert other.get(f"/api/v1/appeals/{appeal.id}/attachments/{png['id']}").status_code == 404
+    assert api.get(f"/api/v1/appeals/{appeal.id}/attachments/999999").status_code == 404
 
 
 def test_submit_as_json_without_files(api_as, people):
