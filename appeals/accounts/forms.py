@@ -102,3 +102,12 @@ class ChangeEmailForm(FlaskForm):
     email = EmailField(_l("New e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     submit = SubmitField(_l("Change the e-mail"))
+
+
+class CloseAccountForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    understood = BooleanField(
+        _l("I understand: my personal data is erased and I cannot sign in again."),
+        validators=[DataRequired()],
+    )
+    submit = SubmitField(_l("Close my account"))

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
+    Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -18,6 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from appeals.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
+    CloseAccountForm,
     FirstPasswordForm,
     ForgotPasswordForm,
     LoginForm,
@@ -25,6 +28,7 @@ from appeals.accounts.forms import (
 )
 from appeals.accounts.links import LinkRefused
 from appeals.accounts.models import User
+from appeals.accounts.personal_data import close_account, export_zip
 from appeals.accounts.recovery import (
     EmailInUse,
     change_email,
@@ -272,3 +276,48 @@ def accept_invitation_page(token: str):
         flash(_("Your password is set. Welcome to E-appealing."), "success")
         return redirect(url_for("public.home"))
     return render_template("accounts/invitation.html", form=form, user=user)
+
+
+@bp.route("/account/data")
+@login_required
+def my_data():
+    """Download everything held about me; close my account (citizens)."""
+    return render_template("accounts/data.html", form=CloseAccountForm())
+
+
+@bp.route("/account/data.zip")
+@login_required
+def my_data_zip():
+    """A ZIP of a JSON file with everything held about me and my appeals' attachments."""
+    content = export_zip(current_user)
+    db.session.rollback()  # read only
+    return Response(
+        content,
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": 'attachment; filename="e-appealing-my-data.zip"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("/account/close", methods=["POST"])
+@login_required
+@limiter.limit(public_form_limit)
+def close():
+    """Close a citizen's account: personal data erased, appeals kept as the record."""
+    if not current_user.is_citizen:
+        abort(403)
+    form = CloseAccountForm()
+    if form.validate_on_submit():
+        try:
+            close_account(current_user._get_current_object(), form.current.data)
+        except WrongPassword:
+            db.session.rollback()
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your account is closed and your personal data erased."), "info")
+            return redirect(url_for("public.home"))
+    return render_template("accounts/data.html", form=form), 400
