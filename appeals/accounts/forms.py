@@ -91,3 +91,23 @@ class FirstPasswordForm(FlaskForm):
             field.data, email=self.person.email, full_name=self.person.full_name
         ):
             raise ValidationError(problem)
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(_l("New e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Change the e-mail"))
+
+
+class CloseAccountForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    understood = BooleanField(
+        _l("I understand: my personal data is erased and I cannot sign in again."),
+        validators=[DataRequired()],
+    )
+    submit = SubmitField(_l("Close my account"))

@@ -1,10 +1,13 @@
-"""Signed, expiring, single-use links sent by e-mail: the staff invitation (it sets the first
-password). A link names the user and a stamp of their password hash, so setting a password
-spends it; the signature (SECRET_KEY) makes it tamper-proof."""
+"""Signed, expiring, single-use links sent by e-mail: the staff invitation (sets the first
+password), the password reset, the e-mail confirmation and the change of e-mail. A link names
+the user and a stamp of what the link changes (the password hash, the e-mail and whether it is
+confirmed), so using it spends it; the signature (SECRET_KEY, a salt per purpose) makes it
+tamper-proof and the age check expires it."""
 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -14,6 +17,9 @@ from appeals.accounts.models import User
 from appeals.extensions import db
 
 INVITATION = "invitation"
+RESET = "reset"
+VERIFY = "verify"
+EMAIL_CHANGE = "email-change"
 
 
 class LinkRefused(ValueError):
@@ -29,16 +35,24 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"appeals-{purpose}")
 
 
-def _stamp(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+def _stamp(user: User, purpose: str) -> str:
+    """What the link's use changes: once it has changed, the link is spent."""
+    if purpose in (INVITATION, RESET):
+        spent_by = user.password_hash
+    elif purpose == VERIFY:
+        spent_by = f"{user.email}|{user.email_verified_at is not None}"
+    else:  # EMAIL_CHANGE
+        spent_by = user.email
+    return hashlib.sha256(f"{purpose}|{spent_by}".encode()).hexdigest()[:24]
 
 
-def make_link_token(user: User, purpose: str) -> str:
-    return _serializer(purpose).dumps({"u": user.id, "s": _stamp(user)})
+def make_link_token(user: User, purpose: str, **extra: Any) -> str:
+    return _serializer(purpose).dumps({"u": user.id, "s": _stamp(user, purpose), **extra})
 
 
-def user_of_link(token: str, purpose: str, max_age_seconds: int) -> User:
-    """The user a valid link names; LinkRefused for an expired, tampered or used one."""
+def user_of_link(token: str, purpose: str, max_age_seconds: int) -> tuple[User, dict[str, Any]]:
+    """The user a valid link names, and the link's data; LinkRefused for an expired, tampered
+    or used one."""
     try:
         data = _serializer(purpose).loads(token, max_age=max_age_seconds)
     except SignatureExpired:
@@ -50,6 +64,11 @@ def user_of_link(token: str, purpose: str, max_age_seconds: int) -> User:
     user = db.session.get(User, data["u"])
     if user is None or not user.is_active:
         raise LinkRefused(str(INVALID))
-    if data.get("s") != _stamp(user):
+    if data.get("s") != _stamp(user, purpose):
         raise LinkRefused(str(USED))
-    return user
+    return user, data
+
+
+def site_link(path: str) -> str:
+    """An absolute link for an e-mail, from SITE_URL (a command or a job has no request)."""
+    return current_app.config["SITE_URL"].rstrip("/") + path

@@ -4,13 +4,11 @@ logged (appeals/adminlog). Functions flush, the caller commits."""
 from __future__ import annotations
 
 import secrets
-from urllib.parse import urljoin
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from appeals.accounts.links import INVITATION, make_link_token, user_of_link
+from appeals.accounts.links import INVITATION, make_link_token, site_link, user_of_link
 from appeals.accounts.models import INVITED_ROLES, Role, User
 from appeals.accounts.service import EmailTaken, create_user, end_sessions, hash_password
 from appeals.adminlog.service import record_user_change, user_fields
@@ -67,8 +65,7 @@ def active_admins() -> int:
 def invitation_link(user: User) -> str:
     """The link in the e-mail (the page is accounts.accept_invitation_page); built from
     SITE_URL, as the command line has no request to build it from."""
-    token = make_link_token(user, INVITATION)
-    return urljoin(current_app.config["SITE_URL"], f"/invitation/{token}")
+    return site_link(f"/invitation/{make_link_token(user, INVITATION)}")
 
 
 def invite_staff(
@@ -156,7 +153,7 @@ def reactivate_user(user: User, *, actor: User | None) -> None:
 
 def invited_user(token: str) -> User:
     """The staff member an invitation link names (LinkRefused when it cannot be used)."""
-    return user_of_link(token, INVITATION, INVITATION_DAYS * 24 * 3600)
+    return user_of_link(token, INVITATION, INVITATION_DAYS * 24 * 3600)[0]
 
 
 def accept_invitation(user: User, password: str) -> None:
