@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from appeals.accounts.models import Role, User
 from appeals.accounts.service import hash_password
@@ -201,6 +201,7 @@ def generate(
     _copy("answers", ANSWER_COLUMNS, answers)
     _copy("audits", AUDIT_COLUMNS, audits)
     _counters(numbers)
+    _advance_id_sequence("appeals")
     db.session.commit()
     timings["write"] = time.perf_counter() - started
     log(
@@ -383,6 +384,18 @@ def _events(out: list, appeal_id: int, p: AppealPlan, body_id: int, body_ids, ex
 
 def _at(day: date, hour: int) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def _advance_id_sequence(table: str) -> None:
+    """The ids were given explicitly: on PostgreSQL move the table's id sequence past them, or
+    the next appeal submitted would take an id already used."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
+        )
 
 
 def _copy(table: str, columns: Sequence[str], rows: list[tuple]) -> None:

@@ -24,6 +24,7 @@ from appeals.intake.models import (
 from appeals.intake.service import access_code_matches
 from appeals.reference.models import Body
 from tests.conftest import tables_restored
+from tests.factories import submit
 
 TODAY = date(2026, 11, 25)
 
@@ -134,6 +135,18 @@ def test_a_generated_appeal_opens_for_its_citizen(generated, client):
     assert response.status_code == 302
     page = client.get(f"/appeals/{appeal_id}")
     assert page.status_code == 200
+
+
+def test_an_appeal_submitted_after_generation_gets_a_new_id_and_the_next_number(generated):
+    citizen = db.session.get(User, generated[0].applicant_id)
+    highest = max(a.id for a in generated)
+    last = db.session.get(RegistrationCounter, ("З", generated[-1].submitted_at.year))
+    expected = last.last_value + 1 if last else 1
+    db.session.commit()
+    appeal, _ = submit(citizen)  # on PostgreSQL: the id sequence was moved past the ids given
+    assert appeal.id > highest
+    if appeal.number.startswith(f"З-{generated[-1].submitted_at.year}-"):
+        assert int(appeal.number.rsplit("-", 1)[1]) == expected
 
 
 def test_access_code_matches(generated):
