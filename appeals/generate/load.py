@@ -196,10 +196,15 @@ def generate(
     timings["rows"] = time.perf_counter() - started
 
     started = time.perf_counter()
+    # The secondary indexes of the big tables are built once after the load, not kept up
+    # row by row during it (keys and unique constraints stay: they check the rows).
+    dropped = _drop_secondary_indexes(("appeals", "events", "answers"))
     _copy("appeals", APPEAL_COLUMNS, rows)
     _copy("events", EVENT_COLUMNS, events)
     _copy("answers", ANSWER_COLUMNS, answers)
     _copy("audits", AUDIT_COLUMNS, audits)
+    for ddl in dropped:
+        db.session.execute(text(ddl))
     _counters(numbers)
     _advance_id_sequence("appeals")
     db.session.commit()
@@ -384,6 +389,30 @@ def _events(out: list, appeal_id: int, p: AppealPlan, body_id: int, body_ids, ex
 
 def _at(day: date, hour: int) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def _drop_secondary_indexes(tables: Sequence[str]) -> list[str]:
+    """Drop the tables' indexes that back no constraint; return the DDL that rebuilds them."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        rows = db.session.execute(
+            text(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "WHERE i.schemaname = current_schema() AND i.tablename = ANY(:tables) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+                "WHERE c.conname = i.indexname)"
+            ),
+            {"tables": list(tables)},
+        ).all()
+    else:
+        rows = db.session.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"AND tbl_name IN ({', '.join(repr(t) for t in tables)})"
+            )
+        ).all()
+    for name, _ddl in rows:
+        db.session.execute(text(f'DROP INDEX "{name}"'))
+    return [ddl for _name, ddl in rows]
 
 
 def _advance_id_sequence(table: str) -> None:
