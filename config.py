@@ -152,6 +152,8 @@ class Config:
     # /metrics: empty, open (restrict it at the TLS terminator); set, only with
     # `Authorization: Bearer <METRICS_TOKEN>`.
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # "json": every log line a JSON object (time, level, logger, message, exception).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 
 
 class TestConfig(Config):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -69,6 +70,21 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 log = logging.getLogger(__name__)
 
 
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line (LOG_FORMAT=json), for a log collector."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
 class AppealsFlask(Flask):
     """Flask, with a read-only request that turns out to write run again as a writer.
 
@@ -111,6 +127,9 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     app.config.from_object(config_object)
     app.config.update(overrides)
     logging.basicConfig(level=logging.INFO)
+    if app.config["LOG_FORMAT"] == "json":
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonLogFormatter())
     _refuse_development_secret(app)
     _trust_proxies(app)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from appeals.accounts.models import Role, User
 from appeals.accounts.service import hash_password
@@ -196,11 +196,17 @@ def generate(
     timings["rows"] = time.perf_counter() - started
 
     started = time.perf_counter()
+    # The secondary indexes of the big tables are built once after the load, not kept up
+    # row by row during it (keys and unique constraints stay: they check the rows).
+    dropped = _drop_secondary_indexes(("appeals", "events", "answers"))
     _copy("appeals", APPEAL_COLUMNS, rows)
     _copy("events", EVENT_COLUMNS, events)
     _copy("answers", ANSWER_COLUMNS, answers)
     _copy("audits", AUDIT_COLUMNS, audits)
+    for ddl in dropped:
+        db.session.execute(text(ddl))
     _counters(numbers)
+    _advance_id_sequence("appeals")
     db.session.commit()
     timings["write"] = time.perf_counter() - started
     log(
@@ -383,6 +389,42 @@ def _events(out: list, appeal_id: int, p: AppealPlan, body_id: int, body_ids, ex
 
 def _at(day: date, hour: int) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def _drop_secondary_indexes(tables: Sequence[str]) -> list[str]:
+    """Drop the tables' indexes that back no constraint; return the DDL that rebuilds them."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        rows = db.session.execute(
+            text(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "WHERE i.schemaname = current_schema() AND i.tablename = ANY(:tables) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+                "WHERE c.conname = i.indexname)"
+            ),
+            {"tables": list(tables)},
+        ).all()
+    else:
+        rows = db.session.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"AND tbl_name IN ({', '.join(repr(t) for t in tables)})"
+            )
+        ).all()
+    for name, _ddl in rows:
+        db.session.execute(text(f'DROP INDEX "{name}"'))
+    return [ddl for _name, ddl in rows]
+
+
+def _advance_id_sequence(table: str) -> None:
+    """The ids were given explicitly: on PostgreSQL move the table's id sequence past them, or
+    the next appeal submitted would take an id already used."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
+        )
 
 
 def _copy(table: str, columns: Sequence[str], rows: list[tuple]) -> None:

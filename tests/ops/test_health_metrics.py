@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import sys
+
 import pytest
 from rq import Queue
 from sqlalchemy import text
 
+from appeals import JsonLogFormatter
 from appeals.extensions import db
 from appeals.localredis import LocalRedis
 from appeals.ops.health import migration_heads
@@ -125,3 +130,15 @@ def test_metrics_token_guards_the_endpoint(app, client):
         assert right.status_code == 200
     finally:
         app.config["METRICS_TOKEN"] = ""
+
+
+def test_json_logs_are_one_object_per_line():
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.LogRecord("appeals.x", logging.ERROR, __file__, 1, "failed %s", ("Ж",),
+                                   sys.exc_info())  # fmt: skip
+    entry = json.loads(JsonLogFormatter().format(record))
+    assert entry["level"] == "ERROR" and entry["logger"] == "appeals.x"
+    assert entry["message"] == "failed Ж"
+    assert "ValueError: boom" in entry["exception"]

@@ -1,0 +1,155 @@
+"""Mixed traffic for `bench/load/run.py` (headless, loopback, bounded by the runner's -t).
+
+Citizens sign in, list their appeals, open one and submit new ones; officials work the inbox
+and open appeals; prosecutors read the dashboard and body pages; the public reads the
+ratings and checks a status. Targets (accounts, numbers and codes) come from the JSON file
+named by LOAD_TARGETS, written by the runner from the generated database. Every accepted
+submission's id is appended to LOAD_ACCEPTED, which the runner checks in the database."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+
+from locust import HttpUser, constant, task
+
+TARGETS = json.load(open(os.environ["LOAD_TARGETS"])) if os.environ.get("LOAD_TARGETS") else {}
+ACCEPTED = os.environ.get("LOAD_ACCEPTED", "")
+# Seconds between a user's requests: 0 measures what the server sustains at this concurrency.
+THINK = constant(float(os.environ.get("LOAD_WAIT", "0")))
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+OWN = re.compile(r'href="/appeals/(\d+)"')
+
+
+def csrf(html: str) -> str:
+    found = CSRF.search(html)
+    return found.group(1) if found else ""
+
+
+class Signed(HttpUser):
+    abstract = True
+    wait_time = THINK
+    pool = "citizens"
+
+    def on_start(self):
+        self.email = random.choice(TARGETS[self.pool])
+        page = self.client.get("/login", name="/login [form]")
+        self.client.post(
+            "/login",
+            data={"email": self.email, "password": TARGETS["password"],
+                  "csrf_token": csrf(page.text)},
+            name="/login",
+        )  # fmt: skip
+
+
+class Citizen(Signed):
+    weight = 4
+    pool = "citizens"
+    own: list[str] = []
+
+    @task(3)
+    def my_appeals(self):
+        page = self.client.get("/appeals/", name="citizen: my appeals")
+        self.own = OWN.findall(page.text) or self.own
+
+    @task(2)
+    def one_appeal(self):
+        if self.own:
+            self.client.get(f"/appeals/{random.choice(self.own)}", name="citizen: an appeal")
+
+    @task(2)
+    def submit(self):
+        form = self.client.get("/appeals/new", name="citizen: new appeal form")
+        with self.client.post(
+            "/appeals/new",
+            data={
+                "csrf_token": csrf(form.text),
+                "kind": "statement",
+                "category_id": str(TARGETS["category_id"]),
+                "region_id": str(TARGETS["region_id"]),
+                "subject": "Load test: no answer about the road repair",
+                "text": "The road in our street has not been repaired since spring; please help.",
+                "repeats_id": "0",
+                "repeat_reason": "",
+            },
+            name="citizen: submit",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            found = re.search(r"/appeals/(\d+)/receipt", response.headers.get("Location", ""))
+            if response.status_code == 302 and found:
+                response.success()
+                if ACCEPTED:
+                    with open(ACCEPTED, "a") as out:
+                        out.write(found.group(1) + "\n")
+            else:
+                response.failure(f"not accepted: {response.status_code}")
+
+
+class Official(Signed):
+    weight = 2
+    pool = "officials"
+
+    @task(3)
+    def inbox(self):
+        self.client.get("/work/", name="official: inbox")
+
+    @task(1)
+    def inbox_overdue(self):
+        self.client.get("/work/?overdue=y", name="official: inbox overdue")
+
+    @task(2)
+    def open_appeal(self):
+        page = self.client.get("/work/", name="official: inbox")
+        ids = re.findall(r'href="/work/appeals/(\d+)"', page.text)
+        if ids:
+            self.client.get(f"/work/appeals/{random.choice(ids)}", name="official: an appeal")
+
+
+class Prosecutor(Signed):
+    weight = 1
+    pool = "prosecutors"
+
+    @task(2)
+    def dashboard(self):
+        self.client.get("/prosecutor/", name="prosecutor: dashboard")
+
+    @task(1)
+    def body_page(self):
+        body = random.choice(TARGETS["bodies"])
+        self.client.get(f"/prosecutor/bodies/{body}", name="prosecutor: body page")
+
+
+class Public(HttpUser):
+    weight = 3
+    wait_time = THINK
+
+    @task(1)
+    def home(self):
+        self.client.get("/", name="public: home")
+
+    @task(2)
+    def ratings(self):
+        self.client.get("/ratings/", name="public: ratings")
+
+    @task(2)
+    def status(self):
+        number, code = random.choice(TARGETS["statuses"])
+        page = self.client.get("/status", name="public: status form")
+        self.client.post(
+            "/status",
+            data={"number": number, "access_code": code, "csrf_token": csrf(page.text)},
+            name="public: status check",
+        )
+
+
+class Hello(HttpUser):
+    """Only for the ceiling run: the runner names the classes of each run."""
+
+    wait_time = THINK
+
+    @task
+    def hello(self):
+        self.client.get("/", name="hello-world")

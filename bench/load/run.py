@@ -1,0 +1,224 @@
+"""The load test: a generated database served by gunicorn (gunicorn.conf.py), the RQ workers
+running, locust headless on loopback with mixed traffic, then the hello-world under the same
+gunicorn as the ceiling, then the checks in the database.
+
+    python bench/load/run.py --appeals 100000 --users 50 --seconds 60       # SQLite
+    python bench/load/run.py --database-url postgresql+psycopg://... --appeals 100000
+
+Bounded: locust stops after --seconds; every process it starts is stopped at the end. Traffic
+goes to 127.0.0.1 only. Prints a Markdown table for bench/README.md."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from redis import Redis  # noqa: E402
+from rq import Queue  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+
+from appeals import create_app  # noqa: E402
+from appeals.accounts.models import Role, User  # noqa: E402
+from appeals.extensions import db  # noqa: E402
+from appeals.generate.plan import access_code  # noqa: E402
+from appeals.intake.models import Appeal, RegistrationCounter  # noqa: E402
+from appeals.localredis import LocalRedis, free_port  # noqa: E402
+
+PY = sys.executable
+BIN = Path(PY).parent
+
+
+def sh(args, env, **kwargs):
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer 200 within {timeout} s")
+
+
+def start(args, env, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log.open("w"),
+                            stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def targets(app, path: Path) -> dict:
+    with app.app_context():
+
+        def emails(role, like, n):
+            return list(db.session.execute(
+                select(User.email).where(User.role == role, User.email.like(like)).limit(n)
+            ).scalars())  # fmt: skip
+
+        rows = db.session.execute(
+            select(Appeal.id, Appeal.number).order_by(Appeal.id.desc()).limit(2000)
+        ).all()
+        busiest = db.session.execute(
+            select(Appeal.current_body_id).group_by(Appeal.current_body_id)
+            .order_by(func.count().desc()).limit(20)
+        ).scalars().all()  # fmt: skip
+        sample = db.session.execute(select(Appeal.category_id, Appeal.region_id).limit(1)).one()
+        data = {
+            "password": "gen-pass-2026",
+            "citizens": emails(Role.CITIZEN, "gen%-citizen-%", 500),
+            "officials": emails(Role.OFFICIAL, "gen%-official-%", 200),
+            "prosecutors": emails(Role.PROSECUTOR, "gen%-prosecutor@gen.kz", 5),
+            "statuses": [(number, access_code(appeal_id)) for appeal_id, number in rows],
+            "bodies": [b for b in busiest if b],
+            "category_id": sample.category_id,
+            "region_id": sample.region_id,
+        }
+    path.write_text(json.dumps(data))
+    return data
+
+
+def locust(env, host: str, classes: list[str], users: int, seconds: int, prefix: Path) -> None:
+    """Run locust headless (it exits 1 when a request failed: the table says which)."""
+    subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench/load/locustfile.py"), "--headless",
+        "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s", "--host", host,
+        "--csv", str(prefix), "--only-summary", "--stop-timeout", "10", *classes],
+       cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def stats(prefix: Path) -> list[dict]:
+    with open(f"{prefix}_stats.csv") as f:
+        return list(csv.DictReader(f))
+
+
+def check_database(app, accepted: list[int]) -> dict:
+    """Every accepted submission present; numbers unique and gap-free per prefix and year."""
+    with app.app_context():
+        present = db.session.scalar(
+            select(func.count()).select_from(Appeal).where(Appeal.id.in_(accepted))
+        ) if accepted else 0  # fmt: skip
+        numbers = db.session.execute(select(Appeal.number)).scalars().all()
+        series: dict[tuple[str, str], list[int]] = {}
+        for number in numbers:
+            prefix, year, value = number.rsplit("-", 2)
+            series.setdefault((prefix, year), []).append(int(value))
+        gaps = [key for key, values in series.items()
+                if sorted(values) != list(range(1, len(values) + 1))]  # fmt: skip
+        counters = {(c.prefix, str(c.year)): c.last_value
+                    for c in db.session.execute(select(RegistrationCounter)).scalars()}  # fmt: skip
+        behind = [key for key, values in series.items() if counters.get(key) != len(values)]
+    return {"accepted": len(accepted), "present": present, "unique": len(numbers) == len(set(
+        numbers)), "series_with_gaps": gaps, "counters_off": behind}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--appeals", type=int, default=100_000)
+    parser.add_argument("--bodies", type=int, default=1000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workdir", default="")
+    args = parser.parse_args()
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="appeals-load-"))
+    work.mkdir(parents=True, exist_ok=True)
+    url = args.database_url or f"sqlite:///{work / 'load.sqlite3'}"
+    redis = LocalRedis(port=free_port(), data_dir=str(work / "redis"))
+    redis.start()
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis.url,
+           "SECRET_KEY": "load-test", "APPEALS_INSTANCE_DIR": str(work),
+           "RATELIMIT_PUBLIC_FORMS": "1000000 per minute", "PYTHONPATH": str(ROOT),
+           "LOAD_TARGETS": str(work / "targets.json"), "LOAD_ACCEPTED": str(work / "accepted"),
+           "PROMETHEUS_MULTIPROC_DIR": str(work / "prometheus"), "TZ": "Asia/Almaty"}  # fmt: skip
+    os.environ.update(env)
+    processes: list[subprocess.Popen] = []
+    try:
+        flask = [str(BIN / "flask"), "--app", "appeals"]
+        sh([*flask, "db", "upgrade"], env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sh([*flask, "seed"], env, stdout=subprocess.DEVNULL)
+        app = create_app()
+        with app.app_context():
+            have = db.session.scalar(select(func.count()).select_from(Appeal))
+        if have < args.appeals:
+            started = time.perf_counter()
+            sh([*flask, "generate", "--appeals", str(args.appeals - have), "--bodies",
+                str(args.bodies), "--months", "24", "--seed", "11"], env)  # fmt: skip
+            print(f"generated in {time.perf_counter() - started:.0f} s")
+        sh([*flask, "scores", "cells"], env, stdout=subprocess.DEVNULL)
+        targets(app, work / "targets.json")
+        (work / "accepted").write_text("")
+        port = free_port()
+        host = f"http://127.0.0.1:{port}"
+        web_env = {**env, "BIND": f"127.0.0.1:{port}", "WEB_ACCESS_LOG": ""}
+        processes.append(start([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], web_env,
+                               work / "web.log"))  # fmt: skip
+        processes.append(start([PY, "worker.py", "--processes", "2"], env, work / "worker.log"))
+        processes.append(start([PY, "worker.py", "--queues", "slow"], env, work / "slow.log"))
+        wait_http(f"{host}/readyz")
+        locust(env, host, ["Citizen", "Official", "Prosecutor", "Public"], args.users,
+               args.seconds, work / "mixed")  # fmt: skip
+        queue = Queue("notifications", connection=Redis.from_url(redis.url))
+        backlog_end = queue.count
+        stop(processes.pop(0))
+        # The ceiling: a hello-world under the same gunicorn settings.
+        hello_port = free_port()
+        hello_env = {**web_env, "BIND": f"127.0.0.1:{hello_port}"}
+        hello_app = ["-c", "gunicorn.conf.py", "bench.load.hello:app"]
+        hello = start([str(BIN / "gunicorn"), *hello_app], hello_env, work / "hello.log")
+        processes.append(hello)
+        wait_http(f"http://127.0.0.1:{hello_port}/")
+        locust(env, f"http://127.0.0.1:{hello_port}", ["Hello"], args.users,
+               max(20, args.seconds // 3), work / "hello")  # fmt: skip
+        stop(processes.pop())
+        time.sleep(5)
+        backlog_after = queue.count
+        accepted = [int(x) for x in (work / "accepted").read_text().split()]
+        checks = check_database(app, accepted)
+        report(stats(work / "mixed"), stats(work / "hello"), checks, backlog_end,
+               backlog_after, args, url)  # fmt: skip
+    finally:
+        for process in processes:
+            stop(process)
+        redis.stop()
+
+
+def report(mixed, hello, checks, backlog_end, backlog_after, args, url) -> None:
+    ceiling = next(float(r["Requests/s"]) for r in hello if r["Name"] == "Aggregated")
+    database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    print(f"\n{database}, {args.appeals:,} appeals, {args.users} users, {args.seconds} s; "
+          f"hello-world ceiling {ceiling:.0f} req/s\n")  # fmt: skip
+    print("| page | requests | failures | req/s | p50 ms | p95 ms | p99 ms | of ceiling |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in mixed:
+        rate = float(r["Requests/s"])
+        print(f"| {r['Name']} | {r['Request Count']} | {r['Failure Count']} | {rate:.1f} | "
+              f"{r['50%']} | {r['95%']} | {r['99%']} | {rate / ceiling:.1%} |")  # fmt: skip
+    print(f"\nnotices queued at the end of the run: {backlog_end}; 5 s after: {backlog_after}")
+    print(f"database checks: {json.dumps(checks)}")
+
+
+if __name__ == "__main__":
+    main()
