@@ -125,6 +125,13 @@ class Config:
     # In the scheduler process's local time zone (RQ's cron uses it): run it with
     # TZ=Asia/Almaty for Almaty's night; on a UTC machine 03:00 UTC is 08:00 in Almaty.
     SUGGEST_RETRAIN_CRON = os.environ.get("SUGGEST_RETRAIN_CRON", "0 3 * * *")
+    # Roles that must sign in with a second factor (TOTP); everyone else may turn it on.
+    TOTP_REQUIRED_ROLES = tuple(
+        role.strip()
+        for role in os.environ.get("TOTP_REQUIRED_ROLES", "prosecutor,admin").split(",")
+        if role.strip()
+    )
+    TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "E-appealing")
     # The national prosecutor's office reads one digest a day of the appeals that went overdue
     # since the last one (by region and body), instead of a notice per appeal.
     OVERDUE_DIGEST_CRON = os.environ.get("OVERDUE_DIGEST_CRON", "0 9 * * *")
@@ -158,6 +165,9 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    # Tests that sign in as prosecutors and admins set no second factor; the tests of the
+    # second factor turn the requirement on (tests/accounts/test_second_factor.py).
+    TOTP_REQUIRED_ROLES: tuple[str, ...] = ()
     SECRET_KEY = "test"
     SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = False  # the test client speaks plain HTTP
     RATELIMIT_ENABLED = False

@@ -61,6 +61,17 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
+class SecondFactorForm(FlaskForm):
+    """A code from the authenticator app (or, at sign-in, a recovery code)."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
+    submit = SubmitField(_l("Confirm"))
+
+
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = new_password_field(_l("New password"))

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from appeals.extensions import db
@@ -61,6 +61,13 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the owner of the e-mail proved it (a staff invitation's link sets it).
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The second factor (TOTP, RFC 6238): its shared secret once confirmed, when it was turned
+    # on, the SHA-256 hashes of the unused recovery codes, and the last time step accepted (a
+    # code is not taken twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recovery_code_hashes: Mapped[list[str] | None] = mapped_column(JSON)
+    totp_last_step: Mapped[int | None]
 
     body: Mapped[Body | None] = relationship()
 

@@ -12,10 +12,12 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
 
 from appeals.accounts.forms import (
     ChangeEmailForm,
@@ -25,6 +27,7 @@ from appeals.accounts.forms import (
     ForgotPasswordForm,
     LoginForm,
     RegistrationForm,
+    SecondFactorForm,
 )
 from appeals.accounts.links import LinkRefused
 from appeals.accounts.models import User
@@ -38,6 +41,17 @@ from appeals.accounts.recovery import (
     reset_password,
     sign_up,
     user_to_reset,
+)
+from appeals.accounts.second_factor import (
+    SecondFactorRefused,
+    enable_second_factor,
+    needs_enrolment,
+    new_secret,
+    provisioning_uri,
+    qr_svg,
+    recovery_codes_left,
+    second_factor_matches,
+    second_factor_required,
 )
 from appeals.accounts.service import (
     AccountLocked,
@@ -56,6 +70,12 @@ bp = Blueprint("accounts", __name__)
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     return user_of_session(token)
+
+
+# Session keys: a sign-in waiting for its second factor, and a secret being set up.
+PENDING_SIGN_IN = "second_factor_pending"
+TOTP_SETUP = "totp_setup"
+SECOND_FACTOR_TRIES = 5
 
 
 def safe_next(target: str | None) -> str:
@@ -216,9 +236,98 @@ def login():
             if user is None:
                 form.password.errors.append(_("Wrong e-mail or password."))
             else:
+                target = safe_next(request.args.get("next"))
+                if user.totp_enabled_at is not None:
+                    # The password is right; the session is given only after the code.
+                    session[PENDING_SIGN_IN] = {
+                        "user": user.get_id(),
+                        "remember": bool(form.remember.data),
+                        "next": target,
+                        "tries": 0,
+                    }
+                    return redirect(url_for("accounts.second_factor"))
                 login_user(user, remember=form.remember.data)
-                return redirect(safe_next(request.args.get("next")))
+                return redirect(target)
     return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/login/second-factor", methods=["GET", "POST"])
+@limiter.limit(public_form_limit, methods=["POST"])
+def second_factor():
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    pending = session.get(PENDING_SIGN_IN)
+    user = user_of_session(pending["user"]) if pending else None
+    if user is None:  # no password step, or the account changed meanwhile
+        session.pop(PENDING_SIGN_IN, None)
+        return redirect(url_for("accounts.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        if second_factor_matches(user, form.code.data):
+            db.session.commit()  # the step used, or the recovery code spent
+            session.pop(PENDING_SIGN_IN, None)
+            login_user(user, remember=pending["remember"])
+            return redirect(pending["next"])
+        pending["tries"] += 1
+        session[PENDING_SIGN_IN] = pending
+        if pending["tries"] >= SECOND_FACTOR_TRIES:
+            session.pop(PENDING_SIGN_IN, None)
+            flash(_("Too many wrong codes: sign in again."), "danger")
+            return redirect(url_for("accounts.login"))
+        form.code.errors.append(_("The code is wrong or has expired."))
+    return render_template("accounts/second_factor.html", form=form)
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor():
+    """Turn the second factor on: scan the QR code (or type the key) into an authenticator
+    app, then confirm with a code; the recovery codes are shown once."""
+    user = current_user
+    if user.totp_enabled_at is not None:
+        return render_template(
+            "accounts/two_factor.html", enabled=True, codes_left=recovery_codes_left(user)
+        )
+    secret = session.get(TOTP_SETUP) or new_secret()
+    session[TOTP_SETUP] = secret
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            codes = enable_second_factor(user, secret, form.code.data)
+        except SecondFactorRefused as refused:
+            form.code.errors.append(str(refused))
+        else:
+            db.session.commit()
+            session.pop(TOTP_SETUP, None)
+            flash(_("The second factor is on."), "success")
+            return render_template("accounts/two_factor.html", enabled=True, codes=codes)
+    uri = provisioning_uri(user, secret)
+    return render_template(
+        "accounts/two_factor.html",
+        enabled=False,
+        form=form,
+        secret=secret,
+        qr=Markup(qr_svg(uri)),
+        required=second_factor_required(user),
+    )
+
+
+# Pages a user whose role requires a second factor may open before setting it up.
+BEFORE_SECOND_FACTOR = {"accounts.two_factor", "accounts.logout", "public.choose_language"}
+
+
+@bp.before_app_request
+def require_second_factor():
+    """Prosecutors and admins (TOTP_REQUIRED_ROLES) set up their second factor first."""
+    if (
+        current_user.is_authenticated
+        and request.endpoint not in BEFORE_SECOND_FACTOR
+        and request.blueprint not in ("bootstrap", "ops")
+        and request.endpoint != "static"
+        and needs_enrolment(current_user)
+    ):
+        flash(_("Your role signs in with a second factor: set it up to go on."), "warning")
+        return redirect(url_for("accounts.two_factor"))
+    return None
 
 
 @bp.route("/logout", methods=["POST"])
