@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from flask import g
 from flask.testing import FlaskClient
 from redis import Redis
 from rq import SimpleWorker
@@ -91,6 +92,16 @@ class CommittingClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         db.session.commit()
+        return super().open(*args, **kwargs)
+
+
+class FreshClient(CommittingClient):
+    """Each request reads its user afresh, as in production: in the tests the requests share
+    the test's app context, where Flask-Login would keep the previous request's user on `g`
+    (a test of sessions that end must not be fooled by it)."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
         return super().open(*args, **kwargs)
 
 

@@ -9,21 +9,12 @@ import time
 
 import pyotp
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from appeals.accounts.models import Role, User
 from appeals.extensions import db
-from tests.conftest import PASSWORD, CommittingClient
+from tests.conftest import PASSWORD, FreshClient
 from tests.pages import field_error, page_text
-
-
-class FreshClient(CommittingClient):
-    """Each request reads its user afresh, as in production (see tests/accounts/test_sessions)."""
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
 
 
 @pytest.fixture

@@ -7,23 +7,13 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
-from flask import g
 
 from appeals.extensions import db
 from config import secure_cookies
-from tests.conftest import PASSWORD, CommittingClient
+from tests.conftest import PASSWORD, FreshClient
 from tests.pages import field_error
 
 NEW_PASSWORD = "violet-kettle-47-orbit"
-
-
-class FreshClient(CommittingClient):
-    """Each request reads its user afresh, as in production: in the tests the requests share
-    the test's app context, where Flask-Login would keep the previous request's user on `g`."""
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from appeals.accounts import staff
@@ -18,19 +17,11 @@ from appeals.extensions import db
 from appeals.notifications.service import queue_notice
 from appeals.reference.models import Body
 from appeals.work.service import assign_executor
-from tests.conftest import PASSWORD, CommittingClient
+from tests.conftest import PASSWORD, FreshClient
 from tests.factories import submit
 from tests.pages import field_error, page_text
 
 FIRST_PASSWORD = "amber-lantern-93-quay"
-
-
-class FreshClient(CommittingClient):
-    """Each request reads its user afresh, as in production (see tests/accounts)."""
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
 
 
 @pytest.fixture
