@@ -14,31 +14,39 @@ from sqlalchemy.orm.exc import StaleDataError
 from appeals.extensions import db
 from appeals.intake.models import Appeal
 from appeals.intake.workflow import TransitionRefused
-from appeals.work.standing import CHANGED_MEANWHILE, check_version
+from appeals.work.standing import CHANGED_MEANWHILE, ChangedMeanwhile, check_version
 
 # A page number past this cannot be a real page (it would overflow the database's OFFSET).
 MAX_PAGE = 1_000_000
 
 
-def commit_step(appeal: Appeal, seen_version: int | None, step: Callable[[], Any]):
-    """Take one step on an appeal as the user saw it (version) and commit it once; a refusal,
-    or a change by someone else meanwhile, is flashed and nothing is saved.
-
-    Returns (True, the step's result) or (False, None)."""
+def committed_step(appeal: Appeal, seen_version: int | None, step: Callable[[], Any]) -> Any:
+    """Take one step on an appeal as the client saw it (version) and commit it once, for the
+    pages and the API alike. A refusal raises TransitionRefused, a change by someone else
+    (before the step, or committed between our read and our write) ChangedMeanwhile; either
+    way nothing is saved."""
     try:
         check_version(appeal, seen_version)
         result = step()
         db.session.commit()
-    except TransitionRefused as refused:
+    except TransitionRefused:
         db.session.rollback()
-        flash(str(refused), "danger")
-        return False, None
+        raise
     except StaleDataError:
-        # Someone else's update committed between our read and our write: their version won.
         db.session.rollback()
-        flash(str(CHANGED_MEANWHILE), "danger")  # the session keeps text, not lazy
+        raise ChangedMeanwhile(CHANGED_MEANWHILE) from None
+    return result
+
+
+def commit_step(appeal: Appeal, seen_version: int | None, step: Callable[[], Any]):
+    """committed_step for a page: a refusal or a change meanwhile is flashed.
+
+    Returns (True, the step's result) or (False, None)."""
+    try:
+        return True, committed_step(appeal, seen_version, step)
+    except TransitionRefused as refused:
+        flash(str(refused), "danger")  # the session keeps text, not lazy
         return False, None
-    return True, result
 
 
 def page_of(query: Select, per_page: int) -> Pagination:

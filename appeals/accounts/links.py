@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -69,6 +69,8 @@ def user_of_link(token: str, purpose: str, max_age_seconds: int) -> tuple[User, 
     return user, data
 
 
-def site_link(path: str) -> str:
-    """An absolute link for an e-mail, from SITE_URL (a command or a job has no request)."""
-    return current_app.config["SITE_URL"].rstrip("/") + path
+def site_link(endpoint: str, **values: Any) -> str:
+    """An absolute link to a page for a notice or an e-mail, on SITE_URL: commands and jobs
+    have no request to build it from, so one is made for the URL map."""
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        return url_for(endpoint, **values, _external=True)

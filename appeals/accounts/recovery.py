@@ -35,7 +35,11 @@ def send_verification(user: User) -> None:
     queue_notice(
         "verify_email",
         user.email,
-        {"name": user.full_name, "link": site_link(f"/verify/{token}"), "hours": VERIFY_HOURS},
+        {
+            "name": user.full_name,
+            "link": site_link("accounts.verify", token=token),
+            "hours": VERIFY_HOURS,
+        },
         user_id=user.id,
     )
 
@@ -48,7 +52,7 @@ def sign_up(email: str, password: str, full_name: str, iin: str | None) -> User 
         queue_notice(
             "registration_attempt",
             owner.email,
-            {"name": owner.full_name, "link": site_link("/password/forgot")},
+            {"name": owner.full_name, "link": site_link("accounts.forgot_password")},
             user_id=owner.id,
         )
         return None
@@ -76,7 +80,7 @@ def request_password_reset(email: str) -> None:
         user.email,
         {
             "name": user.full_name,
-            "link": site_link(f"/password/reset/{token}"),
+            "link": site_link("accounts.reset", token=token),
             "hours": RESET_HOURS,
         },
         user_id=user.id,
@@ -112,7 +116,7 @@ def request_email_change(user: User, current_password: str, new_email: str) -> N
         new_email,
         {
             "name": user.full_name,
-            "link": site_link(f"/account/email/{token}"),
+            "link": site_link("accounts.confirm_new_email", token=token),
             "hours": VERIFY_HOURS,
         },
         user_id=user.id,

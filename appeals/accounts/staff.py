@@ -65,7 +65,7 @@ def active_admins() -> int:
 def invitation_link(user: User) -> str:
     """The link in the e-mail (the page is accounts.accept_invitation_page); built from
     SITE_URL, as the command line has no request to build it from."""
-    return site_link(f"/invitation/{make_link_token(user, INVITATION)}")
+    return site_link("accounts.accept_invitation_page", token=make_link_token(user, INVITATION))
 
 
 def invite_staff(

@@ -20,7 +20,6 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, default_exceptions
@@ -31,7 +30,8 @@ from appeals.api.tokens import TOKEN_PREFIX, token_in_force
 from appeals.extensions import db
 from appeals.intake.models import Appeal
 from appeals.intake.workflow import TransitionRefused
-from appeals.work.standing import ChangedMeanwhile, check_version
+from appeals.pages import committed_step
+from appeals.work.standing import ChangedMeanwhile
 
 MAX_PER_PAGE = 100
 
@@ -333,21 +333,12 @@ def seen_version(appeal: Appeal) -> int:
 def take_step(appeal: Appeal, step: Callable[[], Any]) -> Any:
     """Take one step on an appeal under If-Match and commit it once; a refusal is 409, a change
     by someone else (before or during the step) is 412, and nothing is saved either way."""
-    version = seen_version(appeal)
     try:
-        check_version(appeal, version)
-        result = step()
-        db.session.commit()
+        return committed_step(appeal, seen_version(appeal), step)
     except ChangedMeanwhile:
-        db.session.rollback()
-        api_abort(412)
-    except StaleDataError:
-        db.session.rollback()
         api_abort(412)
     except TransitionRefused as refused:
-        db.session.rollback()
         api_abort(409, str(refused))
-    return result
 
 
 # An appeal's id in a path: no larger than the database's integers (else 404, not overflow).

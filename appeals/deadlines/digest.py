@@ -11,10 +11,10 @@ from collections import defaultdict
 from datetime import datetime, time
 from typing import Any
 
-from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from appeals.accounts.links import site_link
 from appeals.accounts.scope import national_prosecutors
 from appeals.deadlines.schedule import site_zone
 from appeals.extensions import db
@@ -57,13 +57,12 @@ def overdue_since(since: datetime, until: datetime) -> list[dict[str, Any]]:
     ).all()
     grouped: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     seen: set[int] = set()
-    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-        for appeal_id, number, region, body_name in rows:
-            if appeal_id in seen:  # flagged, cleared and flagged again: listed once
-                continue
-            seen.add(appeal_id)
-            link = url_for("prosecutor.appeal_page", appeal_id=appeal_id, _external=True)
-            grouped[region][body_name or "-"].append({"number": number, "url": link})
+    for appeal_id, number, region, body_name in rows:
+        if appeal_id in seen:  # flagged, cleared and flagged again: listed once
+            continue
+        seen.add(appeal_id)
+        link = site_link("prosecutor.appeal_page", appeal_id=appeal_id)
+        grouped[region][body_name or "-"].append({"number": number, "url": link})
     return [
         {
             "region": region,

@@ -191,13 +191,12 @@ def _render_detail(appeal: Appeal, status: int = 200, **submitted):
 def _applicant_step(appeal_id: int, name: str, form: ActionForm, take: Callable[[Appeal], Any]):
     """Take one of the applicant's steps on their appeal: a form that does not validate
     re-renders the page with its errors (400); a refusal is flashed and nothing is saved.
-    Returns (the appeal, the step's result or None when nothing was done, a response if the
-    form was refused)."""
+    Returns (the step's result, None) once it is taken, or (None, the response to give)."""
     appeal = readable_appeal_or_404(appeal_id, current_user)
     if not form.validate_on_submit():
-        return appeal, None, _render_detail(appeal, 400, **{name: form})
+        return None, _render_detail(appeal, 400, **{name: form})
     done, result = commit_step(appeal, form.seen_version, lambda: take(appeal))
-    return appeal, (result if done else None), None if done else _back_to(appeal_id)
+    return (result, None) if done else (None, _back_to(appeal_id))
 
 
 def _back_to(appeal_id: int):
@@ -209,7 +208,7 @@ def _back_to(appeal_id: int):
 def rate(appeal_id: int):
     """The applicant rates the answer; the appeal is closed."""
     form = RateForm()
-    _appeal, _result, refused = _applicant_step(
+    _result, refused = _applicant_step(
         appeal_id,
         "rate",
         form,
@@ -228,7 +227,7 @@ def rate(appeal_id: int):
 def withdraw(appeal_id: int):
     """The applicant withdraws an open appeal."""
     form = WithdrawForm()
-    _appeal, _result, refused = _applicant_step(
+    _result, refused = _applicant_step(
         appeal_id,
         "withdraw",
         form,
@@ -245,7 +244,7 @@ def withdraw(appeal_id: int):
 def supplement(appeal_id: int):
     """The applicant adds documents or a clarification to their open appeal."""
     form = SupplementForm()
-    _appeal, _result, refused = _applicant_step(
+    _result, refused = _applicant_step(
         appeal_id,
         "supplement",
         form,
@@ -265,7 +264,7 @@ def complain(appeal_id: int):
     """The applicant complains about the answer (or about no answer in time): a new appeal
     to the superior body; its receipt shows the new number and access code."""
     form = ComplaintForm()
-    _appeal, result, refused = _applicant_step(
+    result, refused = _applicant_step(
         appeal_id,
         "complaint",
         form,
