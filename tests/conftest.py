@@ -19,7 +19,7 @@ from sqlalchemy import delete, insert, select, update
 from appeals import create_app
 from appeals.accounts.models import Role, User
 from appeals.accounts.service import create_user
-from appeals.extensions import db
+from appeals.extensions import db, limiter
 from appeals.localredis import LocalRedis
 from appeals.reference.seed import seed_holidays, seed_reference
 
@@ -109,6 +109,37 @@ class FreshClient(CommittingClient):
 def client(app):
     app.test_client_class = CommittingClient
     return app.test_client()
+
+
+@pytest.fixture
+def second_app(app):
+    """Makes other apps on the session's database and Redis, with settings of their own (the
+    rate limits on, as in production, or test-only routes: the session's app takes no new
+    route once it has served). The limiter is one object shared by all the apps: its state is
+    put back afterwards, so the rest of the run stays unlimited."""
+    saved = dict(vars(limiter))
+    made = []
+
+    def make(**overrides):
+        other = create_app(
+            "config.TestConfig",
+            SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+            REDIS_URL=app.config["REDIS_URL"],
+            UPLOAD_DIR=app.config["UPLOAD_DIR"],
+            **overrides,
+        )
+        other.test_client_class = CommittingClient  # frees SQLite's lock before each request
+        made.append(other)
+        return other
+
+    try:
+        yield make
+    finally:
+        for other in made:
+            with other.app_context():
+                db.engine.dispose()
+        vars(limiter).clear()
+        vars(limiter).update(saved)
 
 
 @pytest.fixture

@@ -318,11 +318,12 @@ BEFORE_SECOND_FACTOR = {"accounts.two_factor", "accounts.logout", "public.choose
 @bp.before_app_request
 def require_second_factor():
     """Prosecutors and admins (TOTP_REQUIRED_ROLES) set up their second factor first."""
+    # The request's own facts first: static files and probes never load the user.
     if (
-        current_user.is_authenticated
-        and request.endpoint not in BEFORE_SECOND_FACTOR
+        request.endpoint not in BEFORE_SECOND_FACTOR
         and request.blueprint not in ("bootstrap", "ops")
         and request.endpoint != "static"
+        and current_user.is_authenticated
         and needs_enrolment(current_user)
     ):
         flash(_("Your role signs in with a second factor: set it up to go on."), "warning")

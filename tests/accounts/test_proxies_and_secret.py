@@ -7,41 +7,22 @@ from __future__ import annotations
 import pytest
 
 from appeals import InsecureSecretKey, create_app
-from appeals.extensions import db, limiter
 from config import DEVELOPMENT_SECRET_KEY
-from tests.conftest import CommittingClient
 
 
 @pytest.fixture
-def app_with(app):
-    """Second apps on the same database with rate limiting on, as in production (TestConfig
-    turns it off); the shared limiter's state is put back afterwards."""
-    saved = dict(vars(limiter))
-    made = []
+def app_with(second_app):
+    """Apps with rate limiting on, as in production (TestConfig turns it off)."""
 
     def make(**overrides):
-        other = create_app(
-            "config.TestConfig",
-            SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-            REDIS_URL=app.config["REDIS_URL"],
-            UPLOAD_DIR=app.config["UPLOAD_DIR"],
+        return second_app(
             RATELIMIT_ENABLED=True,
             RATELIMIT_STORAGE_URI="memory://",
             RATELIMIT_PUBLIC_FORMS="3 per minute",
             **overrides,
         )
-        other.test_client_class = CommittingClient
-        made.append(other)
-        return other
 
-    try:
-        yield make
-    finally:
-        for other in made:
-            with other.app_context():
-                db.engine.dispose()
-        vars(limiter).clear()
-        vars(limiter).update(saved)
+    return make
 
 
 def post_login(client, forwarded_for: str):

@@ -11,12 +11,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from appeals import create_app
 from appeals.api.models import ApiToken
 from appeals.api.tokens import hash_token, issue_token
-from appeals.extensions import db, limiter
+from appeals.extensions import db
 from appeals.timeutil import now_utc
-from tests.conftest import CommittingClient
 from tests.factories import submit
 from tests.pages import page_text
 
@@ -158,26 +156,11 @@ def test_the_openapi_document_and_its_reference_page(client):
 
 
 @pytest.fixture
-def limited_app(app):
-    """A second app on the same database with rate limiting on, as in production (TestConfig
-    turns it off); the shared limiter's state is put back afterwards."""
-    saved = dict(vars(limiter))
-    try:
-        limited = create_app(
-            "config.TestConfig",
-            SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-            REDIS_URL=app.config["REDIS_URL"],
-            API_RATE_LIMIT="3 per minute",
-            RATELIMIT_ENABLED=True,
-            RATELIMIT_STORAGE_URI="memory://",
-        )
-        limited.test_client_class = CommittingClient
-        yield limited
-        with limited.app_context():
-            db.engine.dispose()
-    finally:
-        vars(limiter).clear()
-        vars(limiter).update(saved)
+def limited_app(second_app):
+    """An app with rate limiting on, as in production (TestConfig turns it off)."""
+    return second_app(
+        API_RATE_LIMIT="3 per minute", RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://"
+    )
 
 
 def test_the_rate_limit_is_per_token(limited_app, people, token_for):

@@ -7,13 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from appeals import create_app
-from appeals.extensions import db, limiter
+from appeals.extensions import db
 from appeals.intake.models import Appeal
 from appeals.intake.service import access_code_matches
 from appeals.notifications.models import Notification
 from appeals.notifications.service import render_notice
-from tests.conftest import CommittingClient
 from tests.factories import category_id
 from tests.pages import by_testid, csrf_token, field_error, field_value, page_text
 from tests.samples import (
@@ -291,28 +289,13 @@ def test_with_the_forms_csrf_token_it_is_accepted(app, client, monkeypatch):
 
 
 @pytest.fixture
-def limited_app(app):
-    """A second app on the same database with rate limiting on, as in production (TestConfig
-    turns it off). The limiter is one object shared by both apps: its state is put back
-    afterwards so the rest of the run stays unlimited."""
-    saved = dict(vars(limiter))
-    try:
-        limited = create_app(
-            "config.TestConfig",
-            SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-            REDIS_URL=app.config["REDIS_URL"],
-            UPLOAD_DIR=app.config["UPLOAD_DIR"],
-            RATELIMIT_ENABLED=True,
-            RATELIMIT_STORAGE_URI="memory://",
-            RATELIMIT_PUBLIC_FORMS="3 per minute",
-        )
-        limited.test_client_class = CommittingClient  # frees SQLite's lock before each request
-        yield limited
-        with limited.app_context():
-            db.engine.dispose()
-    finally:
-        vars(limiter).clear()
-        vars(limiter).update(saved)
+def limited_app(second_app):
+    """An app with rate limiting on, as in production (TestConfig turns it off)."""
+    return second_app(
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_PUBLIC_FORMS="3 per minute",
+    )
 
 
 def test_too_many_submissions_from_one_address_are_refused(limited_app):

@@ -11,10 +11,6 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
-from appeals import create_app
-from appeals.extensions import db, limiter
-from tests.conftest import CommittingClient
-
 ROOT = Path(__file__).resolve().parents[2]
 
 # A second process: a fresh app on the same Redis posts the status form once more.
@@ -28,25 +24,9 @@ print(app.test_client().post("/status", data={"number": "X", "code": "Y"}).statu
 
 
 @pytest.fixture
-def limited_app(app):
-    """A second app with the limits on and no storage named: the default applies. The
-    limiter is one object shared by both apps: its state is put back afterwards."""
-    saved = dict(vars(limiter))
-    try:
-        limited = create_app(
-            "config.TestConfig",
-            SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-            REDIS_URL=app.config["REDIS_URL"],
-            RATELIMIT_ENABLED=True,
-            RATELIMIT_PUBLIC_FORMS="3 per minute",
-        )
-        limited.test_client_class = CommittingClient
-        yield limited
-        with limited.app_context():
-            db.engine.dispose()
-    finally:
-        vars(limiter).clear()
-        vars(limiter).update(saved)
+def limited_app(second_app):
+    """An app with the limits on and no storage named: the default applies."""
+    return second_app(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC_FORMS="3 per minute")
 
 
 def test_the_limits_default_to_the_apps_redis(limited_app):

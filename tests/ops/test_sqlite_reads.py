@@ -12,10 +12,8 @@ import pytest
 from flask import jsonify
 from sqlalchemy import func, select, update
 
-from appeals import create_app
 from appeals.accounts.models import User
-from appeals.extensions import db, limiter
-from tests.conftest import CommittingClient
+from appeals.extensions import db
 
 
 @pytest.fixture(autouse=True)
@@ -66,46 +64,29 @@ def test_a_page_is_read_while_another_process_holds_the_write_lock(app, client, 
 
 
 @pytest.fixture
-def second_app(app):
-    """Another app on the same database with test-only routes and a short busy wait (routes
-    cannot be added to the session's app once it has served). The limiter is one object
-    shared by both apps: its state is put back afterwards."""
-    saved = dict(vars(limiter))
+def reads_app(second_app):
+    """Another app with test-only routes and a short busy wait."""
     calls = {"n": 0}
     between = {"step": None}
-    try:
-        extra = create_app(
-            "config.TestConfig",
-            SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-            REDIS_URL=app.config["REDIS_URL"],
-            SQLITE_BUSY_TIMEOUT_MS=300,
-        )
+    extra = second_app(SQLITE_BUSY_TIMEOUT_MS=300)
 
-        @extra.get("/_test/read-then-write")
-        def read_then_write():
-            """A GET that reads a figure, then writes what it read plus one."""
-            calls["n"] += 1
-            count = db.session.execute(select(func.count()).select_from(User)).scalar_one()
-            if between["step"] is not None:
-                between["step"]()
-                between["step"] = None  # only the first run is interleaved
-            db.session.execute(update(User).values(full_name=f"seen {count}"))
-            db.session.commit()
-            return jsonify(count=count, calls=calls["n"])
+    @extra.get("/_test/read-then-write")
+    def read_then_write():
+        """A GET that reads a figure, then writes what it read plus one."""
+        calls["n"] += 1
+        count = db.session.execute(select(func.count()).select_from(User)).scalar_one()
+        if between["step"] is not None:
+            between["step"]()
+            between["step"] = None  # only the first run is interleaved
+        db.session.execute(update(User).values(full_name=f"seen {count}"))
+        db.session.commit()
+        return jsonify(count=count, calls=calls["n"])
 
-        extra.test_client_class = CommittingClient
-        yield extra, calls, between
-        with extra.app_context():
-            db.engine.dispose()
-    finally:
-        vars(limiter).clear()
-        vars(limiter).update(saved)
+    return extra, calls, between
 
 
-def test_a_get_that_writes_after_another_commit_is_run_again_as_a_writer(
-    app, second_app, make_user
-):
-    extra, calls, between = second_app
+def test_a_get_that_writes_after_another_commit_is_run_again_as_a_writer(app, reads_app, make_user):
+    extra, calls, between = reads_app
     make_user(email="one@example.kz")
     db.session.commit()
 
@@ -123,8 +104,8 @@ def test_a_get_that_writes_after_another_commit_is_run_again_as_a_writer(
     assert db.session.execute(select(User.full_name)).scalar_one() == "seen 1"
 
 
-def test_a_get_that_writes_without_contention_runs_once(second_app, make_user):
-    extra, calls, _between = second_app
+def test_a_get_that_writes_without_contention_runs_once(reads_app, make_user):
+    extra, calls, _between = reads_app
     make_user(email="two@example.kz")
     db.session.commit()
     with extra.app_context():
@@ -132,8 +113,8 @@ def test_a_get_that_writes_without_contention_runs_once(second_app, make_user):
     assert response.get_json() == {"count": 1, "calls": 1}
 
 
-def test_a_write_kept_busy_past_the_wait_is_a_503_not_a_500(app, second_app, make_user):
-    extra, _calls, _between = second_app
+def test_a_write_kept_busy_past_the_wait_is_a_503_not_a_500(app, reads_app, make_user):
+    extra, _calls, _between = reads_app
     make_user(email="busy@example.kz")
     db.session.commit()
     other = hold_write_lock(app)

@@ -9,13 +9,12 @@ import time
 import pytest
 from sqlalchemy import update
 
-from appeals import create_app
 from appeals.accounts.models import Role
-from appeals.extensions import db, limiter
+from appeals.extensions import db
 from appeals.reference.models import Category
 from appeals.suggest.model import MODEL_FILENAME
 from appeals.suggest.service import LOCK_FILENAME
-from tests.conftest import PASSWORD, CommittingClient
+from tests.conftest import PASSWORD
 from tests.factories import category_id
 from tests.pages import csrf_token, parse
 
@@ -160,28 +159,14 @@ def test_the_forms_csrf_token_in_the_header_is_accepted(
 
 
 @pytest.fixture
-def limited_app(app, model_dir):
-    """A second app on the same database with rate limiting on, as in production
-    (TestConfig turns it off). The limiter is one object shared by both apps: its state is
-    put back afterwards so the rest of the run stays unlimited."""
-    saved = dict(vars(limiter))
-    try:
-        limited = create_app(
-            "config.TestConfig",
-            SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-            REDIS_URL=app.config["REDIS_URL"],
-            SUGGEST_MODEL_DIR=model_dir,
-            SUGGEST_RATE_LIMIT="3 per minute",
-            RATELIMIT_ENABLED=True,
-            RATELIMIT_STORAGE_URI="memory://",
-        )
-        limited.test_client_class = CommittingClient  # frees SQLite's lock before each request
-        yield limited
-        with limited.app_context():
-            db.engine.dispose()
-    finally:
-        vars(limiter).clear()
-        vars(limiter).update(saved)
+def limited_app(second_app, model_dir):
+    """An app with rate limiting on, as in production (TestConfig turns it off)."""
+    return second_app(
+        SUGGEST_MODEL_DIR=model_dir,
+        SUGGEST_RATE_LIMIT="3 per minute",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
+    )
 
 
 def test_too_many_requests_are_refused_per_user(limited_app, make_user):
