@@ -28,6 +28,7 @@ from appeals.api import models as _api  # noqa: F401
 from appeals.api.blueprints import init_api
 from appeals.audit import models as _audit  # noqa: F401
 from appeals.audit.views import bp as prosecutor_bp
+from appeals.casefile.views import bp as casefile_bp
 from appeals.cli import register_cli
 from appeals.deadlines import models as _deadlines  # noqa: F401
 from appeals.desk.views import bp as desk_bp
@@ -261,6 +262,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(scores_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(intake_bp)
+    app.register_blueprint(casefile_bp)
     app.register_blueprint(suggest_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(users_admin_bp)

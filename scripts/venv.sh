@@ -5,6 +5,7 @@
 ensure_venv() {
     local target=$1 name=${1//[^a-z]/}
     local stamp=".venv/.installed-${name:-base}"
+    ensure_pango
     if [ ! -x .venv/bin/python ]; then
         local python
         python=$(command -v python3.11 || command -v python3) || {
@@ -34,5 +35,22 @@ ensure_venv() {
         echo "scripts: installing $target into .venv (pip, quiet)"
         .venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"
         touch "$stamp"
+    fi
+}
+
+# The case file's PDF (WeasyPrint) needs the Pango text library from the system.
+ensure_pango() {
+    if ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' \
+        && ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then
+        return
+    fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "scripts: installing Pango with apt-get (for the case file's PDF)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+            || { apt-get update -q && apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
+    else
+        echo "scripts: Pango is missing: install it with: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2
+        exit 1
     fi
 }
