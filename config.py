@@ -67,6 +67,11 @@ class Config:
     # counted from the audit like an appeal's term: "calendar" or "working" days.
     AUDIT_ACT_TERM = _env_int("AUDIT_ACT_TERM", 30)
     AUDIT_ACT_TERM_UNIT = os.environ.get("AUDIT_ACT_TERM_UNIT", "calendar")
+    # The act's term may be extended, on the body's reasoned request, this many times by at most
+    # this many days (in the act's unit). The Law on the Prosecutor's Office sets no extension
+    # of its own, so this is the office's rule: data, not code (NOTES.md, #13).
+    AUDIT_ACT_EXTENSIONS = _env_int("AUDIT_ACT_EXTENSIONS", 1)
+    AUDIT_ACT_EXTENSION_MAX = _env_int("AUDIT_ACT_EXTENSION_MAX", 30)
     TIMEZONE = os.environ.get("APPEALS_TIMEZONE", "Asia/Almaty")
     BABEL_DEFAULT_LOCALE = "ru"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE

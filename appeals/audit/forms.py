@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
+    DateField,
     RadioField,
     SelectMultipleField,
     SubmitField,
@@ -42,6 +44,9 @@ class AuditForm(FlaskForm):
         choices=[(str(a), label) for a, label in ACT_LABELS.items()],
         default=str(ResponseAct.NONE),
     )
+    reopen = BooleanField(
+        _l("The act demands that the appeal be considered again (it is reopened at its body)")
+    )
     submit = SubmitField(_l("Record the verdict"))
 
 
@@ -49,3 +54,12 @@ class ActReplyForm(FlaskForm):
     """The body has answered the act of response."""
 
     submit = SubmitField(_l("The body has answered"))
+
+
+class ActExtensionForm(FlaskForm):
+    """The body asked for more time to answer the act: its new due date."""
+
+    until = DateField(
+        _l("New due date"), validators=[DataRequired(message=_l("Enter the new due date."))]
+    )
+    submit = SubmitField(_l("Extend the act's term"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from appeals.accounts.models import User
@@ -67,6 +67,10 @@ class Audit(db.Model):
     # When the sweep found the act unanswered past its due date; never cleared, so a late
     # reply keeps the fact that it was late.
     act_overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The act demands that the appeal be considered again: it was reopened at its body.
+    reopens_case: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Times the act's term was extended (audit/act_terms.py caps it).
+    act_extensions: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     appeal: Mapped[Appeal] = relationship()

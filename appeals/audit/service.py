@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from appeals.accounts.models import Role, User
 from appeals.accounts.scope import prosecutor_scope
+from appeals.audit.act_terms import act_due_date
 from appeals.audit.labels import ACT_LABELS, VIOLATION_LABELS
 from appeals.audit.models import Audit, ResponseAct, Violation
 from appeals.audit.schedule import cancel_act_jobs, schedule_act_jobs
-from appeals.deadlines.rules import add_term
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.access import can_read
@@ -27,6 +27,7 @@ from appeals.intake.workflow import record_event
 from appeals.language import in_english
 from appeals.notifications.service import queue_notice
 from appeals.timeutil import local_date, local_today, now_utc
+from appeals.work.reopen import ACT_OF_RESPONSE, reopen_appeal, reopen_refusal
 
 # --- The audit ------------------------------------------------------------------------------
 
@@ -42,14 +43,6 @@ class AuditRefused(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
-def act_due_date(decided_on: date) -> date:
-    """The body's deadline to answer an act of response, counted like an appeal's term."""
-    config = current_app.config
-    return add_term(
-        decided_on, config["AUDIT_ACT_TERM"], config["AUDIT_ACT_TERM_UNIT"], working_calendar()
-    )
 
 
 def audit_refusal(appeal: Appeal) -> str | None:
@@ -91,10 +84,12 @@ def record_audit(
     act: str,
     by: User,
     *,
+    reopen: bool = False,
     today: date | None = None,
 ) -> Audit:
     """A prosecutor's verdict on an appeal at a body in their scope: the audit row, an event on
-    the timeline (the status stays) and a notice to the audited body's head."""
+    the timeline and a notice to the audited body's head. An act that demands it (`reopen`)
+    reopens the decided appeal at its body (work/reopen.py)."""
     if prosecutor_scope(by) is None:
         raise AuditRefused(_("Only a prosecutor can audit an answer."))
     if not can_read(by, appeal):
@@ -130,10 +125,17 @@ def record_audit(
         )
     if lawful and response != ResponseAct.NONE:
         raise AuditRefused(_("A lawful answer calls for no act of response."), "act")
+    if reopen and response == ResponseAct.NONE:
+        raise AuditRefused(
+            _("Only an act of response can demand that the appeal be considered again."),
+            "reopen",
+        )
+    if reopen and (refusal := reopen_refusal(appeal)):
+        raise AuditRefused(refusal, "reopen")
     body_id = _audited_body_id(appeal)
     if body_id is None:
         raise AuditRefused(_("This appeal has no body to audit."))
-    act_due_on = act_due_date(today) if response != ResponseAct.NONE else None
+    act_due_on = act_due_date(today, working_calendar()) if response != ResponseAct.NONE else None
     audit = Audit(
         appeal_id=appeal.id,
         body_id=body_id,
@@ -143,6 +145,7 @@ def record_audit(
         note=note,
         act=response,
         act_due_on=act_due_on,
+        reopens_case=reopen,
     )
     db.session.add(audit)
     record_event(
@@ -158,6 +161,8 @@ def record_audit(
         },
     )
     db.session.flush()
+    if reopen:
+        reopen_appeal(appeal, by, source=ACT_OF_RESPONSE, source_number=str(audit.id), today=today)
     _notify_heads(audit, appeal)
     if response != ResponseAct.NONE:
         schedule_act_jobs(audit)

@@ -19,18 +19,23 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from appeals.accounts.guards import current_scope, prosecutors_only
-from appeals.audit.forms import ActReplyForm, AuditForm
+from appeals.audit.act_terms import (
+    ActTermRefused,
+    act_due_date,
+    extend_act_term,
+    latest_act_extension,
+)
+from appeals.audit.forms import ActExtensionForm, ActReplyForm, AuditForm
 from appeals.audit.labels import ACT_LABELS, VIOLATION_LABELS
 from appeals.audit.models import Audit, Violation
 from appeals.audit.service import (
     AuditRefused,
-    act_due_date,
     act_is_overdue,
     audit_refusal,
     record_act_reply,
     record_audit,
 )
-from appeals.deadlines.service import explain_due
+from appeals.deadlines.service import explain_due, working_calendar
 from appeals.extensions import db
 from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.labels import DECISION_LABELS, KIND_LABELS
@@ -95,7 +100,10 @@ def _render_appeal(appeal, form: AuditForm, status: int = 200):
             act_labels=ACT_LABELS,
             act_overdue=lambda audit: act_is_overdue(audit, today),
             act_term=act_term(config["AUDIT_ACT_TERM"], config["AUDIT_ACT_TERM_UNIT"]),
-            act_due_if_today=act_due_date(today),
+            act_due_if_today=act_due_date(today, working_calendar()),
+            can_extend_act=lambda audit: (
+                latest_act_extension(audit, working_calendar()) is not None
+            ),
             due_explanation=explain_due(appeal),
             body_link=body_link,
         ),
@@ -124,6 +132,7 @@ def audit_appeal(appeal_id: int):
                 form.note.data,
                 form.act.data,
                 current_user,
+                reopen=form.reopen.data,
             )
         except AuditRefused as refused:
             db.session.rollback()
@@ -152,4 +161,29 @@ def act_reply(audit_id: int):
         else:
             db.session.commit()
             flash(_("The body's answer to the act is recorded."), "success")
+    return redirect(url_for("prosecutor.appeal_page", appeal_id=appeal.id))
+
+
+@bp.route("/audits/<int:audit_id>/extend", methods=["POST"])
+def extend_act(audit_id: int):
+    """Extend the body's term to answer the act, on its reasoned request."""
+    audit = db.session.get(Audit, audit_id)
+    if audit is None:
+        abort(404)
+    appeal = readable_appeal_or_404(audit.appeal_id, current_user)
+    form = ActExtensionForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(str(e) for e in errors), "danger")
+        return redirect(url_for("prosecutor.appeal_page", appeal_id=appeal.id))
+    try:
+        extend_act_term(
+            audit, form.until.data, current_user, today=local_today(), calendar=working_calendar()
+        )
+    except ActTermRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "danger")
+    else:
+        db.session.commit()
+        flash(_("The act's term is extended."), "success")
     return redirect(url_for("prosecutor.appeal_page", appeal_id=appeal.id))

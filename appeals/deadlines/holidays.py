@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from appeals.accounts.models import User
+from appeals.audit.act_terms import follow_calendar_change
 from appeals.deadlines.calendar import DayKind, WorkingCalendar
 from appeals.deadlines.labels import DAY_KIND_LABELS, MONTHS, WEEKDAYS
 from appeals.deadlines.models import DeadlinePolicy, Holiday
@@ -195,6 +196,9 @@ def recompute_open_due_dates(
         .scalars()
         .all()
     )
+    if before is not None:
+        # The acts of response's terms follow the calendar the same way (audit/act_terms.py).
+        follow_calendar_change(changed_day, last_day, before, calendar)
     if not candidates:
         return 0
     policies = {

@@ -72,6 +72,11 @@ class Decision(StrEnum):
     EXPLAINED = "explained"
 
 
+# A complaint decided with one of these is upheld: the original appeal is reopened
+# (work/reopen.py) and the scores count the complaint against the body that answered.
+UPHELD_DECISIONS = frozenset({Decision.SATISFIED, Decision.PARTLY_SATISFIED})
+
+
 class Satisfaction(StrEnum):
     SATISFIED = "satisfied"
     PARTLY = "partly"

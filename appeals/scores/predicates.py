@@ -14,9 +14,9 @@ from appeals.audit.models import Audit
 from appeals.intake.models import (
     OPEN_STATUSES,
     RUNNING_STATUSES,
+    UPHELD_DECISIONS,
     Appeal,
     AppealKind,
-    Decision,
     Event,
     EventKind,
 )
@@ -24,7 +24,7 @@ from appeals.scores.period import Period
 from appeals.scores.sql_dates import local_date_sql, plus_days, utc_bounds
 
 FOLLOWUP_DAYS = 60  # DESIGN.md: a complaint or repeat within 60 days of the answer
-UPHELD = (Decision.SATISFIED.value, Decision.PARTLY_SATISFIED.value)
+UPHELD = tuple(sorted(d.value for d in UPHELD_DECISIONS))
 
 
 def in_period(period: Period, a=Appeal) -> ColumnElement:

@@ -20,8 +20,10 @@ from appeals.extensions import db
 from appeals.intake.attachments import CheckedFile
 from appeals.intake.labels import LEAVE_GROUNDS
 from appeals.intake.models import (
+    UPHELD_DECISIONS,
     Answer,
     Appeal,
+    AppealKind,
     AppealStatus,
     Decision,
     Event,
@@ -38,6 +40,7 @@ from appeals.intake.workflow import (
 from appeals.language import in_english
 from appeals.notifications.service import notify_applicant, queue_notice
 from appeals.timeutil import local_date, now_utc
+from appeals.work.reopen import COMPLAINT_UPHELD, reopen_appeal, reopen_refusal
 from appeals.work.standing import (
     answer_refusal,
     assign_refusal,
@@ -121,7 +124,21 @@ def answer_appeal(
             appeal_id=appeal.id,
             dedup_key=f"answered:{appeal.id}:{answer.id}",
         )
+    _reopen_if_upheld(appeal, by)
     return answer
+
+
+def _reopen_if_upheld(complaint: Appeal, by: User) -> None:
+    """An upheld complaint about an answer reopens the appeal it was about (a complaint about
+    no answer in time finds the appeal still open: it goes on under its own term)."""
+    original = complaint.parent
+    if (
+        complaint.kind == AppealKind.COMPLAINT
+        and complaint.decision in UPHELD_DECISIONS
+        and original is not None
+        and reopen_refusal(original) is None
+    ):
+        reopen_appeal(original, by, source=COMPLAINT_UPHELD, source_number=complaint.number)
 
 
 def leave_without_consideration(

@@ -15,6 +15,7 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import event, func, insert, select, update
 
 from appeals.accounts.models import Role
+from appeals.audit.act_terms import act_due_date
 from appeals.audit.jobs import (
     mark_act_overdue_job,
     mark_acts_overdue,
@@ -24,7 +25,6 @@ from appeals.audit.jobs import (
 from appeals.audit.models import Audit, ResponseAct
 from appeals.audit.schedule import act_job_ids, schedule_act_jobs
 from appeals.audit.service import (
-    act_due_date,
     act_is_overdue,
     record_act_reply,
     record_audit,
@@ -137,7 +137,7 @@ def act(answered_appeal, astana_prosecutor):
 def test_an_act_schedules_the_heads_reminders_and_the_overdue_check_at_local_moments(app, act):
     audit = act()
     due = audit.act_due_on
-    assert due == act_due_date(local_today())
+    assert due == act_due_date(local_today(), working_calendar())
     moments = scheduled(app.config["REDIS_URL"])
     expected = {
         f"act-reminder-{audit.id}-{name}-{due:%Y%m%d}": datetime.combine(day, time(9), ZONE)

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from appeals.accounts.models import Role
+from appeals.audit.act_terms import act_due_date
 from appeals.audit.models import Audit, ResponseAct
-from appeals.audit.service import AuditRefused, act_due_date, record_audit
+from appeals.audit.service import AuditRefused, record_audit
 from appeals.deadlines.rules import add_term
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
@@ -62,7 +63,7 @@ def test_prosecutor_records_violations_with_an_act(
     assert audit.body_id == appeal.current_body_id
     assert audit.prosecutor_id == astana_prosecutor.id
     # 30 calendar days from today by default, counted by the deadline engine.
-    assert audit.act_due_on == act_due_date(audit.created_at.date())
+    assert audit.act_due_on == act_due_date(audit.created_at.date(), working_calendar())
     db.session.refresh(appeal)
     assert appeal.status == AppealStatus.ANSWERED  # an audit changes no status
     event = db.session.execute(
