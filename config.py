@@ -70,6 +70,9 @@ class Config:
     # The act's term may be extended, on the body's reasoned request, this many times by at most
     # this many days (in the act's unit). The Law on the Prosecutor's Office sets no extension
     # of its own, so this is the office's rule: data, not code (NOTES.md, #13).
+    # The applicant may complain about an answer within this many months of receiving it (APPK
+    # art. 91): every answer ends with the paragraph that says so (replies/service.py).
+    COMPLAINT_WINDOW_MONTHS = _env_int("COMPLAINT_WINDOW_MONTHS", 3)
     AUDIT_ACT_EXTENSIONS = _env_int("AUDIT_ACT_EXTENSIONS", 1)
     AUDIT_ACT_EXTENSION_MAX = _env_int("AUDIT_ACT_EXTENSION_MAX", 30)
     TIMEZONE = os.environ.get("APPEALS_TIMEZONE", "Asia/Almaty")

@@ -57,6 +57,8 @@ from appeals.public.views import bp as public_bp
 from appeals.ratings.views import bp as ratings_bp
 from appeals.reference import models as _reference  # noqa: F401
 from appeals.reference.views import bp as reference_bp
+from appeals.replies import models as _replies  # noqa: F401
+from appeals.replies.views import bp as replies_bp
 from appeals.routing.views import accuracy_bp as routing_accuracy_bp
 from appeals.routing.views import queue_bp as routing_queue_bp
 from appeals.scores import models as _scores  # noqa: F401
@@ -263,6 +265,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(intake_bp)
     app.register_blueprint(casefile_bp)
+    app.register_blueprint(replies_bp)
     app.register_blueprint(suggest_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(users_admin_bp)

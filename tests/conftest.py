@@ -59,6 +59,7 @@ def app(tmp_path_factory, redis_server):
 # Tables a test may write; the reference tables are seeded once and left alone.
 WRITTEN_TABLES = [
     "admin_log",
+    "answer_templates",
     "audits",
     "score_snapshots",
     "score_cells",

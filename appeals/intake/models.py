@@ -242,6 +242,9 @@ class Answer(db.Model):
     decision: Mapped[Decision] = mapped_column(String(20))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
+    # The paragraph on how to complain, written by the system in the appeal's language when the
+    # answer is given (replies.service.how_to_complain): no answer can leave it out.
+    how_to_complain: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     appeal: Mapped[Appeal] = relationship(back_populates="answers")

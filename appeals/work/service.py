@@ -39,6 +39,7 @@ from appeals.intake.workflow import (
 )
 from appeals.language import in_english
 from appeals.notifications.service import notify_applicant, queue_notice
+from appeals.replies.service import how_to_complain
 from appeals.timeutil import local_date, now_utc
 from appeals.work.reopen import COMPLAINT_UPHELD, reopen_appeal, reopen_refusal
 from appeals.work.standing import (
@@ -107,6 +108,7 @@ def answer_appeal(
         decision=decision,
         author_id=by.id,
         body_id=appeal.current_body_id,
+        how_to_complain=how_to_complain(appeal),
     )
     db.session.add(answer)
     attach_files(appeal, files, answer)

@@ -21,6 +21,7 @@ from appeals.intake.labels import DECISION_LABELS, KIND_LABELS
 from appeals.intake.models import Appeal, Decision
 from appeals.pages import commit_step, page_of
 from appeals.reference.models import Body
+from appeals.replies.service import filled_in, how_to_complain, templates_for
 from appeals.timeutil import local_today
 from appeals.work import service, terms
 from appeals.work.forms import (
@@ -100,7 +101,6 @@ def _blank_forms(appeal: Appeal) -> dict[str, Any]:
 def _render_appeal(appeal: Appeal, status: int = 200, **submitted):
     today = local_today()
     forms = _blank_forms(appeal) | submitted
-    body = db.session.get(Body, appeal.current_body_id) if appeal.current_body_id else None
     page = render_template(
         "work/appeal.html",
         appeal=appeal,
@@ -111,8 +111,9 @@ def _render_appeal(appeal: Appeal, status: int = 200, **submitted):
         due_explanation=explain_due(appeal),
         pending_request=pending_extension_request(appeal),
         forward_late=forward_would_be_late(appeal, today),
-        superior_body=body.parent if body else None,
         answer_min_length=ANSWER_MIN_LENGTH,
+        answer_templates=templates_for(appeal),
+        complaint_paragraph=how_to_complain(appeal),
         today_local=today,
     )
     return page, status
@@ -124,8 +125,17 @@ def _back(appeal_id: int):
 
 @bp.route("/appeals/<int:appeal_id>")
 def appeal(appeal_id: int):
-    """One appeal to work: details, timeline, its due date explained, the steps allowed now."""
-    return _render_appeal(_workable_or_404(appeal_id))
+    """One appeal to work: details, timeline, its due date explained, the steps allowed now;
+    with ?template=<id>, the answer form filled in from that answer template."""
+    appeal = _workable_or_404(appeal_id)
+    chosen = request.args.get("template", type=int)
+    if chosen is None:
+        return _render_appeal(appeal)
+    template = next((t for t in templates_for(appeal) if t.id == chosen), None)
+    if template is None:
+        abort(404)
+    filled = AnswerForm(appeal=appeal, text=filled_in(template, appeal), decision=template.decision)
+    return _render_appeal(appeal, answer=filled)
 
 
 # --- The steps: one table, one handler ---------------------------------------------------

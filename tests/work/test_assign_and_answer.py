@@ -121,8 +121,11 @@ def test_the_executor_answers_with_an_attachment(client, login, people, assigned
     page = client.get(f"/work/appeals/{assigned.id}").get_data(as_text=True)
     form = by_testid(page, "answer-form")
     assert form is not None
-    # The page reminds that the answer must tell how to complain, and to whom.
-    assert "how to complain" in form.text() and "Akimat of Astana" in form.text()
+    # The page shows the paragraph on how to complain, and to whom, that the system adds to the
+    # answer, in the appeal's language (Russian).
+    paragraph = by_testid(page, "complaint-paragraph").text()
+    assert "The system adds to every answer" in paragraph
+    assert "Акимат города Астаны" in paragraph and "ст. 91 АППК" in paragraph
 
     response = client.post(
         f"/work/appeals/{assigned.id}/answer",
