@@ -88,7 +88,9 @@ def test_official_extends_with_the_heads_approval_answers_and_the_citizen_rates(
     # The official answers with a decision.
     sign_in(page, "daniyar@example.kz")
     open_from_inbox(page, number)
-    expect(page.get_by_test_id("answer-form")).to_contain_text("how to complain")
+    expect(page.get_by_test_id("complaint-paragraph")).to_contain_text(
+        "The system adds to every answer"
+    )
     page.get_by_label("Decision").select_option("partly_satisfied")
     page.get_by_label("Answer", exact=True).fill(ANSWER)
     page.get_by_role("button", name="Send the answer").click()
