@@ -105,6 +105,7 @@ class EventKind(StrEnum):
     DUE_DATE_CHANGED = "due_date_changed"
     CLOSED = "closed"
     SUPPLEMENTED = "supplemented"  # the applicant added documents or a clarification
+    GROUPED = "grouped"  # to be answered together with a like appeal of the same body
 
 
 class RegistrationCounter(db.Model):
@@ -167,6 +168,9 @@ class Appeal(db.Model):
 
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
     parent_reason: Mapped[str | None] = mapped_column(String(30))
+    # Answered together with this appeal (the group's lead): the head grouped look-alikes of
+    # one body, and the lead's answer goes to each in its own case (work/together.py).
+    group_lead_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
     # Optimistic locking: a concurrent update of the same appeal fails instead of being lost.
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
@@ -176,7 +180,7 @@ class Appeal(db.Model):
     applicant: Mapped[User | None] = relationship(foreign_keys=[applicant_id])
     executor: Mapped[User | None] = relationship(foreign_keys=[executor_id])
     current_body: Mapped[Body | None] = relationship(foreign_keys=[current_body_id])
-    parent: Mapped[Appeal | None] = relationship(remote_side=[id])
+    parent: Mapped[Appeal | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
     events: Mapped[list[Event]] = relationship(
         back_populates="appeal", order_by="Event.id", passive_deletes=True
     )

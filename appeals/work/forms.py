@@ -15,8 +15,10 @@ from wtforms import (
     MultipleFileField,
     SearchField,
     SelectField,
+    SelectMultipleField,
     SubmitField,
     TextAreaField,
+    widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -211,3 +213,27 @@ class InboxFilterForm(FlaskForm):
             due_this_week=bool(self.due_this_week.data),
             search=self.q.data or None,
         )
+
+
+CHOOSE_MEMBERS = _l("Choose the appeals to answer together with this one.")
+
+
+class GroupForm(ActionForm):
+    """The head groups look-alike appeals under this one, to answer them together."""
+
+    members = SelectMultipleField(
+        _l("Answer together with this appeal"),
+        coerce=int,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+        validators=[
+            DataRequired(message=_l("Choose the appeals to answer together with this one."))
+        ],
+    )
+    submit = SubmitField(_l("Group them"))
+
+    def __init__(self, *args, look_alikes=(), **kwargs):
+        super().__init__(*args, prefix="group", **kwargs)
+        self.members.choices = [
+            (item.appeal.id, f"{item.appeal.number}: {item.appeal.subject}") for item in look_alikes
+        ]

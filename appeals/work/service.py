@@ -36,6 +36,7 @@ from appeals.intake.workflow import (
     record_event,
     refuse,
     touch,
+    transition_refusal,
 )
 from appeals.language import in_english
 from appeals.notifications.service import notify_applicant, queue_notice
@@ -52,6 +53,7 @@ from appeals.work.standing import (
     standing,
 )
 from appeals.work.terms import extend_term
+from appeals.work.together import members_of
 
 S = AppealStatus
 
@@ -97,10 +99,28 @@ def answer_appeal(
     files: Sequence[CheckedFile] = (),
     at: datetime | None = None,
 ) -> Answer:
-    """The executor or the head answers with a decision; the applicant is notified."""
+    """The executor or the head answers with a decision; the applicant is notified. The
+    appeals grouped under this one (work/together.py) get the same answer, each in its own
+    case."""
     refuse(answer_refusal(appeal, standing(appeal, by)))
     if not (text or "").strip():
         raise TransitionRefused(_("An answer needs its text."))
+    answer = _record_answer(appeal, text, decision, by, files=files, at=at)
+    for member in members_of(appeal):
+        if transition_refusal(member, S.ANSWERED) is None:  # one answered on its own stays so
+            _record_answer(member, text, decision, by, files=files, at=at)
+    return answer
+
+
+def _record_answer(
+    appeal: Appeal,
+    text: str,
+    decision: Decision,
+    by: User,
+    *,
+    files: Sequence[CheckedFile],
+    at: datetime | None,
+) -> Answer:
     previous_due = appeal.effective_due_on
     answer = Answer(
         appeal=appeal,

@@ -23,7 +23,7 @@ from appeals.pages import commit_step, page_of
 from appeals.reference.models import Body
 from appeals.replies.service import filled_in, how_to_complain, templates_for
 from appeals.timeutil import local_today
-from appeals.work import service, terms
+from appeals.work import service, terms, together
 from appeals.work.forms import (
     ANSWER_MIN_LENGTH,
     AnswerForm,
@@ -32,6 +32,7 @@ from appeals.work.forms import (
     ExtensionRefuseForm,
     ExtensionRequestForm,
     ForwardForm,
+    GroupForm,
     InboxFilterForm,
     LeaveForm,
     ResumeForm,
@@ -100,7 +101,9 @@ def _blank_forms(appeal: Appeal) -> dict[str, Any]:
 
 def _render_appeal(appeal: Appeal, status: int = 200, **submitted):
     today = local_today()
-    forms = _blank_forms(appeal) | submitted
+    alike = together.look_alikes(appeal)
+    forms = _blank_forms(appeal) | {"group": GroupForm(appeal=appeal, look_alikes=alike)}
+    forms |= submitted
     page = render_template(
         "work/appeal.html",
         appeal=appeal,
@@ -113,6 +116,10 @@ def _render_appeal(appeal: Appeal, status: int = 200, **submitted):
         forward_late=forward_would_be_late(appeal, today),
         answer_min_length=ANSWER_MIN_LENGTH,
         answer_templates=templates_for(appeal),
+        look_alikes=alike,
+        may_group=together.may_group(appeal, current_user),
+        group_lead=db.session.get(Appeal, appeal.group_lead_id) if appeal.group_lead_id else None,
+        group_members=together.members_of(appeal),
         complaint_paragraph=how_to_complain(appeal),
         today_local=today,
     )
@@ -243,6 +250,20 @@ STEPS: dict[str, Step] = {
             today=local_today(),
         ),
         _forwarded,
+    ),
+    "group": Step(
+        "group",
+        lambda appeal: GroupForm(look_alikes=together.look_alikes(appeal)),
+        lambda appeal, form: together.group_appeals(
+            appeal, [db.session.get(Appeal, i) for i in form.members.data], current_user
+        ),
+        lambda appeal, form, _r: (
+            _(
+                "%(count)d appeal(s) will get this appeal's answer, each in its own case.",
+                count=len(form.members.data),
+            ),
+            "success",
+        ),
     ),
     "leave": Step(
         "leave",

@@ -129,8 +129,10 @@ def scenario(make_user) -> Scenario:
 
     # Complaints go to another body (police), so they are not among H's own appeals.
     c1, _ = submit(citizen, category="police", kind=AppealKind.COMPLAINT, now=utc(2026, 10, 2))
-    c1.parent_id = a2.id
     answer_appeal(c1, "Upheld.", Decision.PARTLY_SATISFIED, police_head, at=utc(2026, 10, 20))
+    # Linked after its decision: upheld, it would have reopened a2 (work/reopen.py), and these
+    # figures are of a2 as answered (the reopening's own effect: test_reopening_in_the_scores).
+    c1.parent_id = a2.id
     # c2 about a1, filed 71 days after its answer (not a follow-up within 60 days), refused.
     c2, _ = submit(citizen, category="police", kind=AppealKind.COMPLAINT, now=utc(2026, 11, 20))
     c2.parent_id = a1.id

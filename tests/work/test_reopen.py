@@ -12,6 +12,9 @@ from appeals.extensions import db
 from appeals.intake.applicant import file_complaint, rate_answer
 from appeals.intake.models import Appeal, Satisfaction
 from appeals.intake.workflow import TransitionRefused
+from appeals.scores.formula import Rate
+from appeals.scores.measures import body_measures
+from appeals.scores.period import Period
 from appeals.timeutil import local_today, now_utc
 from appeals.work.reopen import reopen_appeal
 from appeals.work.service import answer_appeal, assign_executor
@@ -132,3 +135,16 @@ def test_an_upheld_complaint_about_no_answer_leaves_the_open_appeal_running(peop
 
     assert state(overdue.id) == before
     assert db.session.get(Appeal, overdue.id).status == "registered"
+
+
+def test_reopening_in_the_scores(people, answered):
+    """The upheld complaint counts against the body that answered; the reopened appeal is
+    no longer counted as answered until its new answer."""
+    period = Period(local_today().replace(day=1), local_today())
+    complaint = complain(answered, people.citizen)
+
+    decide(complaint, "satisfied", people.superior_head)
+
+    (health,) = body_measures(period, body_ids=[answered.current_body_id], today=local_today())
+    assert health.complaints_rejected == Rate(0, 1)  # the one complaint about it was upheld
+    assert health.timely == Rate(0, 0)  # reopened, not due yet: not counted until answered

@@ -1,0 +1,131 @@
+"""Look-alikes and appeals answered together: the official sees the open appeals of the body
+that read like this one; the head groups them; the lead's answer reaches each applicant in
+their own case, and a group of two bodies, or of closed appeals, is refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from appeals.extensions import db
+from appeals.intake.models import Answer, Appeal
+from appeals.intake.workflow import TransitionRefused
+from appeals.timeutil import now_utc
+from appeals.work.service import answer_appeal, assign_executor
+from appeals.work.together import group_appeals, look_alikes
+from tests.factories import submit
+from tests.pages import by_testid
+from tests.work.conftest import post_step, state
+
+GARBAGE = (
+    "Во дворе дома {n} по улице Абая не вывозят мусор уже две недели, контейнеры переполнены, "
+    "вокруг бегают крысы."
+)
+ANSWER = (
+    "The contractor's schedule for Abay street was checked: collection resumed on 3 December "
+    "and the yards are cleaned; the contractor was fined under the municipal contract."
+)
+
+
+@pytest.fixture
+def garbage(people, make_user):
+    """Three residents write about the same uncollected garbage; a fourth about a kindergarten."""
+    neighbours = [people.other_citizen, make_user(full_name="Dana Esova")]
+    first, _ = submit(people.citizen, subject="Мусор на Абая", text=GARBAGE.format(n=12))
+    like = [
+        submit(person, subject="Не вывозят мусор", text=GARBAGE.format(n=14 + i))[0]
+        for i, person in enumerate(neighbours)
+    ]
+    other, _ = submit(
+        people.citizen,
+        subject="Детский сад",
+        text="Мой ребёнок третий год в очереди в детский сад.",
+    )
+    assign_executor(first, people.official, people.head)
+    db.session.commit()
+    return first, like, other
+
+
+def test_the_official_sees_the_look_alikes_of_the_body(client, login, people, garbage):
+    first, like, other = garbage
+
+    found = look_alikes(first)
+
+    assert {item.appeal.id for item in found} == {a.id for a in like}
+    assert all(item.similarity > 0.5 for item in found)
+    login(people.official)
+    card = by_testid(client.get(f"/work/appeals/{first.id}").get_data(as_text=True), "look-alikes")
+    assert all(a.number in card.text() for a in like) and other.number not in card.text()
+    assert "Answer them together" not in card.text()  # the official may not group: the head may
+
+
+def test_old_or_other_bodies_appeals_are_not_look_alikes(people, garbage, make_user):
+    first, like, _ = garbage
+    like[0].submitted_at = now_utc() - timedelta(days=61)
+    db.session.commit()
+    almaty, _ = submit(people.other_citizen, region="750000000", text=GARBAGE.format(n=1))
+
+    found = {item.appeal.id for item in look_alikes(first)}
+
+    assert like[0].id not in found and almaty.id not in found and like[1].id in found
+
+
+def test_the_head_groups_them_and_one_answer_reaches_each_applicant(client, login, people, garbage):
+    first, like, _ = garbage
+    login(people.head)
+
+    response = post_step(client, first.id, "group", "group", members=[a.id for a in like])
+
+    assert response.status_code == 302
+    for member in like:
+        db.session.refresh(member)
+        assert member.group_lead_id == first.id and member.executor_id == people.official.id
+    login(people.official)
+    page = client.get(f"/work/appeals/{first.id}").get_data(as_text=True)
+    assert all(a.number in by_testid(page, "group-members").text() for a in like)
+
+    post_step(client, first.id, "answer", "answer", text=ANSWER, decision="satisfied")
+
+    answers = db.session.scalars(select(Answer).order_by(Answer.appeal_id)).all()
+    assert [a.appeal_id for a in answers] == [first.id, *(a.id for a in like)]
+    assert {a.text for a in answers} == {ANSWER}
+    for member in like:
+        db.session.refresh(member)
+        assert member.status == "answered" and member.decision == "satisfied"
+    # Each applicant reads the answer in their own case, and only their own.
+    login(like[0].applicant)
+    own = client.get(f"/appeals/{like[0].id}").get_data(as_text=True)
+    assert "collection resumed on 3 December" in by_testid(own, "answer").text()
+    assert client.get(f"/appeals/{first.id}").status_code == 404
+
+
+def test_grouping_appeals_of_two_bodies_or_a_closed_one_is_refused(people, garbage):
+    first, like, _ = garbage
+    almaty, _ = submit(people.other_citizen, region="750000000", text=GARBAGE.format(n=1))
+    before = [state(a.id) for a in (first, *like, almaty)]
+
+    with pytest.raises(TransitionRefused, match="at another body"):
+        group_appeals(first, [like[0], almaty], people.head)
+    db.session.rollback()
+    answer_appeal(like[1], ANSWER, "satisfied", people.head)
+    db.session.commit()
+    with pytest.raises(TransitionRefused, match="not open any more"):
+        group_appeals(first, [like[0], like[1]], people.head)
+    db.session.rollback()
+    with pytest.raises(TransitionRefused, match="this step is its head's"):
+        group_appeals(first, [like[0]], people.official)
+    db.session.rollback()
+
+    assert state(first.id) == before[0] and state(like[0].id) == before[1]
+    assert db.session.get(Appeal, like[0].id).group_lead_id is None
+
+
+def test_an_appeal_cannot_join_two_groups(people, garbage):
+    first, like, _ = garbage
+    group_appeals(first, [like[0]], people.head)
+    db.session.commit()
+
+    with pytest.raises(TransitionRefused, match="in a group already"):
+        group_appeals(like[1], [like[0]], people.head)
