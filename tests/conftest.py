@@ -67,6 +67,7 @@ WRITTEN_TABLES = [
     "notifications",
     "events",
     "attachments",
+    "cosignatories",
     "answers",
     "appeals",
     "registration_counters",

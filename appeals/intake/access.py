@@ -20,8 +20,10 @@ def can_read(user: User, appeal: Appeal) -> bool:
     contains the appeal's; the admin."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.role == Role.CITIZEN:
-        return appeal.applicant_id == user.id
+    if user.role == Role.CITIZEN:  # the applicant, or a co-signatory with an account
+        return appeal.applicant_id == user.id or any(
+            cosignatory.user_id == user.id for cosignatory in appeal.cosignatories
+        )
     if user.role == Role.ADMIN:
         return True
     if user.role in (Role.OFFICIAL, Role.HEAD):

@@ -51,9 +51,6 @@ from appeals.work.standing import executor_or_heads
 
 S = AppealStatus
 
-# A complaint may be filed within 3 months of the answer; a late one is still accepted.
-COMPLAINT_WINDOW_MONTHS = 3
-
 
 def rate_answer(appeal: Appeal, satisfaction: Satisfaction, comment: str | None, by: User) -> None:
     """The applicant rates the answer; the appeal is closed."""
@@ -178,7 +175,7 @@ def applicant_actions(appeal: Appeal, user: User, today: date) -> set[str]:
     if appeal.status == S.ANSWERED:
         actions.add("rate")
     if appeal.is_open:
-        actions.update({"withdraw", "supplement"})
+        actions.update({"withdraw", "supplement", "cosign"})
     if _complained_refusal(appeal, user, today) is None:
         actions.add("complain")
     return actions
@@ -237,7 +234,9 @@ def file_complaint(
     db.session.flush()
     zone = current_app.config["TIMEZONE"]
     since = local_date(answered_at, zone) if answered_at else appeal.effective_due_on
-    late = since is not None and today > add_months(since, COMPLAINT_WINDOW_MONTHS)
+    # Filed after the window (the COMPLAINT_WINDOW_MONTHS setting), it is still accepted.
+    window = current_app.config["COMPLAINT_WINDOW_MONTHS"]
+    late = since is not None and today > add_months(since, window)
     record_event(
         appeal,
         EventKind.COMPLAINED,

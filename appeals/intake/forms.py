@@ -227,6 +227,19 @@ class SupplementForm(ActionForm):
         self.checked_files: list[CheckedFile] = []
 
 
+class CosignForm(ActionForm):
+    """The applicant names a co-signatory of their collective appeal."""
+
+    name = StringField(_l("Co-signatory's name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(
+        _l("Co-signatory's e-mail"), validators=[DataRequired(), Email(), Length(max=254)]
+    )
+    submit = SubmitField(_l("Add the co-signatory"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="cosign", **kwargs)
+
+
 class ComplaintForm(ActionForm):
     reason = SelectField(_l("Why you complain"), choices=list(COMPLAINT_REASONS.items()))
     text = TextAreaField(

@@ -6,7 +6,17 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Date, ForeignKey, Index, String, Text, func
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -105,6 +115,7 @@ class EventKind(StrEnum):
     DUE_DATE_CHANGED = "due_date_changed"
     CLOSED = "closed"
     SUPPLEMENTED = "supplemented"  # the applicant added documents or a clarification
+    COSIGNED = "cosigned"  # a co-signatory joined a collective appeal
     GROUPED = "grouped"  # to be answered together with a like appeal of the same body
 
 
@@ -188,6 +199,9 @@ class Appeal(db.Model):
         back_populates="appeal", order_by="Attachment.id"
     )
     answers: Mapped[list[Answer]] = relationship(back_populates="appeal", order_by="Answer.id")
+    cosignatories: Mapped[list[CoSignatory]] = relationship(
+        back_populates="appeal", order_by="CoSignatory.id"
+    )
 
     @property
     def is_open(self) -> bool:
@@ -235,6 +249,24 @@ class Event(db.Model):
     actor: Mapped[User | None] = relationship()
     from_body: Mapped[Body | None] = relationship(foreign_keys=[from_body_id])
     to_body: Mapped[Body | None] = relationship(foreign_keys=[to_body_id])
+
+
+class CoSignatory(db.Model):
+    """A co-author of a collective appeal: one number, every co-signatory told of each step,
+    counted once in the scores (the appeal is one row). A signed-in citizen is linked by
+    their account and may read the appeal; one named with a contact is told by e-mail."""
+
+    __tablename__ = "cosignatories"
+    __table_args__ = (UniqueConstraint("appeal_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    appeal: Mapped[Appeal] = relationship(back_populates="cosignatories")
 
 
 class Answer(db.Model):

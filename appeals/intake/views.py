@@ -19,24 +19,26 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from appeals.deadlines.service import explain_due
 from appeals.extensions import db, limiter, public_form_limit
 from appeals.intake import applicant
 from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.attachments import stored_path
+from appeals.intake.cosign import add_cosignatory
 from appeals.intake.forms import (
     ActionForm,
     AnonymousAppealForm,
     AppealForm,
     ComplaintForm,
+    CosignForm,
     RateForm,
     SupplementForm,
     WithdrawForm,
 )
 from appeals.intake.labels import DECISION_LABELS, KIND_LABELS, REPEAT_REASONS
-from appeals.intake.models import Appeal, AppealKind, Attachment, Satisfaction
+from appeals.intake.models import Appeal, AppealKind, Attachment, CoSignatory, Satisfaction
 from appeals.intake.service import (
     IntakeRefused,
     NewAppeal,
@@ -148,10 +150,11 @@ def receipt(appeal_id: int):
 @bp.route("/")
 @login_required
 def my_appeals():
-    """The citizen's own appeals, newest first."""
+    """The citizen's own appeals and those they co-sign, newest first."""
+    cosigned = select(CoSignatory.appeal_id).where(CoSignatory.user_id == current_user.id)
     page = page_of(
         select(Appeal)
-        .where(Appeal.applicant_id == current_user.id)
+        .where(or_(Appeal.applicant_id == current_user.id, Appeal.id.in_(cosigned)))
         .order_by(Appeal.submitted_at.desc(), Appeal.id.desc()),
         20,
     )
@@ -173,6 +176,7 @@ def _render_detail(appeal: Appeal, status: int = 200, **submitted):
         "withdraw": WithdrawForm(appeal=appeal),
         "complaint": ComplaintForm(appeal=appeal),
         "supplement": SupplementForm(appeal=appeal),
+        "cosign": CosignForm(appeal=appeal),
     } | submitted
     page = render_template(
         "intake/detail.html",
@@ -255,6 +259,23 @@ def supplement(appeal_id: int):
     if refused:
         return refused
     flash(_("Added to your appeal; the official in charge is told."), "success")
+    return _back_to(appeal_id)
+
+
+@bp.post("/<int:appeal_id>/cosign")
+@login_required
+def cosign(appeal_id: int):
+    """The applicant names a co-signatory of their collective appeal."""
+    form = CosignForm()
+    result, refused = _applicant_step(
+        appeal_id,
+        "cosign",
+        form,
+        lambda appeal: add_cosignatory(appeal, form.name.data, form.email.data, current_user),
+    )
+    if refused:
+        return refused
+    flash(_("%(name)s co-signs the appeal and is told of each step.", name=result.name), "success")
     return _back_to(appeal_id)
 
 

@@ -159,11 +159,26 @@ def flag_unsent_extension_notices(today: date, now: datetime) -> int:
 def notify_applicant(appeal: Appeal, template: str, payload: dict) -> None:
     if appeal.applicant is None:
         return
+    key = f"{template}-{appeal.id}-{len(appeal.events)}"
     queue_notice(
         template,
         appeal.applicant.email,
         payload,
         user_id=appeal.applicant_id,
         appeal_id=appeal.id,
-        dedup_key=f"{template}-{appeal.id}-{len(appeal.events)}",
+        dedup_key=key,
     )
+    notify_cosignatories(appeal, template, payload, key)
+
+
+def notify_cosignatories(appeal: Appeal, template: str, payload: dict, key: str) -> None:
+    """A collective appeal's co-signatories get each notice the applicant gets."""
+    for cosignatory in appeal.cosignatories:
+        queue_notice(
+            template,
+            cosignatory.email,
+            payload,
+            user_id=cosignatory.user_id,
+            appeal_id=appeal.id,
+            dedup_key=f"{key}-cosignatory-{cosignatory.id}",
+        )

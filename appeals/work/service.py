@@ -39,7 +39,7 @@ from appeals.intake.workflow import (
     transition_refusal,
 )
 from appeals.language import in_english
-from appeals.notifications.service import notify_applicant, queue_notice
+from appeals.notifications.service import notify_applicant, notify_cosignatories, queue_notice
 from appeals.replies.service import how_to_complain
 from appeals.timeutil import local_date, now_utc
 from appeals.work.reopen import COMPLAINT_UPHELD, reopen_appeal, reopen_refusal
@@ -145,6 +145,12 @@ def _record_answer(
             user_id=appeal.applicant_id,
             appeal_id=appeal.id,
             dedup_key=f"answered:{appeal.id}:{answer.id}",
+        )
+        notify_cosignatories(
+            appeal,
+            "appeal_answered",
+            {"number": appeal.number, "decision": decision},
+            f"answered:{appeal.id}:{answer.id}",
         )
     _reopen_if_upheld(appeal, by)
     return answer
