@@ -72,6 +72,9 @@ class Config:
     # of its own, so this is the office's rule: data, not code (NOTES.md, #13).
     # The applicant may complain about an answer within this many months of receiving it (APPK
     # art. 91): every answer ends with the paragraph that says so (replies/service.py).
+    # Long lists (an inbox, the staff, the admin log) count this many rows at most and page no
+    # further (appeals/pages.py): "more than 10,000" costs the same at any size.
+    LIST_COUNT_CAP = _env_int("LIST_COUNT_CAP", 10_000)
     COMPLAINT_WINDOW_MONTHS = _env_int("COMPLAINT_WINDOW_MONTHS", 3)
     AUDIT_ACT_EXTENSIONS = _env_int("AUDIT_ACT_EXTENSIONS", 1)
     AUDIT_ACT_EXTENSION_MAX = _env_int("AUDIT_ACT_EXTENSION_MAX", 30)

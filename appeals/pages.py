@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, flash, request
+from flask import abort, current_app, flash, request
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from appeals.extensions import db
@@ -49,11 +50,26 @@ def commit_step(appeal: Appeal, seen_version: int | None, step: Callable[[], Any
         return False, None
 
 
-def page_of(query: Select, per_page: int) -> Pagination:
+def page_of(query: Select, per_page: int, *, bounded: bool = False) -> Pagination:
     """The page of `query` that the request's ?page= asks for (the first when it is not a
     number): below 1, or past any page a list could have, is not found (404), never a 500;
-    a page after the last one is empty."""
+    a page after the last one is empty.
+
+    A `bounded` list (one that can grow to hundreds of thousands: an inbox, the staff, the
+    admin log) counts at most LIST_COUNT_CAP rows and pages no further than them: its
+    `total` is then LIST_COUNT_CAP + 1 and `capped` is true ("more than ..."), so neither the
+    count nor the OFFSET of a deep page grows with the table."""
     page = request.args.get("page", 1, type=int)
-    if page < 1 or page > MAX_PAGE:
+    cap = current_app.config["LIST_COUNT_CAP"] if bounded else None
+    last_page = MAX_PAGE if cap is None else -(-cap // per_page)
+    if page < 1 or page > last_page:
         abort(404)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    pagination = db.paginate(
+        query, page=page, per_page=per_page, error_out=False, count=cap is None
+    )
+    if cap is not None:
+        # Flask-SQLAlchemy's documented way: count=False, and the total set by the caller.
+        counted = query.options(lazyload("*")).order_by(None).limit(cap + 1).subquery()
+        pagination.total = db.session.execute(select(func.count()).select_from(counted)).scalar()
+    pagination.capped = cap is not None and pagination.total > cap
+    return pagination

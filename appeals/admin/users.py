@@ -76,7 +76,7 @@ def users():
             query = query.where(User.body_id == int(form.body.data))
         if form.state.data:
             query = query.where(User.is_active.is_(form.state.data == "active"))
-    page = page_of(query, PER_PAGE)
+    page = page_of(query, PER_PAGE, bounded=True)
     return render_template(
         "admin/users.html", form=form, page=page, role_labels=ROLE_LABELS, args=_filter_args()
     )
@@ -252,7 +252,7 @@ def log():
             until=form.until.data,
         )
     body = db.session.get(Body, body_id) if body_id else None
-    page = page_of(entries(log_filter), PER_PAGE)
+    page = page_of(entries(log_filter), PER_PAGE, bounded=True)
     return render_template("admin/log.html", form=form, page=page, body=body, args=_filter_args())
 
 

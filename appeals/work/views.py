@@ -66,7 +66,7 @@ def inbox():
     scope_ids = inbox_scope_ids(current_user)
     form = InboxFilterForm(request.args, executors=staff_of_bodies(scope_ids))
     filters = form.filters()
-    page = page_of(inbox_query(current_user, filters, today, scope_ids), PER_PAGE)
+    page = page_of(inbox_query(current_user, filters, today, scope_ids), PER_PAGE, bounded=True)
     return render_template(
         "work/inbox.html",
         form=form,
