@@ -4,11 +4,14 @@ figures appear here, never an appeal or a person."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
 
+from appeals.fragments import cached_fragment
 from appeals.ratings.forms import RatingsForm
 from appeals.ratings.ranking import month_ranking
 from appeals.reference.labels import BODY_KIND_LABELS
+from appeals.scores.cells import figures_version
 from appeals.scores.measures import region_body_ids
 from appeals.scores.period import Period
 from appeals.timeutil import local_today
@@ -21,27 +24,43 @@ PUBLIC_MAX_AGE = 300
 
 @bp.route("/")
 def ratings():
-    """The ranking of bodies for a month, by region and kind, from snapshots when taken."""
+    """The ranking of bodies for a month, by region and kind, from snapshots when taken; the
+    rendered ranking is kept in Redis for the figures' version (fragments.py)."""
     today = local_today()
     form = RatingsForm.from_args(request.args, today=today)
     if not form.validate():
-        return render_template("ratings/index.html", form=form, kind_labels=BODY_KIND_LABELS), 400
+        return render_template("ratings/index.html", form=form, ranking=""), 400
     month = form.first_day
     region_id = int(form.region.data) if form.region.data else None
-    body_ids = region_body_ids(region_id) if region_id is not None else None
     kind = form.kind.data or None
-    rows, from_snapshot = month_ranking(month, body_ids=body_ids, kind=kind, today=today)
-    response = render_template(
-        "ratings/index.html",
-        form=form,
-        kind_labels=BODY_KIND_LABELS,
-        period=Period.month(month.year, month.month),
-        current=(month.year, month.month) == (today.year, today.month),
-        from_snapshot=from_snapshot,
-        ranked=[r for r in rows if r.ranked],
-        unranked=[r for r in rows if not r.ranked],
+
+    def ranking_html() -> str:
+        body_ids = region_body_ids(region_id) if region_id is not None else None
+        rows, from_snapshot = month_ranking(month, body_ids=body_ids, kind=kind, today=today)
+        return render_template(
+            "ratings/_ranking.html",
+            kind_labels=BODY_KIND_LABELS,
+            period=Period.month(month.year, month.month),
+            current=(month.year, month.month) == (today.year, today.month),
+            from_snapshot=from_snapshot,
+            ranked=[r for r in rows if r.ranked],
+            unranked=[r for r in rows if not r.ranked],
+        )
+
+    key = ":".join(
+        str(part)
+        for part in (
+            "fragment:ratings:v1",
+            get_locale(),
+            month.isoformat(),
+            region_id,
+            kind,
+            today.isoformat(),
+            figures_version(),
+        )
     )
-    return _cacheable(response)
+    ranking = cached_fragment(key, PUBLIC_MAX_AGE, ranking_html)
+    return _cacheable(render_template("ratings/index.html", form=form, ranking=ranking))
 
 
 def _cacheable(html: str):

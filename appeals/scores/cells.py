@@ -146,6 +146,16 @@ def whole_months(period: Period) -> bool:
     return period.start.day == 1 and (period.end + timedelta(days=1)).day == 1
 
 
+def figures_version() -> str:
+    """The version of the scores' figures: the latest build of the cells (the refresh job
+    writes a new one every few minutes). A fragment of a page keyed by it is not shown once
+    the figures are counted again."""
+    counted_at = db.session.execute(
+        select(ScoreCellBuild.counted_at).order_by(ScoreCellBuild.id.desc()).limit(1)
+    ).scalar()
+    return counted_at.isoformat() if counted_at else "none"
+
+
 def fresh_build(today: date) -> ScoreCellBuild | None:
     """The latest build, if it was counted for `today` and is younger than the cache age."""
     build = db.session.execute(select(ScoreCellBuild)).scalars().first()

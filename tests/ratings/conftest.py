@@ -6,3 +6,4 @@ from tests.audit.conftest import (  # noqa: F401  (fixtures)
     general_prosecutor,
     health_head,
 )
+from tests.ratings.test_public_ratings import answered_in  # noqa: F401  (shared fixture)
