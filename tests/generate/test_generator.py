@@ -29,6 +29,21 @@ from tests.factories import submit
 TODAY = date(2026, 11, 25)
 
 
+def foreign_keys() -> set[tuple[str, str]]:
+    """(table, definition) of every foreign key on PostgreSQL (SQLite's cannot be dropped)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return set()
+    rows = db.session.execute(
+        text(
+            "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f'"
+        )
+    )
+    keys = {(table, definition) for table, definition in rows}
+    db.session.commit()
+    return keys
+
+
 def index_names() -> set[tuple[str, str]]:
     """(table, index) of appeals and events, from the catalogue (expression indexes too)."""
     if db.session.get_bind().dialect.name == "postgresql":
@@ -43,8 +58,9 @@ def index_names() -> set[tuple[str, str]]:
 @pytest.fixture
 def generated(app):
     """2,000 appeals over 12 months at 30 bodies, through the command (which drops the big
-    tables' secondary indexes for the load and builds them again)."""
-    before = index_names()
+    tables' secondary indexes, and on PostgreSQL their foreign keys, for the load and puts
+    them back)."""
+    before, keys_before = index_names(), foreign_keys()
     with tables_restored(("bodies",)):
         result = app.test_cli_runner().invoke(
             args=[
@@ -55,6 +71,8 @@ def generated(app):
         assert result.exit_code == 0, result.output
         assert "Generated 2,000 appeals" in result.output
         assert index_names() == before and ("appeals", "ix_appeals_overdue_sweep") in before
+        # PostgreSQL's foreign keys are dropped for the load and added back (checked) after it.
+        assert foreign_keys() == keys_before
         yield db.session.execute(select(Appeal)).scalars().all()
 
 
