@@ -171,13 +171,13 @@ def pages_of(s: Seeded) -> dict[str | None, list[str]]:
     return {
         None: [
             "*/",
-            "/status",
+            "*/status",
             "/ratings/",
             "/scores/how",
             "/open-data/",
-            "/login",
-            "/register",
-            "/appeals/anonymous",
+            "*/login",
+            "*/register",
+            "*/appeals/anonymous",
         ],
         "citizen": [
             "*/appeals/new",
@@ -188,7 +188,7 @@ def pages_of(s: Seeded) -> dict[str | None, list[str]]:
             "/api/tokens/",
         ],
         "official": ["*/work/", f"*/work/appeals/{s.long_appeal}"],
-        "head": ["*/work/", f"/work/appeals/{s.long_appeal}"],
+        "head": ["*/work/", f"*/work/appeals/{s.long_appeal}"],
         "prosecutor": [
             "*/prosecutor/",
             f"*/prosecutor/bodies/{s.health}",
@@ -202,7 +202,7 @@ def pages_of(s: Seeded) -> dict[str | None, list[str]]:
         "admin": [
             "*/admin/",
             "/admin/users",
-            "/admin/users/invite",
+            "*/admin/users/invite",
             "/admin/log",
             "/admin/notifications",
             "/admin/policies",
