@@ -149,7 +149,8 @@ class Config:
     # The site's address, for the links in notices (which are written outside any request).
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
     SUGGEST_RATE_LIMIT = os.environ.get("SUGGEST_RATE_LIMIT", "60 per minute")
-    # No model yet (a fresh install): the first suggestion asked for trains one (seconds).
+    # No model yet (a fresh install): a suggestion asked for queues the first training for the
+    # slow worker (which also queues it at its start) and answers without one meanwhile.
     SUGGEST_TRAIN_ON_DEMAND = os.environ.get("SUGGEST_TRAIN_ON_DEMAND", "1") == "1"
 
     # Scores (DESIGN.md "Scores"): score = 100 * (wT*T + wQ*Q); rates shrunk toward the

@@ -5,7 +5,10 @@ app's queues (REDIS_URL and DATABASE_URL from the environment):
                                               sweeps), as scripts/run starts it
     python worker.py --processes 4            RQ's worker pool: four worker processes
     python worker.py --queues slow            the slow jobs (retraining, the score cells,
-                                              snapshots), so they never hold up notices
+                                              snapshots), so they never hold up notices; at
+                                              its start it queues the category suggestion's
+                                              first training when no model is saved yet
+    python worker.py --burst                  run what is queued, then exit
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from rq.worker_pool import WorkerPool
 from appeals import create_app
 from appeals.extensions import db
 from appeals.queues import use_app
+from appeals.suggest.service import request_first_training
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -34,6 +38,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         default="",
         help="comma-separated queues in priority order (default: the config's RQ_QUEUES)",
     )
+    parser.add_argument("--burst", action="store_true", help="run what is queued, then exit")
     args = parser.parse_args(argv)
     if args.processes < 1:
         parser.error("--processes must be at least 1")
@@ -47,13 +52,17 @@ def main(argv: list[str] | None = None) -> None:
     queues = [name for name in args.queues.split(",") if name] or app.config["RQ_QUEUES"]
     # No socket timeout here: the worker blocks on Redis while it waits for work.
     connection = Redis.from_url(app.config["REDIS_URL"])
+    if app.config["RQ_SLOW_QUEUE"] in queues:
+        # The model is ready before the first citizen types, not trained on their keystroke.
+        with app.app_context():
+            request_first_training()
     if args.processes == 1:
-        Worker(queues, connection=connection).work(with_scheduler=True)
+        Worker(queues, connection=connection).work(with_scheduler=True, burst=args.burst)
         return
     # The pool forks its workers: none may share the parent's database connections.
     with app.app_context():
         db.engine.dispose()
-    WorkerPool(queues, connection=connection, num_workers=args.processes).start()
+    WorkerPool(queues, connection=connection, num_workers=args.processes).start(burst=args.burst)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 // The category suggestion on the appeal form: a moment after the citizen stops typing the
 // subject or the text, ask the server which category the appeal is likely about and offer
-// it under the category field with a button. It never changes the category by itself, and
-// any failure (offline, rate limit, no model yet) just shows nothing.
+// it under the category field: it fills the category while none is chosen, offers it with a
+// button otherwise (never replacing the citizen's choice), and any failure (offline, rate
+// limit, no model yet) just shows nothing.
 (function () {
   "use strict";
   const DEBOUNCE_MS = 600;
@@ -104,6 +105,8 @@
         inFlight = null;
         if (answer && answer.category_id != null && hasOption(String(answer.category_id))) {
           shown = answer;
+          // Nothing chosen yet: the suggestion fills the category; the citizen may change it.
+          if (category.value === "") category.value = String(answer.category_id);
           render();
         } else {
           hide();

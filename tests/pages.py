@@ -88,6 +88,17 @@ def field_options(html: str, name: str) -> dict[str, str]:
     return {o.attrs.get("value", ""): o.text() for o in control.iter() if o.tag == "option"}
 
 
+def selected_options(html: str, name: str) -> list[str]:
+    """The values of a select field's options marked selected (none: the browser shows the
+    first)."""
+    control = _control(parse(html), name)
+    return [
+        o.attrs.get("value", "")
+        for o in control.iter()
+        if o.tag == "option" and "selected" in o.attrs
+    ]
+
+
 def field_error(html: str, name: str) -> str | None:
     """The error message shown beside a field (in the same form group), or None."""
     control = _control(parse(html), name)

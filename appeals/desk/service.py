@@ -15,6 +15,7 @@ from appeals.audit.models import Audit, ResponseAct
 from appeals.extensions import db
 from appeals.intake.access import can_read
 from appeals.intake.models import Appeal
+from appeals.intake.service import normalize_number
 from appeals.reference.models import Body
 from appeals.scores.predicates import open_late
 
@@ -74,6 +75,6 @@ def overdue_acts(body_ids: Sequence[int] | None, *, today: date, limit: int = 20
 def find_appeal_in_scope(number: str, by: User) -> Appeal | None:
     """An appeal by its registration number, if the prosecutor may read it."""
     appeal = db.session.execute(
-        select(Appeal).where(Appeal.number == number.strip().upper())
+        select(Appeal).where(Appeal.number == normalize_number(number))
     ).scalar_one_or_none()
     return appeal if appeal is not None and can_read(by, appeal) else None

@@ -48,12 +48,33 @@ def _tree_choices(model) -> list[tuple[int, str]]:
     return choices
 
 
+def optional_int(value) -> int | None:
+    """A select's value as an id; the empty "Choose…" option is None (then DataRequired)."""
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+def choose_first(choices: list) -> list:
+    """Choices headed by an empty "Choose…" option: nothing is chosen for the user."""
+    return [("", _("Choose…")), *choices]
+
+
 class _AppealFields(FlaskForm):
     """What every appeal states: kind, matter, place, text and files."""
 
     kind = SelectField(_l("Kind of appeal"), choices=list(KIND_LABELS.items()))
-    category_id = SelectField(_l("What it is about"), coerce=int, validate_choice=True)
-    region_id = SelectField(_l("Where"), coerce=int, validate_choice=True)
+    # Nothing preselected: the suggestion fills the category, the citizen picks the place.
+    category_id = SelectField(
+        _l("What it is about"),
+        coerce=optional_int,
+        validators=[DataRequired(message=_l("Choose what the appeal is about."))],
+    )
+    region_id = SelectField(
+        _l("Where"),
+        coerce=optional_int,
+        validators=[DataRequired(message=_l("Choose the region."))],
+    )
     subject = StringField(_l("Subject"), validators=[DataRequired()])
     text = TextAreaField(_l("Your appeal"), validators=[DataRequired()], render_kw={"rows": 10})
     attachments = MultipleFileField(_l("Attachments"))
@@ -63,9 +84,9 @@ class _AppealFields(FlaskForm):
         config = current_app.config
         self.subject.validators.append(Length(min=5, max=config["APPEAL_SUBJECT_MAX"]))
         self.text.validators.append(Length(min=20, max=config["APPEAL_TEXT_MAX"]))
-        self.category_id.choices = _tree_choices(Category)
+        self.category_id.choices = choose_first(_tree_choices(Category))
         # The country itself is not a place an appeal comes from.
-        self.region_id.choices = [(i, n) for i, n in _tree_choices(Region)][1:]
+        self.region_id.choices = choose_first(_tree_choices(Region)[1:])
         # The hint tells the limits in force, not the defaults.
         self.attachments.description = _(
             "Up to %(count)s files: PDF, JPG, PNG, DOCX, ODT or TXT, %(size)s each.",

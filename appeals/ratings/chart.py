@@ -35,7 +35,8 @@ def trend_svg(
 
     `compact` draws a sparkline for a table row: no axis labels, only the line and its dots.
     """
-    pad_left, pad_right = (4, 4) if compact else (28, 8)
+    # Room on the right for half of the last month's label, centred on its point.
+    pad_left, pad_right = (4, 4) if compact else (28, 22)
     pad_top, pad_bottom = (4, 4) if compact else (8, 20)
     inner_w = max(width - pad_left - pad_right, 1)
     inner_h = max(height - pad_top - pad_bottom, 1)

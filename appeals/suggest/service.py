@@ -4,18 +4,21 @@ suggestion for a text being typed, with the model read from SUGGEST_MODEL_DIR.""
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import current_app
+from redis.exceptions import RedisError
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlalchemy import select
 
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealStatus
 from appeals.lazy import lazy_import
+from appeals.queues import get_queue
 from appeals.reference.models import Category
 from appeals.suggest.corpus import generate
 
@@ -33,9 +36,17 @@ FINAL_STATUSES = (AppealStatus.ANSWERED, AppealStatus.CLOSED)
 # The most recent ones are enough, and keep the nightly training within minutes.
 MAX_TRAINING_APPEALS = 50_000
 CORPUS_SEED = 2026
-# A training that left its lock behind (its process died) frees it after this long.
-STALE_LOCK_SECONDS = 15 * 60
-LOCK_FILENAME = "training.lock"
+# The training job (appeals/suggest/jobs.py), named by path: a service imports no job module.
+RETRAIN_JOB = "appeals.suggest.jobs.retrain_suggester"
+# One first training at a time, whichever process asks for it.
+FIRST_TRAINING_JOB_ID = "suggest-first-training"
+TRAINING_TIMEOUT = 1800
+WAITING_OR_RUNNING = (
+    JobStatus.QUEUED,
+    JobStatus.STARTED,
+    JobStatus.SCHEDULED,
+    JobStatus.DEFERRED,
+)
 
 
 @dataclass(frozen=True)
@@ -123,36 +134,35 @@ def retrain() -> TrainingReport:
     return report
 
 
-def _train_on_demand(directory: Path) -> None:
-    """Train once when no model exists yet; a process that finds another one training
-    gives no suggestion meanwhile instead of training too."""
-    directory.mkdir(parents=True, exist_ok=True)
-    lock = directory / LOCK_FILENAME
+def request_first_training() -> bool:
+    """Queue one training on the slow queue when no model is saved yet and none is queued or
+    running: the slow worker calls it at its start, and a suggestion asked for meanwhile. The
+    web process never trains itself (seconds of a citizen's typing). True if queued."""
+    config = current_app.config
+    if ml.model_file(Path(config["SUGGEST_MODEL_DIR"])).current() is not None:
+        return False
+    queue = get_queue(config["RQ_SLOW_QUEUE"])
     try:
-        handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        try:
-            if time.time() - lock.stat().st_mtime > STALE_LOCK_SECONDS:
-                lock.unlink(missing_ok=True)  # the next request trains
-        except FileNotFoundError:
-            pass
-        return
-    try:
-        retrain()
-    finally:
-        os.close(handle)
-        lock.unlink(missing_ok=True)
+        job = Job.fetch(FIRST_TRAINING_JOB_ID, connection=queue.connection)
+    except NoSuchJobError:
+        job = None
+    if job is not None and job.get_status(refresh=False) in WAITING_OR_RUNNING:
+        return False
+    queue.enqueue(RETRAIN_JOB, job_id=FIRST_TRAINING_JOB_ID, job_timeout=TRAINING_TIMEOUT)
+    log.info("No category suggester saved yet: a training is queued on %s", queue.name)
+    return True
 
 
 def current_suggester() -> Suggester | None:
-    """The newest saved model; with none yet, train one now if SUGGEST_TRAIN_ON_DEMAND."""
+    """The newest saved model; with none yet, None at once (and a training is queued for the
+    slow worker if SUGGEST_TRAIN_ON_DEMAND)."""
     config = current_app.config
-    directory = Path(config["SUGGEST_MODEL_DIR"])
-    model = ml.model_file(directory)
-    suggester = model.current()
+    suggester = ml.model_file(Path(config["SUGGEST_MODEL_DIR"])).current()
     if suggester is None and config["SUGGEST_TRAIN_ON_DEMAND"]:
-        _train_on_demand(directory)
-        suggester = model.current()
+        try:
+            request_first_training()
+        except RedisError:  # no queue now: the slow worker queues it at its next start
+            log.warning("Could not queue the suggester's first training", exc_info=True)
     return suggester
 
 

@@ -20,10 +20,17 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from appeals.extensions import db
-from appeals.intake.forms import REASON_MAX_LENGTH, ActionForm, AppealForm, _tree_choices
+from appeals.intake.forms import (
+    REASON_MAX_LENGTH,
+    ActionForm,
+    AppealForm,
+    _tree_choices,
+    choose_first,
+    optional_int,
+)
 from appeals.intake.labels import (
     DECISION_LABELS,
     KIND_LABELS,
@@ -33,6 +40,7 @@ from appeals.intake.labels import (
 from appeals.intake.models import AppealKind, AppealStatus
 from appeals.reference.models import Body, Category
 from appeals.work.inbox import SEARCH_MAX, InboxFilters
+from appeals.work.standing import leave_ground_refusal
 
 # An answer is reasoned: a line or two cannot explain a decision and how to complain.
 ANSWER_MIN_LENGTH = 100
@@ -127,7 +135,12 @@ class ResumeForm(ActionForm):
 
 
 class ForwardForm(ActionForm):
-    body_id = SelectField(_l("Competent body"), coerce=int, validate_choice=True)
+    # No body preselected: forwarding to the first in the list by mistake moves the appeal away.
+    body_id = SelectField(
+        _l("Competent body"),
+        coerce=optional_int,
+        validators=[DataRequired(message=_l("Choose the body the appeal goes to."))],
+    )
     reason = TextAreaField(
         _l("Why it goes there"),
         validators=[DataRequired(), Length(max=REASON_MAX_LENGTH)],
@@ -140,18 +153,31 @@ class ForwardForm(ActionForm):
         bodies = db.session.execute(
             select(Body).where(Body.is_active, Body.id != (exclude_body_id or 0))
         ).scalars()
-        self.body_id.choices = sorted(((b.id, b.name) for b in bodies), key=lambda c: c[1])
+        self.body_id.choices = choose_first(
+            sorted(((b.id, b.name) for b in bodies), key=lambda c: c[1])
+        )
 
 
 class LeaveForm(ActionForm):
-    ground = SelectField(_l("Legal ground"), choices=list(LEAVE_GROUNDS.items()))
+    # No ground preselected: each closes the appeal, and not every one fits every appeal.
+    ground = SelectField(
+        _l("Legal ground"),
+        validators=[DataRequired(message=_l("Choose the legal ground."))],
+    )
     note = TextAreaField(
         _l("Note (optional)"), validators=[Optional(), Length(max=REASON_MAX_LENGTH)]
     )
     submit = SubmitField(_l("Leave without consideration"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, closing=None, **kwargs):
         super().__init__(*args, prefix="leave", **kwargs)
+        self.ground.choices = choose_first(list(LEAVE_GROUNDS.items()))
+        self.closing = closing
+
+    def validate_ground(self, field):
+        # The service refuses it too (and the API); here the refusal stands beside the field.
+        if self.closing is not None and (refusal := leave_ground_refusal(self.closing, field.data)):
+            raise ValidationError(refusal)
 
 
 # --- The applicant's steps ------------------------------------------------------------------

@@ -16,6 +16,7 @@ from appeals.intake.models import (
     OPEN_STATUSES,
     Appeal,
 )
+from appeals.intake.service import normalize_number
 from appeals.reference.models import Category, body_subtree_ids
 
 DUE_SOON_WORKING_DAYS = 3
@@ -89,6 +90,8 @@ def inbox_query(user: User, filters: InboxFilters, today: date, scope_ids: Seque
         criteria.append(
             or_(
                 Appeal.number.ilike(pattern, escape="\\"),
+                # A number typed with look-alikes ("3-2026-..."), read as the status check does.
+                Appeal.number.ilike(_like_pattern(normalize_number(search)), escape="\\"),
                 Appeal.subject.ilike(pattern, escape="\\"),
                 Appeal.text.ilike(pattern, escape="\\"),
             )

@@ -47,6 +47,7 @@ from appeals.work.standing import (
     answer_refusal,
     assign_refusal,
     decide_extension_refusal,
+    leave_ground_refusal,
     leave_refusal,
     pending_extension_request,
     request_extension_refusal,
@@ -177,6 +178,7 @@ def leave_without_consideration(
     refuse(leave_refusal(appeal, standing(appeal, by)))
     if ground not in LEAVE_GROUNDS:
         raise TransitionRefused(_("Choose the legal ground from the list."))
+    refuse(leave_ground_refusal(appeal, ground))
     earlier = _decided_earlier_appeal(appeal) if ground == "repeated" else None
     previous_due = appeal.effective_due_on
     appeal.closed_at = now_utc()

@@ -267,7 +267,7 @@ STEPS: dict[str, Step] = {
     ),
     "leave": Step(
         "leave",
-        lambda appeal: LeaveForm(),
+        lambda appeal: LeaveForm(closing=appeal),
         lambda appeal, form: service.leave_without_consideration(
             appeal, form.ground.data, current_user, form.note.data
         ),

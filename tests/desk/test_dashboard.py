@@ -11,7 +11,7 @@ import pytest
 
 from appeals.accounts.models import Role
 from appeals.extensions import db
-from appeals.intake.models import Decision
+from appeals.intake.models import AppealKind, Decision
 from appeals.ratings.ranking import month_axis
 from appeals.scores.models import ScoreSnapshot
 from appeals.timeutil import local_date, local_today, now_utc
@@ -492,6 +492,29 @@ def test_find_an_appeal_by_number_in_scope_only(
     assert f"No appeal numbered {appeal.number} in your region." in page_text(
         response.get_data(as_text=True)
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed_prefix"),
+    [
+        (AppealKind.STATEMENT, "3"),  # the digit three for the Cyrillic Ze
+        (AppealKind.STATEMENT, " з"),  # lower case, a space before it
+        (AppealKind.REPORT, "C"),  # the Latin C for the Cyrillic Es
+        (AppealKind.FEEDBACK, "0"),  # zero for the Cyrillic O
+    ],
+)
+def test_a_number_typed_with_look_alikes_is_found_as_in_the_status_check(
+    client, login, astana_prosecutor, citizen, kind, typed_prefix
+):
+    appeal, _ = submit(citizen, kind=kind)
+    prefix, rest = appeal.number.split("-", 1)
+    login(astana_prosecutor)
+
+    response = client.get(
+        "/prosecutor/appeals/find", query_string={"number": f"{typed_prefix}-{rest}"}
+    )
+
+    assert response.headers["Location"].endswith(f"/prosecutor/appeals/{appeal.id}")
 
 
 @pytest.mark.parametrize("role", [Role.CITIZEN, Role.OFFICIAL, Role.HEAD, Role.ADMIN])

@@ -8,7 +8,14 @@ from sqlalchemy import select
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealStatus
 from tests.factories import category_id, region_id
-from tests.pages import csrf_token, field_error, field_options, field_value, page_text
+from tests.pages import (
+    csrf_token,
+    field_error,
+    field_options,
+    field_value,
+    page_text,
+    selected_options,
+)
 from tests.samples import NOTHING_SAVED, appeal_fields, saved_counts
 
 
@@ -59,6 +66,15 @@ def test_form_lists_categories_and_places_but_not_the_country(client, citizen):
     assert str(region_id("000000000")) not in places
 
 
+def test_form_preselects_no_category_and_no_region(client, citizen):
+    page = client.get("/appeals/new").get_data(as_text=True)
+
+    for name in ("category_id", "region_id"):
+        options = field_options(page, name)
+        assert next(iter(options.items())) == ("", "Choose…"), name
+        assert set(selected_options(page, name)) <= {""}, name
+
+
 LONG_TEXT = object()  # placeholder: one character over the configured maximum
 LONG_SUBJECT = object()
 
@@ -72,7 +88,10 @@ REFUSED = [
     ("text too short", {"text": "Please help me."}, "text", "between 20"),
     ("text over the maximum", {"text": LONG_TEXT}, "text", "between 20"),
     ("unknown category id", {"category_id": "999999"}, "category_id", "Not a valid choice"),
-    ("category id not a number", {"category_id": "healthcare"}, "category_id", "Invalid"),
+    # Not a number is no choice at all: the field asks for one.
+    ("category id not a number", {"category_id": "healthcare"}, "category_id", "Choose what"),
+    ("no category chosen", {"category_id": ""}, "category_id", "Choose what the appeal is about"),
+    ("no region chosen", {"region_id": ""}, "region_id", "Choose the region"),
     ("unknown region id", {"region_id": "999999"}, "region_id", "Not a valid choice"),
     ("the country as a place", {"region_id": "COUNTRY"}, "region_id", "Not a valid choice"),
     ("unknown kind", {"kind": "petition"}, "kind", "Not a valid choice"),

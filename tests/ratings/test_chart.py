@@ -68,3 +68,17 @@ def test_compact_sparkline_has_no_axis_labels():
     texts = [e.text() for e in _elements(root, "text")]
     assert texts == []
     assert re.search(r"01\.2026: 50", root.text())
+
+
+def test_the_month_labels_fit_inside_the_picture():
+    """The last month's label is centred on its point: half of it must fit on the right (a
+    digit of the 9-pixel labels is at most about 6 pixels wide)."""
+    months = [TrendPoint(f"{m:02d}.2026", 50.0) for m in range(1, 13)]
+    for width in (360, 560):
+        root = _svg(months, width=width)
+        for text in _elements(root, "text"):
+            if text.attrs.get("text-anchor") != "middle":
+                continue
+            half = len(text.text()) * 6 / 2
+            x = float(text.attrs["x"])
+            assert half <= x <= width - half, (width, text.text(), x)

@@ -1,6 +1,7 @@
 """The suggestion on the appeal form in a real browser: typed text brings a suggestion under
-the category field, the category changes only when the citizen clicks "use it", and the
-script sends the CSRF token (CSRF is on here, as in production)."""
+the category field; it fills the category while none is chosen, and a category the citizen
+chose changes only when they click "use it"; the script sends the CSRF token (CSRF is on
+here, as in production)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,13 @@ SUBJECT = "Нет записи к врачу"
 TEXT = "В поликлинике уже месяц нет талонов к терапевту, а маме нужны лекарства по рецепту."
 
 
-def test_the_suggested_category_is_offered_and_set_only_on_request(
+def test_the_suggestion_fills_an_empty_category_and_never_replaces_a_choice(
     page: Page, app, make_user, model_dir, monkeypatch, tmp_path: Path
 ):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     make_user(email="aset@example.kz")
     healthcare = str(category_id("healthcare"))
+    land = str(category_id("land"))
     db.session.commit()  # no transaction held: the server's requests must not wait on SQLite
     requests: list[str] = []
     page.on(
@@ -41,8 +43,7 @@ def test_the_suggested_category_is_offered_and_set_only_on_request(
     page.get_by_role("button", name="Sign in").click()
     page.goto("/appeals/new")
     category = page.get_by_label("What it is about")
-    chosen_before = category.input_value()
-    assert chosen_before != healthcare
+    expect(category).to_have_value("")  # nothing preselected
     box = page.locator("#category-suggestion")
     expect(box).to_be_hidden()
 
@@ -51,11 +52,19 @@ def test_the_suggested_category_is_offered_and_set_only_on_request(
 
     expect(box).to_be_visible()
     expect(box).to_contain_text(re.compile(r"Suggested: Healthcare \(\d{2,3}%\)"))
-    # Under the category field, in its group, and the category itself is untouched.
+    # Under the category field, in its group; the empty category is filled with it.
     expect(page.locator(".mb-3", has=category).locator("#category-suggestion")).to_have_count(1)
-    expect(category).to_have_value(chosen_before)
+    expect(category).to_have_value(healthcare)
+    expect(box).to_contain_text("selected")
     assert requests and all(token for token in requests)  # the form's CSRF token was sent
     page.screenshot(path=tmp_path / "suggestion.png", full_page=True)
+
+    # The citizen chooses another category: a later suggestion offers, never replaces.
+    category.select_option(land)
+    expect(box.get_by_role("button", name="use it")).to_be_visible()
+    page.get_by_label("Your appeal").fill(TEXT + " Прошу помочь.")
+    page.wait_for_timeout(1500)  # well past the script's 600 ms pause
+    expect(category).to_have_value(land)
 
     box.get_by_role("button", name="use it").click()
 

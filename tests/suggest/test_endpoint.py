@@ -3,7 +3,6 @@ check, bad input, the suggestion itself, and a fresh install without a model."""
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
@@ -11,9 +10,10 @@ from sqlalchemy import update
 
 from appeals.accounts.models import Role
 from appeals.extensions import db
+from appeals.queues import get_queue
 from appeals.reference.models import Category
 from appeals.suggest.model import MODEL_FILENAME
-from appeals.suggest.service import LOCK_FILENAME
+from appeals.suggest.service import FIRST_TRAINING_JOB_ID, request_first_training
 from tests.conftest import PASSWORD
 from tests.factories import category_id
 from tests.pages import csrf_token, parse
@@ -198,46 +198,39 @@ def test_no_model_and_no_training_on_demand_gives_no_suggestion(client, citizen,
     assert not empty_model_dir.exists()
 
 
-def test_the_first_suggestion_trains_a_model_when_none_exists(
-    app, client, citizen, empty_model_dir, monkeypatch
+def test_without_a_model_the_answer_comes_at_once_and_the_slow_worker_trains(
+    app, client, citizen, empty_model_dir, monkeypatch, run_jobs
 ):
     monkeypatch.setitem(app.config, "SUGGEST_TRAIN_ON_DEMAND", True)
     monkeypatch.setitem(app.config, "SUGGEST_MIN_APPEALS", 800)  # a smaller corpus: faster
+    slow = get_queue(app.config["RQ_SLOW_QUEUE"])
 
-    answer = ask(client, HEALTHCARE_TEXT).get_json()
+    started = time.perf_counter()
+    answers = [ask(client, HEALTHCARE_TEXT).get_json() for _ in range(3)]
+    elapsed = time.perf_counter() - started
 
-    assert answer["category_id"] == category_id("healthcare")
-    assert (empty_model_dir / MODEL_FILENAME).is_file()
-    assert not (empty_model_dir / LOCK_FILENAME).exists()
-
-
-def test_while_another_process_trains_there_is_no_suggestion_and_no_second_training(
-    app, client, citizen, empty_model_dir, monkeypatch
-):
-    monkeypatch.setitem(app.config, "SUGGEST_TRAIN_ON_DEMAND", True)
-    empty_model_dir.mkdir()
-    (empty_model_dir / LOCK_FILENAME).touch()
-
-    assert ask(client, HEALTHCARE_TEXT).get_json() == {"category_id": None}
+    # No training in the web process: no suggestion, no model, one training queued.
+    assert answers == [{"category_id": None}] * 3
     assert not (empty_model_dir / MODEL_FILENAME).exists()
-    assert (empty_model_dir / LOCK_FILENAME).exists()
+    assert slow.job_ids == [FIRST_TRAINING_JOB_ID]
+    assert elapsed < 3, f"three answers took {elapsed:.1f} s: something trained meanwhile"
+
+    run_jobs([app.config["RQ_SLOW_QUEUE"]])
+
+    assert (empty_model_dir / MODEL_FILENAME).is_file()
+    assert ask(client, HEALTHCARE_TEXT).get_json()["category_id"] == category_id("healthcare")
+    assert request_first_training() is False  # a model is there: nothing more is queued
+    assert slow.count == 0
 
 
-def test_a_lock_left_by_a_dead_training_is_cleared(
+def test_without_redis_there_is_no_suggestion_and_no_error(
     app, client, citizen, empty_model_dir, monkeypatch
 ):
     monkeypatch.setitem(app.config, "SUGGEST_TRAIN_ON_DEMAND", True)
-    monkeypatch.setitem(app.config, "SUGGEST_MIN_APPEALS", 800)
-    empty_model_dir.mkdir()
-    lock = empty_model_dir / LOCK_FILENAME
-    lock.touch()
-    an_hour_ago = time.time() - 3600
-    os.utime(lock, (an_hour_ago, an_hour_ago))
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens
 
     assert ask(client, HEALTHCARE_TEXT).get_json() == {"category_id": None}
-    assert not lock.exists()
-    # The next request trains and suggests.
-    assert ask(client, HEALTHCARE_TEXT).get_json()["category_id"] == category_id("healthcare")
+    assert not empty_model_dir.exists()
 
 
 # --- the page --------------------------------------------------------------------------------

@@ -4,6 +4,12 @@ and the CLI command."""
 
 from __future__ import annotations
 
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from rq.cron import CronScheduler
 from sqlalchemy import select
@@ -22,6 +28,7 @@ from appeals.work.service import answer_appeal
 from appeals.work.terms import forward_appeal
 from tests.factories import submit
 
+ROOT = Path(__file__).resolve().parents[2]
 INSULIN = "Нет инсулина в аптеке поликлиники, ребёнок с диабетом остаётся без лекарства."
 PLOT = "Сосед поставил забор на моём земельном участке, границы участка нарушены."
 
@@ -155,3 +162,55 @@ def test_the_cli_command_trains_and_saves(app, empty_model_dir, monkeypatch):
     assert "0 appeals, 600 generated examples, 15 categories" in result.output
     assert (empty_model_dir / MODEL_FILENAME).is_file()
     assert db.session.execute(select(Appeal.id)).first() is None
+
+
+def test_a_freshly_started_slow_worker_makes_the_model_ready(app, redis_server, tmp_path):
+    """The slow worker, at its start, queues the first training and runs it: the model is
+    there before any citizen asks for a suggestion."""
+    models = tmp_path / "models"
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_server.url,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "APPEALS_INSTANCE_DIR": str(tmp_path),
+        "SUGGEST_MODEL_DIR": str(models),
+        "SUGGEST_MIN_APPEALS": "800",  # a smaller corpus: faster
+        "SECRET_KEY": secrets.token_hex(32),
+    }
+    db.session.commit()
+    result = subprocess.run(
+        [sys.executable, "worker.py", "--queues", app.config["RQ_SLOW_QUEUE"], "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    suggester = load(models / MODEL_FILENAME)
+    assert "healthcare" in suggester.categories
+
+
+def test_a_fast_worker_does_not_train(app, redis_server, tmp_path):
+    models = tmp_path / "models"
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_server.url,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "APPEALS_INSTANCE_DIR": str(tmp_path),
+        "SUGGEST_MODEL_DIR": str(models),
+        "SECRET_KEY": secrets.token_hex(32),
+    }
+    result = subprocess.run(
+        [sys.executable, "worker.py", "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not models.exists()
+    assert get_queue(app.config["RQ_SLOW_QUEUE"]).count == 0

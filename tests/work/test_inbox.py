@@ -225,6 +225,17 @@ def test_search_by_number_subject_or_text_ignoring_case(client, login, people):
     assert inbox_rows(client, q="_") == []
 
 
+def test_a_number_typed_with_look_alikes_is_found(client, login, people):
+    statement, _ = submit(people.citizen)
+    report, _ = submit(people.citizen, kind=AppealKind.REPORT)
+    login(people.head)
+
+    # The digit three for the Cyrillic Ze, the Latin c for the Cyrillic Es: as the status check.
+    assert inbox_rows(client, q="3-" + statement.number.split("-", 1)[1]) == [statement.number]
+    assert inbox_rows(client, q="c-" + report.number.split("-", 1)[1]) == [report.number]
+    assert inbox_rows(client, q="з-" + statement.number.split("-", 1)[1]) == [statement.number]
+
+
 def test_a_search_longer_than_the_bound_is_ignored(client, login, people):
     appeal, _ = submit(people.citizen)
     login(people.head)

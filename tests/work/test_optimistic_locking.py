@@ -128,7 +128,7 @@ def test_a_step_without_the_version_is_refused(client, people, assigned):
     sign_in(client, people.head)
     before = state(assigned.id)
 
-    response = client.post(f"/work/appeals/{assigned.id}/leave", data={"leave-ground": "anonymous"})
+    response = client.post(f"/work/appeals/{assigned.id}/leave", data={"leave-ground": "no_matter"})
 
     assert MEANWHILE in flashed(client, response)
     assert state(assigned.id) == before

@@ -11,10 +11,14 @@ from sqlalchemy import delete, select
 from appeals.deadlines.models import DeadlinePolicy
 from appeals.deadlines.rules import add_months
 from appeals.extensions import db
+from appeals.intake.models import Appeal
+from appeals.intake.workflow import TransitionRefused
 from appeals.reference.models import Body
 from appeals.timeutil import now_utc
+from appeals.work.service import leave_without_consideration
+from appeals.work.standing import leave_ground_refusal
 from tests.factories import submit
-from tests.pages import by_testid, field_error, field_options
+from tests.pages import by_testid, field_error, field_options, selected_options
 from tests.work.conftest import events_of, flashed, notices_of, post_step, state
 
 
@@ -394,6 +398,56 @@ def test_the_head_leaves_it_on_a_legal_ground(client, login, people, assigned):
     assert ("appeal_left_without_consideration", people.citizen.email) in notices_of(assigned.id)
 
 
+def test_no_ground_and_no_body_is_preselected(client, login, people, assigned):
+    login(people.head)
+    page = client.get(f"/work/appeals/{assigned.id}").get_data(as_text=True)
+
+    for name in ("leave-ground", "forward-body_id"):
+        options = list(field_options(page, name))
+        assert options[0] == "", name  # "Choose…" comes first, and is what the page shows
+        assert set(selected_options(page, name)) <= {""}, name
+
+
+def test_leaving_without_a_ground_or_forwarding_without_a_body_is_a_form_error(
+    client, login, people, assigned
+):
+    login(people.head)
+    before = state(assigned.id)
+
+    left = post_step(client, assigned.id, "leave", "leave", ground="", note="Kept")
+    sent = post_step(client, assigned.id, "forward", "forward", body_id="", reason="Kept too")
+
+    assert left.status_code == sent.status_code == 400
+    assert field_error(left.get_data(as_text=True), "leave-ground") == "Choose the legal ground."
+    assert "Kept" in left.get_data(as_text=True)
+    assert field_error(sent.get_data(as_text=True), "forward-body_id") == (
+        "Choose the body the appeal goes to."
+    )
+    assert state(assigned.id) == before
+
+
+def test_a_signed_in_citizens_appeal_cannot_be_left_as_anonymous(client, login, people, assigned):
+    login(people.head)
+    before = state(assigned.id)
+
+    response = post_step(client, assigned.id, "leave", "leave", ground="anonymous")
+
+    assert response.status_code == 400
+    error = field_error(response.get_data(as_text=True), "leave-ground")
+    assert error and "applicant of this appeal is known" in error
+    assert state(assigned.id) == before
+    # The service refuses it too (the API and any other caller go through it).
+    with pytest.raises(TransitionRefused, match="applicant of this appeal is known"):
+        leave_without_consideration(assigned, "anonymous", people.head)
+    db.session.rollback()
+    assert state(assigned.id) == before
+
+
+def test_the_anonymous_ground_fits_an_appeal_without_a_known_applicant(assigned):
+    assert leave_ground_refusal(Appeal(applicant_id=None), "anonymous") is None
+    assert leave_ground_refusal(Appeal(applicant_id=assigned.applicant_id), "no_matter") is None
+
+
 def test_a_ground_off_the_list_is_a_form_error(client, login, people, assigned):
     login(people.head)
     before = state(assigned.id)
@@ -409,7 +463,7 @@ def test_an_official_cannot_leave_it(client, login, people, assigned):
     login(people.official)
     before = state(assigned.id)
 
-    response = post_step(client, assigned.id, "leave", "leave", ground="anonymous")
+    response = post_step(client, assigned.id, "leave", "leave", ground="no_matter")
 
     assert "this step is its head's" in flashed(client, response)
     assert state(assigned.id) == before
@@ -423,7 +477,7 @@ def test_a_withdrawn_appeal_cannot_be_left(client, login, people, assigned):
     login(people.head)
     before = state(assigned.id)
 
-    response = post_step(client, assigned.id, "leave", "leave", ground="anonymous")
+    response = post_step(client, assigned.id, "leave", "leave", ground="no_matter")
 
     assert "withdrawn cannot become left without consideration" in flashed(client, response)
     assert state(assigned.id) == before
