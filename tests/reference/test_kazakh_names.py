@@ -17,6 +17,7 @@ from appeals.reference.seed import seed_reference
 from appeals.reference.seed_data import BODIES, CATEGORIES, REGIONS
 from appeals.reference.seed_kk import BODIES_KK, CATEGORIES_KK, REGIONS_KK
 from tests.conftest import tables_restored
+from tests.pages import field_value
 
 ROOT = Path(__file__).resolve().parents[2]
 KAZAKH_LETTERS = set("әғқңөұүһі")
@@ -128,3 +129,22 @@ def test_the_migration_adds_and_fills_the_kazakh_names_and_the_users_language(tm
         assert "name_kk" not in _columns(back, "regions") | _columns(back, "bodies")
         assert "language" not in _columns(back, "users")
         assert dict(back.execute("SELECT code, name_en FROM regions"))["750000000"] == "Almaty"
+
+
+def test_the_admin_gives_a_kazakh_name_and_kazakh_readers_see_it(admin_client, restore_reference):
+    from tests.reference.test_reference_admin import region_form
+
+    response = admin_client.post(
+        "/admin/routing/regions/new", data=region_form(name_kk="  Жаңа аудан  ")
+    )
+    assert response.status_code == 302
+    added = db.session.execute(select(Region).where(Region.code == "711999990")).scalar_one()
+    assert added.name_kk == "Жаңа аудан"  # trimmed
+
+    edit = f"/admin/routing/regions/{added.id}/edit"
+    page = admin_client.get(edit).get_data(as_text=True)
+    assert field_value(page, "name_kk") == "Жаңа аудан"
+    admin_client.post(edit, data=region_form(name_kk=""))  # optional: emptied, it is None
+    db.session.refresh(added)
+    assert added.name_kk is None
+    db.session.commit()
