@@ -265,3 +265,33 @@ def test_the_scripts_carry_no_words_of_their_own():
         # Class lists and selectors have spaces too: only those may stay.
         assert [s for s in worded if not re.fullmatch(r"[a-z0-9 .\-_\[\]=]+", s)] == [], script
         assert '"Suggested' not in source and '"use it' not in source
+
+
+# --- Machines and formats ------------------------------------------------------------------
+
+
+def test_open311_names_the_services_and_regions_in_the_clients_language(client):
+    services = client.get("/open311/v2/services.json", headers=KK).get_json()
+    names = {s["service_code"]: s["service_name"] for s in services}
+    assert names["healthcare"] == "Денсаулық сақтау"
+
+    definition = client.get("/open311/v2/services/healthcare.json", headers=KK).get_json()
+    regions = {v["key"]: v["name"] for v in definition["attributes"][0]["values"]}
+    assert regions["110000000"] == "Ақмола облысы"
+
+    english = client.get("/open311/v2/services.json", headers={"Accept-Language": "en"})
+    assert {s["service_code"]: s["service_name"] for s in english.get_json()}["healthcare"] == (
+        "Healthcare"
+    )
+
+
+def test_babels_kazakh_locale_formats_dates_and_numbers(app):
+    from datetime import date
+
+    with app.test_request_context(headers=KK):
+        flask_babel.refresh()
+        assert str(flask_babel.get_locale()) == "kk"
+        spaced = str.maketrans({"\xa0": " ", "\u202f": " "})  # CLDR's non-breaking spaces
+        long_date = flask_babel.format_date(date(2026, 12, 5), "long")
+        assert long_date.translate(spaced) == "2026 ж. 5 желтоқсан"
+        assert flask_babel.format_decimal(1234567.5).translate(spaced) == "1 234 567,5"
