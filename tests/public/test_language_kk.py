@@ -12,7 +12,7 @@ from appeals.accounts.models import User
 from appeals.extensions import db
 from tests.conftest import PASSWORD, FreshClient
 from tests.factories import submit
-from tests.pages import by_testid, field_options, page_text, parse
+from tests.pages import by_testid, field_error, field_options, page_text, parse
 from tests.public.test_language import choose, html_lang
 
 KK = {"Accept-Language": "kk-KZ,kk;q=0.9,ru;q=0.8,en;q=0.5"}
@@ -51,11 +51,40 @@ def stored_language(user: User) -> str | None:
 # --- Choosing Kazakh -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("accept_language", [KK["Accept-Language"], "kk", "kk-KZ,ru;q=0.9"])
+@pytest.mark.parametrize(
+    "accept_language", [KK["Accept-Language"], "kk", "kk-KZ,ru;q=0.9", "KK-kz, en;q=0.9"]
+)
 def test_a_browser_asking_for_kazakh_gets_kazakh(client, accept_language):
     html = client.get("/", headers={"Accept-Language": accept_language}).get_data(as_text=True)
 
+    text = page_text(html)
     assert html_lang(html) == "kk"
+    assert "Мемлекеттік органға өтініш беріңіз және қараудың әр кезеңін қадағалаңыз" in text
+    assert "Күйін тексеру" in text and "Жасырын өтініш" in text  # the navbar
+    assert "Check a status" not in text and "Проверить статус" not in text
+
+
+def test_a_regional_russian_before_english_is_russian(client):
+    html = client.get("/", headers={"Accept-Language": "ru-RU,en;q=0.8"}).get_data(as_text=True)
+
+    assert html_lang(html) == "ru"
+
+
+def test_a_bad_appeal_is_refused_in_kazakh_and_nothing_saved(client, make_user, login):
+    from appeals.intake.models import Appeal
+
+    login(make_user())
+
+    response = client.post(
+        "/appeals/new", headers=KK, data={"kind": "statement", "subject": "", "text": "Қысқа"}
+    )
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert field_error(html, "subject") == "Бұл өріс міндетті түрде керек."  # WTForms' own kk
+    assert "This field is required." not in html
+    assert db.session.execute(select(Appeal.id)).first() is None
+    db.session.commit()
 
 
 def test_the_switch_offers_kazakh_first_and_keeps_it(client):
