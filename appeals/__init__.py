@@ -223,7 +223,7 @@ def _select_locale() -> str:
         return chosen
     # In the browser's order of preference, a regional variant counting as its language
     # ("kk-KZ, ru;q=0.9" is Kazakh: Werkzeug's best_match would take the exact "ru" first).
-    wished = [language for language, _quality in request.accept_languages]
+    wished = [language.lower() for language, _quality in request.accept_languages]
     return (
         negotiate_locale(wished, list(LANGUAGES), sep="-") or current_app.config["DEFAULT_LANGUAGE"]
     )
