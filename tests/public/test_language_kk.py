@@ -8,7 +8,7 @@ import flask_babel
 import pytest
 from sqlalchemy import select
 
-from appeals.accounts.models import User
+from appeals.accounts.models import Role, User
 from appeals.extensions import db
 from tests.conftest import PASSWORD, FreshClient
 from tests.factories import submit
@@ -324,3 +324,45 @@ def test_babels_kazakh_locale_formats_dates_and_numbers(app):
         long_date = flask_babel.format_date(date(2026, 12, 5), "long")
         assert long_date.translate(spaced) == "2026 ж. 5 желтоқсан"
         assert flask_babel.format_decimal(1234567.5).translate(spaced) == "1 234 567,5"
+
+
+# --- Every role's main pages ---------------------------------------------------------------
+
+# Words of the English navbar and footer: none may stay on a Kazakh page.
+ENGLISH_LEFT = ("Check a status", "Ratings", "Open data", "Sign out", "Sign in", "My data")
+MAIN_PAGES = {
+    None: [
+        "public.home",
+        "public.status_check",
+        "ratings.ratings",
+        "opendata.dictionary",
+        "accounts.login",
+        "accounts.register",
+        "intake.new_anonymous_appeal",
+    ],
+    Role.CITIZEN: ["intake.new_appeal", "intake.my_appeals", "accounts.my_data"],
+    Role.OFFICIAL: ["work.inbox"],
+    Role.HEAD: ["work.inbox"],
+    Role.PROSECUTOR: ["desk.dashboard", "routing.manual_queue"],
+    Role.ADMIN: ["admin.index"],
+}
+
+
+@pytest.mark.parametrize("role", list(MAIN_PAGES), ids=lambda r: r or "anonymous")
+def test_the_main_pages_of_each_role_are_kazakh(app, client, make_user, login, role):
+    from flask import url_for
+
+    if role is not None:
+        login(
+            make_user(role, body_code="health-71" if role in (Role.OFFICIAL, Role.HEAD) else None)
+        )
+    with app.test_request_context():
+        paths = [url_for(endpoint) for endpoint in MAIN_PAGES[role]]
+
+    for path in paths:
+        response = client.get(path, headers=KK)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, path
+        assert html_lang(html) == "kk", path
+        text = page_text(html)
+        assert [word for word in ENGLISH_LEFT if word in text] == [], path
