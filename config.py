@@ -79,7 +79,10 @@ class Config:
     AUDIT_ACT_EXTENSIONS = _env_int("AUDIT_ACT_EXTENSIONS", 1)
     AUDIT_ACT_EXTENSION_MAX = _env_int("AUDIT_ACT_EXTENSION_MAX", 30)
     TIMEZONE = os.environ.get("APPEALS_TIMEZONE", "Asia/Almaty")
-    BABEL_DEFAULT_LOCALE = "ru"
+    # The interface language when neither the reader's choice (the switch, their profile) nor
+    # their browser's Accept-Language names one we offer: Kazakh, the state language.
+    # (create_app makes Flask-Babel's BABEL_DEFAULT_LOCALE the same.)
+    DEFAULT_LANGUAGE = os.environ.get("DEFAULT_LANGUAGE", "kk")
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")  # empty: notices are written to the log
@@ -186,3 +189,6 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False  # one test turns it on to prove forms refuse a missing token
     PASSWORD_HASH_COST = (1, 1024)  # fast hashing: tests create many accounts
     SUGGEST_TRAIN_ON_DEMAND = False  # tests that need a model train one in a temp dir
+    # English when a request names no language, so that the tests read the source texts;
+    # the tests of the default set it (tests/public/test_language_kk.py).
+    DEFAULT_LANGUAGE = "en"

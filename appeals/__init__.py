@@ -7,7 +7,8 @@ import logging
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from flask import Flask, g, has_request_context, render_template, request, session
+from babel import negotiate_locale
+from flask import Flask, current_app, g, has_request_context, render_template, request, session
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -134,6 +135,7 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
         for handler in logging.getLogger().handlers:
             handler.setFormatter(JsonLogFormatter())
     _refuse_development_secret(app)
+    _refuse_unknown_language(app)
     _trust_proxies(app)
 
     db.init_app(app)
@@ -190,6 +192,17 @@ def _refuse_development_secret(app: Flask) -> None:
         )
 
 
+def _refuse_unknown_language(app: Flask) -> None:
+    """DEFAULT_LANGUAGE must be one the interface offers: a typo would show untranslated pages."""
+    if app.config["DEFAULT_LANGUAGE"] not in LANGUAGES:
+        raise ValueError(
+            f"DEFAULT_LANGUAGE={app.config['DEFAULT_LANGUAGE']!r} is not one of the interface "
+            f"languages ({', '.join(LANGUAGES)})."
+        )
+    # Flask-Babel's own fallback (a locale selector that answers nothing) is the same one.
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
+
+
 def _trust_proxies(app: Flask) -> None:
     """Behind TRUSTED_PROXIES proxies the client's address, scheme and host are the ones the
     proxies forwarded (the rate limits and the sign-in lockout read the address); with none,
@@ -202,15 +215,21 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    """The one place that decides the language: the switch's choice kept in the session, else
-    the browser's Accept-Language, else English. Jobs and commands (no request) stay English,
-    as the notice templates are."""
+    """The one place that decides the language: the reader's choice kept in the session (the
+    switch's, or their profile's, put there when they sign in), else the browser's
+    Accept-Language, else the deployment's DEFAULT_LANGUAGE. Jobs and commands (no request)
+    stay English, as the notice templates are."""
     if not has_request_context():
         return "en"
     chosen = session.get("language")
     if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(["en", "ru"]) or "en"
+    # In the browser's order of preference, a regional variant counting as its language
+    # ("kk-KZ, ru;q=0.9" is Kazakh: Werkzeug's best_match would take the exact "ru" first).
+    wished = [language.lower() for language, _quality in request.accept_languages]
+    return (
+        negotiate_locale(wished, list(LANGUAGES), sep="-") or current_app.config["DEFAULT_LANGUAGE"]
+    )
 
 
 def _sign_in_prompt(message: str) -> str:

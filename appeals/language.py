@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
-# The interface languages, as the switch offers them (each named in its own language).
-LANGUAGES = {"ru": "Русский", "en": "English"}
+# The interface languages, as the switch offers them (each named in its own language): the
+# state language first. The deployment's default is the DEFAULT_LANGUAGE setting.
+LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
 def N_(message: str) -> str:

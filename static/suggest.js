@@ -2,7 +2,8 @@
 // subject or the text, ask the server which category the appeal is likely about and offer
 // it under the category field: it fills the category while none is chosen, offers it with a
 // button otherwise (never replacing the citizen's choice), and any failure (offline, rate
-// limit, no model yet) just shows nothing.
+// limit, no model yet) just shows nothing. Its words come from the page (data-text-* on the
+// box, in the reader's language): none are written here.
 (function () {
   "use strict";
   const DEBOUNCE_MS = 600;
@@ -11,6 +12,7 @@
   const box = document.getElementById("category-suggestion");
   const form = document.getElementById("appeal-form");
   if (!box || !form || !window.fetch) return;
+  const words = box.dataset; // textSuggested ("… {category} …"), textSelected, textUse
   const subject = form.querySelector("[name=subject]");
   const text = form.querySelector("[name=text]");
   const category = form.querySelector("select[name=category_id]");
@@ -51,19 +53,20 @@
     const percent = Math.round(shown.confidence * 100);
     const label = document.createElement("span");
     label.className = "suggestion-label";
-    label.textContent = "Suggested: " + shown.category + " (" + percent + "%)";
+    label.textContent =
+      words.textSuggested.replace("{category}", shown.category) + " (" + percent + "%)";
     box.appendChild(label);
     if (category.value === value) {
       const chosen = document.createElement("span");
       chosen.className = "text-success ms-1";
-      chosen.textContent = "— selected";
+      chosen.textContent = "— " + words.textSelected;
       box.appendChild(chosen);
     } else {
       box.appendChild(document.createTextNode(" — "));
       const use = document.createElement("button");
       use.type = "button";
       use.className = "btn btn-link btn-sm p-0 align-baseline";
-      use.textContent = "use it";
+      use.textContent = words.textUse;
       use.addEventListener("click", function () {
         category.value = value;
         category.dispatchEvent(new Event("change", { bubbles: true }));

@@ -3,11 +3,19 @@
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from appeals.accounts.iin import iin_error
 from appeals.accounts.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, password_problem
+from appeals.language import LANGUAGES
 
 PASSWORD_HINT = _l(
     "At least %(n)s characters; not a common password, and without your e-mail or name.",
@@ -122,3 +130,13 @@ class CloseAccountForm(FlaskForm):
         validators=[DataRequired()],
     )
     submit = SubmitField(_l("Close my account"))
+
+
+class LanguageChoiceForm(FlaskForm):
+    """The profile's interface language: kept on the account, used from each sign-in on."""
+
+    language = SelectField(
+        _l("Interface language"),
+        choices=[("", _l("My browser's language")), *LANGUAGES.items()],
+    )
+    submit = SubmitField(_l("Save the language"))

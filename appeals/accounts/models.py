@@ -68,6 +68,9 @@ class User(UserMixin, db.Model):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recovery_code_hashes: Mapped[list[str] | None] = mapped_column(JSON)
     totp_last_step: Mapped[int | None]
+    # The interface language the user chose (appeals.language.LANGUAGES), put in the session
+    # when they sign in; None: their browser's language, else the site's default.
+    language: Mapped[str | None] = mapped_column(String(5))
 
     body: Mapped[Body | None] = relationship()
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from appeals.accounts.models import Role, User, parse_session_token
 from appeals.accounts.rules import is_locked, lock_wait
 from appeals.extensions import db
+from appeals.language import LANGUAGES
 from appeals.timeutil import now_utc
 
 
@@ -168,3 +169,12 @@ def change_password(user: User, current: str, new: str) -> None:
     user.failed_logins = 0
     user.locked_until = None
     end_sessions(user)
+
+
+def choose_language(user: User, language: str | None) -> None:
+    """Keep the user's interface language on their profile (None: their browser's, else the
+    site's default); it becomes the session's at each sign-in."""
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"not an interface language: {language!r}")
+    user.language = language
+    db.session.flush()

@@ -16,7 +16,15 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import refresh
+from flask_login import (
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+    user_loaded_from_cookie,
+    user_logged_in,
+)
 from markupsafe import Markup
 
 from appeals.accounts.forms import (
@@ -25,6 +33,7 @@ from appeals.accounts.forms import (
     CloseAccountForm,
     FirstPasswordForm,
     ForgotPasswordForm,
+    LanguageChoiceForm,
     LoginForm,
     RegistrationForm,
     SecondFactorForm,
@@ -58,11 +67,13 @@ from appeals.accounts.service import (
     WrongPassword,
     authenticate,
     change_password,
+    choose_language,
     end_sessions,
     user_of_session,
 )
 from appeals.accounts.staff import accept_invitation, invited_user
 from appeals.extensions import db, limiter, login_manager, public_form_limit
+from appeals.language import LANGUAGES
 
 bp = Blueprint("accounts", __name__)
 
@@ -70,6 +81,15 @@ bp = Blueprint("accounts", __name__)
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     return user_of_session(token)
+
+
+@user_logged_in.connect
+@user_loaded_from_cookie.connect
+def use_their_language(_app, user: User, **_extra) -> None:
+    """The language kept on the profile is the session's from each sign-in (and each session
+    a remember-me cookie brings back) on: the locale selector reads only the session."""
+    if user.language in LANGUAGES:
+        session["language"] = user.language
 
 
 # Session keys: a sign-in waiting for its second factor, and a secret being set up.
@@ -388,11 +408,38 @@ def accept_invitation_page(token: str):
     return render_template("accounts/invitation.html", form=form, user=user)
 
 
+def _language_form() -> LanguageChoiceForm:
+    return LanguageChoiceForm(prefix="language", data={"language": current_user.language or ""})
+
+
 @bp.route("/account/data")
 @login_required
 def my_data():
-    """Download everything held about me; close my account (citizens)."""
-    return render_template("accounts/data.html", form=CloseAccountForm())
+    """My account: the interface language; download everything held about me; close my
+    account (citizens)."""
+    return render_template(
+        "accounts/data.html", form=CloseAccountForm(), language_form=_language_form()
+    )
+
+
+@bp.post("/account/language")
+@login_required
+def language():
+    """Keep the interface language on my profile; this session takes it at once."""
+    form = LanguageChoiceForm(prefix="language")
+    if not form.validate_on_submit():
+        return render_template(
+            "accounts/data.html", form=CloseAccountForm(), language_form=form
+        ), 400
+    choose_language(current_user._get_current_object(), form.language.data or None)
+    db.session.commit()
+    if form.language.data:
+        session["language"] = form.language.data
+    else:
+        session.pop("language", None)
+    refresh()  # the message below in the language just chosen
+    flash(_("Your interface language is saved."), "success")
+    return redirect(url_for("accounts.my_data"))
 
 
 @bp.route("/account/data.zip")
@@ -430,4 +477,4 @@ def close():
             logout_user()
             flash(_("Your account is closed and your personal data erased."), "info")
             return redirect(url_for("public.home"))
-    return render_template("accounts/data.html", form=form), 400
+    return render_template("accounts/data.html", form=form, language_form=_language_form()), 400

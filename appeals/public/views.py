@@ -3,8 +3,10 @@ language switch."""
 
 from flask import Blueprint, flash, redirect, render_template, session
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
+from appeals.accounts.service import choose_language as keep_on_profile
 from appeals.accounts.views import safe_next
 from appeals.extensions import db, limiter, public_form_limit
 from appeals.intake.models import Appeal
@@ -39,10 +41,14 @@ def status_check():
 
 @bp.post("/language")
 def choose_language():
-    """Keep the language chosen in the navbar for this browser and go back to the same page."""
+    """Keep the language chosen in the navbar for this browser (and on the profile of whoever
+    is signed in, for their next sign-in) and go back to the same page."""
     form = LanguageForm()
     if form.validate_on_submit():
         session["language"] = form.language.data
+        if current_user.is_authenticated:
+            keep_on_profile(current_user._get_current_object(), form.language.data)
+            db.session.commit()
     else:
         flash(_("This language is not offered."), "warning")
     # Only a path on this site: the switch must not become an open redirect.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from appeals.extensions import db
 from appeals.reference.models import Body, Category, Region
@@ -48,6 +48,11 @@ def body_choices() -> list[tuple[int, str]]:
 
 def _name_fields():
     return (
+        StringField(
+            "Name (Kazakh)",
+            description="Optional: without it, Kazakh pages show the Russian name.",
+            validators=[Optional(), Length(max=300)],
+        ),
         StringField("Name (Russian)", validators=[DataRequired(), Length(max=300)]),
         StringField("Name (English)", validators=[DataRequired(), Length(max=300)]),
     )
@@ -59,7 +64,7 @@ class RegionForm(FlaskForm):
         description="9 digits; a district shares the first digits of its region.",
         validators=[DataRequired(), Length(max=12)],
     )
-    name_ru, name_en = _name_fields()
+    name_kk, name_ru, name_en = _name_fields()
     level = SelectField("Level", choices=[(level, level) for level in REGION_LEVELS])
     parent_id = SelectField("Belongs to", coerce=optional_id)
     submit = SubmitField("Save")
@@ -72,7 +77,7 @@ class RegionForm(FlaskForm):
         """The form's values for the service."""
         return RegionFields(
             self.code.data, self.name_ru.data, self.name_en.data, self.level.data,
-            self.parent_id.data,
+            self.parent_id.data, self.name_kk.data or "",
         )  # fmt: skip
 
 
@@ -80,7 +85,7 @@ class BodyForm(FlaskForm):
     code = StringField(
         "Code", description="E.g. health-71.", validators=[DataRequired(), Length(max=60)]
     )
-    name_ru, name_en = _name_fields()
+    name_kk, name_ru, name_en = _name_fields()
     kind = SelectField("Kind", choices=[(kind, kind) for kind in BODY_KINDS])
     region_id = SelectField("Region", description="None: a national body.", coerce=optional_id)
     parent_id = SelectField("Superior body", coerce=optional_id)
@@ -95,7 +100,7 @@ class BodyForm(FlaskForm):
         """The form's values for the service."""
         return BodyFields(
             self.code.data, self.name_ru.data, self.name_en.data, self.kind.data,
-            self.region_id.data, self.parent_id.data,
+            self.region_id.data, self.parent_id.data, self.name_kk.data or "",
         )  # fmt: skip
 
 
@@ -105,7 +110,7 @@ class CategoryForm(FlaskForm):
         description="E.g. healthcare.medicines for a child of healthcare.",
         validators=[DataRequired(), Length(max=60)],
     )
-    name_ru, name_en = _name_fields()
+    name_kk, name_ru, name_en = _name_fields()
     parent_id = SelectField("Parent category", coerce=optional_id)
     submit = SubmitField("Save")
 
@@ -116,8 +121,9 @@ class CategoryForm(FlaskForm):
     def fields(self) -> CategoryFields:
         """The form's values for the service."""
         return CategoryFields(
-            self.code.data, self.name_ru.data, self.name_en.data, self.parent_id.data
-        )
+            self.code.data, self.name_ru.data, self.name_en.data, self.parent_id.data,
+            self.name_kk.data or "",
+        )  # fmt: skip
 
 
 class RuleForm(FlaskForm):

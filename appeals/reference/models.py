@@ -10,8 +10,11 @@ from appeals.extensions import db
 
 
 class Localized:
-    """Names kept in Russian and English; `name` picks the one for the current locale."""
+    """Names kept in Kazakh, Russian and English; `name` picks the one for the current locale
+    (a row without its Kazakh name, added by an admin, shows its Russian one to Kazakh readers:
+    the other language of the country's offices)."""
 
+    name_kk: Mapped[str | None]
     name_ru: Mapped[str]
     name_en: Mapped[str]
 
@@ -21,6 +24,8 @@ class Localized:
             lang = str(get_locale() or "en")
         except RuntimeError:  # outside a request: jobs and the CLI
             lang = "en"
+        if lang.startswith("kk"):
+            return self.name_kk or self.name_ru
         return self.name_ru if lang.startswith("ru") else self.name_en
 
 
@@ -29,6 +34,7 @@ class Region(Localized, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)  # KATO code
+    name_kk: Mapped[str | None] = mapped_column(String(200))
     name_ru: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(20))  # country | region | city | district
@@ -43,6 +49,7 @@ class Body(Localized, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)
+    name_kk: Mapped[str | None] = mapped_column(String(300))
     name_ru: Mapped[str] = mapped_column(String(300))
     name_en: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(30), index=True)
@@ -59,6 +66,7 @@ class Category(Localized, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)
+    name_kk: Mapped[str | None] = mapped_column(String(200))
     name_ru: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)

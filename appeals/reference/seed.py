@@ -14,20 +14,30 @@ from appeals.deadlines.policies import POLICIES
 from appeals.extensions import db
 from appeals.reference import seed_data
 from appeals.reference.models import Body, Category, Region, RoutingRule
+from appeals.reference.seed_kk import BODIES_KK, CATEGORIES_KK, REGIONS_KK
 
 
 def _ids_by_code(model) -> dict[str, int]:
     return dict(db.session.execute(select(model.code, model.id)).all())
 
 
-def _seed_tree(model, rows, parent_field: str = "parent_code", **extra_maps) -> int:
+def _fill_kazakh_names(model, names_kk: dict[str, str]) -> None:
+    """Rows seeded before the Kazakh names existed get theirs; a name an admin gave is kept."""
+    for row in db.session.execute(select(model).where(model.name_kk.is_(None))).scalars():
+        row.name_kk = names_kk.get(row.code)
+
+
+def _seed_tree(
+    model, rows, names_kk: dict[str, str], parent_field: str = "parent_code", **extra_maps
+) -> int:
     """Insert the rows whose code is missing; parents come first in the seed lists."""
+    _fill_kazakh_names(model, names_kk)
     ids = _ids_by_code(model)
     added = 0
     for row in rows:
         if row.code in ids:
             continue
-        values = asdict(row)
+        values = asdict(row) | {"name_kk": names_kk.get(row.code)}
         parent_code = values.pop(parent_field)
         values["parent_id"] = ids[parent_code] if parent_code else None
         for field_name, (code_field, lookup) in extra_maps.items():
@@ -71,11 +81,13 @@ def seed_reference(today: date | None = None) -> dict[str, int]:
     """Regions, categories, bodies, routing rules, policies and this and next year's holidays."""
     today = today or date.today()
     counts = {
-        "regions": _seed_tree(Region, seed_data.REGIONS),
-        "categories": _seed_tree(Category, seed_data.CATEGORIES),
+        "regions": _seed_tree(Region, seed_data.REGIONS, REGIONS_KK),
+        "categories": _seed_tree(Category, seed_data.CATEGORIES, CATEGORIES_KK),
     }
     region_ids = _ids_by_code(Region)
-    counts["bodies"] = _seed_tree(Body, seed_data.BODIES, region_id=("region_code", region_ids))
+    counts["bodies"] = _seed_tree(
+        Body, seed_data.BODIES, BODIES_KK, region_id=("region_code", region_ids)
+    )
     category_ids, body_ids = _ids_by_code(Category), _ids_by_code(Body)
     existing_rules = set(
         db.session.execute(

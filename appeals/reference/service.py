@@ -82,6 +82,7 @@ class RegionFields:
     name_en: str
     level: str
     parent_id: int | None
+    name_kk: str = ""  # optional: Kazakh readers see the Russian name without it
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class BodyFields:
     kind: str
     region_id: int | None
     parent_id: int | None
+    name_kk: str = ""  # optional: Kazakh readers see the Russian name without it
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class CategoryFields:
     name_ru: str
     name_en: str
     parent_id: int | None
+    name_kk: str = ""  # optional: Kazakh readers see the Russian name without it
 
 
 @dataclass(frozen=True)
@@ -209,7 +212,8 @@ def _checked_tree_row(
     name_ru, name_en = _names(fields.name_ru, fields.name_en)
     table.check(fields)
     _check_parent(model, fields.parent_id, row.id, table.noun)
-    return {"code": code, "name_ru": name_ru, "name_en": name_en}
+    name_kk = fields.name_kk.strip() or None
+    return {"code": code, "name_kk": name_kk, "name_ru": name_ru, "name_en": name_en}
 
 
 def _referenced(model, row_id: int | None, current_id: int | None, field: str, noun: str):
