@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from flask_babel import force_locale
+from flask import current_app
+from flask_babel import force_locale, get_locale
 
 # The interface languages, as the switch offers them (each named in its own language).
 LANGUAGES = {"ru": "Русский", "en": "English"}
+
+
+def chosen_language(chosen: str | None = None) -> str:
+    """The language of a new appeal: the one chosen when it is an interface language, else the
+    interface language in use (the request's, or the deployment's default)."""
+    if chosen in LANGUAGES:
+        return chosen
+    current = str(get_locale() or "")
+    if current in LANGUAGES:
+        return current
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def N_(message: str) -> str:

@@ -35,7 +35,7 @@ from appeals.intake.models import (
     RegistrationCounter,
 )
 from appeals.intake.workflow import change_status, record_event
-from appeals.language import in_english
+from appeals.language import chosen_language, in_english
 from appeals.notifications.service import queue_notice
 from appeals.reference.models import Body, Category, Region, ancestor_chain
 from appeals.reference.seed_data import URGENT_REPORT_CATEGORIES
@@ -63,6 +63,8 @@ class NewAppeal:
     # The applicant's own earlier appeal that this one repeats, and why.
     repeats_id: int | None = None
     repeat_reason: str | None = None
+    # One of language.LANGUAGES; None: the interface language in use.
+    language: str | None = None
 
 
 def new_access_code() -> str:
@@ -254,6 +256,7 @@ def submit_appeal(
         region_id=new.region_id,
         subject=new.subject.strip(),
         text=new.text.strip(),
+        language=chosen_language(new.language),
         parent_id=earlier.id if earlier else None,
         parent_reason=new.repeat_reason if earlier else None,
     )
@@ -306,6 +309,7 @@ def submit_anonymous_appeal(
         region_id=new.region_id,
         subject=new.subject.strip(),
         text=new.text.strip(),
+        language=chosen_language(new.language),
         is_anonymous=True,
         contact_email=contact_email,
     )

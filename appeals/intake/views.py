@@ -70,6 +70,7 @@ def _new_appeal(form) -> NewAppeal:
         subject=form.subject.data,
         text=form.text.data,
         files=form.checked_files,
+        language=form.language.data,
     )
 
 
