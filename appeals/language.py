@@ -1,9 +1,10 @@
-"""The interface languages and the two helpers every area needs to mark or store a text."""
+"""The interface languages, the language of a new appeal, and the marker of a text for the
+catalogue."""
 
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 
 # The interface languages, as the switch offers them (each named in its own language).
 LANGUAGES = {"ru": "Русский", "en": "English"}
@@ -23,10 +24,3 @@ def chosen_language(chosen: str | None = None) -> str:
 def N_(message: str) -> str:
     """Mark a message for the catalogue (Babel extracts N_) and leave it untranslated here."""
     return message
-
-
-def in_english(label) -> str:
-    """A translatable label as stored text: event notes and notice payloads stay English
-    whatever the language of the request that writes them."""
-    with force_locale("en"):
-        return str(label)

@@ -8,6 +8,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate, validates
 
 from appeals.deadlines.service import explain_due
+from appeals.intake.event_text import event_text
 from appeals.intake.forms import REASON_MAX_LENGTH
 from appeals.intake.labels import COMPLAINT_REASONS, LEAVE_GROUNDS, REPEAT_REASONS
 from appeals.intake.models import AppealKind, AppealStatus, Decision, EventKind, Satisfaction
@@ -59,7 +60,12 @@ class EventSchema(Schema):
     status_after = fields.String(allow_none=True)
     from_body = fields.Nested(NamedSchema, allow_none=True)
     to_body = fields.Nested(NamedSchema, allow_none=True)
-    note = fields.String(allow_none=True)
+    note = fields.String(allow_none=True, metadata={"description": "what the person typed"})
+    text = fields.Function(
+        event_text,
+        allow_none=True,
+        metadata={"type": "string", "description": "the entry's text in the request's language"},
+    )
 
 
 class AppealSummarySchema(Schema):

@@ -47,6 +47,11 @@ def add_term(
     return calendar.add_working_days(start, days)
 
 
+# A complaint about an answer may be filed within 3 months of it (APPK art. 92); a late one is
+# still accepted.
+COMPLAINT_WINDOW_MONTHS = 3
+
+
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, or the month's last day if it has no such day."""
     month_index = day.month - 1 + months
