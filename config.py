@@ -71,7 +71,8 @@ class Config:
     # this many days (in the act's unit). The Law on the Prosecutor's Office sets no extension
     # of its own, so this is the office's rule: data, not code (NOTES.md, #13).
     # The applicant may complain about an answer within this many months of receiving it (APPK
-    # art. 91): every answer ends with the paragraph that says so (replies/service.py).
+    # art. 92; a late complaint is still accepted): every answer ends with the paragraph that
+    # says so (replies/service.py: how_to_complain).
     # Long lists (an inbox, the staff, the admin log) count this many rows at most and page no
     # further (appeals/pages.py): "more than 10,000" costs the same at any size.
     LIST_COUNT_CAP = _env_int("LIST_COUNT_CAP", 10_000)

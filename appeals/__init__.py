@@ -384,7 +384,10 @@ def _register_template_helpers(app: Flask) -> None:
     def ddmmyyyy(day):
         """A date (or an ISO date string, as events keep them) as dd.mm.yyyy."""
         if isinstance(day, str):
-            day = date.fromisoformat(day)
+            try:
+                day = date.fromisoformat(day)
+            except ValueError:  # written as dd.mm.yyyy already (older notices' payloads)
+                return day
         return day.strftime("%d.%m.%Y") if day else ""
 
     @app.context_processor

@@ -33,6 +33,7 @@ def submit(
     subject: str = "No appointment with a doctor",
     text: str = "I have been waiting for an appointment for two months. Please help.",
     now: datetime | None = None,
+    language: str | None = None,
 ) -> tuple[Appeal, str]:
     """Submit and commit an appeal through the intake service."""
     appeal, code = submit_appeal(
@@ -43,6 +44,7 @@ def submit(
             region_id=region_id(region),
             subject=subject,
             text=text,
+            language=language,
         ),
         now=now,
     )

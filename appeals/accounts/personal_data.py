@@ -20,6 +20,7 @@ from appeals.accounts.models import User
 from appeals.accounts.service import WrongPassword, end_sessions, hash_password, password_matches
 from appeals.extensions import db
 from appeals.intake.attachments import stored_path
+from appeals.intake.event_text import event_text
 from appeals.intake.models import Appeal
 from appeals.notifications.models import Notification
 
@@ -86,6 +87,7 @@ def personal_data(user: User) -> dict[str, Any]:
                         "at": _plain(event.created_at),
                         "status_after": event.status_after,
                         "note": event.note,
+                        "text": event_text(event),
                     }
                     for event in appeal.events
                 ],

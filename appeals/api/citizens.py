@@ -112,6 +112,7 @@ class Appeals(MethodView):
                     files=files,
                     repeats_id=new["repeats_id"] or None,
                     repeat_reason=new["repeat_reason"] or None,
+                    language=new["language"],
                 ),
             )
         except IntakeRefused as refused:

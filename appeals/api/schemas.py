@@ -8,9 +8,11 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate, validates
 
 from appeals.deadlines.service import explain_due
+from appeals.intake.event_text import event_text
 from appeals.intake.forms import REASON_MAX_LENGTH
 from appeals.intake.labels import COMPLAINT_REASONS, LEAVE_GROUNDS, REPEAT_REASONS
 from appeals.intake.models import AppealKind, AppealStatus, Decision, EventKind, Satisfaction
+from appeals.language import LANGUAGES
 from appeals.work.forms import ANSWER_MAX_LENGTH, ANSWER_MIN_LENGTH
 from appeals.work.inbox import SEARCH_MAX
 
@@ -58,7 +60,12 @@ class EventSchema(Schema):
     status_after = fields.String(allow_none=True)
     from_body = fields.Nested(NamedSchema, allow_none=True)
     to_body = fields.Nested(NamedSchema, allow_none=True)
-    note = fields.String(allow_none=True)
+    note = fields.String(allow_none=True, metadata={"description": "what the person typed"})
+    text = fields.Function(
+        event_text,
+        allow_none=True,
+        metadata={"type": "string", "description": "the entry's text in the request's language"},
+    )
 
 
 class AppealSummarySchema(Schema):
@@ -86,6 +93,7 @@ class AppealSchema(AppealSummarySchema):
     """One appeal with its text, files, answers and timeline."""
 
     text = fields.String(required=True)
+    language = fields.String(required=True)
     answered_at = fields.AwareDateTime(allow_none=True)
     closed_at = fields.AwareDateTime(allow_none=True)
     decision = _enum_out(Decision, allow_none=True)
@@ -140,6 +148,8 @@ class NewAppealSchema(Schema):
         load_default=None, allow_none=True, validate=_one_of(REPEAT_REASONS)
     )
     attachments = fields.List(Upload(), load_default=list)
+    # Optional: the interface language of the request (Accept-Language) when not given.
+    language = fields.String(load_default=None, allow_none=True, validate=_one_of(LANGUAGES))
 
     @validates("subject")
     def _subject_length(self, value, **_kwargs):

@@ -16,14 +16,12 @@ from flask import current_app
 from sqlalchemy import and_, select, update
 
 from appeals.accounts.models import Role, User
-from appeals.audit.labels import ACT_LABELS
 from appeals.audit.models import Audit, ResponseAct
 from appeals.audit.schedule import reminder_job_id
 from appeals.deadlines.rules import reminder_days
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db, insert_ignoring_duplicates
 from appeals.intake.models import Appeal
-from appeals.language import in_english
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import delivery_job, queue_notice
 from appeals.queues import (
@@ -47,7 +45,7 @@ def _act_facts(number: str, act: str, due: date, body_name: str) -> dict[str, An
     """What the notices say about an act: the appeal, the act, its due date, the body."""
     return {
         "number": number,
-        "act": in_english(ACT_LABELS[ResponseAct(act)]),
+        "act": str(act),
         "act_due_on": f"{due:%d.%m.%Y}",
         "body": body_name,
     }

@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from appeals.audit.models import ResponseAct, Violation
 
-# Lazy: the desk shows them in the reader's language; the timeline and the notices store
-# in_english().
+# Lazy: the desk shows them in the reader's language; the timeline and the notices store the
+# codes and show these labels when they are read (intake.event_text, notification templates).
 VIOLATION_LABELS = {
     Violation.MISSED_DEADLINE: _l("Missed deadline"),
     Violation.FORMAL_REPLY: _l("Formal reply without substance"),

@@ -5,7 +5,7 @@ the caller commits once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from flask import current_app
@@ -15,16 +15,15 @@ from sqlalchemy import select
 from appeals.accounts.models import Role, User
 from appeals.accounts.scope import prosecutor_scope
 from appeals.audit.act_terms import act_due_date
-from appeals.audit.labels import ACT_LABELS, VIOLATION_LABELS
 from appeals.audit.models import Audit, ResponseAct, Violation
 from appeals.audit.schedule import cancel_act_jobs, schedule_act_jobs
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.access import can_read
+from appeals.intake.event_text import AUDIT_VERDICT
 from appeals.intake.labels import STATUS_LABELS
 from appeals.intake.models import Answer, Appeal, AppealStatus, EventKind
 from appeals.intake.workflow import record_event
-from appeals.language import in_english
 from appeals.notifications.service import queue_notice
 from appeals.timeutil import local_date, local_today, now_utc
 from appeals.work.reopen import ACT_OF_RESPONSE, reopen_appeal, reopen_refusal
@@ -152,8 +151,8 @@ def record_audit(
         appeal,
         EventKind.AUDITED,
         by,
-        note=verdict_summary(lawful, found, response, act_due_on),
         data={
+            "code": AUDIT_VERDICT,
             "lawful": lawful,
             "violations": [str(v) for v in found],
             "act": str(response),
@@ -169,19 +168,6 @@ def record_audit(
     return audit
 
 
-def verdict_summary(
-    lawful: bool, violations: Sequence[Violation], act: ResponseAct, act_due_on: date | None
-) -> str:
-    """The verdict in one line, as the timeline shows it."""
-    if lawful:
-        return "Audit: the answer is lawful."
-    found = ", ".join(in_english(VIOLATION_LABELS[v]).lower() for v in violations)
-    text = "Audit: violations found: " + found
-    if act != ResponseAct.NONE and act_due_on is not None:
-        text += f"; {in_english(ACT_LABELS[act]).lower()}, to be answered by {act_due_on:%d.%m.%Y}"
-    return text + "."
-
-
 def _notify_heads(audit: Audit, appeal: Appeal) -> None:
     heads = db.session.execute(
         select(User.id, User.email).where(
@@ -191,8 +177,8 @@ def _notify_heads(audit: Audit, appeal: Appeal) -> None:
     payload = {
         "number": appeal.number,
         "lawful": audit.lawful,
-        "violations": [in_english(VIOLATION_LABELS[Violation(v)]) for v in audit.violations],
-        "act": in_english(ACT_LABELS[ResponseAct(audit.act)]),
+        "violations": list(audit.violations),
+        "act": str(audit.act),
         "has_act": audit.act != ResponseAct.NONE,
         "act_due_on": audit.act_due_on.strftime("%d.%m.%Y") if audit.act_due_on else None,
         "note": audit.note,

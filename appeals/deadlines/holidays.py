@@ -26,9 +26,13 @@ from appeals.deadlines.rules import add_term
 from appeals.deadlines.schedule import schedule_deadline_jobs
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
+from appeals.intake.event_text import (
+    CALENDAR_DAY_ADDED,
+    CALENDAR_DAY_REMOVED,
+    CALENDAR_YEAR_LOADED,
+)
 from appeals.intake.models import RUNNING_STATUSES, Appeal, Event, EventKind
 from appeals.intake.workflow import record_event
-from appeals.language import in_english
 from appeals.reference.seed import seed_holidays
 from appeals.timeutil import local_date
 
@@ -87,12 +91,11 @@ def add_calendar_day(day: date, kind: str, name: str, by: User | None) -> int:
         raise CalendarChangeRefused(
             _("%(day)s is in the calendar already.", day=f"{day:%d.%m.%Y}")
         ) from None
-    label = in_english(DAY_KIND_LABELS[DayKind(kind)])
     return recompute_open_due_dates(
         day,
         by,
         before=calendar,
-        note=f"Working calendar changed: {day:%d.%m.%Y} added as {label} ({name}).",
+        text={"code": CALENDAR_DAY_ADDED, "day_kind": str(kind), "day_name": name},
     )
 
 
@@ -102,11 +105,10 @@ def remove_calendar_day(day: date, by: User | None) -> int:
     row = db.session.execute(select(Holiday).where(Holiday.day == day)).scalar_one_or_none()
     if row is None:
         raise CalendarChangeRefused(_("%(day)s is not in the calendar.", day=f"{day:%d.%m.%Y}"))
-    label = in_english(DAY_KIND_LABELS.get(row.kind, row.kind))
-    note = f"Working calendar changed: {day:%d.%m.%Y} ({label}, {row.name}) removed."
+    text = {"code": CALENDAR_DAY_REMOVED, "day_kind": str(row.kind), "day_name": row.name}
     db.session.delete(row)
     db.session.flush()
-    return recompute_open_due_dates(day, by, before=calendar, note=note)
+    return recompute_open_due_dates(day, by, before=calendar, text=text)
 
 
 def load_holidays_year(year: int, by: User | None) -> tuple[int, int]:
@@ -130,8 +132,7 @@ def load_holidays_year(year: int, by: User | None) -> tuple[int, int]:
         by,
         until=last,
         before=calendar,
-        note=f"Working calendar changed: {added} day(s) of {year} loaded from the holidays "
-        "package.",
+        text={"code": CALENDAR_YEAR_LOADED, "days_added": added, "year": year},
     )
     return added, moved
 
@@ -165,9 +166,10 @@ def recompute_open_due_dates(
     *,
     until: date | None = None,
     before: WorkingCalendar | None = None,
-    note: str | None = None,
+    text: dict | None = None,
 ) -> int:
-    """Move the due dates of the open appeals that a change of days touches; returns how many."""
+    """Move the due dates of the open appeals that a change of days touches; returns how many.
+    `text`: the change's code and parameters (intake.event_text), written on each event."""
     # The change covers [changed_day, until]. Each moved appeal gets a DUE_DATE_CHANGED event
     # and its reminders moved. `before` is the calendar as it was: an appeal whose stored due
     # date does not follow from its term under it got that date from a rule this function
@@ -212,7 +214,7 @@ def recompute_open_due_dates(
     resumed = _resumed_terms([appeal.id for appeal in candidates])
     moved: list[tuple[Appeal, date]] = []
     skipped = 0
-    data = {"day": changed_day.isoformat()}
+    data = {**(text or {}), "day": changed_day.isoformat()}
     if until is not None:
         data["until"] = until.isoformat()
     for appeal in candidates:
@@ -232,7 +234,6 @@ def recompute_open_due_dates(
             appeal,
             EventKind.DUE_DATE_CHANGED,
             by,
-            note=note,
             data={
                 "from": old_due.isoformat(),
                 "to": new_due.isoformat(),

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import String, and_, cast, insert, literal, or_, select, true, union, update
+from sqlalchemy.orm import selectinload
 
 from appeals.accounts.models import Role, User
 from appeals.accounts.scope import regional_prosecutors_for
@@ -24,6 +25,7 @@ from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import (
     delivery_job,
     flag_unsent_extension_notices,
+    notify_applicant,
     queue_notice,
 )
 from appeals.queues import (
@@ -34,6 +36,9 @@ from appeals.queues import (
 )
 from appeals.timeutil import local_today, now_utc
 from appeals.work.standing import executor_or_heads
+
+# The applicant's notice of a deemed refusal (the term ran out with no answer).
+TERM_EXPIRED_NOTICE = "term_expired_unanswered"
 
 
 @app_job
@@ -104,7 +109,32 @@ def mark_overdue(today: date, appeal_id: int | None = None) -> int:
     for start in range(0, len(ids), 500):  # bounded IN lists
         notice_ids += _insert_overdue_notices(ids[start : start + 500], today, stamp)
     _deliver_after_commit(notice_ids)
+    tell_applicants_term_expired(ids)
     return len(flagged)
+
+
+def tell_applicants_term_expired(appeal_ids: list[int]) -> int:
+    """Tell each applicant whose appeal's term has just run out with no answer: a deemed
+    refusal (APPK art. 91(2); a complaint: deemed rejected, art. 100(5)), the right to complain
+    now and the link to the complaint form. Once per appeal (the dedup key), however often the
+    flag is set again. Returns how many notices were written."""
+    written = 0
+    for start in range(0, len(appeal_ids), 500):  # bounded IN lists
+        appeals = db.session.execute(
+            select(Appeal)
+            .where(Appeal.id.in_(appeal_ids[start : start + 500]))
+            .options(selectinload(Appeal.applicant))
+        ).scalars()
+        for appeal in appeals:
+            due = appeal.effective_due_on
+            notice = notify_applicant(
+                appeal,
+                TERM_EXPIRED_NOTICE,
+                {"due_on": due.isoformat() if due else None},
+                dedup_key=f"{TERM_EXPIRED_NOTICE}:{appeal.id}",
+            )
+            written += notice is not None
+    return written
 
 
 def _overdue_recipients(appeal_ids: list[int]):

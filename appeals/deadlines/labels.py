@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from appeals.deadlines.calendar import DayKind
 
-# Lazy: the admin's pages show them in the reader's language; the timeline notes store
-# in_english().
+# Lazy: the admin's pages show them in the reader's language; the timeline stores the kind and
+# shows this label when read (intake.event_text).
 DAY_KIND_LABELS = {
     DayKind.PUBLIC_HOLIDAY: _l("public holiday"),
     DayKind.DAY_OFF: _l("extra day off (by decree)"),

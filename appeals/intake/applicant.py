@@ -11,12 +11,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from appeals.accounts.models import User
-from appeals.deadlines.rules import (
-    add_months,
-)
+from appeals.deadlines.rules import add_months
 from appeals.deadlines.schedule import schedule_deadline_jobs
 from appeals.extensions import db
 from appeals.intake.attachments import CheckedFile
+from appeals.intake.event_text import COMPLAINT_REASON, TO_SUPERIOR_BODY
 from appeals.intake.labels import COMPLAINT_REASONS
 from appeals.intake.models import (
     OPEN_STATUSES,
@@ -43,7 +42,6 @@ from appeals.intake.workflow import (
     touch,
     transition_refusal,
 )
-from appeals.language import in_english
 from appeals.notifications.service import queue_notice
 from appeals.reference.models import Body
 from appeals.timeutil import local_date, now_utc
@@ -216,8 +214,12 @@ def file_complaint(
         complaint,
         EventKind.SUBMITTED,
         by,
-        note=in_english(COMPLAINT_REASONS[reason]),
-        data={"parent_id": appeal.id, "parent_number": appeal.number, "reason": reason},
+        data={
+            "code": COMPLAINT_REASON,
+            "parent_id": appeal.id,
+            "parent_number": appeal.number,
+            "reason": reason,
+        },
     )
     superior = answer_body.parent if answer_body is not None else None
     if answer_body is not None and superior is not None and superior.is_active:
@@ -225,9 +227,8 @@ def file_complaint(
             complaint,
             superior.id,
             registered_on,
-            note="A complaint about a body's answer goes to its superior body.",
             from_body_id=answer_body.id,
-            data={"superior_of": answer_body.id},
+            data={"code": TO_SUPERIOR_BODY, "superior_of": answer_body.id},
         )
     else:
         route_new_appeal(complaint, registered_on)  # no superior body: the usual rules decide
@@ -241,9 +242,9 @@ def file_complaint(
         appeal,
         EventKind.COMPLAINED,
         by,
-        note=in_english(COMPLAINT_REASONS[reason]),
         to_body_id=complaint.current_body_id,
         data={
+            "code": COMPLAINT_REASON,
             "complaint_id": complaint.id,
             "complaint_number": complaint.number,
             "reason": reason,
@@ -252,5 +253,5 @@ def file_complaint(
     )
     touch(appeal)
     db.session.flush()
-    notify_registered(complaint, by, access_code)
+    notify_registered(complaint, access_code)
     return complaint, access_code

@@ -58,5 +58,6 @@ def add_cosignatory(appeal: Appeal, name: str, email: str, by: User) -> CoSignat
         user_id=account,
         appeal_id=appeal.id,
         dedup_key=f"cosigned:{cosignatory.id}",
+        language=appeal.language,
     )
     return cosignatory

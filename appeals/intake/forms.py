@@ -28,6 +28,7 @@ from appeals.intake.labels import (
     SATISFACTION_LABELS,
 )
 from appeals.intake.service import own_appeal_by_number, own_earlier_appeals
+from appeals.language import LANGUAGES, chosen_language
 from appeals.reference.models import Category, Region
 
 
@@ -78,10 +79,18 @@ class _AppealFields(FlaskForm):
     subject = StringField(_l("Subject"), validators=[DataRequired()])
     text = TextAreaField(_l("Your appeal"), validators=[DataRequired()], render_kw={"rows": 10})
     attachments = MultipleFileField(_l("Attachments"))
+    language = SelectField(
+        _l("Language of the appeal"),
+        validate_choice=True,
+        description=_l("The body's notices and the answer's fixed parts come in this language."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         config = current_app.config
+        self.language.choices = list(LANGUAGES.items())
+        if not self.language.data:  # a new form: the interface language
+            self.language.data = chosen_language()
         self.subject.validators.append(Length(min=5, max=config["APPEAL_SUBJECT_MAX"]))
         self.text.validators.append(Length(min=20, max=config["APPEAL_TEXT_MAX"]))
         self.category_id.choices = choose_first(_tree_choices(Category))

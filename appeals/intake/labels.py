@@ -1,6 +1,6 @@
 """The appeal's words as a reader sees them: kinds, statuses, decisions, ratings, and the
-reasons and grounds the forms offer. Lazy: each is rendered in the reader's language; stored
-texts take language.in_english()."""
+reasons and grounds the forms offer. Lazy: each is rendered in the reader's language; what is
+stored is the key (a code), shown through these labels when read (intake.event_text)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ SATISFACTION_LABELS = {
 
 # Why an applicant comes back with the same matter (DESIGN "Intake"): stored in
 # Appeal.parent_reason of the new appeal, linked to the earlier one by parent_id. Lazy: the
-# form and the pages show them in the reader's language; what is stored takes in_english().
+# form and the pages show them in the reader's language.
 REPEAT_REASONS = {
     "disagrees": _l("I disagree with the decision"),
     "late": _l("The answer was late, or there was no answer in time"),
@@ -65,8 +65,7 @@ REPEAT_REASONS = {
 # appeal with no new arguments on a matter already decided (art. 70(1)(1), the notice within
 # 3 working days: art. 70(3)). The others are kept as the offices use them; their articles are
 # still to be cited (NOTES.md, #13).
-# Lazy: the forms show them in the reader's language; the event and the notice store
-# in_english().
+# Lazy: the forms show them in the reader's language; the event and the notice store the key.
 LEAVE_GROUNDS = {
     "anonymous": _l("Anonymous appeal: the applicant's name or postal/e-mail address is not given"),
     "no_matter": _l("The appeal does not state its matter"),

@@ -24,7 +24,8 @@ from appeals.deadlines.term import start_term
 from appeals.extensions import db, insert_ignoring_duplicates
 from appeals.intake.access import can_read
 from appeals.intake.attachments import CheckedFile, store_file
-from appeals.intake.labels import LEAVE_GROUNDS, REPEAT_REASONS
+from appeals.intake.event_text import LEFT_ON_GROUND, NO_ROUTING_RULE, REPEAT_OF
+from appeals.intake.labels import REPEAT_REASONS
 from appeals.intake.models import (
     Answer,
     Appeal,
@@ -35,8 +36,8 @@ from appeals.intake.models import (
     RegistrationCounter,
 )
 from appeals.intake.workflow import change_status, record_event
-from appeals.language import in_english
-from appeals.notifications.service import queue_notice
+from appeals.language import chosen_language
+from appeals.notifications.service import notify_applicant
 from appeals.reference.models import Body, Category, Region, ancestor_chain
 from appeals.reference.seed_data import URGENT_REPORT_CATEGORIES
 from appeals.routing.rules import resolve_body
@@ -63,6 +64,8 @@ class NewAppeal:
     # The applicant's own earlier appeal that this one repeats, and why.
     repeats_id: int | None = None
     repeat_reason: str | None = None
+    # One of language.LANGUAGES; None: the interface language in use.
+    language: str | None = None
 
 
 def new_access_code() -> str:
@@ -254,19 +257,19 @@ def submit_appeal(
         region_id=new.region_id,
         subject=new.subject.strip(),
         text=new.text.strip(),
+        language=chosen_language(new.language),
         parent_id=earlier.id if earlier else None,
         parent_reason=new.repeat_reason if earlier else None,
     )
     if earlier is None:
         _accepted(appeal, new.files, applicant)
     else:
-        reason = in_english(REPEAT_REASONS[new.repeat_reason or ""])
         _accepted(
             appeal,
             new.files,
             applicant,
-            note=f"Repeat of {earlier.number}: {reason}",
             data={
+                "code": REPEAT_OF,
                 "parent_id": earlier.id,
                 "parent_number": earlier.number,
                 "reason": new.repeat_reason,
@@ -274,7 +277,7 @@ def submit_appeal(
         )
     route_new_appeal(appeal, appeal.registered_on)
     db.session.flush()
-    notify_registered(appeal, applicant, access_code)
+    notify_registered(appeal, access_code)
     return appeal, access_code
 
 
@@ -306,6 +309,7 @@ def submit_anonymous_appeal(
         region_id=new.region_id,
         subject=new.subject.strip(),
         text=new.text.strip(),
+        language=chosen_language(new.language),
         is_anonymous=True,
         contact_email=contact_email,
     )
@@ -313,8 +317,7 @@ def submit_anonymous_appeal(
     if is_urgent_report(new.category_id):
         route_new_appeal(appeal, appeal.registered_on)
         db.session.flush()
-        if contact_email:
-            _queue_registered(appeal, contact_email, None, access_code)
+        notify_registered(appeal, access_code)
         return appeal, access_code
     appeal.closed_at = now
     change_status(
@@ -322,45 +325,34 @@ def submit_anonymous_appeal(
         AppealStatus.LEFT_WITHOUT_CONSIDERATION,
         EventKind.LEFT_WITHOUT_CONSIDERATION,
         None,
-        note=in_english(LEAVE_GROUNDS["anonymous"]),
-        data={"ground": "anonymous"},
+        data={"code": LEFT_ON_GROUND, "ground": "anonymous"},
     )
     db.session.flush()
-    if contact_email:
-        queue_notice(
-            "anonymous_appeal_left",
-            contact_email,
-            {
-                "number": appeal.number,
-                "subject": appeal.subject,
-                "ground": in_english(LEAVE_GROUNDS["anonymous"]),
-                "access_code": access_code,
-            },
-            appeal_id=appeal.id,
-            dedup_key=f"anonymous_left:{appeal.id}",
-        )
+    notify_applicant(
+        appeal,
+        "anonymous_appeal_left",
+        {"number": appeal.number, "ground": "anonymous", "access_code": access_code},
+        dedup_key=f"anonymous_left:{appeal.id}",
+    )
     return appeal, access_code
 
 
-def notify_registered(appeal: Appeal, applicant: User, access_code: str) -> None:
-    """The receipt by e-mail: number, body, due date and the access code (shown once)."""
-    _queue_registered(appeal, applicant.email, applicant.id, access_code)
-
-
-def _queue_registered(appeal: Appeal, address: str, user_id: int | None, access_code: str) -> None:
-    queue_notice(
-        "appeal_registered",
-        address,
+def notify_registered(appeal: Appeal, access_code: str) -> None:
+    """The receipt by e-mail: number, body, due date and the access code (shown once); for a
+    complaint, the complaint's receipt naming the appeal it is about."""
+    complaint = appeal.kind == AppealKind.COMPLAINT
+    notify_applicant(
+        appeal,
+        "complaint_received" if complaint else "appeal_registered",
         {
             "number": appeal.number,
             "subject": appeal.subject,
             "access_code": access_code,
-            "body": appeal.current_body.name if appeal.current_body else None,
+            "body_id": appeal.current_body_id,
             "due_on": appeal.due_on.isoformat() if appeal.due_on else None,
             "manual": appeal.status == AppealStatus.MANUAL_ROUTING,
+            "parent_number": appeal.parent.number if complaint and appeal.parent else None,
         },
-        user_id=user_id,
-        appeal_id=appeal.id,
         dedup_key=f"registered:{appeal.id}",
     )
 
@@ -376,7 +368,7 @@ def route_new_appeal(appeal: Appeal, registered_on: date) -> None:
             EventKind.ROUTED,
             None,
             to_body_id=appeal.current_body_id,
-            note="No routing rule: queued for manual routing at the prosecutor's reception.",
+            data={"code": NO_ROUTING_RULE},
         )
         return
     appeal.routing_rule_id = decision.rule_id

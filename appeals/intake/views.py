@@ -27,6 +27,7 @@ from appeals.intake import applicant
 from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.attachments import stored_path
 from appeals.intake.cosign import add_cosignatory
+from appeals.intake.event_text import event_text
 from appeals.intake.forms import (
     ActionForm,
     AnonymousAppealForm,
@@ -55,8 +56,9 @@ bp = Blueprint("intake", __name__, url_prefix="/appeals")
 
 @bp.app_context_processor
 def repeat_reason_labels():
-    """The labels of the reasons a repeat gives, for every page that shows a linked appeal."""
-    return {"repeat_reasons": REPEAT_REASONS}
+    """The labels of the reasons a repeat gives, for every page that shows a linked appeal, and
+    the one text of a timeline entry in the reader's language (the timeline macro's)."""
+    return {"repeat_reasons": REPEAT_REASONS, "event_text": event_text}
 
 
 def _correct_the_fields() -> str:
@@ -72,6 +74,7 @@ def _new_appeal(form) -> NewAppeal:
         subject=form.subject.data,
         text=form.text.data,
         files=form.checked_files,
+        language=form.language.data,
     )
 
 

@@ -14,19 +14,24 @@ log = logging.getLogger(__name__)
 
 
 class Channel(Protocol):
-    def send(self, address: str, subject: str, body: str) -> None: ...
+    def send(self, address: str, subject: str, body: str, html: str | None = None) -> None:
+        """Deliver a notice: `body` is its plain text; `html`, when given, the same notice as
+        HTML for a channel that can show it (e-mail), which others ignore."""
 
 
 class EmailChannel:
-    """SMTP delivery to the configured server; without one, the message is logged."""
+    """SMTP delivery to the configured server; without one, the message is logged. With an
+    HTML body the message is multipart/alternative: plain text first, then HTML."""
 
-    def send(self, address: str, subject: str, body: str) -> None:
+    def send(self, address: str, subject: str, body: str, html: str | None = None) -> None:
         config = current_app.config
         message = EmailMessage()
         message["From"] = config["MAIL_FROM"]
         message["To"] = address
         message["Subject"] = subject
         message.set_content(body)
+        if html:
+            message.add_alternative(html, subtype="html")
         if not config["MAIL_SERVER"]:
             log.info("e-mail to %s: %s\n%s", address, subject, body)
             return
@@ -41,7 +46,7 @@ class EmailChannel:
 class LogSmsChannel:
     """Stands in for an SMS gateway, which needs a contract and a network this site lacks."""
 
-    def send(self, address: str, subject: str, body: str) -> None:
+    def send(self, address: str, subject: str, body: str, html: str | None = None) -> None:
         log.info("sms to %s: %s", address, subject)
 
 

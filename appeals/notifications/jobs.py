@@ -18,7 +18,7 @@ from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import (
     delivery_job,
     flag_extension_notice_if_late,
-    render_notice,
+    render_message,
 )
 from appeals.queues import app_job, redis_connection, send_pending_jobs
 from appeals.timeutil import now_utc
@@ -35,10 +35,12 @@ def deliver_notification(notification_id: int) -> str:
     notice = db.session.get(Notification, notification_id, with_for_update=True)
     if notice is None or notice.status == NotificationStatus.SENT:
         return "skipped"
-    subject, body = render_notice(notice)
+    rendered = render_message(notice)
     notice.attempts += 1
     try:
-        CHANNELS[notice.channel].send(notice.address, subject, body)
+        CHANNELS[notice.channel].send(
+            notice.address, rendered.subject, rendered.text, html=rendered.html
+        )
     except Exception as error:
         notice.status = NotificationStatus.FAILED
         notice.last_error = f"{type(error).__name__}: {error}"[:2000]

@@ -29,6 +29,8 @@ class Notification(db.Model):
     channel: Mapped[str] = mapped_column(String(10), default="email")  # email | sms
     template: Mapped[str] = mapped_column(String(60))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The language the notice is written in (the applicant's: the appeal's); None: the default.
+    language: Mapped[str | None] = mapped_column(String(5))
     # Makes a notice idempotent: the same key is never queued twice.
     dedup_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     status: Mapped[NotificationStatus] = mapped_column(

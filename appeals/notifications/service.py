@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from html import unescape
 from typing import Any
 
 from flask import current_app, render_template
+from flask_babel import force_locale
+from jinja2 import TemplateNotFound
 from rq import Retry
 from sqlalchemy import select, update
 
+from appeals.accounts.links import site_link
 from appeals.accounts.models import User
+from appeals.audit.labels import ACT_LABELS, VIOLATION_LABELS
 from appeals.deadlines.rules import notice_late
 from appeals.extensions import db
-from appeals.intake.models import Appeal
+from appeals.intake.labels import (
+    COMPLAINT_REASONS,
+    DECISION_LABELS,
+    LEAVE_GROUNDS,
+    REPEAT_REASONS,
+)
+from appeals.intake.models import Answer, Appeal
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.queues import PendingJob, queue_after_commit
+from appeals.reference.models import Body
+from appeals.replies.service import complaint_route, how_to_complain
 from appeals.timeutil import local_date, now_utc
 
 # Delivery retries with backoff: a mail server that is down for a while loses nothing.
@@ -23,6 +38,35 @@ DELIVERY_RETRY = Retry(max=5, interval=[10, 60, 300, 900, 3600])
 EXTENSION_NOTICE = "term_extended"
 # The delivery job (notifications/jobs.py), named so this service need not import it.
 DELIVER_NOTIFICATION = "appeals.notifications.jobs.deliver_notification"
+
+# The applicant's notices the law requires (the applicant cannot switch them off): the
+# registration and its number (APPK art. 64), a forwarding to the competent body (art. 65),
+# an extension (art. 76), the answer with how to complain (art. 76, 91), an appeal left without
+# consideration or closed as a repeat with its ground (art. 70(3), 88), the term run out with no
+# answer, a deemed refusal (art. 91(2), 100(5)), and the complaint's receipt and decision
+# (art. 91-100). A suspension and its resumption move the term, so they are told too.
+REQUIRED_APPLICANT_NOTICES = frozenset(
+    {
+        "appeal_registered",
+        "appeal_routed",
+        "appeal_forwarded",
+        "term_extended",
+        "appeal_suspended",
+        "appeal_resumed",
+        "appeal_answered",
+        "appeal_left_without_consideration",
+        "appeal_closed_as_repeat",
+        "anonymous_appeal_left",
+        "term_expired_unanswered",
+        "appeal_reopened",  # a finding reopens it with a new term
+        "appeal_cosigned",  # to the co-signatory: they are named on a legal record
+        "complaint_received",
+        "complaint_decided",
+    }
+)
+# The applicant's notices they may switch off: told as a courtesy, not by the law.
+OPTIONAL_APPLICANT_NOTICES = frozenset({"appeal_assigned"})
+APPLICANT_NOTICES = REQUIRED_APPLICANT_NOTICES | OPTIONAL_APPLICANT_NOTICES
 
 
 def queue_notice(
@@ -34,6 +78,7 @@ def queue_notice(
     appeal_id: int | None = None,
     channel: str = "email",
     dedup_key: str | None = None,
+    language: str | None = None,
 ) -> Notification | None:
     """Write a notice to the outbox; with a dedup key already used, or for a deactivated
     user (who receives no notices), write nothing."""
@@ -53,6 +98,7 @@ def queue_notice(
         appeal_id=appeal_id,
         channel=channel,
         dedup_key=dedup_key,
+        language=language,
     )
     db.session.add(notice)
     db.session.flush()
@@ -77,12 +123,89 @@ def delivery_job(notice_id: int, job_id: str | None = None) -> PendingJob:
     )
 
 
+# The labels of the codes a payload stores, for every notice template (a label's key is the code).
+_LABELS = {
+    "ground": LEAVE_GROUNDS,
+    "decision": DECISION_LABELS,
+    "complaint_reason": COMPLAINT_REASONS,
+    "repeat_reason": REPEAT_REASONS,
+    "violation": VIOLATION_LABELS,
+    "act": ACT_LABELS,
+}
+
+
+@dataclass(frozen=True)
+class RenderedNotice:
+    subject: str
+    text: str
+    html: str | None  # None: a plain-text notice (the staff's and the account mails)
+
+
 def render_notice(notice: Notification) -> tuple[str, str]:
-    """Subject (the template's first line) and body of a notice."""
+    """Subject and plain text of a notice."""
+    rendered = render_message(notice)
+    return rendered.subject, rendered.text
+
+
+def render_message(notice: Notification) -> RenderedNotice:
+    """A notice in its language. An applicant's notice (templates/notifications/NAME.html) is
+    translated: it is rendered in the language written on it when it was queued (the appeal's),
+    else the site's default, as HTML and plain text. The others (NAME.txt: the staff's and the
+    account mails) are written in English, and render in English whole, the labels they show
+    included; they are plain text, the subject on their first line."""
     appeal = db.session.get(Appeal, notice.appeal_id) if notice.appeal_id else None
-    text = render_template(f"notifications/{notice.template}.txt", appeal=appeal, **notice.payload)
-    subject, _, body = text.strip().partition("\n")
-    return subject.strip(), body.strip()
+    try:
+        template = current_app.jinja_env.get_template(f"notifications/{notice.template}.html")
+    except TemplateNotFound:
+        with force_locale("en"):
+            text = render_template(
+                f"notifications/{notice.template}.txt",
+                appeal=appeal,
+                labels=_LABELS,
+                **notice.payload,
+            )
+        subject, _, body = text.strip().partition("\n")
+        return RenderedNotice(subject.strip(), body.strip(), None)
+    language = notice.language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    context = {"appeal": appeal, "language": language, "labels": _LABELS, **notice.payload}
+    with force_locale(language):
+        context |= _notice_helpers(appeal, notice.payload)
+        subject = render_template(template, part="subject", **context)
+        html = render_template(template, part="html", **context)
+        text = render_template(template, part="text", **context)
+    return RenderedNotice(" ".join(unescape(subject).split()), _plain(unescape(text)), html)
+
+
+def _plain(text: str) -> str:
+    """The text body's lines without the template's indentation, at most one empty line
+    between paragraphs."""
+    lines = "\n".join(line.strip() for line in text.splitlines())
+    return re.sub(r"\n{3,}", "\n\n", lines).strip()
+
+
+def _notice_helpers(appeal: Appeal | None, payload: dict[str, Any]) -> dict[str, Any]:
+    """What the applicant's notice templates read besides the payload: the labels of the
+    stored codes, body names in the notice's language, links and the complaint's route."""
+    answer = db.session.get(Answer, payload["answer_id"]) if payload.get("answer_id") else None
+    return {
+        "body_name": _body_name,
+        "site_link": site_link,
+        "answer": answer,
+        "complaint": complaint_route(appeal) if appeal is not None else None,
+        # The answer's own paragraph, as it was given; for no answer, the one it would carry.
+        "complaint_paragraph": (
+            answer.how_to_complain
+            if answer is not None and answer.how_to_complain
+            else how_to_complain(appeal)
+            if appeal is not None
+            else None
+        ),
+    }
+
+
+def _body_name(body_id: int | None) -> str:
+    body = db.session.get(Body, body_id) if body_id else None
+    return body.name if body is not None else ""
 
 
 def undelivered_notices(limit: int = 200) -> list[Notification]:
@@ -156,23 +279,35 @@ def flag_unsent_extension_notices(today: date, now: datetime) -> int:
     ).rowcount
 
 
-def notify_applicant(appeal: Appeal, template: str, payload: dict) -> None:
-    if appeal.applicant is None:
-        return
-    key = f"{template}-{appeal.id}-{len(appeal.events)}"
-    queue_notice(
+def notify_applicant(
+    appeal: Appeal, template: str, payload: dict, *, dedup_key: str | None = None
+) -> Notification | None:
+    """The applicant's notice of a step, in the appeal's language: to the account's e-mail, or
+    to the contact e-mail an anonymous applicant gave; and the same to each co-signatory of a
+    collective appeal. Returns the applicant's notice, or None when none is written (no
+    address, or the same step told already)."""
+    key = dedup_key or f"{template}-{appeal.id}-{len(appeal.events)}"
+    notify_cosignatories(appeal, template, payload, key)
+    if appeal.applicant is not None:
+        address, user_id = appeal.applicant.email, appeal.applicant_id
+    elif appeal.contact_email:
+        address, user_id = appeal.contact_email, None
+    else:
+        return None
+    return queue_notice(
         template,
-        appeal.applicant.email,
+        address,
         payload,
-        user_id=appeal.applicant_id,
+        user_id=user_id,
         appeal_id=appeal.id,
         dedup_key=key,
+        language=appeal.language,
     )
-    notify_cosignatories(appeal, template, payload, key)
 
 
 def notify_cosignatories(appeal: Appeal, template: str, payload: dict, key: str) -> None:
-    """A collective appeal's co-signatories get each notice the applicant gets."""
+    """A collective appeal's co-signatories get each notice the applicant gets, in the
+    appeal's language."""
     for cosignatory in appeal.cosignatories:
         queue_notice(
             template,
@@ -181,4 +316,5 @@ def notify_cosignatories(appeal: Appeal, template: str, payload: dict, key: str)
             user_id=cosignatory.user_id,
             appeal_id=appeal.id,
             dedup_key=f"{key}-cosignatory-{cosignatory.id}",
+            language=appeal.language,
         )

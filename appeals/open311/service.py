@@ -19,6 +19,7 @@ from appeals.accounts.models import User
 from appeals.extensions import db
 from appeals.intake.models import OPEN_STATUSES, Appeal, AppealKind, Event
 from appeals.intake.service import NewAppeal, normalize_number, submit_appeal
+from appeals.language import LANGUAGES
 from appeals.reference.models import Body, Category, Region
 
 # The listing's default window and its largest page (the specification's suggestions).
@@ -155,6 +156,9 @@ def file_request(applicant: User, posted: PostedRequest) -> Appeal:
     kind_value = posted.attributes.get("kind") or DEFAULT_KIND.value
     if kind_value not in AppealKind.__members__.values():
         raise Open311Refused(400, _("attribute[kind] must be one of the service's kinds."))
+    language = posted.attributes.get("language") or None
+    if language is not None and language not in LANGUAGES:
+        raise Open311Refused(400, _("attribute[language] must be one of the site's languages."))
     text = posted.description.strip()
     if not 20 <= len(text) <= current_app.config["APPEAL_TEXT_MAX"]:
         raise Open311Refused(
@@ -173,6 +177,7 @@ def file_request(applicant: User, posted: PostedRequest) -> Appeal:
             region_id=region.id,
             subject=_subject(posted, category),
             text=text,
+            language=language,
         ),
     )
     return appeal

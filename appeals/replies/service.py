@@ -4,16 +4,19 @@ appeal, filling one in, and the paragraph on how to complain that every answer c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import case, or_, select
 
+from appeals.accounts.links import site_link
 from appeals.accounts.models import Role, User
+from appeals.deadlines.service import policy_in_force
 from appeals.extensions import db
 from appeals.intake.labels import DECISION_LABELS
-from appeals.intake.models import Appeal
+from appeals.intake.models import Appeal, AppealKind
 from appeals.language import LANGUAGES
 from appeals.reference.models import Body
 from appeals.replies.models import AnswerTemplate
@@ -147,26 +150,58 @@ def filled_in(template: AnswerTemplate, appeal: Appeal) -> str:
     return fill(template.text, values)
 
 
-def how_to_complain(appeal: Appeal) -> str:
-    """The paragraph every answer ends with, in the appeal's language: to whom the applicant
-    may complain, within what term, and the court (APPK art. 91; the window is the
-    COMPLAINT_WINDOW_MONTHS setting). Written by the system, so no answer can leave it out."""
-    months = current_app.config["COMPLAINT_WINDOW_MONTHS"]
+def complaint_route(appeal: Appeal) -> dict[str, Any]:
+    """Where and within what term the applicant may complain about this appeal's answer (or
+    about none in time): the superior body of the body that holds it, the window to file
+    (APPK art. 92: the COMPLAINT_WINDOW_MONTHS setting), the complaint's own term from the
+    deadline policy in force (art. 99) and the link to the complaint form."""
     body = db.session.get(Body, appeal.current_body_id) if appeal.current_body_id else None
     superior = body.parent if body is not None and body.parent_id else None
+    try:
+        policy = policy_in_force(AppealKind.COMPLAINT, local_today())
+    except LookupError:  # no complaint policy in the profile: the term is not named
+        policy = None
+    return {
+        "superior": superior.name if superior is not None and superior.is_active else None,
+        "window_months": current_app.config["COMPLAINT_WINDOW_MONTHS"],
+        "term": policy.term if policy is not None else None,
+        "working_days": policy is not None and policy.unit == "working",
+        "link": site_link("intake.appeal_detail", appeal_id=appeal.id, _anchor="complaint-form"),
+    }
+
+
+def how_to_complain(appeal: Appeal) -> str:
+    """The paragraph on how to complain, in the appeal's language: to whom, within what
+    window, the complaint's own term, then the court. Every answer stores it when given (so no
+    answer can leave it out), and the notices print it."""
     language = appeal.language if appeal.language in LANGUAGES else None
     with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        if superior is not None and superior.is_active:
-            return _(
-                "This answer may be appealed: by a complaint to %(superior)s within %(months)d "
-                "months of the day you received it (APPK art. 91), through this site or in "
-                "writing, and then to the court.",
-                superior=superior.name,
+        route = complaint_route(appeal)
+        months = route["window_months"]
+        if route["superior"]:
+            where = _(
+                "If you disagree, you may complain to the superior body, %(body)s, within "
+                "%(months)d months (APPK art. 92); the complaint is filed through this site or "
+                "in writing.",
+                body=route["superior"],
                 months=months,
             )
-        return _(
-            "This answer may be appealed: by a complaint to the superior body within %(months)d "
-            "months of the day you received it (APPK art. 91), through this site or in "
-            "writing, and then to the court.",
-            months=months,
-        )
+        else:
+            where = _(
+                "If you disagree, you may complain to the superior body within %(months)d months "
+                "(APPK art. 92); the complaint is filed through this site or in writing.",
+                months=months,
+            )
+        term = ""
+        if route["term"] and route["working_days"]:
+            term = _(
+                "A complaint is decided within %(term)s working days of its receipt (APPK art. "
+                "99).",
+                term=route["term"],
+            )
+        elif route["term"]:
+            term = _(
+                "A complaint is decided within %(term)s calendar days of its receipt.",
+                term=route["term"],
+            )
+        return " ".join(part for part in (where, term, _("You may also go to court.")) if part)

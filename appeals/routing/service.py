@@ -18,7 +18,7 @@ from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealStatus, Event, EventKind
 from appeals.intake.service import reception_body_id, register_at_body
 from appeals.intake.workflow import TransitionRefused
-from appeals.notifications.service import queue_notice
+from appeals.notifications.service import notify_applicant
 from appeals.reference.models import Body, Category, Region, RoutingRule, ancestor_chain
 from appeals.reference.service import ReferenceRefused
 from appeals.routing.rules import resolve_body
@@ -137,20 +137,16 @@ def route_manually(
         from_body_id=appeal.current_body_id,  # the reception that held it
         data={"manual": True},
     )
-    address = appeal.applicant.email if appeal.applicant else appeal.contact_email
-    if address:
-        queue_notice(
-            "appeal_routed",
-            address,
-            {
-                "number": appeal.number,
-                "body": body.name_en,
-                "due_on": appeal.due_on.strftime("%d.%m.%Y"),
-            },
-            user_id=appeal.applicant_id,
-            appeal_id=appeal.id,
-            dedup_key=f"routed:{appeal.id}",
-        )
+    notify_applicant(
+        appeal,
+        "appeal_routed",
+        {
+            "number": appeal.number,
+            "body_id": body.id,
+            "due_on": appeal.due_on.isoformat() if appeal.due_on else None,
+        },
+        dedup_key=f"routed:{appeal.id}",
+    )
 
 
 def body_choices_for(appeal: Appeal) -> dict[str, list[tuple[int | str, str]]]:

@@ -18,6 +18,7 @@ from appeals.accounts.models import Role, User
 from appeals.deadlines.schedule import schedule_deadline_jobs
 from appeals.extensions import db
 from appeals.intake.attachments import CheckedFile
+from appeals.intake.event_text import EXECUTOR, LEFT_ON_GROUND
 from appeals.intake.labels import LEAVE_GROUNDS
 from appeals.intake.models import (
     UPHELD_DECISIONS,
@@ -38,8 +39,7 @@ from appeals.intake.workflow import (
     touch,
     transition_refusal,
 )
-from appeals.language import in_english
-from appeals.notifications.service import notify_applicant, notify_cosignatories, queue_notice
+from appeals.notifications.service import notify_applicant, queue_notice
 from appeals.replies.service import how_to_complain
 from appeals.timeutil import local_date, now_utc
 from appeals.work.reopen import COMPLAINT_UPHELD, reopen_appeal, reopen_refusal
@@ -71,14 +71,18 @@ def assign_executor(appeal: Appeal, executor: User, by: User) -> None:
         raise TransitionRefused(_("The executor must be an official of the same body."))
     if executor.id == appeal.executor_id:
         raise TransitionRefused(_("%(name)s is the executor already.", name=executor.full_name))
-    data = {"executor_id": executor.id, "previous_executor_id": appeal.executor_id}
+    data = {
+        "code": EXECUTOR,
+        "executor_name": executor.full_name,
+        "executor_id": executor.id,
+        "previous_executor_id": appeal.executor_id,
+    }
     appeal.executor_id = executor.id
-    note = f"Executor: {executor.full_name}"
     if appeal.status in (S.IN_PROGRESS, S.SUSPENDED):
-        record_event(appeal, EventKind.ASSIGNED, by, note=note, data=data)
+        record_event(appeal, EventKind.ASSIGNED, by, data=data)
         touch(appeal)
     else:
-        change_status(appeal, S.IN_PROGRESS, EventKind.ASSIGNED, by, note=note, data=data)
+        change_status(appeal, S.IN_PROGRESS, EventKind.ASSIGNED, by, data=data)
     db.session.flush()
     notify_applicant(appeal, "appeal_assigned", {"executor": executor.full_name})
     queue_notice(
@@ -138,21 +142,12 @@ def _record_answer(
     change_status(appeal, S.ANSWERED, EventKind.ANSWERED, by, data={"decision": decision})
     db.session.flush()
     schedule_deadline_jobs(appeal, previous_due=previous_due)
-    if appeal.applicant is not None:
-        queue_notice(
-            "appeal_answered",
-            appeal.applicant.email,
-            {"number": appeal.number, "decision": decision},
-            user_id=appeal.applicant_id,
-            appeal_id=appeal.id,
-            dedup_key=f"answered:{appeal.id}:{answer.id}",
-        )
-        notify_cosignatories(
-            appeal,
-            "appeal_answered",
-            {"number": appeal.number, "decision": decision},
-            f"answered:{appeal.id}:{answer.id}",
-        )
+    notify_applicant(
+        appeal,
+        "complaint_decided" if appeal.kind == AppealKind.COMPLAINT else "appeal_answered",
+        {"number": appeal.number, "decision": decision, "answer_id": answer.id},
+        dedup_key=f"answered:{appeal.id}:{answer.id}",
+    )
     _reopen_if_upheld(appeal, by)
     return answer
 
@@ -184,10 +179,8 @@ def leave_without_consideration(
     appeal.closed_at = now_utc()
     extra = (note or "").strip()
     template = "appeal_left_without_consideration"
-    ground_text = in_english(LEAVE_GROUNDS[ground])
-    payload: dict[str, object] = {"ground": ground_text, "note": extra or None}
-    event_note = ground_text + (f". {extra}" if extra else "")
-    data: dict[str, object] = {"ground": ground}
+    payload: dict[str, object] = {"ground": ground, "note": extra or None}
+    data: dict[str, object] = {"code": LEFT_ON_GROUND, "ground": ground}
     if earlier is not None:
         # The reference to the earlier answer: on the timeline and in the applicant's notice.
         assert earlier.answered_at is not None  # checked by _decided_earlier_appeal
@@ -195,16 +188,19 @@ def leave_without_consideration(
         template = "appeal_closed_as_repeat"
         payload |= {
             "earlier_number": earlier.number,
-            "earlier_answered_on": answered_on.strftime("%d.%m.%Y"),
+            "earlier_answered_on": answered_on.isoformat(),
         }
-        event_note += f". See the answer to {earlier.number} of {payload['earlier_answered_on']}"
-        data |= {"earlier_id": earlier.id, "earlier_number": earlier.number}
+        data |= {
+            "earlier_id": earlier.id,
+            "earlier_number": earlier.number,
+            "earlier_answered_on": answered_on.isoformat(),
+        }
     change_status(
         appeal,
         S.LEFT_WITHOUT_CONSIDERATION,
         EventKind.LEFT_WITHOUT_CONSIDERATION,
         by,
-        note=event_note,
+        note=extra or None,
         data=data,
     )
     db.session.flush()

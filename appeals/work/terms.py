@@ -72,7 +72,9 @@ def extend_term(
     record_event(appeal, EventKind.EXTENDED, by, note=reason.strip(), data=data)
     db.session.flush()
     schedule_deadline_jobs(appeal, previous_due=current_due)
-    notify_applicant(appeal, "term_extended", {"until": new_due.isoformat(), "reason": reason})
+    notify_applicant(
+        appeal, "term_extended", {"until": new_due.isoformat(), "reason": reason.strip()}
+    )
 
 
 def suspend_appeal(appeal: Appeal, reason: str, by: User, *, today: date) -> None:
@@ -158,5 +160,9 @@ def forward_appeal(appeal: Appeal, to_body: Body, reason: str, by: User, *, toda
     )
     db.session.flush()
     schedule_deadline_jobs(appeal, previous_due=previous_due)
-    notify_applicant(appeal, "appeal_forwarded", {"body": to_body.name_en, "late": late})
+    notify_applicant(
+        appeal,
+        "appeal_forwarded",
+        {"body_id": to_body.id, "reason": reason.strip(), "late": late, "due_on": due.isoformat()},
+    )
     return late

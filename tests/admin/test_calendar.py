@@ -13,6 +13,7 @@ from appeals.deadlines.calendar import kazakhstan_days
 from appeals.deadlines.models import DeadlinePolicy, Holiday
 from appeals.deadlines.service import due_date, working_calendar
 from appeals.extensions import db
+from appeals.intake.event_text import event_text
 from appeals.intake.models import Appeal, EventKind
 from appeals.work.terms import extend_term
 from tests.factories import submit
@@ -86,13 +87,18 @@ def test_extra_day_off_moves_the_due_date_and_removing_it_moves_it_back(
     [event] = _due_events(open_appeal)
     assert event.actor_id == admin.id
     assert event.data == {
+        "code": "calendar_day_added",
+        "day_kind": "day_off",
+        "day_name": "Day off by decree (test)",
         "from": "2026-02-23",
         "to": "2026-02-24",
         "due_on": "2026-02-24",
         "day": "2026-02-11",
     }
-    assert "11.02.2026 added as extra day off" in event.note
-    assert "Day off by decree (test)" in event.note
+    assert event.note is None
+    text = event_text(event)
+    assert "11.02.2026 added as extra day off" in text
+    assert "Day off by decree (test)" in text
     row = db.session.execute(select(Holiday).where(Holiday.day == WEDNESDAY)).scalar_one()
     assert (row.kind, row.source) == ("day_off", "admin")
 
@@ -109,7 +115,7 @@ def test_extra_day_off_moves_the_due_date_and_removing_it_moves_it_back(
         ("2026-02-24", "2026-02-23"),
     ]
     assert "11.02.2026 (extra day off (by decree), Day off by decree (test)) removed" in (
-        events[1].note
+        event_text(events[1])
     )
     # The citizen's timeline shows the change.
     assert [e.kind for e in open_appeal.events][-2:] == ["due_date_changed"] * 2

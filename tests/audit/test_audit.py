@@ -16,6 +16,7 @@ from appeals.audit.service import AuditRefused, record_audit
 from appeals.deadlines.rules import add_term
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
+from appeals.intake.event_text import event_text
 from appeals.intake.models import Appeal, AppealStatus, Event, EventKind
 from appeals.notifications.models import Notification
 from appeals.notifications.service import render_notice
@@ -71,7 +72,8 @@ def test_prosecutor_records_violations_with_an_act(
     ).scalar_one()
     assert event.actor_id == astana_prosecutor.id
     assert event.data["violations"] == ["formal_reply", "red_tape"]
-    assert "formal reply without substance" in event.note
+    assert event.note is None and event.data["code"] == "audit_verdict"
+    assert "formal reply without substance" in event_text(event)
     notice = db.session.execute(
         select(Notification).where(Notification.template == "appeal_audited")
     ).scalar_one()

@@ -122,7 +122,7 @@ def test_it_is_left_without_consideration_with_a_notice_to_the_email_given(clien
     assert appeal.contact_email == EMAIL and appeal.current_body_id is None
     assert [e.kind for e in appeal.events] == ["submitted", "left_without_consideration"]
     left = appeal.events[-1]
-    assert left.data == {"ground": "anonymous"} and left.note.startswith("Anonymous appeal")
+    assert left.data == {"code": "left_on_ground", "ground": "anonymous"} and left.note is None
     [notice] = notices()
     assert (notice.template, notice.address, notice.appeal_id) == (
         "anonymous_appeal_left",

@@ -54,7 +54,7 @@ def notice_job_ids() -> list[str]:
     return sorted(f"notice-{notice_id}" for notice_id in ids)
 
 
-@pytest.mark.parametrize("failing_step", ["route_new_appeal", "queue_notice"])
+@pytest.mark.parametrize("failing_step", ["route_new_appeal", "notify_applicant"])
 def test_failed_submission_leaves_nothing_and_no_gap(
     make_user, monkeypatch, redis_server, failing_step
 ):
@@ -81,7 +81,7 @@ def test_failure_inside_the_form_request_leaves_nothing(
     client, make_user, login, monkeypatch, redis_server
 ):
     login(make_user())
-    fail_in(monkeypatch, "queue_notice")
+    fail_in(monkeypatch, "notify_applicant")
     form = {**appeal_fields(), "attachments": [upload(minimal_png(), "scan.png")]}
 
     with pytest.raises(Outage):  # TESTING propagates the error; a user would get a 500 page

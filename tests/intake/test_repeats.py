@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from appeals.accounts.models import Role
 from appeals.extensions import db
+from appeals.intake.event_text import event_text
 from appeals.intake.models import Appeal, Decision, Event
 from appeals.intake.service import IntakeRefused, NewAppeal, submit_appeal
 from appeals.notifications.models import Notification
@@ -144,7 +145,8 @@ def test_a_repeat_is_linked_with_its_reason_and_routed_as_any(client, login, cit
     assert repeat.status == "registered" and repeat.current_body.code == "health-71"
     submitted = repeat.events[0]
     assert submitted.kind == "submitted"
-    assert submitted.note == f"Repeat of {earlier.number}: I disagree with the decision"
+    assert submitted.note is None and submitted.data["code"] == "repeat_of"
+    assert event_text(submitted) == f"Repeat of {earlier.number}: I disagree with the decision"
     assert submitted.data["parent_number"] == earlier.number
 
 
@@ -265,7 +267,7 @@ def test_the_head_closes_a_repeat_of_an_answered_appeal_with_a_reference(
     left = repeat.events[-1]
     assert left.kind == "left_without_consideration"
     assert left.data["ground"] == "repeated" and left.data["earlier_number"] == earlier.number
-    assert f"See the answer to {earlier.number} of {answer_day}" in left.note
+    assert f"See the answer to {earlier.number} of {answer_day}" in event_text(left)
     notice = db.session.execute(
         select(Notification).where(
             Notification.appeal_id == repeat.id, Notification.template == "appeal_closed_as_repeat"

@@ -11,6 +11,17 @@ import pytest
 from appeals.localredis import free_port
 
 
+def plain_body(message: EmailMessage) -> str:
+    """A received message's plain text (the text part of a multipart/alternative one)."""
+    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+
+def html_body(message: EmailMessage) -> str | None:
+    """A received message's HTML alternative, or None when it has none."""
+    part = message.get_body(("html",))
+    return part.get_content() if part is not None else None
+
+
 class Inbox:
     """The aiosmtpd handler: keeps every message it accepts."""
 

@@ -13,6 +13,7 @@ from appeals.localredis import free_port
 from appeals.notifications.jobs import deliver_notification
 from appeals.notifications.models import Notification, NotificationStatus
 from tests.factories import submit
+from tests.notifications.conftest import plain_body
 
 
 def run_now(job, *args):
@@ -52,7 +53,7 @@ def test_job_delivers_the_notice_with_the_number_in_the_subject(make_user, run_j
     [message] = smtp_server.messages
     assert message["To"] == "dana@example.kz"
     assert appeal.number in message["Subject"]
-    body = message.get_content()
+    body = plain_body(message)
     assert appeal.number in body and code in body
     assert "Health Department of Astana" in body
     notice = the_notice()

@@ -449,11 +449,16 @@ def test_the_same_refusal_in_english_without_accept_language(client, login, answ
     )
 
 
-def test_a_complaint_filed_in_russian_is_stored_in_english(client, login, answered):
-    """The timeline's note and the notices are kept in English, whoever's language wrote them."""
+def test_a_complaint_filed_in_russian_is_stored_as_a_code_and_read_in_each_language(
+    client, login, answered
+):
+    """The timeline keeps the reason's code, not a sentence in the writer's language; each
+    reader sees it in their own."""
+    from flask_babel import force_locale
     from sqlalchemy import select
 
     from appeals.extensions import db
+    from appeals.intake.event_text import event_text
     from appeals.intake.models import Event
 
     login(answered.applicant)
@@ -468,10 +473,15 @@ def test_a_complaint_filed_in_russian_is_stored_in_english(client, login, answer
         },
     )
 
-    notes = db.session.execute(
-        select(Event.note).where(Event.kind == "complained", Event.appeal_id == answered.id)
-    ).scalars()
-    assert list(notes) == ["I disagree with the decision"]
+    event = db.session.execute(
+        select(Event).where(Event.kind == "complained", Event.appeal_id == answered.id)
+    ).scalar_one()
+    assert event.note is None
+    assert (event.data["code"], event.data["reason"]) == ("complaint_reason", "disagrees")
+    with force_locale("en"):
+        assert event_text(event) == "I disagree with the decision"
+    with force_locale("ru"):
+        assert event_text(event) == "Несогласие с принятым решением"
     db.session.commit()
 
 

@@ -401,10 +401,13 @@ def test_an_inconsistent_verdict_is_refused_in_russian_and_nothing_saved(client,
     assert audits_of(desk.appeal) == 0
 
 
-def test_a_verdict_recorded_in_russian_is_stored_in_english(client, login, desk):
-    """The timeline's note and the head's notice keep English, whatever the desk's language."""
+def test_a_verdict_recorded_in_russian_is_stored_as_a_code(client, login, desk):
+    """The timeline keeps the verdict's code, whatever the desk's language, and each reader
+    reads it in their own."""
+    from flask_babel import force_locale
     from sqlalchemy import select
 
+    from appeals.intake.event_text import event_text
     from appeals.intake.models import Event
 
     login(desk.prosecutor)
@@ -424,11 +427,16 @@ def test_a_verdict_recorded_in_russian_is_stored_in_english(client, login, desk)
     assert "Заключение внесено, руководитель органа уведомлён." in page_text(
         response.get_data(as_text=True)
     )
-    note = db.session.execute(
-        select(Event.note).where(Event.appeal_id == desk.appeal.id, Event.kind == "audited")
+    event = db.session.execute(
+        select(Event).where(Event.appeal_id == desk.appeal.id, Event.kind == "audited")
     ).scalar_one()
     db.session.commit()
-    assert note.startswith("Audit: violations found: red tape; warning, to be answered by ")
+    assert event.note is None and event.data["code"] == "audit_verdict"
+    with force_locale("en"):
+        text = event_text(event)
+    assert text.startswith("Audit: violations found: red tape. Warning, to be answered by ")
+    with force_locale("ru"):
+        assert event_text(event).startswith("Проверка: выявлены нарушения: ")
 
 
 def test_the_audit_page_and_its_refusal_stay_english(client, login, desk):

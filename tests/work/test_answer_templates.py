@@ -11,6 +11,7 @@ from appeals.extensions import db
 from appeals.intake.models import Answer
 from appeals.reference.models import Body, Category
 from appeals.replies.models import AnswerTemplate
+from appeals.work.service import answer_appeal
 from tests.pages import by_testid, field_error, field_value, page_text
 from tests.work.conftest import post_step
 
@@ -64,10 +65,10 @@ def test_a_head_keeps_a_template_and_the_official_answers_from_it(client, login,
     assert response.status_code == 302
     answer = db.session.execute(select(Answer).where(Answer.appeal_id == assigned.id)).scalar_one()
     assert answer.text == text
-    # The system's paragraph, in the appeal's language (Russian), naming the superior body.
+    # The system's paragraph, in the appeal's language (English here), naming the superior body.
     superior = db.session.execute(select(Body).where(Body.code == "akimat-71")).scalar_one()
-    assert superior.name_ru in answer.how_to_complain
-    assert "91" in answer.how_to_complain and "суд" in answer.how_to_complain
+    assert superior.name_en in answer.how_to_complain
+    assert "APPK art. 92" in answer.how_to_complain and "court" in answer.how_to_complain
     login(people.citizen)
     applicant_page = client.get(f"/appeals/{assigned.id}").get_data(as_text=True)
     assert answer.how_to_complain in by_testid(applicant_page, "how-to-complain").text()
@@ -144,15 +145,14 @@ def test_an_admins_template_serves_every_body_and_only_its_category(
     assert "For every body" in picker and "Only for schools" not in picker
 
 
-def test_an_appeal_in_english_gets_the_paragraph_in_english(people, assigned):
-    from appeals.work.service import answer_appeal
-
-    assigned.language = "en"
+def test_an_appeal_in_russian_gets_the_paragraph_in_russian(people, assigned):
+    assigned.language = "ru"
     answer = answer_appeal(assigned, "A reasoned answer " * 5, "refused", people.official)
     db.session.commit()
 
-    assert answer.how_to_complain.startswith("This answer may be appealed: by a complaint to ")
-    assert "within 3 months" in answer.how_to_complain
+    assert answer.how_to_complain.startswith("Если вы не согласны, вы можете обжаловать ответ")
+    assert "Акимат города Астаны" in answer.how_to_complain
+    assert "3 месяцев (ст. 92 АППК)" in answer.how_to_complain
 
 
 def test_the_template_list_needs_staff(client, login, people):

@@ -211,7 +211,7 @@ def test_a_complaint_goes_to_the_superior_body_with_the_complaint_term(
     assert complained.kind == "complained"
     assert complained.data["complaint_number"] == complaint.number
     assert complained.data["late"] is False
-    assert ("appeal_registered", people.citizen.email) in notices_of(complaint.id)
+    assert ("complaint_received", people.citizen.email) in notices_of(complaint.id)
     # The citizen's page of the complaint links back to the answered appeal.
     page = client.get(f"/appeals/{complaint.id}").get_data(as_text=True)
     assert answered.number in by_testid(page, "parent-link").text()

@@ -122,10 +122,10 @@ def test_the_executor_answers_with_an_attachment(client, login, people, assigned
     form = by_testid(page, "answer-form")
     assert form is not None
     # The page shows the paragraph on how to complain, and to whom, that the system adds to the
-    # answer, in the appeal's language (Russian).
+    # answer, in the appeal's language.
     paragraph = by_testid(page, "complaint-paragraph").text()
     assert "The system adds to every answer" in paragraph
-    assert "Акимат города Астаны" in paragraph and "ст. 91 АППК" in paragraph
+    assert "Akimat of Astana" in paragraph and "APPK art. 92" in paragraph
 
     response = client.post(
         f"/work/appeals/{assigned.id}/answer",

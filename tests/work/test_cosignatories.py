@@ -36,8 +36,8 @@ def test_co_signatories_are_told_of_each_step_and_a_registered_one_reads_the_app
     login,
     people,
     assigned,
-    smtp_server,
-    run_jobs,  # noqa: F811
+    smtp_server,  # noqa: F811
+    run_jobs,
 ):
     login(people.citizen)
     page = page_text(

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from appeals.deadlines.models import DeadlinePolicy
 from appeals.deadlines.rules import add_months
 from appeals.extensions import db
+from appeals.intake.event_text import event_text
 from appeals.intake.models import Appeal
 from appeals.intake.workflow import TransitionRefused
 from appeals.reference.models import Body
@@ -393,8 +394,10 @@ def test_the_head_leaves_it_on_a_legal_ground(client, login, people, assigned):
     db.session.refresh(assigned)
     assert assigned.status == "left_without_consideration" and assigned.closed_at is not None
     left = events_of(assigned.id)[-1]
-    assert left.kind == "left_without_consideration" and left.data == {"ground": "repeated"}
-    assert left.note.startswith("Repeated appeal with no new arguments")
+    assert left.kind == "left_without_consideration"
+    assert left.data == {"code": "left_on_ground", "ground": "repeated"}
+    assert left.note == "See З-2026-00000007."  # as the head typed it
+    assert event_text(left).startswith("Repeated appeal with no new arguments")
     assert ("appeal_left_without_consideration", people.citizen.email) in notices_of(assigned.id)
 
 
