@@ -44,6 +44,7 @@ from appeals.extensions import (
     migrate,
 )
 from appeals.generate.command import register_generate
+from appeals.headers import secure_headers
 from appeals.intake import models as _intake  # noqa: F401
 from appeals.intake.views import bp as intake_bp
 from appeals.language import LANGUAGES, N_
@@ -136,6 +137,7 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
+    secure_headers(app)
     babel.init_app(app, locale_selector=_select_locale)
     # Flask-Babel installs Jinja's i18n extension (_, gettext, {% trans %}); the templates also
     # need the language in force, for <html lang> and the switch in the navbar.
