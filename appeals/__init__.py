@@ -28,6 +28,7 @@ from appeals.api import models as _api  # noqa: F401
 from appeals.api.blueprints import init_api
 from appeals.audit import models as _audit  # noqa: F401
 from appeals.audit.views import bp as prosecutor_bp
+from appeals.cleantext import refuse_nul_in_the_address
 from appeals.cli import register_cli
 from appeals.deadlines import models as _deadlines  # noqa: F401
 from appeals.desk.views import bp as desk_bp
@@ -138,6 +139,7 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     secure_headers(app)
+    app.before_request(refuse_nul_in_the_address)
     babel.init_app(app, locale_selector=_select_locale)
     # Flask-Babel installs Jinja's i18n extension (_, gettext, {% trans %}); the templates also
     # need the language in force, for <html lang> and the switch in the navbar.

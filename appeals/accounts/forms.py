@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from appeals.accounts.iin import iin_error
 from appeals.accounts.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, password_problem
+from appeals.cleantext import CleanForm
 
 PASSWORD_HINT = _l(
     "At least %(n)s characters; not a common password, and without your e-mail or name.",
@@ -30,7 +30,7 @@ def confirm_field() -> PasswordField:
     )
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(CleanForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     iin = StringField(
@@ -54,14 +54,14 @@ class RegistrationForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CleanForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
     submit = SubmitField(_l("Sign in"))
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(CleanForm):
     """A code from the authenticator app (or, at sign-in, a recovery code)."""
 
     code = StringField(
@@ -72,7 +72,7 @@ class SecondFactorForm(FlaskForm):
     submit = SubmitField(_l("Confirm"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(CleanForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = new_password_field(_l("New password"))
     confirm = confirm_field()
@@ -85,7 +85,7 @@ class ChangePasswordForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class FirstPasswordForm(FlaskForm):
+class FirstPasswordForm(CleanForm):
     """The password set from a staff invitation's link (for `person`: their e-mail and name
     must not be in it)."""
 
@@ -104,18 +104,18 @@ class FirstPasswordForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(CleanForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Send me a link"))
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(CleanForm):
     email = EmailField(_l("New e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     submit = SubmitField(_l("Change the e-mail"))
 
 
-class CloseAccountForm(FlaskForm):
+class CloseAccountForm(CleanForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     understood = BooleanField(
         _l("I understand: my personal data is erased and I cannot sign in again."),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     EmailField,
@@ -19,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from appeals.cleantext import CleanForm
 from appeals.extensions import db
 from appeals.intake.attachments import AttachmentRejected, CheckedFile, check_uploads, size_text
 from appeals.intake.labels import (
@@ -48,7 +48,7 @@ def _tree_choices(model) -> list[tuple[int, str]]:
     return choices
 
 
-class _AppealFields(FlaskForm):
+class _AppealFields(CleanForm):
     """What every appeal states: kind, matter, place, text and files."""
 
     kind = SelectField(_l("Kind of appeal"), choices=list(KIND_LABELS.items()))
@@ -160,7 +160,7 @@ class AnonymousAppealForm(_AppealFields):
 REASON_MAX_LENGTH = 2_000
 
 
-class ActionForm(FlaskForm):
+class ActionForm(CleanForm):
     """A step on one appeal: the version the user saw travels with it."""
 
     # No default from the appeal on a post: a missing version must refuse, not pass.

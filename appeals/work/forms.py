@@ -7,7 +7,6 @@ prefix, so several forms share one page without clashing names or ids.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -20,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from appeals.cleantext import CleanForm
 from appeals.extensions import db
 from appeals.intake.forms import REASON_MAX_LENGTH, ActionForm, AppealForm, _tree_choices
 from appeals.intake.labels import (
@@ -165,7 +165,7 @@ def status_filters() -> list[tuple[str, str]]:
     ]
 
 
-class InboxFilterForm(FlaskForm):
+class InboxFilterForm(CleanForm):
     class Meta:
         csrf = False
 
