@@ -47,6 +47,7 @@ from appeals.extensions import (
 from appeals.generate.command import register_generate
 from appeals.headers import secure_headers
 from appeals.intake import models as _intake  # noqa: F401
+from appeals.intake.attachments import size_text
 from appeals.intake.views import bp as intake_bp
 from appeals.language import LANGUAGES, N_
 from appeals.notifications import models as _notifications  # noqa: F401
@@ -54,6 +55,7 @@ from appeals.open311.views import bp as open311_bp
 from appeals.opendata.views import bp as opendata_bp
 from appeals.ops.metrics import instrument
 from appeals.ops.views import bp as ops_bp
+from appeals.oversize import answer_without_files
 from appeals.public.views import bp as public_bp
 from appeals.ratings.views import bp as ratings_bp
 from appeals.reference import models as _reference  # noqa: F401
@@ -304,6 +306,19 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(_error):
         limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        # A form sent with too large files: its own page again, what was typed kept.
+        kept = answer_without_files(
+            _(
+                "The files were not received: %(sent)s MB were sent, at most %(limit)s MB in "
+                "all and %(each)s each. What you typed is kept below; choose the files again, "
+                "smaller ones.",
+                sent=(request.content_length or 0) // (1024 * 1024),
+                limit=limit,
+                each=size_text(app.config["MAX_ATTACHMENT_BYTES"]),
+            )
+        )
+        if kept is not None:
+            return kept
         return page(
             413,
             _("Upload too large"),

@@ -20,7 +20,9 @@ from flask import abort, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from marshmallow import ValidationError, fields
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import FileField, MultipleFileField, PasswordField, StringField, TextAreaField
+
+from appeals.oversize import files_refusal
 
 # Embedding and override (U+202A-U+202E) and isolates (U+2066-U+2069): they reorder the text
 # shown after them, so "txt.exe" can read "exe.txt" and a subject can read backwards.
@@ -104,6 +106,18 @@ class CleanForm(FlaskForm):
                 filters = [_form_filter(multiline), *unbound_field.kwargs.get("filters", ())]
                 options = {**options, "filters": filters}
             return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Also refused when the request was too large: its files were dropped unread
+        (appeals/oversize.py), so the form is shown again with the message by its files."""
+        valid = super().validate(extra_validators)
+        refusal = files_refusal()
+        if refusal is None:
+            return valid
+        for field in self:
+            if isinstance(field, FileField | MultipleFileField):
+                field.errors = [*field.errors, refusal]
+        return False
 
 
 class CleanString(fields.String):

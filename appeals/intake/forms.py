@@ -20,7 +20,13 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from appeals.cleantext import CleanForm
 from appeals.extensions import db
-from appeals.intake.attachments import AttachmentRejected, CheckedFile, check_uploads, size_text
+from appeals.intake.attachments import (
+    AttachmentRejected,
+    CheckedFile,
+    browser_checks,
+    check_uploads,
+    size_text,
+)
 from appeals.intake.labels import (
     COMPLAINT_REASONS,
     KIND_LABELS,
@@ -48,6 +54,12 @@ def _tree_choices(model) -> list[tuple[int, str]]:
     return choices
 
 
+def file_checks() -> dict[str, str]:
+    """What a file input of these forms tells the browser to check before sending."""
+    config = current_app.config
+    return browser_checks(config["MAX_ATTACHMENTS"], config["MAX_ATTACHMENT_BYTES"])
+
+
 class _AppealFields(CleanForm):
     """What every appeal states: kind, matter, place, text and files."""
 
@@ -72,6 +84,7 @@ class _AppealFields(CleanForm):
             count=config["MAX_ATTACHMENTS"],
             size=size_text(config["MAX_ATTACHMENT_BYTES"]),
         )
+        self.attachments.render_kw = file_checks()
         self.checked_files: list[CheckedFile] = []
 
     def validate_attachments(self, field):
@@ -224,6 +237,7 @@ class SupplementForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="supplement", **kwargs)
+        self.attachments.render_kw = file_checks()
         self.checked_files: list[CheckedFile] = []
 
 

@@ -21,7 +21,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from appeals.cleantext import CleanForm
 from appeals.extensions import db
-from appeals.intake.forms import REASON_MAX_LENGTH, ActionForm, AppealForm, _tree_choices
+from appeals.intake.forms import (
+    REASON_MAX_LENGTH,
+    ActionForm,
+    AppealForm,
+    _tree_choices,
+    file_checks,
+)
 from appeals.intake.labels import (
     DECISION_LABELS,
     KIND_LABELS,
@@ -70,6 +76,7 @@ class AnswerForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="answer", **kwargs)
+        self.attachments.render_kw = file_checks()
         self.checked_files = []
 
 
