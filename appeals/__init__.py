@@ -30,6 +30,7 @@ from appeals.api.blueprints import init_api
 from appeals.audit import models as _audit  # noqa: F401
 from appeals.audit.views import bp as prosecutor_bp
 from appeals.casefile.views import bp as casefile_bp
+from appeals.cleantext import refuse_nul_in_the_address
 from appeals.cli import register_cli
 from appeals.deadlines import models as _deadlines  # noqa: F401
 from appeals.desk.views import bp as desk_bp
@@ -46,7 +47,9 @@ from appeals.extensions import (
     migrate,
 )
 from appeals.generate.command import register_generate
+from appeals.headers import secure_headers
 from appeals.intake import models as _intake  # noqa: F401
+from appeals.intake.attachments import size_text
 from appeals.intake.views import bp as intake_bp
 from appeals.language import LANGUAGES, N_
 from appeals.notifications import models as _notifications  # noqa: F401
@@ -54,6 +57,7 @@ from appeals.open311.views import bp as open311_bp
 from appeals.opendata.views import bp as opendata_bp
 from appeals.ops.metrics import instrument
 from appeals.ops.views import bp as ops_bp
+from appeals.oversize import answer_without_files
 from appeals.public.views import bp as public_bp
 from appeals.ratings.views import bp as ratings_bp
 from appeals.reference import models as _reference  # noqa: F401
@@ -141,6 +145,8 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
+    secure_headers(app)
+    app.before_request(refuse_nul_in_the_address)
     babel.init_app(app, locale_selector=_select_locale)
     # Flask-Babel installs Jinja's i18n extension (_, gettext, {% trans %}); the templates also
     # need the language in force, for <html lang> and the switch in the navbar.
@@ -324,6 +330,19 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(_error):
         limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        # A form sent with too large files: its own page again, what was typed kept.
+        kept = answer_without_files(
+            _(
+                "The files were not received: %(sent)s MB were sent, at most %(limit)s MB in "
+                "all and %(each)s each. What you typed is kept below; choose the files again, "
+                "smaller ones.",
+                sent=(request.content_length or 0) // (1024 * 1024),
+                limit=limit,
+                each=size_text(app.config["MAX_ATTACHMENT_BYTES"]),
+            )
+        )
+        if kept is not None:
+            return kept
         return page(
             413,
             _("Upload too large"),

@@ -2,7 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from appeals.accounts.iin import iin_error
 from appeals.accounts.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, password_problem
+from appeals.cleantext import CleanForm
 from appeals.language import LANGUAGES
 
 PASSWORD_HINT = _l(
@@ -38,7 +38,7 @@ def confirm_field() -> PasswordField:
     )
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(CleanForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     iin = StringField(
@@ -62,14 +62,14 @@ class RegistrationForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CleanForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
     submit = SubmitField(_l("Sign in"))
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(CleanForm):
     """A code from the authenticator app (or, at sign-in, a recovery code)."""
 
     code = StringField(
@@ -80,7 +80,7 @@ class SecondFactorForm(FlaskForm):
     submit = SubmitField(_l("Confirm"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(CleanForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = new_password_field(_l("New password"))
     confirm = confirm_field()
@@ -93,7 +93,7 @@ class ChangePasswordForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class FirstPasswordForm(FlaskForm):
+class FirstPasswordForm(CleanForm):
     """The password set from a staff invitation's link (for `person`: their e-mail and name
     must not be in it)."""
 
@@ -112,18 +112,18 @@ class FirstPasswordForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(CleanForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Send me a link"))
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(CleanForm):
     email = EmailField(_l("New e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     submit = SubmitField(_l("Change the e-mail"))
 
 
-class CloseAccountForm(FlaskForm):
+class CloseAccountForm(CleanForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     understood = BooleanField(
         _l("I understand: my personal data is erased and I cannot sign in again."),
@@ -132,7 +132,7 @@ class CloseAccountForm(FlaskForm):
     submit = SubmitField(_l("Close my account"))
 
 
-class LanguageChoiceForm(FlaskForm):
+class LanguageChoiceForm(CleanForm):
     """The profile's interface language: kept on the account, used from each sign-in on."""
 
     language = SelectField(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import fields
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from appeals.cleantext import CleanForm
 from appeals.deadlines.calendar import DayKind
 from appeals.deadlines.labels import DAY_KIND_LABELS
 from appeals.deadlines.policy_versions import PolicyFigures
@@ -16,7 +16,7 @@ from appeals.deadlines.policy_versions import PolicyFigures
 UNIT_CHOICES = [("working", _l("working days")), ("calendar", _l("calendar days"))]
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(CleanForm):
     """A policy version's figures: one field for each field of PolicyFigures (the rules'
     Terms, the date of effect and the legal source)."""
 
@@ -65,7 +65,7 @@ class PolicyForm(FlaskForm):
         return PolicyFigures(**values)
 
 
-class CalendarDayForm(FlaskForm):
+class CalendarDayForm(CleanForm):
     day = DateField(_l("Date"), validators=[InputRequired()])
     kind = SelectField(
         _l("Kind"), choices=[(kind.value, DAY_KIND_LABELS[kind]) for kind in DayKind]

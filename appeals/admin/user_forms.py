@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from appeals.accounts.models import INVITED_ROLES, Role
+from appeals.cleantext import CleanForm
 from appeals.extensions import db
 from appeals.reference.models import Body
 
@@ -33,7 +33,7 @@ def role_choices() -> list[tuple[str, str]]:
     return [(str(role), ROLE_LABELS[role]) for role in INVITED_ROLES]
 
 
-class PlacementForm(FlaskForm):
+class PlacementForm(CleanForm):
     role = SelectField(_l("Role"), validators=[DataRequired()])
     body_id = SelectField(_l("Body or prosecutor's office"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
@@ -50,7 +50,7 @@ class InviteForm(PlacementForm):
     submit = SubmitField(_l("Send the invitation"))
 
 
-class CsvInviteForm(FlaskForm):
+class CsvInviteForm(CleanForm):
     file = FileField(
         _l("CSV file"),
         description=_l("Columns: name, e-mail, role, body code (a header row is allowed)."),
@@ -59,7 +59,7 @@ class CsvInviteForm(FlaskForm):
     submit = SubmitField(_l("Check and invite"))
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(CleanForm):
     class Meta:
         csrf = False
 
@@ -81,7 +81,7 @@ class UserFilterForm(FlaskForm):
         self.body.choices = [("", _l("any")), *body_choices()[1:]]
 
 
-class LogFilterForm(FlaskForm):
+class LogFilterForm(CleanForm):
     class Meta:
         csrf = False
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from appeals.api.labels import SCOPE_LABELS
 from appeals.api.tokens import LIFETIMES_DAYS
+from appeals.cleantext import CleanForm
 
 
-class TokenForm(FlaskForm):
+class TokenForm(CleanForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=100)],

@@ -30,6 +30,7 @@ from appeals.api.core import (
 from appeals.api.schemas import AppealSchema, AppealSummarySchema
 from appeals.audit.models import Audit, ResponseAct, Violation
 from appeals.audit.service import AuditRefused, record_audit
+from appeals.cleantext import CleanString
 from appeals.desk.forms import CUSTOM_RANGE_MAX_DAYS, EARLIEST_YEAR
 from appeals.extensions import db
 from appeals.intake.access import readable_appeal_or_404
@@ -70,11 +71,11 @@ class PeriodArgs(Schema):
 
 
 class RankingArgs(PeriodArgs):
-    kind = fields.String(load_default=None, validate=validate.Length(max=30))
+    kind = CleanString(load_default=None, validate=validate.Length(max=30))
 
 
 class FigureArgs(PeriodArgs, PageArgs):
-    measure = fields.String(
+    measure = CleanString(
         load_default="appeals",
         validate=validate.Regexp(r"^(" + "|".join(MEASURES) + r")(\.(successes|failures))?$"),
     )
@@ -138,10 +139,10 @@ class AuditSchema(Schema):
 class AuditInSchema(Schema):
     lawful = fields.Boolean(required=True)
     violations = fields.List(
-        fields.String(validate=validate.OneOf([v.value for v in Violation])), load_default=list
+        CleanString(validate=validate.OneOf([v.value for v in Violation])), load_default=list
     )
-    note = fields.String(load_default="", validate=validate.Length(max=5000))
-    act = fields.String(
+    note = CleanString(load_default="", multiline=True, validate=validate.Length(max=5000))
+    act = CleanString(
         load_default=ResponseAct.NONE.value, validate=validate.OneOf([a.value for a in ResponseAct])
     )
 

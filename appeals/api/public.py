@@ -6,6 +6,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from appeals.api.core import ApiBlueprint, api_abort, json_errors
+from appeals.cleantext import CleanString
 from appeals.opendata import statistics as stats
 from appeals.opendata.periods import MONTH, month_range, parse_month
 from appeals.timeutil import local_today
@@ -21,8 +22,8 @@ json_errors(bp)
 PUBLIC = {"security": []}
 
 
-def _month_field(**kwargs) -> fields.String:
-    return fields.String(validate=validate.Regexp(MONTH), metadata={"example": "2026-11"}, **kwargs)
+def _month_field(**kwargs) -> CleanString:
+    return CleanString(validate=validate.Regexp(MONTH), metadata={"example": "2026-11"}, **kwargs)
 
 
 class StatisticsArgs(Schema):

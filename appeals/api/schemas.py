@@ -7,6 +7,7 @@ from flask import current_app
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate, validates
 
+from appeals.cleantext import CleanString
 from appeals.deadlines.service import explain_due
 from appeals.intake.event_text import event_text
 from appeals.intake.forms import REASON_MAX_LENGTH
@@ -129,22 +130,25 @@ def _one_of(choices) -> validate.OneOf:
     return validate.OneOf([str(choice) for choice in choices])
 
 
-def _optional_text() -> fields.String:
-    return fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=REASON_MAX_LENGTH)
+def _optional_text() -> CleanString:
+    return CleanString(
+        load_default=None,
+        allow_none=True,
+        multiline=True,
+        validate=validate.Length(max=REASON_MAX_LENGTH),
     )
 
 
 class NewAppealSchema(Schema):
     """An appeal as the applicant submits it (multipart/form-data when files go with it)."""
 
-    kind = fields.String(required=True, validate=_one_of(AppealKind))
+    kind = CleanString(required=True, validate=_one_of(AppealKind))
     category_id = _id(required=True)
     region_id = _id(required=True)
-    subject = fields.String(required=True)
-    text = fields.String(required=True)
+    subject = CleanString(required=True)
+    text = CleanString(required=True, multiline=True)
     repeats_id = _id(load_default=None, allow_none=True)
-    repeat_reason = fields.String(
+    repeat_reason = CleanString(
         load_default=None, allow_none=True, validate=_one_of(REPEAT_REASONS)
     )
     attachments = fields.List(Upload(), load_default=list)
@@ -165,37 +169,43 @@ def _length(value: str, least: int, most: int) -> None:
 
 
 class RateSchema(Schema):
-    satisfaction = fields.String(required=True, validate=_one_of(Satisfaction))
-    comment = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=REASON_MAX_LENGTH)
+    satisfaction = CleanString(required=True, validate=_one_of(Satisfaction))
+    comment = CleanString(
+        load_default=None,
+        allow_none=True,
+        multiline=True,
+        validate=validate.Length(max=REASON_MAX_LENGTH),
     )
 
 
 class WithdrawSchema(Schema):
-    reason = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=REASON_MAX_LENGTH)
+    reason = CleanString(
+        load_default=None,
+        allow_none=True,
+        multiline=True,
+        validate=validate.Length(max=REASON_MAX_LENGTH),
     )
 
 
 class ComplaintSchema(Schema):
-    reason = fields.String(required=True, validate=_one_of(COMPLAINT_REASONS))
-    text = fields.String(required=True, validate=validate.Length(min=20, max=10_000))
+    reason = CleanString(required=True, validate=_one_of(COMPLAINT_REASONS))
+    text = CleanString(required=True, multiline=True, validate=validate.Length(min=20, max=10_000))
 
 
 class InboxArgs(Schema):
     """The inbox's filters, as on the page."""
 
-    status = fields.String(load_default="open", validate=_one_of(["open", "all", *AppealStatus]))
-    kind = fields.String(load_default=None, validate=_one_of(AppealKind))
+    status = CleanString(load_default="open", validate=_one_of(["open", "all", *AppealStatus]))
+    kind = CleanString(load_default=None, validate=_one_of(AppealKind))
     category_id = _id(load_default=None)
-    executor = fields.String(
+    executor = CleanString(
         load_default=None,
         validate=validate.Regexp(r"^(none|\d{1,9})$"),
         metadata={"description": '"none" for unassigned appeals, or a user id'},
     )
     overdue = fields.Boolean(load_default=False)
     due_this_week = fields.Boolean(load_default=False)
-    search = fields.String(load_default=None, validate=validate.Length(max=SEARCH_MAX))
+    search = CleanString(load_default=None, validate=validate.Length(max=SEARCH_MAX))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
@@ -207,29 +217,40 @@ class AssignSchema(Schema):
 class AnswerInSchema(Schema):
     """An answer (multipart/form-data when files go with it)."""
 
-    decision = fields.String(required=True, validate=_one_of(Decision))
-    text = fields.String(
-        required=True, validate=validate.Length(min=ANSWER_MIN_LENGTH, max=ANSWER_MAX_LENGTH)
+    decision = CleanString(required=True, validate=_one_of(Decision))
+    text = CleanString(
+        required=True,
+        multiline=True,
+        validate=validate.Length(min=ANSWER_MIN_LENGTH, max=ANSWER_MAX_LENGTH),
     )
     attachments = fields.List(Upload(), load_default=list)
 
 
 class ExtendSchema(Schema):
     until = fields.Date(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=REASON_MAX_LENGTH))
+    reason = CleanString(
+        required=True, multiline=True, validate=validate.Length(min=1, max=REASON_MAX_LENGTH)
+    )
 
 
 class ReasonSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=REASON_MAX_LENGTH))
+    reason = CleanString(
+        required=True, multiline=True, validate=validate.Length(min=1, max=REASON_MAX_LENGTH)
+    )
 
 
 class ForwardSchema(Schema):
     body_id = _id(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=REASON_MAX_LENGTH))
+    reason = CleanString(
+        required=True, multiline=True, validate=validate.Length(min=1, max=REASON_MAX_LENGTH)
+    )
 
 
 class LeaveSchema(Schema):
-    ground = fields.String(required=True, validate=_one_of(LEAVE_GROUNDS))
-    note = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=REASON_MAX_LENGTH)
+    ground = CleanString(required=True, validate=_one_of(LEAVE_GROUNDS))
+    note = CleanString(
+        load_default=None,
+        allow_none=True,
+        multiline=True,
+        validate=validate.Length(max=REASON_MAX_LENGTH),
     )

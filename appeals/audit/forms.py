@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, Length
 
 from appeals.audit.labels import ACT_LABELS, VIOLATION_LABELS
 from appeals.audit.models import ResponseAct
+from appeals.cleantext import CleanForm
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -26,7 +26,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class AuditForm(FlaskForm):
+class AuditForm(CleanForm):
     """The verdict on an answer. The service checks the combination (violations when not
     lawful, no act when lawful) and its refusals are shown beside the field they concern."""
 
@@ -50,13 +50,13 @@ class AuditForm(FlaskForm):
     submit = SubmitField(_l("Record the verdict"))
 
 
-class ActReplyForm(FlaskForm):
+class ActReplyForm(CleanForm):
     """The body has answered the act of response."""
 
     submit = SubmitField(_l("The body has answered"))
 
 
-class ActExtensionForm(FlaskForm):
+class ActExtensionForm(CleanForm):
     """The body asked for more time to answer the act: its new due date."""
 
     until = DateField(

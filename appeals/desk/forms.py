@@ -7,11 +7,11 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import StopValidation, ValidationError
 
+from appeals.cleantext import CleanForm
 from appeals.extensions import db
 from appeals.reference.labels import BODY_KIND_LABELS
 from appeals.reference.models import Body, Region
@@ -40,7 +40,7 @@ def parse_month(text: str) -> tuple[int, int] | None:
     return year, month
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(CleanForm):
     """Which period the figures cover. A GET form: it changes nothing, so it has no CSRF token."""
 
     class Meta:

@@ -55,19 +55,37 @@ def _looks_like_text(content: bytes) -> bool:
     return True
 
 
+def _type_refused(name: str) -> str:
+    allowed = ", ".join(sorted({e.upper() for e in ALLOWED_TYPES} - {"JPEG"}))
+    return _(
+        "%(name)s: this type of file is not accepted (allowed: %(allowed)s).",
+        name=name,
+        allowed=allowed,
+    )
+
+
+def browser_checks(limit: int, max_bytes: int) -> dict[str, str]:
+    """The attributes of a file input for the browser's check before sending (static/site.js):
+    the limits of check_uploads, and its messages in the same words ("{name}" stands for the
+    file's name). The server checks again all the same."""
+    return {
+        "accept": ",".join(f".{extension}" for extension in ALLOWED_TYPES),
+        "data-max-files": str(limit),
+        "data-max-bytes": str(max_bytes),
+        "data-message-count": _("At most %(limit)s files can be attached.", limit=limit),
+        "data-message-type": _type_refused("{name}"),
+        "data-message-size": _(
+            "%(name)s: the file is larger than %(size)s.", name="{name}", size=size_text(max_bytes)
+        ),
+    }
+
+
 def check_file(filename: str, content: bytes, max_bytes: int) -> CheckedFile:
     """Accept a file only if its size is within bounds and its content matches its extension."""
     name = Path(filename).name.strip() or "file"
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED_TYPES:
-        allowed = ", ".join(sorted({e.upper() for e in ALLOWED_TYPES} - {"JPEG"}))
-        raise AttachmentRejected(
-            _(
-                "%(name)s: this type of file is not accepted (allowed: %(allowed)s).",
-                name=name,
-                allowed=allowed,
-            )
-        )
+        raise AttachmentRejected(_type_refused(name))
     if not content:
         raise AttachmentRejected(_("%(name)s: the file is empty.", name=name))
     if len(content) > max_bytes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     EmailField,
@@ -19,8 +18,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from appeals.cleantext import CleanForm
 from appeals.extensions import db
-from appeals.intake.attachments import AttachmentRejected, CheckedFile, check_uploads, size_text
+from appeals.intake.attachments import (
+    AttachmentRejected,
+    CheckedFile,
+    browser_checks,
+    check_uploads,
+    size_text,
+)
 from appeals.intake.labels import (
     COMPLAINT_REASONS,
     KIND_LABELS,
@@ -61,7 +67,13 @@ def choose_first(choices: list) -> list:
     return [("", _("Choose…")), *choices]
 
 
-class _AppealFields(FlaskForm):
+def file_checks() -> dict[str, str]:
+    """What a file input of these forms tells the browser to check before sending."""
+    config = current_app.config
+    return browser_checks(config["MAX_ATTACHMENTS"], config["MAX_ATTACHMENT_BYTES"])
+
+
+class _AppealFields(CleanForm):
     """What every appeal states: kind, matter, place, text and files."""
 
     kind = SelectField(_l("Kind of appeal"), choices=list(KIND_LABELS.items()))
@@ -102,6 +114,7 @@ class _AppealFields(FlaskForm):
             count=config["MAX_ATTACHMENTS"],
             size=size_text(config["MAX_ATTACHMENT_BYTES"]),
         )
+        self.attachments.render_kw = file_checks()
         self.checked_files: list[CheckedFile] = []
 
     def validate_attachments(self, field):
@@ -190,7 +203,7 @@ class AnonymousAppealForm(_AppealFields):
 REASON_MAX_LENGTH = 2_000
 
 
-class ActionForm(FlaskForm):
+class ActionForm(CleanForm):
     """A step on one appeal: the version the user saw travels with it."""
 
     # No default from the appeal on a post: a missing version must refuse, not pass.
@@ -254,6 +267,7 @@ class SupplementForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="supplement", **kwargs)
+        self.attachments.render_kw = file_checks()
         self.checked_files: list[CheckedFile] = []
 
 

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 from appeals.api.core import api_rate_limit, rate_limit_key
 from appeals.api.models import TokenScope
 from appeals.api.tokens import token_in_force
+from appeals.cleantext import UnsafeText, clean_text
 from appeals.extensions import csrf, db, limiter
 from appeals.open311 import service
 from appeals.open311.formats import errors_payload, to_json, to_xml
@@ -143,19 +144,22 @@ def post_request(fmt: str):
     missing = [name for name in ("service_code", "description") if not request.form.get(name)]
     if missing:
         raise service.Open311Refused(400, _("Missing: %(names)s.", names=", ".join(missing)))
-    attributes = {
-        key[len("attribute[") : -1]: value
-        for key, value in request.form.items()
-        if key.startswith("attribute[") and key.endswith("]")
-    }
-    appeal = service.file_request(
-        token.user,
-        service.PostedRequest(
-            service_code=request.form["service_code"],
-            description=request.form["description"],
+    try:
+        # The site's rule for typed text (appeals/cleantext.py); only the description is
+        # multi-line.
+        attributes = {
+            key[len("attribute[") : -1]: clean_text(value)
+            for key, value in request.form.items()
+            if key.startswith("attribute[") and key.endswith("]")
+        }
+        posted = service.PostedRequest(
+            service_code=clean_text(request.form["service_code"]),
+            description=clean_text(request.form["description"], multiline=True),
             attributes=attributes,
-        ),
-    )
+        )
+    except UnsafeText as refused:
+        raise service.Open311Refused(400, str(refused)) from refused
+    appeal = service.file_request(token.user, posted)
     db.session.commit()
     payload = [
         {

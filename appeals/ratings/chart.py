@@ -58,9 +58,8 @@ def trend_svg(
 
     parts: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="trend-chart" role="img" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        # Scales down with a narrow column, keeping its proportions.
-        f'style="max-width: 100%; height: auto">',
+        # Scales down with a narrow column, keeping its proportions (.trend-chart in site.css).
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
         f"<title>{escape(title)}</title>",
     ]
     if not compact:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField
 
+from appeals.cleantext import CleanForm
 from appeals.extensions import db
 from appeals.ratings.ranking import month_axis
 from appeals.reference.labels import BODY_KIND_LABELS
@@ -17,7 +17,7 @@ from appeals.reference.models import Body, Region
 MONTHS_OFFERED = 13  # this month so far and the twelve before it
 
 
-class RatingsForm(FlaskForm):
+class RatingsForm(CleanForm):
     """Which ranking to show. Changes nothing, so it carries no CSRF token."""
 
     class Meta:

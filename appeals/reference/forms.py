@@ -3,11 +3,11 @@ rules' filters and the "test routing" box."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from appeals.cleantext import CleanForm
 from appeals.extensions import db
 from appeals.reference.models import Body, Category, Region
 from appeals.reference.seed_data import BODY_KINDS, REGION_LEVELS
@@ -58,7 +58,7 @@ def _name_fields():
     )
 
 
-class RegionForm(FlaskForm):
+class RegionForm(CleanForm):
     code = StringField(
         "KATO code",
         description="9 digits; a district shares the first digits of its region.",
@@ -81,7 +81,7 @@ class RegionForm(FlaskForm):
         )  # fmt: skip
 
 
-class BodyForm(FlaskForm):
+class BodyForm(CleanForm):
     code = StringField(
         "Code", description="E.g. health-71.", validators=[DataRequired(), Length(max=60)]
     )
@@ -104,7 +104,7 @@ class BodyForm(FlaskForm):
         )  # fmt: skip
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(CleanForm):
     code = StringField(
         "Code",
         description="E.g. healthcare.medicines for a child of healthcare.",
@@ -126,7 +126,7 @@ class CategoryForm(FlaskForm):
         )  # fmt: skip
 
 
-class RuleForm(FlaskForm):
+class RuleForm(CleanForm):
     category_id = SelectField("Category", coerce=optional_id, validators=[InputRequired()])
     region_id = SelectField(
         "Region", description="None: a national rule, the fallback everywhere.", coerce=optional_id
@@ -153,7 +153,7 @@ class RuleForm(FlaskForm):
         )
 
 
-class RuleFilterForm(FlaskForm):
+class RuleFilterForm(CleanForm):
     """The filters above the list of rules (a GET form: nothing to protect)."""
 
     class Meta:
@@ -175,7 +175,7 @@ class RuleFilterForm(FlaskForm):
         self.body_id.choices = [("", "any"), *body_choices()]
 
 
-class TrialForm(FlaskForm):
+class TrialForm(CleanForm):
     """The "test routing" box (a GET form: it changes nothing)."""
 
     class Meta:

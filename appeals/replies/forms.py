@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from appeals.cleantext import CleanForm
 from appeals.intake.labels import DECISION_LABELS
 from appeals.language import LANGUAGES
 from appeals.replies.rules import PLACEHOLDERS
@@ -14,7 +14,7 @@ from appeals.replies.rules import PLACEHOLDERS
 ANY_CATEGORY = 0
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(CleanForm):
     title = StringField(
         _l("Title"),
         validators=[DataRequired(message=_l("Give the template a title.")), Length(max=200)],
@@ -45,5 +45,5 @@ class TemplateForm(FlaskForm):
         )
 
 
-class DeleteTemplateForm(FlaskForm):
+class DeleteTemplateForm(CleanForm):
     submit = SubmitField(_l("Delete the template"))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from appeals.cleantext import CleanForm
 from appeals.reference.forms import optional_id
 
 
-class ManualRouteForm(FlaskForm):
+class ManualRouteForm(CleanForm):
     body_id = SelectField(
         "Competent body",
         coerce=optional_id,

@@ -7,7 +7,6 @@ prefix, so several forms share one page without clashing names or ids.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -22,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from appeals.cleantext import CleanForm
 from appeals.extensions import db
 from appeals.intake.forms import (
     REASON_MAX_LENGTH,
@@ -29,6 +29,7 @@ from appeals.intake.forms import (
     AppealForm,
     _tree_choices,
     choose_first,
+    file_checks,
     optional_int,
 )
 from appeals.intake.labels import (
@@ -80,6 +81,7 @@ class AnswerForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="answer", **kwargs)
+        self.attachments.render_kw = file_checks()
         self.checked_files = []
 
 
@@ -193,7 +195,7 @@ def status_filters() -> list[tuple[str, str]]:
     ]
 
 
-class InboxFilterForm(FlaskForm):
+class InboxFilterForm(CleanForm):
     class Meta:
         csrf = False
 
