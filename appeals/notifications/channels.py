@@ -14,18 +14,27 @@ log = logging.getLogger(__name__)
 
 
 class Channel(Protocol):
-    def send(self, address: str, subject: str, body: str) -> None: ...
+    def send(self, address: str, subject: str, body: str, message_id: str) -> None: ...
+
+
+def notice_message_id(notice_id: int, sender: str) -> str:
+    """The same Message-ID for every attempt at one notice: delivery is at least once (a worker
+    killed after the server took the message but before the notice was marked sent sends it
+    again), and a mail client or server that sees the id twice keeps one copy."""
+    domain = sender.rpartition("@")[2] or "e-appeals.invalid"
+    return f"<notice-{notice_id}@{domain}>"
 
 
 class EmailChannel:
     """SMTP delivery to the configured server; without one, the message is logged."""
 
-    def send(self, address: str, subject: str, body: str) -> None:
+    def send(self, address: str, subject: str, body: str, message_id: str) -> None:
         config = current_app.config
         message = EmailMessage()
         message["From"] = config["MAIL_FROM"]
         message["To"] = address
         message["Subject"] = subject
+        message["Message-ID"] = message_id
         message.set_content(body)
         if not config["MAIL_SERVER"]:
             log.info("e-mail to %s: %s\n%s", address, subject, body)
@@ -41,7 +50,7 @@ class EmailChannel:
 class LogSmsChannel:
     """Stands in for an SMS gateway, which needs a contract and a network this site lacks."""
 
-    def send(self, address: str, subject: str, body: str) -> None:
+    def send(self, address: str, subject: str, body: str, message_id: str) -> None:
         log.info("sms to %s: %s", address, subject)
 
 

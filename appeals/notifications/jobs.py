@@ -13,7 +13,7 @@ from rq.job import Job, JobStatus
 from sqlalchemy import select
 
 from appeals.extensions import db
-from appeals.notifications.channels import CHANNELS
+from appeals.notifications.channels import CHANNELS, notice_message_id
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import (
     delivery_job,
@@ -31,14 +31,17 @@ _WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus
 
 @app_job
 def deliver_notification(notification_id: int) -> str:
-    """Send one notice; a notice already sent is not sent again (idempotent)."""
+    """Send one notice; a notice already sent is not sent again (idempotent). Killed between
+    the server's acceptance and the commit, the next attempt sends it again under the same
+    Message-ID: at least once, with a key for the receiver to drop the copy."""
     notice = db.session.get(Notification, notification_id, with_for_update=True)
     if notice is None or notice.status == NotificationStatus.SENT:
         return "skipped"
     subject, body = render_notice(notice)
     notice.attempts += 1
     try:
-        CHANNELS[notice.channel].send(notice.address, subject, body)
+        message_id = notice_message_id(notice.id, current_app.config["MAIL_FROM"])
+        CHANNELS[notice.channel].send(notice.address, subject, body, message_id)
     except Exception as error:
         notice.status = NotificationStatus.FAILED
         notice.last_error = f"{type(error).__name__}: {error}"[:2000]
