@@ -25,6 +25,13 @@ from appeals.localredis import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def _sqlite_only(request, app):
+    """Tests marked sqlite_only are about SQLite's own locking: skipped on PostgreSQL."""
+    if request.node.get_closest_marker("sqlite_only") and db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single writer only")
+
+
 def wait_for(condition: Callable[[], object], seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
