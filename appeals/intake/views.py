@@ -85,6 +85,9 @@ def new_appeal():
         new.repeat_reason = form.repeat_reason.data or None
         try:
             appeal, access_code = submit_appeal(current_user, new)
+            # Read before the commit expires it: reloading it after would need the database
+            # again, and a busy one would answer 503 for an appeal already saved.
+            appeal_id = appeal.id
             db.session.commit()
         except IntakeRefused as refused:
             db.session.rollback()
@@ -94,8 +97,8 @@ def new_appeal():
             return render_template("intake/new.html", form=form), 409
         else:
             # Shown once on the receipt; only its hash is stored.
-            session["access_code"] = {"appeal_id": appeal.id, "code": access_code}
-            return redirect(url_for("intake.receipt", appeal_id=appeal.id))
+            session["access_code"] = {"appeal_id": appeal_id, "code": access_code}
+            return redirect(url_for("intake.receipt", appeal_id=appeal_id))
     if form.is_submitted() and form.errors:
         flash(_correct_the_fields(), "danger")
     return render_template("intake/new.html", form=form)
@@ -115,12 +118,13 @@ def new_anonymous_appeal():
             appeal, access_code = submit_anonymous_appeal(
                 _new_appeal(form), form.contact_email.data
             )
+            appeal_id = appeal.id  # before the commit expires it (as above)
             db.session.commit()
         except SQLAlchemyError as error:
             refused_save(error)
             return render_template("intake/anonymous.html", form=form), 409
         # The receipt is this browser's only way back to the appeal: no account owns it.
-        session["anonymous_receipt"] = {"appeal_id": appeal.id, "code": access_code}
+        session["anonymous_receipt"] = {"appeal_id": appeal_id, "code": access_code}
         return redirect(url_for("intake.anonymous_receipt"))
     if form.is_submitted() and form.errors:
         flash(_correct_the_fields(), "danger")
