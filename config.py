@@ -44,6 +44,8 @@ class Config:
     RQ_ENABLED = os.environ.get("RQ_ENABLED", "1") == "1"
 
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
+    # pg_dump and pg_restore of the server's major version for `flask backup` (default: PATH's).
+    PG_BIN_DIR = os.environ.get("PG_BIN_DIR") or None
     MAX_ATTACHMENTS = 5
     MAX_ATTACHMENT_BYTES = _env_int("MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024)
     # The whole request may carry five full attachments plus the form.

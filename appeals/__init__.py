@@ -378,6 +378,18 @@ def _register_error_pages(app: Flask) -> None:
             return response[0], 503, {"Retry-After": str(retry_after)}
         return response
 
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        # Busy past the wait outside a view too (a POST's first query, loading the user in
+        # before_request, takes SQLite's write lock): the 503 page, never a 500.
+        db.session.rollback()
+        if not database_is_locked(error):
+            log.error("database error on %s %s", request.method, request.path, exc_info=error)
+            return server_error(error)
+        log.warning("database busy: %s %s answered 503", request.method, request.path)
+        g.sqlite_mode = "reader"  # the page may read, without waiting for the lock
+        return busy(ServiceUnavailable(retry_after=5))
+
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
         return page(

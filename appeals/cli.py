@@ -1,7 +1,10 @@
 """`flask` commands: seed the reference data, load the demo, snapshot the scores, count the
-score cells, and the first admin and staff accounts (`flask users ...`)."""
+score cells, the first admin and staff accounts (`flask users ...`), and backups
+(`flask backup create|restore`)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -13,6 +16,7 @@ from appeals.accounts.staff import StaffRefused, deactivate_user, find_body, inv
 from appeals.adminlog.service import record_user_change, user_fields
 from appeals.demo import load_demo
 from appeals.extensions import db
+from appeals.ops.backup import BackupError, create_backup, restore_backup
 from appeals.reference.seed import seed_reference
 from appeals.scores.cells import build_cells
 from appeals.scores.snapshots import previous_month, snapshot_month
@@ -22,6 +26,7 @@ from appeals.timeutil import local_today
 
 def register_cli(app: Flask) -> None:
     register_user_commands(app)
+    register_backup_commands(app)
 
     @app.cli.command("seed")
     def seed_command() -> None:
@@ -133,3 +138,37 @@ def register_user_commands(app: Flask) -> None:
         click.echo(f"{user.email} deactivated.")
         for appeal in left:
             click.echo(f"  open appeal for the head to reassign: {appeal.number} {appeal.subject}")
+
+
+def register_backup_commands(app: Flask) -> None:
+    backup = click.Group("backup", help="The database and the uploaded files in one archive.")
+    app.cli.add_command(backup)
+
+    @backup.command("create")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def create_command(path: Path) -> None:
+        """Write a backup archive (tar: the database, the uploads and a manifest of row counts
+        and sha256 hashes) at PATH, while the site keeps serving."""
+        try:
+            summary = create_backup(path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(
+            f"Backup written to {path}: {summary.tables} tables, {summary.rows} rows, "
+            f"{summary.files} files."
+        )
+
+    @backup.command("restore")
+    @click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+    @click.option("--force", is_flag=True, help="Overwrite an instance that holds data.")
+    def restore_command(path: Path, force: bool) -> None:
+        """Restore a backup archive into this instance (empty unless --force); the archive is
+        verified first and the result checked against its manifest."""
+        try:
+            summary = restore_backup(path, force=force)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(
+            f"Restored from {path} and verified: {summary.tables} tables, {summary.rows} rows, "
+            f"{summary.files} files."
+        )

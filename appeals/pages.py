@@ -1,18 +1,22 @@
-"""What the pages of every area share: taking one step on an appeal as the user saw it, and a
-page of a list. Views only (it flashes and reads the request)."""
+"""What the pages of every area share: taking one step on an appeal as the user saw it, a
+database that refuses a form's save, and a page of a list. Views only (it flashes and reads
+the request)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from flask import abort, current_app, flash, request
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
-from appeals.extensions import db
+from appeals.extensions import database_is_locked, db
 from appeals.intake.models import Appeal
 from appeals.intake.workflow import TransitionRefused
 from appeals.work.standing import CHANGED_MEANWHILE, ChangedMeanwhile, check_version
@@ -48,6 +52,27 @@ def commit_step(appeal: Appeal, seen_version: int | None, step: Callable[[], Any
     except TransitionRefused as refused:
         flash(str(refused), "danger")  # the session keeps text, not lazy
         return False, None
+
+
+log = logging.getLogger(__name__)
+
+
+def refused_save(error: SQLAlchemyError) -> None:
+    """The database refused a form's save (a constraint, a trigger, a connection lost
+    mid-transaction): roll it all back and tell the user in plain words; the caller re-renders
+    the form, which still holds what was typed. Busy past the wait is left to the app's 503
+    (a read-only request is run again as a writer: AppealsFlask)."""
+    db.session.rollback()
+    if database_is_locked(error):
+        raise error
+    log.exception("the database refused %s %s", request.method, request.path)
+    flash(
+        _(
+            "The database refused to save this, so nothing was saved. What you typed is kept "
+            "below (attach any files again); please submit again in a minute."
+        ),
+        "danger",
+    )
 
 
 def page_of(query: Select, per_page: int, *, bounded: bool = False) -> Pagination:

@@ -20,6 +20,7 @@ from appeals import create_app
 from appeals.accounts.models import Role, User
 from appeals.accounts.service import create_user
 from appeals.extensions import db, limiter
+from appeals.integrity import append_only_lifted
 from appeals.localredis import LocalRedis
 from appeals.reference.seed import seed_holidays, seed_reference
 
@@ -76,14 +77,21 @@ WRITTEN_TABLES = [
 ]
 
 
+def empty_written_tables() -> None:
+    """Delete every row a test wrote. The timeline and the admin log are append-only in the
+    database too: the deletion runs under a permit that lives in this transaction only."""
+    with append_only_lifted("tests: empty the written tables"):
+        for name in WRITTEN_TABLES:
+            db.session.execute(delete(db.metadata.tables[name]))
+
+
 @pytest.fixture(autouse=True)
 def app_ctx(app, redis_server):
     """An app context for the test; afterwards the written tables and Redis are emptied."""
     with app.app_context():
         yield
         db.session.rollback()
-        for name in WRITTEN_TABLES:
-            db.session.execute(delete(db.metadata.tables[name]))
+        empty_written_tables()
         db.session.commit()
     Redis.from_url(redis_server.url).flushdb()
 
@@ -115,7 +123,8 @@ def client(app):
 
 @pytest.fixture
 def second_app(app):
-    """Makes other apps on the session's database and Redis, with settings of their own (the
+    """Makes other apps on the session's database and Redis (or another database and upload
+    folder when told), with settings of their own (the
     rate limits on, as in production, or test-only routes: the session's app takes no new
     route once it has served). The limiter is one object shared by all the apps: its state is
     put back afterwards, so the rest of the run stays unlimited."""
@@ -123,13 +132,12 @@ def second_app(app):
     made = []
 
     def make(**overrides):
-        other = create_app(
-            "config.TestConfig",
-            SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-            REDIS_URL=app.config["REDIS_URL"],
-            UPLOAD_DIR=app.config["UPLOAD_DIR"],
-            **overrides,
-        )
+        settings = {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "REDIS_URL": app.config["REDIS_URL"],
+            "UPLOAD_DIR": app.config["UPLOAD_DIR"],
+        }
+        other = create_app("config.TestConfig", **(settings | overrides))
         other.test_client_class = CommittingClient  # frees SQLite's lock before each request
         made.append(other)
         return other
@@ -214,8 +222,7 @@ def tables_restored(names: tuple[str, ...]) -> Iterator[None]:
     yield
     db.session.rollback()
     # Appeals and users may point at rows the test added: empty them first (as app_ctx would).
-    for name in WRITTEN_TABLES:
-        db.session.execute(delete(db.metadata.tables[name]))
+    empty_written_tables()
     # Put edited rows back first, so no old row still points at a row about to be deleted.
     for table in tables:
         now = _rows(table)

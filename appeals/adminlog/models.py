@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from appeals.extensions import db
+from appeals.integrity import make_append_only
 from appeals.timeutil import UTCDateTime, now_utc
 
 
@@ -27,7 +28,7 @@ class SubjectKind:
 class LogEntry(db.Model):
     """Who (the admin, or the command line when `actor_id` is null), when, what (`action` on
     a subject), and the subject's fields before and after. Append-only: the ORM refuses to
-    update or delete a row, and the database refuses an UPDATE (migration)."""
+    update or delete a row, and the database refuses an UPDATE or DELETE (triggers)."""
 
     __tablename__ = "admin_log"
 
@@ -46,6 +47,9 @@ class LogEntry(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __table_args__ = (db.Index("ix_admin_log_subject", "subject_kind", "subject_id"),)
+
+
+make_append_only(LogEntry.__table__)
 
 
 class AppendOnly(Exception):

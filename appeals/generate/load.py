@@ -151,7 +151,9 @@ def generate(
 
     started = time.perf_counter()
     body_ids, body_regions = _write_bodies(rng, body_plans, regions, seed)
-    staff, prosecutor, citizen_ids, users = _write_users(body_plans, body_ids, citizens, seed)
+    staff, heads, prosecutor, citizen_ids, users = _write_users(
+        body_plans, body_ids, citizens, seed
+    )
     db.session.commit()
     timings["bodies and users"] = time.perf_counter() - started
 
@@ -183,7 +185,7 @@ def generate(
                 first_id + p.parent if p.parent is not None else None, p.parent_reason, 1,
             )
         )  # fmt: skip
-        _events(events, appeal_id, p, body_id, body_ids, executor, ts)
+        _events(events, appeal_id, p, body_id, body_ids, executor, heads, ts)
         if p.answered_at:
             answered_at = ts(p.answered_at)
             answers.append((appeal_id, "The matter was considered; the answer is attached.",
@@ -314,8 +316,9 @@ def _write_users(body_plans, body_ids, citizens, seed):
         [ids[f"gen{seed}-official-{b.index}-{k}@gen.kz"] for k in range(b.staff)]
         for b in body_plans
     ]
+    heads = [ids[f"gen{seed}-head-{b.index}@gen.kz"] for b in body_plans]
     citizen_ids = [ids[f"gen{seed}-citizen-{n}@gen.kz"] for n in range(citizens)]
-    return staff, ids[f"gen{seed}-prosecutor@gen.kz"], citizen_ids, len(rows)
+    return staff, heads, ids[f"gen{seed}-prosecutor@gen.kz"], citizen_ids, len(rows)
 
 
 def _user(email, role, body_id, password, now) -> dict:
@@ -360,21 +363,24 @@ def _counters(numbers: list[str]) -> None:
     db.session.flush()
 
 
-def _events(out: list, appeal_id: int, p: AppealPlan, body_id: int, body_ids, executor, ts):
+def _events(out: list, appeal_id: int, p: AppealPlan, body_id: int, body_ids, executor, heads, ts):
     """The timeline's main steps (submitted, forwarded, assigned, extended, answered, rated,
-    overdue, withdrawn or left), JSON data as text."""
+    overdue, withdrawn or left), JSON data as text. The heads take the staff steps (the
+    database refuses a staff step without its actor)."""
+    head = heads[p.body]
     out.append((appeal_id, "submitted", None, ts(p.submitted_at), "submitted", None, None,
                 None, None))  # fmt: skip
     registered = _at(p.registered_on, 9)
     if p.first_body is not None:
         late = "true" if (p.forwarded_on - p.registered_on).days > 5 else "false"
-        out.append((appeal_id, "forwarded", None, ts(_at(p.forwarded_on, 11)), "registered",
+        out.append((appeal_id, "forwarded", heads[p.first_body], ts(_at(p.forwarded_on, 11)),
+                    "registered",
                     body_ids[p.first_body], body_id, None, f'{{"late": {late}}}'))  # fmt: skip
     if executor is not None:
-        out.append((appeal_id, "assigned", None, ts(registered), "in_progress", None, None,
+        out.append((appeal_id, "assigned", head, ts(registered), "in_progress", None, None,
                     None, f'{{"executor_id": {executor}}}'))  # fmt: skip
     if p.extended_until:
-        out.append((appeal_id, "extended", None, ts(_at(p.due_on, 10)), None, None, None, None,
+        out.append((appeal_id, "extended", head, ts(_at(p.due_on, 10)), None, None, None, None,
                     f'{{"until": "{p.extended_until.isoformat()}"}}'))  # fmt: skip
     if p.answered_at:
         out.append((appeal_id, "answered", executor, ts(p.answered_at), "answered", None, None,
@@ -386,7 +392,8 @@ def _events(out: list, appeal_id: int, p: AppealPlan, body_id: int, body_ids, ex
         out.append((appeal_id, "overdue", None, ts(_at(p.overdue_on, 1)), None, None, None,
                     None, None))  # fmt: skip
     if p.status in ("withdrawn", "left_without_consideration"):
-        out.append((appeal_id, p.status, None, ts(registered + timedelta(days=2)), p.status,
+        actor = head if p.status == "left_without_consideration" else None
+        out.append((appeal_id, p.status, actor, ts(registered + timedelta(days=2)), p.status,
                     None, None, None, None))  # fmt: skip
 
 

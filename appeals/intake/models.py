@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from appeals.accounts.models import User
 from appeals.extensions import db
+from appeals.integrity import make_append_only, refuse_insert_when
 from appeals.reference.models import Body, Category, Region
 from appeals.timeutil import UTCDateTime, now_utc
 
@@ -117,6 +118,29 @@ class EventKind(StrEnum):
     SUPPLEMENTED = "supplemented"  # the applicant added documents or a clarification
     COSIGNED = "cosigned"  # a co-signatory joined a collective appeal
     GROUPED = "grouped"  # to be answered together with a like appeal of the same body
+
+
+# The steps only a member of staff takes: their events must name who took them (a database
+# trigger refuses one without). Routing, leaving without consideration and a due date's
+# change are also taken by the system (automatic routing, an anonymous appeal, a calendar
+# change from the command line), so they are not in the list; tests/work/test_integrity.py
+# checks that every staff step's service records its actor.
+STAFF_EVENT_KINDS = (
+    EventKind.FORWARDED,
+    EventKind.ASSIGNED,
+    EventKind.EXTENDED,
+    EventKind.EXTENSION_REQUESTED,
+    EventKind.EXTENSION_REFUSED,
+    EventKind.SUSPENDED,
+    EventKind.RESUMED,
+    EventKind.ANSWERED,
+    EventKind.AUDITED,
+)
+STAFF_STEP_WITHOUT_ACTOR = (
+    "NEW.actor_id IS NULL AND NEW.kind IN ("
+    + ", ".join(f"'{kind.value}'" for kind in STAFF_EVENT_KINDS)
+    + ")"
+)
 
 
 class RegistrationCounter(db.Model):
@@ -249,6 +273,16 @@ class Event(db.Model):
     actor: Mapped[User | None] = relationship()
     from_body: Mapped[Body | None] = relationship(foreign_keys=[from_body_id])
     to_body: Mapped[Body | None] = relationship(foreign_keys=[to_body_id])
+
+
+# Below the ORM too: no UPDATE or DELETE of an event, no staff step without its actor.
+make_append_only(Event.__table__)
+refuse_insert_when(
+    Event.__table__,
+    "events_staff_actor",
+    STAFF_STEP_WITHOUT_ACTOR,
+    "a staff step must name its actor",
+)
 
 
 class CoSignatory(db.Model):

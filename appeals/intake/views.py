@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from appeals.deadlines.service import explain_due
 from appeals.extensions import db, limiter, public_form_limit
@@ -47,7 +48,7 @@ from appeals.intake.service import (
     submit_anonymous_appeal,
     submit_appeal,
 )
-from appeals.pages import commit_step, page_of
+from appeals.pages import commit_step, page_of, refused_save
 from appeals.timeutil import local_today
 from appeals.work.standing import in_work_scope
 
@@ -89,14 +90,20 @@ def new_appeal():
         new.repeat_reason = form.repeat_reason.data or None
         try:
             appeal, access_code = submit_appeal(current_user, new)
+            # Read before the commit expires it: reloading it after would need the database
+            # again, and a busy one would answer 503 for an appeal already saved.
+            appeal_id = appeal.id
+            db.session.commit()
         except IntakeRefused as refused:
             db.session.rollback()
             form.repeats_id.errors.append(str(refused))
+        except SQLAlchemyError as error:
+            refused_save(error)  # flashed first, then shown on the form
+            return render_template("intake/new.html", form=form), 409
         else:
-            db.session.commit()
             # Shown once on the receipt; only its hash is stored.
-            session["access_code"] = {"appeal_id": appeal.id, "code": access_code}
-            return redirect(url_for("intake.receipt", appeal_id=appeal.id))
+            session["access_code"] = {"appeal_id": appeal_id, "code": access_code}
+            return redirect(url_for("intake.receipt", appeal_id=appeal_id))
     if form.is_submitted() and form.errors:
         flash(_correct_the_fields(), "danger")
     return render_template("intake/new.html", form=form)
@@ -112,10 +119,17 @@ def new_anonymous_appeal():
         return redirect(url_for("intake.new_appeal"))
     form = AnonymousAppealForm()
     if form.validate_on_submit():
-        appeal, access_code = submit_anonymous_appeal(_new_appeal(form), form.contact_email.data)
-        db.session.commit()
+        try:
+            appeal, access_code = submit_anonymous_appeal(
+                _new_appeal(form), form.contact_email.data
+            )
+            appeal_id = appeal.id  # before the commit expires it (as above)
+            db.session.commit()
+        except SQLAlchemyError as error:
+            refused_save(error)
+            return render_template("intake/anonymous.html", form=form), 409
         # The receipt is this browser's only way back to the appeal: no account owns it.
-        session["anonymous_receipt"] = {"appeal_id": appeal.id, "code": access_code}
+        session["anonymous_receipt"] = {"appeal_id": appeal_id, "code": access_code}
         return redirect(url_for("intake.anonymous_receipt"))
     if form.is_submitted() and form.errors:
         flash(_correct_the_fields(), "danger")

@@ -14,21 +14,35 @@ log = logging.getLogger(__name__)
 
 
 class Channel(Protocol):
-    def send(self, address: str, subject: str, body: str, html: str | None = None) -> None:
-        """Deliver a notice: `body` is its plain text; `html`, when given, the same notice as
-        HTML for a channel that can show it (e-mail), which others ignore."""
+    def send(
+        self, address: str, subject: str, body: str, message_id: str, html: str | None = None
+    ) -> None:
+        """Deliver a notice: `body` is its plain text; `message_id` the same for every attempt at
+        it; `html`, when given, the same notice as HTML for a channel that can show it
+        (e-mail), which others ignore."""
+
+
+def notice_message_id(notice_id: int, sender: str) -> str:
+    """The same Message-ID for every attempt at one notice: delivery is at least once (a worker
+    killed after the server took the message but before the notice was marked sent sends it
+    again), and a mail client or server that sees the id twice keeps one copy."""
+    domain = sender.rpartition("@")[2] or "e-appeals.invalid"
+    return f"<notice-{notice_id}@{domain}>"
 
 
 class EmailChannel:
     """SMTP delivery to the configured server; without one, the message is logged. With an
     HTML body the message is multipart/alternative: plain text first, then HTML."""
 
-    def send(self, address: str, subject: str, body: str, html: str | None = None) -> None:
+    def send(
+        self, address: str, subject: str, body: str, message_id: str, html: str | None = None
+    ) -> None:
         config = current_app.config
         message = EmailMessage()
         message["From"] = config["MAIL_FROM"]
         message["To"] = address
         message["Subject"] = subject
+        message["Message-ID"] = message_id
         message.set_content(body)
         if html:
             message.add_alternative(html, subtype="html")
@@ -46,7 +60,9 @@ class EmailChannel:
 class LogSmsChannel:
     """Stands in for an SMS gateway, which needs a contract and a network this site lacks."""
 
-    def send(self, address: str, subject: str, body: str, html: str | None = None) -> None:
+    def send(
+        self, address: str, subject: str, body: str, message_id: str, html: str | None = None
+    ) -> None:
         log.info("sms to %s: %s", address, subject)
 
 

@@ -13,7 +13,7 @@ from rq.job import Job, JobStatus
 from sqlalchemy import select
 
 from appeals.extensions import db
-from appeals.notifications.channels import CHANNELS
+from appeals.notifications.channels import CHANNELS, notice_message_id
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import (
     delivery_job,
@@ -31,15 +31,18 @@ _WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus
 
 @app_job
 def deliver_notification(notification_id: int) -> str:
-    """Send one notice; a notice already sent is not sent again (idempotent)."""
+    """Send one notice; a notice already sent is not sent again (idempotent). Killed between
+    the server's acceptance and the commit, the next attempt sends it again under the same
+    Message-ID: at least once, with a key for the receiver to drop the copy."""
     notice = db.session.get(Notification, notification_id, with_for_update=True)
     if notice is None or notice.status == NotificationStatus.SENT:
         return "skipped"
     rendered = render_message(notice)
     notice.attempts += 1
     try:
+        message_id = notice_message_id(notice.id, current_app.config["MAIL_FROM"])
         CHANNELS[notice.channel].send(
-            notice.address, rendered.subject, rendered.text, html=rendered.html
+            notice.address, rendered.subject, rendered.text, message_id, html=rendered.html
         )
     except Exception as error:
         notice.status = NotificationStatus.FAILED

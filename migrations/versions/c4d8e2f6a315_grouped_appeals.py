@@ -14,6 +14,10 @@ down_revision = "a7e5d3c1b920"
 branch_labels = None
 depends_on = None
 
+# The sweep's expression index (b7d2c1a9e0f3): SQLite's table rebuild cannot carry it over.
+SWEEP_INDEX = "ix_appeals_overdue_sweep"
+SWEEP_COLUMNS = ["is_overdue", "status", sa.text("coalesce(extended_until, due_on)")]
+
 
 def upgrade():
     with op.batch_alter_table("appeals") as batch:
@@ -22,6 +26,7 @@ def upgrade():
             "fk_appeals_group_lead_id_appeals", "appeals", ["group_lead_id"], ["id"]
         )
         batch.create_index("ix_appeals_group_lead_id", ["group_lead_id"])
+    _sweep_index_back()
 
 
 def downgrade():
@@ -29,3 +34,11 @@ def downgrade():
         batch.drop_index("ix_appeals_group_lead_id")
         batch.drop_constraint("fk_appeals_group_lead_id_appeals", type_="foreignkey")
         batch.drop_column("group_lead_id")
+    _sweep_index_back()
+
+
+def _sweep_index_back() -> None:
+    """SQLite's table rebuild drops the expression index: make it again."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"DROP INDEX IF EXISTS {SWEEP_INDEX}")
+        op.create_index(SWEEP_INDEX, "appeals", SWEEP_COLUMNS)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, select
 
+from appeals.accounts.models import Role
 from appeals.deadlines.calendar import DayKind
 from appeals.deadlines.holidays import add_calendar_day, remove_calendar_day
 from appeals.deadlines.models import Holiday
@@ -63,9 +64,10 @@ def test_a_resumed_term_counts_from_the_resumption(make_user):
     """After a suspension the term is the days that were left, from the day of resumption
     (work.service.resume_appeal): a recomputation must not reset it to receipt + term."""
     appeal, _code = submit(make_user(), now=MONDAY)
+    head = make_user(Role.HEAD, body_code="health-71")
     # Suspended on 05.02 with 12 working days left, resumed on 16.02: due 16.02 + 12 = 04.03.
-    record_event(appeal, EventKind.SUSPENDED, None, data={"remaining_working_days": 12})
-    record_event(appeal, EventKind.RESUMED, None).created_at = datetime(
+    record_event(appeal, EventKind.SUSPENDED, head, data={"remaining_working_days": 12})
+    record_event(appeal, EventKind.RESUMED, head).created_at = datetime(
         2026, 2, 16, 6, 0, tzinfo=UTC
     )
     appeal.due_on = date(2026, 3, 4)

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from appeals.accounts.models import Role
 from appeals.deadlines.models import DeadlinePolicy
 from appeals.extensions import begin_reading, db
 from appeals.intake.models import (
@@ -71,6 +72,7 @@ def _generate(seed: int, count: int, make_user) -> None:
     within and after 60 days, forwardings in time and late."""
     rng = random.Random(seed)
     citizen = make_user()
+    head = make_user(Role.HEAD)  # forwards: a staff step names its actor
     bodies = list(db.session.execute(select(Body.id).order_by(Body.id).limit(6)).scalars())
     category = db.session.execute(select(Category.id).limit(1)).scalar_one()
     region = db.session.execute(select(Region.id).limit(1)).scalar_one()
@@ -131,6 +133,7 @@ def _generate(seed: int, count: int, make_user) -> None:
                 Event(
                     appeal_id=appeal.id,
                     kind=EventKind.FORWARDED,
+                    actor_id=head.id,
                     from_body_id=rng.choice(bodies),
                     to_body_id=appeal.current_body_id,
                     created_at=submitted + timedelta(days=rng.randrange(1, 6)),

@@ -1,0 +1,101 @@
+"""The database refusing a write in the middle of a submission (a trigger on the last table
+the submission writes, after the appeal, its number, events and attachments): nothing is
+half-saved, the citizen sees a clear message on the form, not a 500 page, and what they typed
+is still in it. A busy SQLite past its wait (a POST takes the write lock with its first
+query): the busy page, 503 with Retry-After, never a 500."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import text
+
+from appeals.extensions import db
+from appeals.integrity import refuse_insert_sql
+from tests.conftest import PASSWORD
+from tests.samples import NOTHING_SAVED, appeal_fields, minimal_png, saved_counts, upload
+
+SUBJECT = "Ремонт дороги на улице Абая"
+TEXT = "The road on Abay street has had a hole for three months; «please» repair it."
+
+
+@contextmanager
+def notices_refused():
+    """A trigger that refuses every notice: the submission's last insert fails."""
+    dialect = db.engine.dialect.name
+    create, drop = refuse_insert_sql(
+        "notifications", "test_refuse_notices", "NEW.id IS NOT NULL", "refused by the test", dialect
+    )
+    for statement in create:
+        db.session.execute(text(statement))
+    db.session.commit()
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        for statement in drop:
+            db.session.execute(text(statement))
+        db.session.commit()
+
+
+def _form(**changes):
+    return appeal_fields(subject=SUBJECT, text=TEXT, **changes) | {
+        "attachments": [upload(minimal_png(), "pothole.png")]
+    }
+
+
+def test_a_refused_write_saves_nothing_and_keeps_what_was_typed(client, login, make_user):
+    login(make_user())
+    with notices_refused():
+        response = client.post("/appeals/new", data=_form(), content_type="multipart/form-data")
+
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "The database refused to save this, so nothing was saved." in page
+    assert SUBJECT in page and "Abay street" in page  # the form still holds the text
+    assert saved_counts() == NOTHING_SAVED
+
+    # Once the database accepts again, the same appeal goes through, numbered without a gap.
+    response = client.post("/appeals/new", data=_form(), content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert saved_counts()["numbers taken"] == 1 and saved_counts()["appeals"] == 1
+
+
+def test_the_message_is_in_russian_too(client, login, make_user):
+    login(make_user())
+    with notices_refused():
+        response = client.post(
+            "/appeals/new",
+            data=_form(),
+            content_type="multipart/form-data",
+            headers={"Accept-Language": "ru"},
+        )
+    assert response.status_code == 409
+    assert "ничего не сохранено" in response.get_data(as_text=True)
+
+
+@pytest.mark.sqlite_only
+def test_a_busy_database_answers_503_not_500(app, second_app, make_user):
+    """Another process holds SQLite's write lock past the request's wait (300 ms here)."""
+    busy_app = second_app(SQLITE_BUSY_TIMEOUT_MS=300)
+    citizen = make_user()
+    client = busy_app.test_client()
+    client.post("/login", data={"email": citizen.email, "password": PASSWORD})
+    form = _form()
+    db.session.commit()  # the test itself holds no lock
+    holder = sqlite3.connect(
+        app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"), isolation_level=None
+    )
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        response = client.post("/appeals/new", data=form, content_type="multipart/form-data")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    page = response.get_data(as_text=True)
+    assert "Too many people are saving at this moment." in page
+    assert saved_counts() == NOTHING_SAVED
