@@ -68,6 +68,17 @@ class User(UserMixin, db.Model):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recovery_code_hashes: Mapped[list[str] | None] = mapped_column(JSON)
     totp_last_step: Mapped[int | None]
+    # The mobile number for SMS (E.164, +7XXXXXXXXXX) and when its owner proved it with a code
+    # sent to it; only a verified number receives notices. The code pending for it: its keyed
+    # hash, when it runs out and how many wrong tries it has had.
+    phone_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    phone_code_hash: Mapped[str | None] = mapped_column(String(64))
+    phone_code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    phone_code_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The applicant's choice of notices (notifications/preferences.py): the channels (None:
+    # e-mail only) and the optional notices turned off (None: none).
+    notice_channels: Mapped[list[str] | None] = mapped_column(JSON)
+    notices_off: Mapped[list[str] | None] = mapped_column(JSON)
 
     body: Mapped[Body | None] = relationship()
 

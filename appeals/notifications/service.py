@@ -8,12 +8,14 @@ from typing import Any
 from flask import current_app, render_template
 from rq import Retry
 from sqlalchemy import select, update
+from sqlalchemy.orm import aliased
 
 from appeals.accounts.models import User
 from appeals.deadlines.rules import notice_late
 from appeals.extensions import db
 from appeals.intake.models import Appeal
 from appeals.notifications.models import Notification, NotificationStatus
+from appeals.notifications.preferences import applicant_addresses
 from appeals.queues import PendingJob, queue_after_commit
 from appeals.timeutil import local_date, now_utc
 
@@ -23,6 +25,8 @@ DELIVERY_RETRY = Retry(max=5, interval=[10, 60, 300, 900, 3600])
 EXTENSION_NOTICE = "term_extended"
 # The delivery job (notifications/jobs.py), named so this service need not import it.
 DELIVER_NOTIFICATION = "appeals.notifications.jobs.deliver_notification"
+# An applicant's notice by SMS: the dedup key of the same notice by e-mail, with this added.
+SMS_KEY_SUFFIX = "-sms"
 
 
 def queue_notice(
@@ -140,9 +144,23 @@ def flag_unsent_extension_notices(today: date, now: datetime) -> int:
     """
     # Driven by the unsent notices (few, and found through the status index), not by every
     # appeal ever extended.
+    # The applicant is told once the notice went out on any of their channels: a failed SMS
+    # beside a delivered e-mail of the same extension (keys K and K-sms) is not a late notice.
+    sibling = aliased(Notification)
+    sent_on_another_channel = (
+        select(sibling.id)
+        .where(
+            sibling.appeal_id == Notification.appeal_id,
+            sibling.status == NotificationStatus.SENT,
+            (sibling.dedup_key == Notification.dedup_key + SMS_KEY_SUFFIX)
+            | (Notification.dedup_key == sibling.dedup_key + SMS_KEY_SUFFIX),
+        )
+        .exists()
+    )
     unsent = select(Notification.appeal_id).where(
         Notification.status.in_((NotificationStatus.PENDING, NotificationStatus.FAILED)),
         Notification.template == EXTENSION_NOTICE,
+        ~sent_on_another_channel,
     )
     return db.session.execute(
         update(Appeal)
@@ -157,13 +175,19 @@ def flag_unsent_extension_notices(today: date, now: datetime) -> int:
 
 
 def notify_applicant(appeal: Appeal, template: str, payload: dict) -> None:
+    """A notice to the appeal's applicant on each channel they chose (preferences.py); an
+    optional notice they turned off is not written."""
     if appeal.applicant is None:
         return
-    queue_notice(
-        template,
-        appeal.applicant.email,
-        payload,
-        user_id=appeal.applicant_id,
-        appeal_id=appeal.id,
-        dedup_key=f"{template}-{appeal.id}-{len(appeal.events)}",
-    )
+    dedup_key = f"{template}-{appeal.id}-{len(appeal.events)}"
+    for channel, address in applicant_addresses(appeal.applicant, template):
+        queue_notice(
+            template,
+            address,
+            payload,
+            user_id=appeal.applicant_id,
+            appeal_id=appeal.id,
+            channel=channel,
+            # The e-mail's key as before; the SMS's its own.
+            dedup_key=dedup_key if channel == "email" else dedup_key + SMS_KEY_SUFFIX,
+        )
