@@ -127,6 +127,8 @@ def flag_extension_notice_if_late(notice: Notification) -> bool:
     sent_on = local_date(notice.sent_at, current_app.config["TIMEZONE"])
     if last_day is None or not notice_late(last_day, sent_on=sent_on, today=sent_on):
         return False
+    if _sent_on_another_channel(notice):
+        return False  # the applicant was told already, by the other channel
     # A plain UPDATE: the flag is the system's finding, not a user's edit, so it must not bump
     # the appeal's version and turn an official's open form into "changed meanwhile".
     db.session.execute(
@@ -136,6 +138,24 @@ def flag_extension_notice_if_late(notice: Notification) -> bool:
         .execution_options(synchronize_session=False)
     )
     return True
+
+
+def _sent_on_another_channel(notice: Notification) -> bool:
+    """Whether the same notice (the e-mail's key K, the SMS's K-sms) went out on the other
+    channel."""
+    key = notice.dedup_key
+    if key is None:
+        return False
+    sms = key.endswith(SMS_KEY_SUFFIX)
+    other = key.removesuffix(SMS_KEY_SUFFIX) if sms else key + SMS_KEY_SUFFIX
+    return (
+        db.session.execute(
+            select(Notification.id).where(
+                Notification.dedup_key == other, Notification.status == NotificationStatus.SENT
+            )
+        ).first()
+        is not None
+    )
 
 
 def flag_unsent_extension_notices(today: date, now: datetime) -> int:

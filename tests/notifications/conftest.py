@@ -7,6 +7,7 @@ import email
 import email.policy
 import json
 import threading
+import time
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -59,6 +60,7 @@ class Gateway:
     def __init__(self) -> None:
         self.received: list[dict] = []
         self.status = 200
+        self.delay = 0.0  # seconds before answering
 
     def texts_to(self, number: str) -> list[str]:
         return [r["json"]["text"] for r in self.received if r["json"]["to"] == number]
@@ -77,6 +79,7 @@ def sms_gateway(app, monkeypatch):
             gateway.received.append(
                 {"path": self.path, "headers": dict(self.headers), "json": json.loads(body)}
             )
+            time.sleep(gateway.delay)
             self.send_response(gateway.status)
             self.send_header("Content-Type", "application/json")
             self.end_headers()

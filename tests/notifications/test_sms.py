@@ -10,11 +10,12 @@ from datetime import timedelta
 import pytest
 from redis import Redis
 from rq.registry import ScheduledJobRegistry
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from appeals.accounts.models import Role, User
 from appeals.accounts.phone_numbers import PhoneNumberRefused, kazakh_mobile
 from appeals.extensions import db
+from appeals.intake.models import Appeal
 from appeals.notifications.jobs import deliver_notification
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import flag_unsent_extension_notices, notify_applicant
@@ -114,6 +115,32 @@ def test_the_gateway_failing_is_retried_and_listed(
     assert len(sms_gateway.received) == 2
 
 
+def test_a_gateway_that_does_not_answer_in_time_is_a_failure(
+    app, make_user, head, run_jobs, sms_gateway, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SMS_GATEWAY_READ_TIMEOUT", 1)
+    sms_gateway.delay = 2
+    appeal, _ = submit(applicant(make_user, channels=("sms",)))
+    extend(appeal, head)
+
+    run_jobs()
+
+    [notice] = notices("term_extended")
+    assert notice.status == NotificationStatus.FAILED and "ReadTimeout" in notice.last_error
+
+
+def test_without_a_gateway_url_the_sms_is_logged(app, make_user, head, run_jobs, caplog):
+    appeal, _ = submit(applicant(make_user, channels=("sms",)))
+    extend(appeal, head)
+    caplog.set_level("INFO", logger="appeals.notifications.channels")
+
+    run_jobs()
+
+    [notice] = notices("term_extended")
+    assert notice.status == NotificationStatus.SENT
+    assert any(f"sms to {NUMBER}" in record.getMessage() for record in caplog.records)
+
+
 def test_a_failed_sms_beside_a_sent_e_mail_is_no_late_extension_notice(make_user, head):
     appeal, _ = submit(applicant(make_user))
     extend(appeal, head)
@@ -127,6 +154,30 @@ def test_a_failed_sms_beside_a_sent_e_mail_is_no_late_extension_notice(make_user
     by_channel["email"].status = NotificationStatus.FAILED
     db.session.commit()
     assert flag_unsent_extension_notices(after_window, now_utc()) == 1
+
+
+def test_an_sms_sent_late_after_the_e_mail_in_time_flags_nothing(
+    make_user, head, run_jobs, sms_gateway, smtp_server
+):
+    appeal, _ = submit(applicant(make_user))
+    sms_gateway.status = 500
+    extend(appeal, head)
+    run_jobs()  # the e-mail goes out in time, the SMS fails
+    sms = next(n for n in notices("term_extended") if n.channel == "sms")
+    sms_id = sms.id
+    # The SMS goes out once the window is over.
+    db.session.execute(
+        update(Appeal)
+        .where(Appeal.id == appeal.id)
+        .values(extension_notice_due_on=local_today() - timedelta(days=1))
+    )
+    sms_gateway.status = 200
+    db.session.commit()
+
+    assert deliver_notification(sms_id) == "sent"
+
+    db.session.expire_all()
+    assert db.session.get(Appeal, appeal.id).extension_notified_late_at is None
 
 
 def test_a_required_notice_goes_out_with_every_optional_one_off(
