@@ -94,6 +94,19 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@e-appeals.example.kz")
+    # The SMS gateway (notifications/channels.py): a JSON POST to the URL with the token as a
+    # bearer; empty URL: SMS are written to the log. A notice's SMS is cut to SMS_MAX_PARTS
+    # parts (70 Cyrillic or 160 Latin characters in one, 67/153 per part of a longer one).
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+    SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+    SMS_GATEWAY_CONNECT_TIMEOUT = _env_int("SMS_GATEWAY_CONNECT_TIMEOUT", 5)
+    SMS_GATEWAY_READ_TIMEOUT = _env_int("SMS_GATEWAY_READ_TIMEOUT", 10)
+    SMS_MAX_PARTS = _env_int("SMS_MAX_PARTS", 2)
+    # The phone's verification code: minutes it stays valid, wrong tries before it is void,
+    # and how often a user may ask for one (Flask-Limiter's notation, counted per account).
+    PHONE_CODE_MINUTES = _env_int("PHONE_CODE_MINUTES", 10)
+    PHONE_CODE_ATTEMPTS = _env_int("PHONE_CODE_ATTEMPTS", 5)
+    PHONE_CODE_LIMIT = os.environ.get("PHONE_CODE_LIMIT", "3 per 10 minutes;10 per day")
 
     # Empty: the app's REDIS_URL, so every web process counts against one shared limit
     # (create_app fills it in). `memory://` keeps a limit per process (four workers, four

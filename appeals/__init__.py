@@ -20,6 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 # The model modules are imported for their tables (metadata and migrations see them all).
 from appeals.accounts import models as _accounts  # noqa: F401
+from appeals.accounts.notice_views import bp as notice_settings_bp
 from appeals.accounts.views import bp as accounts_bp
 from appeals.admin.users import bp as users_admin_bp
 from appeals.admin.views import bp as admin_bp
@@ -288,6 +289,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(scores_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(notice_settings_bp)
     app.register_blueprint(intake_bp)
     app.register_blueprint(casefile_bp)
     app.register_blueprint(replies_bp)

@@ -71,6 +71,17 @@ class User(UserMixin, db.Model):
     # The interface language the user chose (appeals.language.LANGUAGES), put in the session
     # when they sign in; None: their browser's language, else the site's default.
     language: Mapped[str | None] = mapped_column(String(5))
+    # The mobile number for SMS (E.164, +7XXXXXXXXXX) and when its owner proved it with a code
+    # sent to it; only a verified number receives notices. The code pending for it: its keyed
+    # hash, when it runs out and how many wrong tries it has had.
+    phone_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    phone_code_hash: Mapped[str | None] = mapped_column(String(64))
+    phone_code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    phone_code_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The applicant's choice of notices (notifications/preferences.py): the channels (None:
+    # e-mail only) and the optional notices turned off (None: none).
+    notice_channels: Mapped[list[str] | None] = mapped_column(JSON)
+    notices_off: Mapped[list[str] | None] = mapped_column(JSON)
 
     body: Mapped[Body | None] = relationship()
 

@@ -54,6 +54,9 @@ def personal_data(user: User) -> dict[str, Any]:
             "full_name": user.full_name,
             "iin": user.iin,
             "phone": user.phone,
+            "phone_verified_at": _plain(user.phone_verified_at),
+            "notice_channels": user.notice_channels,
+            "notices_off": user.notices_off,
             "role": str(user.role),
             "created_at": _plain(user.created_at),
             "email_verified_at": _plain(user.email_verified_at),
@@ -147,7 +150,7 @@ def close_account(user: User, current_password: str) -> None:
     user.email = f"closed-{user.id}@{CLOSED_DOMAIN}"
     user.full_name = CLOSED_NAME
     user.iin = None
-    user.phone = None
+    user.phone = user.phone_verified_at = user.phone_code_hash = None
     user.password_hash = hash_password(secrets.token_urlsafe(32))
     user.email_verified_at = None
     user.is_active = False

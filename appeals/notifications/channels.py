@@ -1,5 +1,5 @@
-"""Delivery channels. E-mail goes over SMTP (or to the log in development); SMS sits behind
-the same small interface, with a gateway that cannot run here replaced by a logging one."""
+"""Delivery channels. E-mail goes over SMTP, SMS over an HTTP gateway; without a server
+configured (development) each is written to the log."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import smtplib
 from email.message import EmailMessage
 from typing import Protocol
 
+import requests
 from flask import current_app
+
+from appeals.notifications.sms import fit_sms
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +60,33 @@ class EmailChannel:
             smtp.send_message(message)
 
 
-class LogSmsChannel:
-    """Stands in for an SMS gateway, which needs a contract and a network this site lacks."""
+class SmsGatewayError(RuntimeError):
+    """The gateway did not accept the message (an answer other than 2xx)."""
+
+
+class SmsChannel:
+    """An SMS gateway over HTTP: a JSON POST {"to", "text"} to SMS_GATEWAY_URL with the token
+    as a bearer; a timeout or an answer other than 2xx raises, so the delivery job records the
+    failure and RQ retries. The text is the notice's subject line, cut to SMS_MAX_PARTS.
+    Without a URL the message is logged (development)."""
 
     def send(
         self, address: str, subject: str, body: str, message_id: str, html: str | None = None
     ) -> None:
-        log.info("sms to %s: %s", address, subject)
+        config = current_app.config
+        text = fit_sms(subject, config["SMS_MAX_PARTS"])
+        if not config["SMS_GATEWAY_URL"]:
+            log.info("sms to %s: %s", address, text)
+            return
+        response = requests.post(
+            config["SMS_GATEWAY_URL"],
+            json={"to": address, "text": text},
+            headers={"Authorization": f"Bearer {config['SMS_GATEWAY_TOKEN']}"},
+            timeout=(config["SMS_GATEWAY_CONNECT_TIMEOUT"], config["SMS_GATEWAY_READ_TIMEOUT"]),
+            allow_redirects=False,  # a redirect would turn the POST into a GET elsewhere
+        )
+        if not 200 <= response.status_code < 300:
+            raise SmsGatewayError(f"HTTP {response.status_code}: {response.text[:200]}")
 
 
-CHANNELS: dict[str, Channel] = {"email": EmailChannel(), "sms": LogSmsChannel()}
+CHANNELS: dict[str, Channel] = {"email": EmailChannel(), "sms": SmsChannel()}

@@ -13,6 +13,7 @@ from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 from rq import Retry
 from sqlalchemy import select, update
+from sqlalchemy.orm import aliased
 
 from appeals.accounts.links import site_link
 from appeals.accounts.models import User
@@ -27,6 +28,12 @@ from appeals.intake.labels import (
 )
 from appeals.intake.models import Answer, Appeal
 from appeals.notifications.models import Notification, NotificationStatus
+from appeals.notifications.preferences import (  # noqa: F401  (re-exported: one definition)
+    APPLICANT_NOTICES,
+    OPTIONAL_APPLICANT_NOTICES,
+    REQUIRED_APPLICANT_NOTICES,
+    applicant_addresses,
+)
 from appeals.queues import PendingJob, queue_after_commit
 from appeals.reference.models import Body
 from appeals.replies.service import complaint_route, how_to_complain
@@ -38,35 +45,8 @@ DELIVERY_RETRY = Retry(max=5, interval=[10, 60, 300, 900, 3600])
 EXTENSION_NOTICE = "term_extended"
 # The delivery job (notifications/jobs.py), named so this service need not import it.
 DELIVER_NOTIFICATION = "appeals.notifications.jobs.deliver_notification"
-
-# The applicant's notices the law requires (the applicant cannot switch them off): the
-# registration and its number (APPK art. 64), a forwarding to the competent body (art. 65),
-# an extension (art. 76), the answer with how to complain (art. 76, 91), an appeal left without
-# consideration or closed as a repeat with its ground (art. 70(3), 88), the term run out with no
-# answer, a deemed refusal (art. 91(2), 100(5)), and the complaint's receipt and decision
-# (art. 91-100). A suspension and its resumption move the term, so they are told too.
-REQUIRED_APPLICANT_NOTICES = frozenset(
-    {
-        "appeal_registered",
-        "appeal_routed",
-        "appeal_forwarded",
-        "term_extended",
-        "appeal_suspended",
-        "appeal_resumed",
-        "appeal_answered",
-        "appeal_left_without_consideration",
-        "appeal_closed_as_repeat",
-        "anonymous_appeal_left",
-        "term_expired_unanswered",
-        "appeal_reopened",  # a finding reopens it with a new term
-        "appeal_cosigned",  # to the co-signatory: they are named on a legal record
-        "complaint_received",
-        "complaint_decided",
-    }
-)
-# The applicant's notices they may switch off: told as a courtesy, not by the law.
-OPTIONAL_APPLICANT_NOTICES = frozenset({"appeal_assigned"})
-APPLICANT_NOTICES = REQUIRED_APPLICANT_NOTICES | OPTIONAL_APPLICANT_NOTICES
+# An applicant's notice by SMS: the dedup key of the same notice by e-mail, with this added.
+SMS_KEY_SUFFIX = "-sms"
 
 
 def queue_notice(
@@ -246,6 +226,8 @@ def flag_extension_notice_if_late(notice: Notification) -> bool:
     sent_on = local_date(notice.sent_at, current_app.config["TIMEZONE"])
     if last_day is None or not notice_late(last_day, sent_on=sent_on, today=sent_on):
         return False
+    if _sent_on_another_channel(notice):
+        return False  # the applicant was told already, by the other channel
     # A plain UPDATE: the flag is the system's finding, not a user's edit, so it must not bump
     # the appeal's version and turn an official's open form into "changed meanwhile".
     db.session.execute(
@@ -257,15 +239,47 @@ def flag_extension_notice_if_late(notice: Notification) -> bool:
     return True
 
 
+def _sent_on_another_channel(notice: Notification) -> bool:
+    """Whether the same notice (the e-mail's key K, the SMS's K-sms) went out on the other
+    channel."""
+    key = notice.dedup_key
+    if key is None:
+        return False
+    sms = key.endswith(SMS_KEY_SUFFIX)
+    other = key.removesuffix(SMS_KEY_SUFFIX) if sms else key + SMS_KEY_SUFFIX
+    return (
+        db.session.execute(
+            select(Notification.id).where(
+                Notification.dedup_key == other, Notification.status == NotificationStatus.SENT
+            )
+        ).first()
+        is not None
+    )
+
+
 def flag_unsent_extension_notices(today: date, now: datetime) -> int:
     """Flag, in one UPDATE, the extensions whose notice has still not gone out once the window
     is over (the local date `today` is past it); flagged ones are left alone. Returns how many.
     """
     # Driven by the unsent notices (few, and found through the status index), not by every
     # appeal ever extended.
+    # The applicant is told once the notice went out on any of their channels: a failed SMS
+    # beside a delivered e-mail of the same extension (keys K and K-sms) is not a late notice.
+    sibling = aliased(Notification)
+    sent_on_another_channel = (
+        select(sibling.id)
+        .where(
+            sibling.appeal_id == Notification.appeal_id,
+            sibling.status == NotificationStatus.SENT,
+            (sibling.dedup_key == Notification.dedup_key + SMS_KEY_SUFFIX)
+            | (Notification.dedup_key == sibling.dedup_key + SMS_KEY_SUFFIX),
+        )
+        .exists()
+    )
     unsent = select(Notification.appeal_id).where(
         Notification.status.in_((NotificationStatus.PENDING, NotificationStatus.FAILED)),
         Notification.template == EXTENSION_NOTICE,
+        ~sent_on_another_channel,
     )
     return db.session.execute(
         update(Appeal)
@@ -282,32 +296,39 @@ def flag_unsent_extension_notices(today: date, now: datetime) -> int:
 def notify_applicant(
     appeal: Appeal, template: str, payload: dict, *, dedup_key: str | None = None
 ) -> Notification | None:
-    """The applicant's notice of a step, in the appeal's language: to the account's e-mail, or
-    to the contact e-mail an anonymous applicant gave; and the same to each co-signatory of a
-    collective appeal. Returns the applicant's notice, or None when none is written (no
-    address, or the same step told already)."""
+    """The applicant's notice of a step, in the appeal's language: on each channel the
+    applicant chose (preferences.py; an optional notice they turned off is not written), or to
+    the contact e-mail an anonymous applicant gave; and the same to each co-signatory of a
+    collective appeal. Returns the applicant's first notice, or None when none is written."""
     key = dedup_key or f"{template}-{appeal.id}-{len(appeal.events)}"
     notify_cosignatories(appeal, template, payload, key)
     if appeal.applicant is not None:
-        address, user_id = appeal.applicant.email, appeal.applicant_id
+        user_id = appeal.applicant_id
+        targets = applicant_addresses(appeal.applicant, template)
     elif appeal.contact_email:
-        address, user_id = appeal.contact_email, None
+        user_id, targets = None, [("email", appeal.contact_email)]
     else:
         return None
-    return queue_notice(
-        template,
-        address,
-        payload,
-        user_id=user_id,
-        appeal_id=appeal.id,
-        dedup_key=key,
-        language=appeal.language,
-    )
+    first = None
+    for channel, address in targets:
+        notice = queue_notice(
+            template,
+            address,
+            payload,
+            user_id=user_id,
+            appeal_id=appeal.id,
+            channel=channel,
+            # The e-mail's key as before; the SMS's its own.
+            dedup_key=key if channel == "email" else key + SMS_KEY_SUFFIX,
+            language=appeal.language,
+        )
+        first = first or notice
+    return first
 
 
 def notify_cosignatories(appeal: Appeal, template: str, payload: dict, key: str) -> None:
     """A collective appeal's co-signatories get each notice the applicant gets, in the
-    appeal's language."""
+    appeal's language (by e-mail: they chose no channels)."""
     for cosignatory in appeal.cosignatories:
         queue_notice(
             template,

@@ -79,7 +79,7 @@ def test_the_required_notices_are_the_laws_and_the_rest_optional():
         "complaint_received",
         "complaint_decided",
     } <= REQUIRED_APPLICANT_NOTICES
-    assert not REQUIRED_APPLICANT_NOTICES & OPTIONAL_APPLICANT_NOTICES
+    assert not REQUIRED_APPLICANT_NOTICES & set(OPTIONAL_APPLICANT_NOTICES)
     assert "appeal_assigned" in OPTIONAL_APPLICANT_NOTICES
 
 
