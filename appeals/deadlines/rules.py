@@ -126,14 +126,13 @@ def forwarded_late(
     return cal.working_days_between(received_on, forwarded_on) > terms.forward_within
 
 
-def refused_late(
-    received_on: date, refused_on: date, terms: Terms, cal: WorkingCalendar
-) -> bool:
-    """True when a refusal came after the policy's refusal window (Law on access to
-    information, art. 11: 5 working days of registration); never for a kind without one."""
+def refused_late(received_on: date, refused_on: date, terms: Terms, cal: WorkingCalendar) -> bool:
+    """True when a refusal came after the last day of the policy's refusal window (Law on
+    access to information, art. 11: 5 working days of registration, day 1 the working day
+    after it), even on a day off after it; never for a kind without a window."""
     if terms.refusal_within is None:
         return False
-    return cal.working_days_between(received_on, refused_on) > terms.refusal_within
+    return refused_on > cal.add_working_days(received_on, terms.refusal_within)
 
 
 def latest_fix_by(asked_on: date, terms: Terms, cal: WorkingCalendar) -> date | None:

@@ -38,6 +38,8 @@ from appeals.intake.workflow import (
 from appeals.language import in_english
 from appeals.notifications.service import notify_applicant, queue_notice
 from appeals.timeutil import local_date, now_utc
+from appeals.work.defects import anonymous_ground_refusal
+from appeals.work.information import refusal_would_be_late
 from appeals.work.standing import (
     answer_refusal,
     assign_refusal,
@@ -109,7 +111,11 @@ def answer_appeal(
     attach_files(appeal, files, answer)
     appeal.decision = decision
     appeal.answered_at = at or now_utc()
-    change_status(appeal, S.ANSWERED, EventKind.ANSWERED, by, data={"decision": decision})
+    data: dict[str, object] = {"decision": decision}
+    answered_on = local_date(appeal.answered_at, current_app.config["TIMEZONE"])
+    if decision == Decision.REFUSED and refusal_would_be_late(appeal, answered_on):
+        data["refused_late"] = True  # past the refusal window: recorded, not refused
+    change_status(appeal, S.ANSWERED, EventKind.ANSWERED, by, data=data)
     db.session.flush()
     schedule_deadline_jobs(appeal, previous_due=previous_due)
     if appeal.applicant is not None:
@@ -132,6 +138,8 @@ def leave_without_consideration(
     refuse(leave_refusal(appeal, standing(appeal, by)))
     if ground not in LEAVE_GROUNDS:
         raise TransitionRefused(_("Choose the legal ground from the list."))
+    if ground == "anonymous":
+        refuse(anonymous_ground_refusal(appeal))
     earlier = _decided_earlier_appeal(appeal) if ground == "repeated" else None
     previous_due = appeal.effective_due_on
     appeal.closed_at = now_utc()
