@@ -32,6 +32,7 @@ from appeals.intake.models import (
     Event,
     EventKind,
 )
+from appeals.intake.service import is_urgent_report
 from appeals.intake.workflow import TransitionRefused, record_event, refuse, touch
 from appeals.language import in_english
 from appeals.notifications.service import notify_applicant, queue_notice
@@ -252,12 +253,17 @@ def _tell_applicant(appeal: Appeal, template: str, payload: dict, *, dedup_key: 
 def anonymous_ground_refusal(appeal: Appeal) -> str | None:
     """The "anonymous" ground applies by kind (APPK art. 88(1)(2)): never to an appeal whose
     applicant is known and signed in, nor to a statement or a complaint (its missing
-    requisites are defects to be fixed, art. 64(6))."""
+    requisites are defects to be fixed, art. 64(6)), nor to a report of a crime or of a threat
+    to security (considered all the same)."""
     if appeal.applicant_id is not None:
         return _("The applicant of this appeal is known: it cannot be left as anonymous.")
     if appeal.kind not in SIMPLIFIED_KINDS:
         return _(
             "A statement or a complaint is not terminated as anonymous: ask the applicant to "
             "fix the missing requisites instead."
+        )
+    if is_urgent_report(appeal.category_id):
+        return _(
+            "A report of a crime or of a threat to security is considered even when anonymous."
         )
     return None
