@@ -315,6 +315,8 @@ def test_the_step_on_the_officials_page(client, login, people, assigned):
     pending = by_testid(page, "defects-pending").text()
     assert "postal address" in pending and "Page 2" in pending
     assert by_testid(page, "defects-form") is None  # asked once until fixed or returned
+    timeline = by_testid(page, "timeline").text()
+    assert "Asked to fix defects" in timeline and "to fix by" in timeline
 
 
 def test_a_form_error_keeps_what_was_typed(client, login, people, assigned):
