@@ -22,6 +22,7 @@ from appeals.deadlines.policies import POLICIES
 from appeals.deadlines.rules import (
     extension_error,
     extension_notice_due,
+    forwarded_late,
     latest_extension,
     refused_late,
 )
@@ -150,3 +151,22 @@ def test_a_refusal_after_5_working_days_is_late(registered, last_day, late_day):
     # A kind without a refusal window never refuses late.
     statement = policy_in_force("statement", date(2026, 12, 1))
     assert not refused_late(registered, date(2027, 6, 1), terms_of(statement), CAL)
+
+
+# (received by the wrong holder, the last day to forward it on time, a late day): 3 working
+# days after receipt, as the policy's forward_within.
+FORWARD_TABLE = [
+    # Thu 10.12.2026: Fri 11 (1), Mon 14 (2), Tue 15.12.2026 (3); Wed 16 off; Thu 17 late.
+    (date(2026, 12, 10), date(2026, 12, 15), date(2026, 12, 17)),
+    # Wed 30.12.2026: Thu 31 (1), Fri 01-Mon 04 off, Tue 05 (2), Wed 06.01.2027 (3); Thu 07
+    # off; Fri 08.01.2027 late.
+    (date(2026, 12, 30), date(2027, 1, 6), date(2027, 1, 8)),
+]
+
+
+@pytest.mark.parametrize(("received", "last_day", "late_day"), FORWARD_TABLE)
+def test_a_request_to_the_wrong_holder_is_forwarded_within_3_working_days(
+    received, last_day, late_day
+):
+    assert not forwarded_late(received, last_day, TERMS, CAL)
+    assert forwarded_late(received, late_day, TERMS, CAL)
