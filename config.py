@@ -61,6 +61,7 @@ class Config:
         "feedback": "О",
         "request": "ЗИ",  # запрос информации; upper case, as numbers are typed back in
         "complaint": "Ж",
+        "information": "ДИ",  # доступ к информации (Law No. 401-V)
     }
     REGISTRATION_DIGITS = 8
 

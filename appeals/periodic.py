@@ -12,6 +12,7 @@ from appeals.deadlines.jobs import send_overdue_digest, sweep_deadlines
 from appeals.notifications.jobs import requeue_pending_notifications
 from appeals.scores.snapshots import refresh_score_cache, snapshot_previous_month
 from appeals.suggest.jobs import retrain_suggester
+from appeals.work.defect_jobs import sweep_unfixed_defects
 
 
 def register_periodic_jobs(scheduler: CronScheduler, config: Mapping[str, Any]) -> None:
@@ -21,6 +22,10 @@ def register_periodic_jobs(scheduler: CronScheduler, config: Mapping[str, Any]) 
     )
     scheduler.register(
         sweep_audit_acts, queue_name="sweeps", interval=config["DEADLINE_SWEEP_SECONDS"]
+    )
+    # Appeals whose defects were not fixed by the date set are returned (APPK art. 64(7)).
+    scheduler.register(
+        sweep_unfixed_defects, queue_name="sweeps", interval=config["DEADLINE_SWEEP_SECONDS"]
     )
     scheduler.register(
         requeue_pending_notifications,

@@ -48,6 +48,16 @@ class PolicyForm(CleanForm):
             "say which reading you follow in the legal source."
         ),
     )
+    refusal_within = IntegerField(
+        _l("Reasoned refusal within (working days from registration)"),
+        description=_l("Empty: no refusal window of its own (access to information: 5)."),
+        validators=[Optional(), NumberRange(min=1, max=60)],
+    )
+    defect_fix_max = IntegerField(
+        _l("Defects fixed within at most (working days)"),
+        description=_l("Empty: this kind has no defects path (APPK: statements, complaints)."),
+        validators=[Optional(), NumberRange(min=1, max=60)],
+    )
     effective_from = DateField(_l("In effect from"), validators=[InputRequired()])
     source = StringField(
         _l("Legal source"),

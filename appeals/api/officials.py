@@ -1,7 +1,8 @@
 """The officials' and heads' API: the inbox with its filters, one appeal, and the steps of the
 workspace (assign, answer with files, ask for / approve / refuse an extension, suspend, resume,
-forward, leave without consideration). The same services and refusals as the pages: an
-appeal outside the user's inbox scope is 404, a step their standing does not allow is 409."""
+forward, ask to fix defects, leave without consideration). The same services and refusals as
+the pages: an appeal outside the user's inbox scope is 404, a step their standing does not
+allow is 409."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from appeals.api.schemas import (
     AppealSchema,
     AppealSummarySchema,
     AssignSchema,
+    DefectsSchema,
     ExtendSchema,
     ForwardSchema,
     InboxArgs,
@@ -44,7 +46,7 @@ from appeals.intake.attachments import AttachmentRejected, check_uploads
 from appeals.intake.models import Appeal, Decision
 from appeals.reference.models import Body
 from appeals.timeutil import local_today
-from appeals.work import service, terms
+from appeals.work import defects, service, terms
 from appeals.work.inbox import InboxFilters, inbox_query, inbox_scope_ids
 from appeals.work.standing import available_actions, in_work_scope
 
@@ -80,7 +82,10 @@ def _workable_or_404(appeal_id: int) -> Appeal:
 
 def _worked(appeal: Appeal):
     """The appeal after a read or a step, with the steps open now and its ETag."""
-    appeal.actions = sorted(available_actions(appeal, api_user(), local_today()))
+    user = api_user()
+    appeal.actions = sorted(
+        available_actions(appeal, user, local_today()) | defects.defect_actions(appeal, user)
+    )
     return appeal, 200, {"ETag": etag_of(appeal)}
 
 
@@ -229,6 +234,18 @@ def forward(args, appeal_id: int):
         appeal_id,
         lambda found: terms.forward_appeal(
             found, body, args["reason"], api_user(), today=local_today()
+        ),
+    )
+
+
+@step_endpoint("defects", DefectsSchema)
+def ask_to_fix(args, appeal_id: int):
+    """The executor or the head names the missing requisites of a statement or a complaint and
+    a date to fix them by (APPK art. 64(6)); the term runs on."""
+    return _step(
+        appeal_id,
+        lambda found: defects.ask_to_fix(
+            found, args["defects"], args["fix_by"], args["note"], api_user(), today=local_today()
         ),
     )
 

@@ -14,6 +14,7 @@ from appeals.intake.forms import REASON_MAX_LENGTH
 from appeals.intake.labels import COMPLAINT_REASONS, LEAVE_GROUNDS, REPEAT_REASONS
 from appeals.intake.models import AppealKind, AppealStatus, Decision, EventKind, Satisfaction
 from appeals.language import LANGUAGES
+from appeals.work.defect_rules import DEFECT_LABELS
 from appeals.work.forms import ANSWER_MAX_LENGTH, ANSWER_MIN_LENGTH
 from appeals.work.inbox import SEARCH_MAX
 
@@ -243,6 +244,20 @@ class ForwardSchema(Schema):
     body_id = _id(required=True)
     reason = CleanString(
         required=True, multiline=True, validate=validate.Length(min=1, max=REASON_MAX_LENGTH)
+    )
+
+
+class DefectsSchema(Schema):
+    """The missing requisites (APPK art. 63) and the date to fix them by (art. 64(6))."""
+
+    defects = fields.List(
+        fields.String(validate=_one_of(DEFECT_LABELS)),
+        required=True,
+        validate=validate.Length(min=1, max=len(DEFECT_LABELS)),
+    )
+    fix_by = fields.Date(required=True)
+    note = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=REASON_MAX_LENGTH)
     )
 
 

@@ -45,5 +45,9 @@ class DeadlinePolicy(db.Model):
     # Day 1 of the term: the day of receipt itself, or (False, the default) the working day
     # after it; rules.Terms says why this is the policy's choice.
     first_day_is_receipt: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Working days: a refusal's window from registration, and the longest time to fix
+    # defects; rules.Terms says what each is for (None: the kind has none).
+    refusal_within: Mapped[int | None]
+    defect_fix_max: Mapped[int | None]
     effective_from: Mapped[date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(300))

@@ -33,6 +33,13 @@ class Terms:
     # after it: the APPK's text does not settle it (the national system's practice appears to
     # count the registration day), so it is the policy's choice; the default is the day after.
     first_day_is_receipt: bool = False
+    # A reasoned refusal is due within this many working days of registration (Law on access
+    # to information, art. 11); None: the kind has no refusal window of its own.
+    refusal_within: int | None = None
+    # The latest date the body may set for the applicant to fix the defects of a statement or
+    # a complaint, in working days from the day it asks (APPK art. 64(6): "a reasonable
+    # time", a figure the Code does not give); None: the kind has no defects path.
+    defect_fix_max: int | None = None
 
 
 def add_term(
@@ -117,6 +124,48 @@ def forwarded_late(
 ) -> bool:
     """True when a misdirected appeal was forwarded after the legal window."""
     return cal.working_days_between(received_on, forwarded_on) > terms.forward_within
+
+
+def refused_late(received_on: date, refused_on: date, terms: Terms, cal: WorkingCalendar) -> bool:
+    """True when a refusal came after the last day of the policy's refusal window (Law on
+    access to information, art. 11: 5 working days of registration, day 1 the working day
+    after it), even on a day off after it; never for a kind without a window."""
+    if terms.refusal_within is None:
+        return False
+    return refused_on > cal.add_working_days(received_on, terms.refusal_within)
+
+
+def latest_fix_by(asked_on: date, terms: Terms, cal: WorkingCalendar) -> date | None:
+    """The furthest date the body may set for fixing defects, or None for a kind without a
+    defects path (day 1 is the working day after the request, as for every term)."""
+    if terms.defect_fix_max is None:
+        return None
+    return cal.add_working_days(asked_on, terms.defect_fix_max)
+
+
+def fix_by_error(
+    asked_on: date, fix_by: date, due: date | None, terms: Terms, cal: WorkingCalendar
+) -> str | None:
+    """Why `fix_by` is not a lawful date to fix defects by, or None when it is: after today,
+    within the policy's maximum, and not after the term (fixing does not stop the clock)."""
+    latest = latest_fix_by(asked_on, terms, cal)
+    if latest is None:
+        return _("Defects are fixed only in a statement or a complaint.")
+    if fix_by <= asked_on:
+        return _("The date to fix the defects by must be in the future.")
+    if fix_by > latest:
+        return _(
+            "The defects can be given at most %(num)d working days: until %(date)s.",
+            num=terms.defect_fix_max,
+            date=f"{latest:%d.%m.%Y}",
+        )
+    if due is not None and fix_by > due:
+        return _(
+            "The date to fix the defects by cannot be after the due date, %(date)s: fixing "
+            "them does not stop the term.",
+            date=f"{due:%d.%m.%Y}",
+        )
+    return None
 
 
 # APPK art. 76: the applicant is told of an extension within 3 working days of the decision.

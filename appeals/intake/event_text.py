@@ -17,6 +17,7 @@ from appeals.audit.models import ResponseAct
 from appeals.deadlines.labels import DAY_KIND_LABELS
 from appeals.intake.labels import COMPLAINT_REASONS, LEAVE_GROUNDS, REPEAT_REASONS
 from appeals.intake.models import Event
+from appeals.work.defect_rules import RETURNED_GROUND, RETURNED_LABEL
 
 # The codes the services store (Event.data["code"]).
 REPEAT_OF = "repeat_of"  # parent_number, reason (a REPEAT_REASONS key)
@@ -50,7 +51,7 @@ def _repeat_of(data: dict) -> str:
 
 
 def _left_on_ground(data: dict) -> str:
-    text = _label(LEAVE_GROUNDS, data.get("ground"))
+    text = _label(LEAVE_GROUNDS | {RETURNED_GROUND: RETURNED_LABEL}, data.get("ground"))
     if data.get("earlier_number"):
         text += ". " + _(
             "See the answer to %(number)s of %(date)s",

@@ -16,6 +16,9 @@ KIND_LABELS = {
     AppealKind.FEEDBACK: _l("Feedback: respond to a draft or a decision"),
     AppealKind.REQUEST: _l("Request for information"),
     AppealKind.COMPLAINT: _l("Complaint about an act or an action of a body"),
+    AppealKind.INFORMATION: _l(
+        "Access to information: a request under the Law on access to information"
+    ),
 }
 
 # The statuses as the refusals name them (the same words as the status badge in macros.html).

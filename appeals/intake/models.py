@@ -36,6 +36,9 @@ class AppealKind(StrEnum):
     FEEDBACK = "feedback"
     REQUEST = "request"
     COMPLAINT = "complaint"
+    # A request under the Law of the RK "On access to information" (16.11.2015 No. 401-V),
+    # not the APPK: its own calendar-day term and refusal window (deadlines/policies.py).
+    INFORMATION = "information"
 
 
 class AppealStatus(StrEnum):
@@ -118,6 +121,10 @@ class EventKind(StrEnum):
     SUPPLEMENTED = "supplemented"  # the applicant added documents or a clarification
     COSIGNED = "cosigned"  # a co-signatory joined a collective appeal
     GROUPED = "grouped"  # to be answered together with a like appeal of the same body
+    # APPK art. 64(6)-(7): the body names the missing requisites and a date to fix them by
+    # (Appeal.fix_by); the applicant fixes them; unfixed, the appeal is returned.
+    DEFECTS_NOTED = "defects_noted"
+    DEFECTS_FIXED = "defects_fixed"
 
 
 # The steps only a member of staff takes: their events must name who took them (a database
@@ -193,6 +200,9 @@ class Appeal(db.Model):
     # last such day, and when the notice was found late (sent after it, or still unsent).
     extension_notice_due_on: Mapped[date | None] = mapped_column(Date)
     extension_notified_late_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The date by which the applicant is to fix the defects the body named (APPK art.
+    # 64(6)); set while the body waits, cleared when fixed or returned. The term runs on.
+    fix_by: Mapped[date | None] = mapped_column(Date, index=True)
     # Working days that were left when the clock was stopped; set only while suspended.
     suspended_remaining: Mapped[int | None]
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

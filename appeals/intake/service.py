@@ -42,6 +42,7 @@ from appeals.reference.models import Body, Category, Region, ancestor_chain
 from appeals.reference.seed_data import URGENT_REPORT_CATEGORIES
 from appeals.routing.rules import resolve_body
 from appeals.timeutil import now_utc
+from appeals.work.defect_rules import SIMPLIFIED_KINDS
 
 # No 0/O, 1/I/L: the code is read off a printed receipt and typed in by hand.
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -293,9 +294,12 @@ def is_urgent_report(category_id: int) -> bool:
 def submit_anonymous_appeal(
     new: NewAppeal, contact_email: str | None, *, now: datetime | None = None
 ) -> tuple[Appeal, str]:
-    """Accept an anonymous appeal: numbered like any (acceptance is mandatory); a report of a
-    crime or a threat to security is routed and registered at once, any other is left without
-    consideration on the "anonymous" ground, with a notice when an e-mail was given.
+    """Accept an anonymous appeal: numbered like any (acceptance is mandatory). By kind (APPK
+    art. 88(1)(2)): a report, proposal, feedback or request is left without consideration on
+    the "anonymous" ground, with a notice when an e-mail was given, unless it reports a crime
+    or a threat to security, which is routed and registered at once; a statement or a
+    complaint is registered too: its missing requisites are defects the body asks to be fixed
+    (art. 64(6), work.defects).
 
     Returns the appeal and its access code (shown once; only its hash is kept).
     """
@@ -314,7 +318,7 @@ def submit_anonymous_appeal(
         contact_email=contact_email,
     )
     _accepted(appeal, new.files, None, data={"anonymous": True})
-    if is_urgent_report(new.category_id):
+    if new.kind not in SIMPLIFIED_KINDS or is_urgent_report(new.category_id):
         route_new_appeal(appeal, appeal.registered_on)
         db.session.flush()
         notify_registered(appeal, access_code)

@@ -50,6 +50,9 @@ from appeals.intake.service import (
 )
 from appeals.pages import commit_step, page_of, refused_save
 from appeals.timeutil import local_today
+from appeals.work import defects
+from appeals.work.defect_forms import DefectFixForm
+from appeals.work.defect_rules import DEFECT_LABELS
 from appeals.work.standing import in_work_scope
 
 bp = Blueprint("intake", __name__, url_prefix="/appeals")
@@ -194,6 +197,7 @@ def _render_detail(appeal: Appeal, status: int = 200, **submitted):
         "complaint": ComplaintForm(appeal=appeal),
         "supplement": SupplementForm(appeal=appeal),
         "cosign": CosignForm(appeal=appeal),
+        "fix": DefectFixForm(appeal=appeal),
     } | submitted
     page = render_template(
         "intake/detail.html",
@@ -205,6 +209,9 @@ def _render_detail(appeal: Appeal, status: int = 200, **submitted):
         applicant_actions=applicant.applicant_actions(appeal, current_user, local_today()),
         can_work=in_work_scope(appeal, current_user),
         forms=forms,
+        defects_request=defects.shown_request(appeal),
+        defect_labels=DEFECT_LABELS,
+        fix_allowed=defects.fix_refusal(appeal, current_user, local_today()) is None,
     )
     return page, status
 
@@ -293,6 +300,25 @@ def cosign(appeal_id: int):
     if refused:
         return refused
     flash(_("%(name)s co-signs the appeal and is told of each step.", name=result.name), "success")
+    return _back_to(appeal_id)
+
+
+@bp.post("/<int:appeal_id>/fix")
+@login_required
+def fix_defects(appeal_id: int):
+    """The applicant fixes the defects the body named, by the date it set (APPK art. 64(6))."""
+    form = DefectFixForm()
+    _result, refused = _applicant_step(
+        appeal_id,
+        "fix",
+        form,
+        lambda appeal: defects.fix_defects(
+            appeal, form.text.data, form.checked_files, current_user, today=local_today()
+        ),
+    )
+    if refused:
+        return refused
+    flash(_("The fix is added to your appeal; the official in charge is told."), "success")
     return _back_to(appeal_id)
 
 

@@ -34,6 +34,8 @@ REQUIRED_APPLICANT_NOTICES = frozenset(
         "appeal_cosigned",
         "complaint_received",
         "complaint_decided",
+        "defects_to_fix",  # art. 64(6): what to fix, by when
+        "appeal_returned_defects",  # art. 64(7): returned, with the ground
     }
 )
 # What the applicant sees of the required notices on the preferences page, in this order.

@@ -38,6 +38,7 @@ from appeals.queues import PendingJob, queue_after_commit
 from appeals.reference.models import Body
 from appeals.replies.service import complaint_route, how_to_complain
 from appeals.timeutil import local_date, now_utc
+from appeals.work.defect_rules import DEFECT_LABELS, RETURNED_GROUND, RETURNED_LABEL
 
 # Delivery retries with backoff: a mail server that is down for a while loses nothing.
 DELIVERY_RETRY = Retry(max=5, interval=[10, 60, 300, 900, 3600])
@@ -105,7 +106,8 @@ def delivery_job(notice_id: int, job_id: str | None = None) -> PendingJob:
 
 # The labels of the codes a payload stores, for every notice template (a label's key is the code).
 _LABELS = {
-    "ground": LEAVE_GROUNDS,
+    "ground": LEAVE_GROUNDS | {RETURNED_GROUND: RETURNED_LABEL},
+    "defect": DEFECT_LABELS,
     "decision": DECISION_LABELS,
     "complaint_reason": COMPLAINT_REASONS,
     "repeat_reason": REPEAT_REASONS,

@@ -40,8 +40,8 @@ from appeals.intake.labels import (
 )
 from appeals.intake.models import AppealKind, AppealStatus
 from appeals.reference.models import Body, Category
+from appeals.work.defects import leave_ground_refusal
 from appeals.work.inbox import SEARCH_MAX, InboxFilters
-from appeals.work.standing import leave_ground_refusal
 
 # An answer is reasoned: a line or two cannot explain a decision and how to complain.
 ANSWER_MIN_LENGTH = 100

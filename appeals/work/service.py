@@ -42,12 +42,13 @@ from appeals.intake.workflow import (
 from appeals.notifications.service import notify_applicant, queue_notice
 from appeals.replies.service import how_to_complain
 from appeals.timeutil import local_date, now_utc
+from appeals.work.defects import leave_ground_refusal
+from appeals.work.information import refusal_would_be_late
 from appeals.work.reopen import COMPLAINT_UPHELD, reopen_appeal, reopen_refusal
 from appeals.work.standing import (
     answer_refusal,
     assign_refusal,
     decide_extension_refusal,
-    leave_ground_refusal,
     leave_refusal,
     pending_extension_request,
     request_extension_refusal,
@@ -139,7 +140,11 @@ def _record_answer(
     attach_files(appeal, files, answer)
     appeal.decision = decision
     appeal.answered_at = at or now_utc()
-    change_status(appeal, S.ANSWERED, EventKind.ANSWERED, by, data={"decision": decision})
+    data: dict[str, object] = {"decision": decision}
+    answered_on = local_date(appeal.answered_at, current_app.config["TIMEZONE"])
+    if decision == Decision.REFUSED and refusal_would_be_late(appeal, answered_on):
+        data["refused_late"] = True  # past the refusal window: recorded, not refused
+    change_status(appeal, S.ANSWERED, EventKind.ANSWERED, by, data=data)
     db.session.flush()
     schedule_deadline_jobs(appeal, previous_due=previous_due)
     notify_applicant(

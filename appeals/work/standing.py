@@ -235,17 +235,6 @@ def leave_refusal(appeal: Appeal, who: Standing) -> str | None:
     return who.refusal("head") or transition_refusal(appeal, S.LEFT_WITHOUT_CONSIDERATION)
 
 
-def leave_ground_refusal(appeal: Appeal, ground: str) -> str | None:
-    """Why this ground cannot close this appeal: an appeal whose applicant is known (signed
-    in when it was filed) is not anonymous, whatever the form says."""
-    if ground == "anonymous" and appeal.applicant_id is not None:
-        return _(
-            "The applicant of this appeal is known: it cannot be left without consideration "
-            "as anonymous."
-        )
-    return None
-
-
 def available_actions(appeal: Appeal, user: User, today: date) -> set[str]:
     """The officials' steps the user may take on the appeal now."""
     who = standing(appeal, user)

@@ -23,7 +23,9 @@ from appeals.pages import commit_step, page_of
 from appeals.reference.models import Body
 from appeals.replies.service import filled_in, how_to_complain, templates_for
 from appeals.timeutil import local_today
-from appeals.work import service, terms, together
+from appeals.work import defects, service, terms, together
+from appeals.work.defect_forms import DefectsForm
+from appeals.work.defect_rules import DEFECT_LABELS
 from appeals.work.forms import (
     ANSWER_MIN_LENGTH,
     AnswerForm,
@@ -39,6 +41,7 @@ from appeals.work.forms import (
     SuspendForm,
 )
 from appeals.work.inbox import due_soon_until, inbox_query, inbox_scope_ids, staff_of_bodies
+from appeals.work.information import refusal_due_on
 from appeals.work.standing import (
     available_actions,
     forward_would_be_late,
@@ -96,6 +99,7 @@ def _blank_forms(appeal: Appeal) -> dict[str, Any]:
         "resume": ResumeForm(appeal=appeal),
         "forward": ForwardForm(appeal=appeal, exclude_body_id=appeal.current_body_id),
         "leave": LeaveForm(appeal=appeal),
+        "ask_fix": DefectsForm(appeal=appeal),
     }
 
 
@@ -107,7 +111,8 @@ def _render_appeal(appeal: Appeal, status: int = 200, **submitted):
     page = render_template(
         "work/appeal.html",
         appeal=appeal,
-        actions=available_actions(appeal, current_user, today),
+        actions=available_actions(appeal, current_user, today)
+        | defects.defect_actions(appeal, current_user),
         forms=forms,
         kind_labels=KIND_LABELS,
         decision_labels=DECISION_LABELS,
@@ -122,6 +127,10 @@ def _render_appeal(appeal: Appeal, status: int = 200, **submitted):
         group_members=together.members_of(appeal),
         complaint_paragraph=how_to_complain(appeal),
         today_local=today,
+        defects_request=defects.shown_request(appeal),
+        defect_labels=DEFECT_LABELS,
+        latest_fix_by=defects.latest_fix_date(appeal, today),
+        refusal_due_on=refusal_due_on(appeal),
     )
     return page, status
 
@@ -170,6 +179,15 @@ def _forwarded(appeal: Appeal, form: ForwardForm, late: bool) -> tuple[str, str]
     return _("The appeal is forwarded to %(body)s.", body=body.name), "success"
 
 
+def _answered(appeal: Appeal) -> tuple[str, str]:
+    if (appeal.events[-1].data or {}).get("refused_late"):
+        return _(
+            "The answer is sent; the applicant is notified. The refusal came after its "
+            "window: recorded as late."
+        ), "warning"
+    return _("The answer is sent; the applicant is notified."), "success"
+
+
 # Each service is looked up on the module when the step runs (so a test may replace one).
 STEPS: dict[str, Step] = {
     "assign": Step(
@@ -193,7 +211,7 @@ STEPS: dict[str, Step] = {
             current_user,
             files=form.checked_files,
         ),
-        lambda *_a: (_("The answer is sent; the applicant is notified."), "success"),
+        lambda appeal, *_a: _answered(appeal),
         invalid=_l("Please correct the marked fields. Attached files must be chosen again."),
     ),
     "request_extension": Step(
@@ -273,6 +291,25 @@ STEPS: dict[str, Step] = {
         ),
         lambda *_a: (
             _("The appeal is left without consideration; the applicant is told why."),
+            "success",
+        ),
+    ),
+    "ask_fix": Step(
+        "defects",
+        lambda appeal: DefectsForm(),
+        lambda appeal, form: defects.ask_to_fix(
+            appeal,
+            form.defects.data,
+            form.fix_by.data,
+            form.note.data,
+            current_user,
+            today=local_today(),
+        ),
+        lambda appeal, *_a: (
+            _(
+                "The applicant is asked to fix the defects by %(date)s; the term runs on.",
+                date=f"{appeal.fix_by:%d.%m.%Y}",
+            ),
             "success",
         ),
     ),

@@ -1,6 +1,8 @@
 """Anonymous appeals: anyone may submit one without an account; it is registered and numbered
-like any appeal (acceptance is mandatory), then left without consideration, unless it reports
-a crime or a threat to state or public security, which goes at once to the competent body."""
+like any appeal (acceptance is mandatory). By kind (APPK art. 88(1)(2)): a report, proposal,
+feedback or request is then left without consideration, unless it reports a crime or a threat
+to state or public security, which goes at once to the competent body; a statement or a
+complaint is registered at the body, which asks for the missing requisites (art. 64(6))."""
 
 from __future__ import annotations
 
@@ -28,8 +30,8 @@ EMAIL = "someone@mail.kz"
 
 
 def anonymous_fields(**changes) -> dict:
-    """A valid anonymous appeal (healthcare in Astana: not a crime report), with changes."""
-    return appeal_fields(**changes)
+    """A valid anonymous report (healthcare in Astana: not a crime report), with changes."""
+    return appeal_fields(**({"kind": "report"} | changes))
 
 
 def crime_report(**changes) -> dict:
@@ -97,7 +99,7 @@ def test_it_is_numbered_and_the_receipt_shows_number_and_access_code(client):
 
     appeal = the_appeal()
     assert appeal.applicant_id is None and appeal.is_anonymous
-    assert appeal.number.startswith("З-") and appeal.registered_on is not None
+    assert appeal.number.startswith("С-") and appeal.registered_on is not None
     assert by_testid(page, "registration-number").text() == appeal.number
     code = by_testid(page, "access-code").text()
     assert access_code_matches(appeal, code)
@@ -137,6 +139,30 @@ def test_it_is_left_without_consideration_with_a_notice_to_the_email_given(clien
     run_jobs()
     db.session.refresh(notice)
     assert notice.status == "sent"
+
+
+@pytest.mark.parametrize(("kind", "prefix"), [("statement", "З-"), ("complaint", "Ж-")])
+def test_an_anonymous_statement_or_complaint_is_registered_for_the_defects_path(
+    client, kind, prefix
+):
+    page = receipt(client, client.post(URL, data=anonymous_fields(kind=kind)))
+
+    appeal = the_appeal()
+    assert appeal.number.startswith(prefix)
+    assert appeal.status == "registered" and appeal.current_body.code == "health-71"
+    assert appeal.due_on is not None and appeal.closed_at is None
+    assert [e.kind for e in appeal.events] == ["submitted", "routed"]
+    outcome = by_testid(page, "outcome").text()
+    assert "name, IIN, address and signature" in outcome and "art. 64(6)-(7)" in outcome
+
+
+@pytest.mark.parametrize("kind", ["proposal", "feedback", "request"])
+def test_the_other_simplified_kinds_are_left_without_consideration(client, kind):
+    receipt(client, client.post(URL, data=anonymous_fields(kind=kind)))
+
+    appeal = the_appeal()
+    assert appeal.status == "left_without_consideration"
+    assert appeal.events[-1].data == {"code": "left_on_ground", "ground": "anonymous"}
 
 
 def test_without_an_email_no_notice_is_sent(client):

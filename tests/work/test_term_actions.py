@@ -16,8 +16,8 @@ from appeals.intake.models import Appeal
 from appeals.intake.workflow import TransitionRefused
 from appeals.reference.models import Body
 from appeals.timeutil import now_utc
+from appeals.work.defects import leave_ground_refusal
 from appeals.work.service import leave_without_consideration
-from appeals.work.standing import leave_ground_refusal
 from tests.factories import submit
 from tests.pages import by_testid, field_error, field_options, selected_options
 from tests.work.conftest import events_of, flashed, notices_of, post_step, state
@@ -446,8 +446,11 @@ def test_a_signed_in_citizens_appeal_cannot_be_left_as_anonymous(client, login, 
     assert state(assigned.id) == before
 
 
-def test_the_anonymous_ground_fits_an_appeal_without_a_known_applicant(assigned):
-    assert leave_ground_refusal(Appeal(applicant_id=None), "anonymous") is None
+def test_the_anonymous_ground_fits_an_anonymous_report_only(assigned):
+    report = Appeal(applicant_id=None, kind="report", category_id=assigned.category_id)
+    assert leave_ground_refusal(report, "anonymous") is None
+    statement = Appeal(applicant_id=None, kind="statement", category_id=assigned.category_id)
+    assert "not terminated as anonymous" in leave_ground_refusal(statement, "anonymous")
     assert leave_ground_refusal(Appeal(applicant_id=assigned.applicant_id), "no_matter") is None
 
 
