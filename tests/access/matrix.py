@@ -308,7 +308,7 @@ MATRIX: list[Row] = [
     G("desk.ranking_report", "/prosecutor/report", PROSECUTORS_ONLY),
     G(
         "desk.find_appeal",
-        "/prosecutor/appeals/find?number={a_open_number}",
+        "/prosecutor/appeals/find?number={number_a_open}",
         only(PROSECUTORS, "302 /prosecutor/appeals/{a_open}")
         | {"prosecutor_out": "302 /prosecutor/"},
     ),
@@ -405,7 +405,7 @@ MATRIX: list[Row] = [
     G("open311.services", "/open311/v2/services.json", PUBLIC),
     G("open311.service_definition", "/open311/v2/services/healthcare.json", PUBLIC),
     G("open311.requests", "/open311/v2/requests.json", PUBLIC),
-    G("open311.one_request", "/open311/v2/requests/{a_open_number}.json", PUBLIC),
+    G("open311.one_request", "/open311/v2/requests/{number_a_open}.json", PUBLIC),
     G("open311.token", "/open311/v2/tokens/not-a-token.json", everyone(404)),
     G("open311.not_found", "/open311/v2/nothing-here.json", everyone(404)),
     P("open311.not_found", "/open311/v2/nothing-here.json", everyone(404)),

@@ -46,11 +46,16 @@ STANDINGS = (
 )
 
 
+# The world's appeals, by the names the matrix uses.
+APPEALS = ("a_open", "a_answered", "a_new", "b_open", "b_answered", "manual")
+
+
 @dataclass
 class World:
     users: dict[str, User] = field(default_factory=dict)  # standing -> user
     tokens: dict[str, str] = field(default_factory=dict)  # standing -> read+write token
     read_tokens: dict[str, str] = field(default_factory=dict)  # standing -> read-only token
+    token_prefixes: dict[str, list[str]] = field(default_factory=dict)  # as the token page shows
     ids: dict[str, int | str] = field(default_factory=dict)  # names the matrix's paths use
 
 
@@ -123,7 +128,8 @@ def build_world() -> World:
         "admin": (Role.ADMIN, None),
     }
     for standing, (role, body_code) in people.items():
-        world.users[standing] = _user(role, body_code, f"{standing}@matrix.kz", standing.title())
+        name = f"{standing.title()} Matrixov"  # a surname no page prints by itself
+        world.users[standing] = _user(role, body_code, f"{standing}@matrix.kz", name)
     head_b = _user(Role.HEAD, "health-75", "head-b@matrix.kz", "Head Of Body B")
     db.session.flush()
     users = world.users
@@ -200,6 +206,9 @@ def build_world() -> World:
     for standing, user in users.items():
         world.tokens[standing] = issue_token(user, "matrix", ("read", "write"), 30)[1]
         world.read_tokens[standing] = issue_token(user, "matrix read", ("read",), 30)[1]
+        world.token_prefixes[standing] = list(
+            db.session.execute(select(ApiToken.prefix).where(ApiToken.user_id == user.id)).scalars()
+        )
     applicant_token_row = db.session.execute(
         select(ApiToken.id)
         .where(ApiToken.user_id == users["applicant"].id)
@@ -214,7 +223,6 @@ def build_world() -> World:
         b_open=b_open.id,
         b_answered=b_answered.id,
         manual=manual.id,
-        a_open_number=a_open.number,
         file_a=files_of(a_open, answer=False),
         answer_file_a=files_of(a_answered, answer=True),
         file_b=files_of(b_open, answer=False),
@@ -241,10 +249,11 @@ def build_world() -> World:
         .scalar_one()
         .isoformat(),
     )
-    for key in ("a_open", "a_answered", "a_new", "b_open", "b_answered", "manual"):
-        version = db.session.execute(
-            select(Appeal.version).where(Appeal.id == world.ids[key])
-        ).scalar_one()
+    for key in APPEALS:
+        version, number = db.session.execute(
+            select(Appeal.version, Appeal.number).where(Appeal.id == world.ids[key])
+        ).one()
         world.ids[f"version_{key}"] = version
+        world.ids[f"number_{key}"] = number
     db.session.commit()
     return world
