@@ -4,6 +4,14 @@ in braces, as the paths do."""
 
 from __future__ import annotations
 
+NEW_APPEAL = {
+    "kind": "statement",
+    "category_id": "{category}",
+    "region_id": "{region_a}",
+    "subject": "No appointment with a doctor",
+    "text": "I have been waiting for an appointment at polyclinic No. 4 for two months.",
+}
+NEW_APPEAL_JSON = NEW_APPEAL  # formatted, the ids are strings: the API reads them as integers
 RATE = {"rate-version": "{version_a_answered}", "rate-satisfaction": "satisfied"}
 WITHDRAW = {"withdraw-version": "{version_a_open}", "withdraw-reason": "No longer needed."}
 SUPPLEMENT = {"supplement-version": "{version_a_open}", "supplement-text": "One more fact."}

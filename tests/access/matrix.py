@@ -37,6 +37,8 @@ from tests.access.cells import (
 from tests.access.forms import (
     API_STEP_BODIES,
     COMPLAINT,
+    NEW_APPEAL,
+    NEW_APPEAL_JSON,
     RATE,
     STEP_FORMS,
     STEP_PREFIX,
@@ -190,8 +192,8 @@ MATRIX: list[Row] = [
     ),
     # --- Appeals: the citizen's pages, files, steps -----------------------------------------
     G("intake.my_appeals", "/appeals/", SIGNED_IN),
-    G("intake.new_appeal", "/appeals/new", SIGNED_IN),
-    P("intake.new_appeal", "/appeals/new", allowing(SIGNED_IN, *STANDINGS[1:])),
+    G("intake.new_appeal", "/appeals/new", only(CITIZENS)),  # staff accounts file nothing
+    P("intake.new_appeal", "/appeals/new", allowing(only(CITIZENS), *CITIZENS), data=NEW_APPEAL),
     # a signed-in citizen files under their name
     G(
         "intake.new_anonymous_appeal",
@@ -413,9 +415,9 @@ MATRIX: list[Row] = [
         "open311.post_request",
         "POST",
         "/open311/v2/requests.json",
-        allowing(everyone(403), *STANDINGS[1:]),
+        allowing(everyone(403), *CITIZENS),
         auth="api_key",
-        data={"service_code": "healthcare", "description": "A pothole."},
+        data={"service_code": "healthcare", "description": NEW_APPEAL["text"]},
     ),
     # --- The API's pages: tokens (session) and the reference --------------------------------
     G("api_tokens.tokens", "/api/tokens/", SIGNED_IN),
@@ -435,7 +437,8 @@ MATRIX: list[Row] = [
         "api_citizens.Appeals",
         "POST",
         "/api/v1/appeals",
-        allowing(api(SIGNED_IN), *STANDINGS[1:]),
+        allowing(api(only(CITIZENS)), *CITIZENS),
+        data=NEW_APPEAL_JSON,
     ),
     B("api_citizens.appeal", "GET", "/api/v1/appeals/{a_open}", api(CITIZEN_OWN_A)),
     B("api_citizens.appeal", "GET", "/api/v1/appeals/{b_open}", api(CITIZEN_OWN_B)),
