@@ -84,7 +84,9 @@ class Appeals(MethodView):
     def post(self, new):
         """Submit an appeal: registered, numbered and routed at once. Files go as the repeated
         `attachments` part of a multipart/form-data body (or send JSON without files). The
-        access code is shown in this answer only."""
+        access code is shown in this answer only. Citizens' tokens only (403 otherwise)."""
+        if not api_user().is_citizen:
+            api_abort(403, _("Appeals are filed from a citizen's account."))
         _checked_place(new)
         if bool(new["repeats_id"]) != bool(new["repeat_reason"]):
             api_abort(

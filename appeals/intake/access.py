@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import abort
+from sqlalchemy import select
 
 from appeals.accounts.models import Role, User
 from appeals.accounts.scope import prosecutor_scope
 from appeals.extensions import db
 from appeals.intake.models import Appeal
 from appeals.reference.models import Body, ancestor_chain
+from appeals.work.standing import in_work_scope
 
 
 def _body_and_superiors(body_id: int | None) -> list[int]:
@@ -16,8 +18,9 @@ def _body_and_superiors(body_id: int | None) -> list[int]:
 
 
 def can_read(user: User, appeal: Appeal) -> bool:
-    """The applicant; staff of the current body or a superior body; a prosecutor whose region
-    contains the appeal's; the admin."""
+    """The applicant; a head of the current body or a superior body; an official of the current
+    body for the appeals they work (assigned to them, or to nobody yet) and the appeals those
+    complain about or repeat; a prosecutor whose region contains the appeal's; the admin."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.role == Role.CITIZEN:  # the applicant, or a co-signatory with an account
@@ -26,7 +29,14 @@ def can_read(user: User, appeal: Appeal) -> bool:
         )
     if user.role == Role.ADMIN:
         return True
-    if user.role in (Role.OFFICIAL, Role.HEAD):
+    if user.role == Role.OFFICIAL:
+        # What their inbox lists, no more: a colleague's appeal is not theirs to read. The
+        # executor of a complaint or a repeat reads the appeal it is about.
+        follow_ups = select(Appeal).where(Appeal.parent_id == appeal.id)
+        return in_work_scope(appeal, user) or any(
+            in_work_scope(follow_up, user) for follow_up in db.session.scalars(follow_ups)
+        )
+    if user.role == Role.HEAD:
         return user.body_id is not None and user.body_id in _body_and_superiors(
             appeal.current_body_id
         )

@@ -86,6 +86,8 @@ def _new_appeal(form) -> NewAppeal:
 @login_required
 def new_appeal():
     """The appeal form; on success the appeal is registered and the receipt shown."""
+    if not current_user.is_citizen:  # staff accounts do the office's work, not file appeals
+        abort(403)
     form = AppealForm(applicant=current_user)
     if form.validate_on_submit():
         new = _new_appeal(form)

@@ -141,6 +141,8 @@ def post_request(fmt: str):
         raise service.Open311Refused(
             403, _("api_key must be a personal access token in force with the write scope.")
         )
+    if not token.user.is_citizen:
+        raise service.Open311Refused(403, _("Appeals are filed from a citizen's account."))
     missing = [name for name in ("service_code", "description") if not request.form.get(name)]
     if missing:
         raise service.Open311Refused(400, _("Missing: %(names)s.", names=", ".join(missing)))
