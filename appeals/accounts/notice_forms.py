@@ -1,16 +1,16 @@
 """The forms of the notices page: the mobile number, its code, and the choice of notices."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from appeals.accounts.phone_numbers import PhoneNumberRefused, kazakh_mobile
+from appeals.cleantext import CleanForm
 from appeals.notifications.preferences import OPTIONAL_APPLICANT_NOTICES
 
 
-class PhoneForm(FlaskForm):
+class PhoneForm(CleanForm):
     phone = StringField(
         _l("Mobile number"),
         validators=[DataRequired(), Length(max=30)],
@@ -26,7 +26,7 @@ class PhoneForm(FlaskForm):
             raise ValidationError(str(refused)) from None
 
 
-class PhoneCodeForm(FlaskForm):
+class PhoneCodeForm(CleanForm):
     code = StringField(
         _l("Code from the SMS"),
         validators=[DataRequired(), Length(max=12)],
@@ -35,7 +35,7 @@ class PhoneCodeForm(FlaskForm):
     submit = SubmitField(_l("Verify the number"))
 
 
-class NoticeChoiceForm(FlaskForm):
+class NoticeChoiceForm(CleanForm):
     email = BooleanField(_l("E-mail"))
     sms = BooleanField(_l("SMS"))
     optional = SelectMultipleField(

@@ -251,13 +251,16 @@ class DefectsSchema(Schema):
     """The missing requisites (APPK art. 63) and the date to fix them by (art. 64(6))."""
 
     defects = fields.List(
-        fields.String(validate=_one_of(DEFECT_LABELS)),
+        CleanString(validate=_one_of(DEFECT_LABELS)),
         required=True,
         validate=validate.Length(min=1, max=len(DEFECT_LABELS)),
     )
     fix_by = fields.Date(required=True)
-    note = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=REASON_MAX_LENGTH)
+    note = CleanString(
+        load_default=None,
+        allow_none=True,
+        multiline=True,
+        validate=validate.Length(max=REASON_MAX_LENGTH),
     )
 
 

@@ -87,7 +87,7 @@ def test_a_document_a_templated_answer_an_upheld_complaint_and_the_case_reopens(
     # The applicant reads the answer with the system's paragraph and complains.
     sign_in(page, "aliya@example.kz")
     page.goto(f"/appeals/{appeal_id}")
-    expect(page.get_by_test_id("how-to-complain")).to_contain_text("Акимат города Астаны")
+    expect(page.get_by_test_id("how-to-complain")).to_contain_text("Akimat of Astana")
     page.get_by_label("Why you complain").select_option("disagrees")
     page.get_by_label("Your complaint").fill("A week is too long: I need the cardiologist now.")
     page.get_by_role("button", name="File the complaint").click()
