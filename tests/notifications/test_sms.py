@@ -4,7 +4,6 @@ gateway down is a failure that is retried and listed for the admin; the SMS's le
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import timedelta
 
@@ -137,17 +136,8 @@ def test_without_a_gateway_url_the_sms_is_logged(app, make_user, head, run_jobs,
     appeal, _ = submit(applicant(make_user, channels=("sms",)))
     extend(appeal, head)
     caplog.set_level("INFO", logger="appeals.notifications.channels")
-    # Straight on the channel's logger, enabled: another test's logging set-up (dictConfig)
-    # may have disabled the loggers that existed then, or stopped "appeals" propagating.
-    channel_log = logging.getLogger("appeals.notifications.channels")
-    was_disabled, channel_log.disabled = channel_log.disabled, False
-    channel_log.addHandler(caplog.handler)
 
-    try:
-        run_jobs()
-    finally:
-        channel_log.removeHandler(caplog.handler)
-        channel_log.disabled = was_disabled
+    run_jobs()
 
     [notice] = notices("term_extended")
     assert notice.status == NotificationStatus.SENT
