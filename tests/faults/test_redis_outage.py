@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from redis import Redis
-from rq import SimpleWorker
 from sqlalchemy import func, select
 
 from appeals.deadlines.jobs import mark_overdue, missing_reminders
@@ -21,6 +20,7 @@ from appeals.localredis import LocalRedis
 from appeals.notifications.jobs import requeue_pending_notifications
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.queues import send_pending_jobs
+from tests.conftest import BurstWorker
 from tests.samples import appeal_fields
 
 SUBMISSIONS, STOPPED_AFTER = 50, 20
@@ -28,7 +28,7 @@ SUBMISSIONS, STOPPED_AFTER = 50, 20
 
 def _run_jobs(app, url: str) -> None:
     db.session.commit()
-    SimpleWorker(app.config["RQ_QUEUES"], connection=Redis.from_url(url)).work(burst=True)
+    BurstWorker(app.config["RQ_QUEUES"], connection=Redis.from_url(url)).work(burst=True)
 
 
 def test_fifty_submissions_with_redis_stopped_half_way(
