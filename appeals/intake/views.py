@@ -173,10 +173,17 @@ def receipt(appeal_id: int):
 @login_required
 def my_appeals():
     """The citizen's own appeals and those they co-sign, newest first."""
-    cosigned = select(CoSignatory.appeal_id).where(CoSignatory.user_id == current_user.id)
+    # The ids of the few appeals they co-sign, read first: an OR with a subquery would make
+    # PostgreSQL scan every appeal instead of reading the applicant's index.
+    cosigned = list(
+        db.session.scalars(
+            select(CoSignatory.appeal_id).where(CoSignatory.user_id == current_user.id)
+        )
+    )
+    mine = Appeal.applicant_id == current_user.id
     page = page_of(
         select(Appeal)
-        .where(or_(Appeal.applicant_id == current_user.id, Appeal.id.in_(cosigned)))
+        .where(or_(mine, Appeal.id.in_(cosigned)) if cosigned else mine)
         .order_by(Appeal.submitted_at.desc(), Appeal.id.desc()),
         20,
     )
