@@ -4,8 +4,10 @@ refreshes them makes the old fragment unreachable: nothing has to find and delet
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from markupsafe import Markup
 from redis.exceptions import RedisError
@@ -32,3 +34,22 @@ def cached_fragment(key: str, seconds: int, render: Callable[[], str]) -> Markup
     except RedisError as error:
         log.warning("Redis unavailable, %s not kept: %s", key, error)
     return Markup(html)  # noqa: S704
+
+
+def kept_json(key: str, seconds: int, compute: Callable[[], Any]) -> Any:
+    """A computed value (JSON-serialisable) under `key`, computed now and kept `seconds` when
+    missing; like a fragment, its key names what it was computed from. Redis unreachable:
+    computed every time."""
+    try:
+        kept = redis_connection().get(key)
+    except RedisError as error:
+        log.warning("Redis unavailable, %s computed uncached: %s", key, error)
+        return compute()
+    if kept is not None:
+        return json.loads(kept)
+    value = compute()
+    try:
+        redis_connection().set(key, json.dumps(value), ex=seconds)
+    except RedisError as error:
+        log.warning("Redis unavailable, %s not kept: %s", key, error)
+    return value

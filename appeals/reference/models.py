@@ -20,13 +20,28 @@ class Localized:
 
     @property
     def name(self) -> str:
-        try:
-            lang = str(get_locale() or "en")
-        except RuntimeError:  # outside a request: jobs and the CLI
-            lang = "en"
-        if lang.startswith("kk"):
-            return self.name_kk or self.name_ru
-        return self.name_ru if lang.startswith("ru") else self.name_en
+        return pick_name(self.name_kk, self.name_ru, self.name_en)
+
+
+def pick_name(name_kk: str | None, name_ru: str, name_en: str) -> str:
+    """The one of a row's three names for the current locale (Localized.name's rule)."""
+    try:
+        lang = str(get_locale() or "en")
+    except RuntimeError:  # outside a request: jobs and the CLI
+        lang = "en"
+    if lang.startswith("kk"):
+        return name_kk or name_ru
+    return name_ru if lang.startswith("ru") else name_en
+
+
+def name_choices(model: type[Localized], *where) -> list[tuple[int, str]]:
+    """(id, name) of the rows of `model` matching `where`, by name in the reader's language:
+    read as plain columns, since a select of thousands of bodies as objects costs a page
+    100 ms and more."""
+    rows = db.session.execute(
+        select(model.id, model.name_kk, model.name_ru, model.name_en).where(*where)
+    )
+    return sorted(((row.id, pick_name(*row[1:])) for row in rows), key=lambda c: c[1])
 
 
 class Region(Localized, db.Model):

@@ -7,7 +7,6 @@ prefix, so several forms share one page without clashing names or ids.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,7 +21,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from appeals.cleantext import CleanForm
-from appeals.extensions import db
 from appeals.intake.forms import (
     REASON_MAX_LENGTH,
     ActionForm,
@@ -39,7 +37,7 @@ from appeals.intake.labels import (
     STATUS_LABELS,
 )
 from appeals.intake.models import AppealKind, AppealStatus
-from appeals.reference.models import Body, Category
+from appeals.reference.models import Body, Category, name_choices
 from appeals.work.defects import leave_ground_refusal
 from appeals.work.inbox import SEARCH_MAX, InboxFilters
 
@@ -152,11 +150,8 @@ class ForwardForm(ActionForm):
 
     def __init__(self, *args, exclude_body_id: int | None = None, **kwargs):
         super().__init__(*args, prefix="forward", **kwargs)
-        bodies = db.session.execute(
-            select(Body).where(Body.is_active, Body.id != (exclude_body_id or 0))
-        ).scalars()
         self.body_id.choices = choose_first(
-            sorted(((b.id, b.name) for b in bodies), key=lambda c: c[1])
+            name_choices(Body, Body.is_active, Body.id != (exclude_body_id or 0))
         )
 
 

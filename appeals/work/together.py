@@ -4,6 +4,7 @@ answer then goes to each of them, in each applicant's own case."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from appeals.accounts.models import User
 from appeals.extensions import db
+from appeals.fragments import kept_json
 from appeals.intake.models import RUNNING_STATUSES, Appeal, EventKind
 from appeals.intake.workflow import TransitionRefused, record_event, touch
 from appeals.lazy import lazy_import
@@ -25,6 +27,7 @@ LOOKALIKE_DAYS = 60  # the issue's window: appeals submitted in the last 60 days
 LOOKALIKE_MIN_SIMILARITY = 0.3  # below this, two appeals are about different things
 LOOKALIKE_CANDIDATES = 300  # the newest open appeals of the body compared, at most
 LOOKALIKES_SHOWN = 10
+LOOKALIKES_KEPT_SECONDS = 3600  # the key changes with the candidates; this only frees memory
 
 
 @dataclass(frozen=True)
@@ -33,13 +36,14 @@ class LookAlike:
     similarity: float
 
 
-def _candidates(appeal: Appeal) -> list[Appeal]:
-    """The body's appeals that could be answered with this one: running (not answered, not
-    suspended), submitted in the window, in no group, and not a group's lead themselves."""
+def _candidate_ids(appeal: Appeal) -> list[int]:
+    """The body's appeals that could be answered with this one, newest first: running (not
+    answered, not suspended), submitted in the window, in no group, and not a group's lead
+    themselves."""
     leads = select(Appeal.group_lead_id).where(Appeal.group_lead_id.is_not(None))
     return list(
         db.session.scalars(
-            select(Appeal)
+            select(Appeal.id)
             .where(
                 Appeal.current_body_id == appeal.current_body_id,
                 Appeal.id != appeal.id,
@@ -54,23 +58,44 @@ def _candidates(appeal: Appeal) -> list[Appeal]:
     )
 
 
-def look_alikes(appeal: Appeal) -> list[LookAlike]:
-    """The open appeals of the same body from the last 60 days that read most like this one."""
-    if appeal.current_body_id is None or appeal.group_lead_id is not None:
-        return []
-    candidates = _candidates(appeal)
-    if not candidates:
-        return []  # and scikit-learn is not even loaded
+def _scored(appeal: Appeal, candidate_ids: list[int]) -> list[tuple[int, float]]:
+    """(id, similarity) of the candidates that read like `appeal`, most alike first."""
+    texts = db.session.execute(
+        select(Appeal.id, Appeal.subject, Appeal.text).where(Appeal.id.in_(candidate_ids))
+    ).all()
     scores = ml.similarities(
-        f"{appeal.subject}\n{appeal.text}", [f"{c.subject}\n{c.text}" for c in candidates]
+        f"{appeal.subject}\n{appeal.text}", [f"{row.subject}\n{row.text}" for row in texts]
     )
     alike = [
-        LookAlike(candidate, score)
-        for candidate, score in zip(candidates, scores, strict=True)
+        (row.id, float(score))
+        for row, score in zip(texts, scores, strict=True)
         if score >= LOOKALIKE_MIN_SIMILARITY
     ]
-    alike.sort(key=lambda item: -item.similarity)
+    alike.sort(key=lambda item: (-item[1], -item[0]))
     return alike[:LOOKALIKES_SHOWN]
+
+
+def look_alikes(appeal: Appeal) -> list[LookAlike]:
+    """The open appeals of the same body from the last 60 days that read most like this one.
+    Fitting the comparison costs a page view tens of milliseconds, so the scores are kept in
+    Redis under the candidates they were computed from: a new, answered or grouped candidate
+    changes the key."""
+    if appeal.current_body_id is None or appeal.group_lead_id is not None:
+        return []
+    candidate_ids = _candidate_ids(appeal)
+    if not candidate_ids:
+        return []  # and scikit-learn is not even loaded
+    fingerprint = hashlib.sha256(",".join(map(str, candidate_ids)).encode()).hexdigest()[:20]
+    scored = kept_json(
+        f"lookalikes:{appeal.id}:{fingerprint}",
+        LOOKALIKES_KEPT_SECONDS,
+        lambda: _scored(appeal, candidate_ids),
+    )
+    found = {
+        row.id: row
+        for row in db.session.scalars(select(Appeal).where(Appeal.id.in_([i for i, _score in scored])))
+    }
+    return [LookAlike(found[i], score) for i, score in scored if i in found]
 
 
 def members_of(lead: Appeal) -> list[Appeal]:

@@ -14,6 +14,7 @@ import argparse
 import csv
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -25,12 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+import pyotp  # noqa: E402
 from redis import Redis  # noqa: E402
 from rq import Queue  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from appeals import create_app  # noqa: E402
 from appeals.accounts.models import Role, User  # noqa: E402
+from appeals.accounts.second_factor import enable_second_factor, new_secret  # noqa: E402
 from appeals.extensions import db  # noqa: E402
 from appeals.generate.plan import access_code  # noqa: E402
 from appeals.intake.models import Appeal, RegistrationCounter  # noqa: E402
@@ -79,6 +82,18 @@ def targets(app, path: Path) -> dict:
                 select(User.email).where(User.role == role, User.email.like(like)).limit(n)
             ).scalars())  # fmt: skip
 
+        def recovery_codes(role, like, n):
+            """Prosecutors must sign in with a second factor: each is enrolled here, and each
+            simulated prosecutor signs in with one of the recovery codes (used once each)."""
+            codes = {}
+            for user in db.session.scalars(
+                select(User).where(User.role == role, User.email.like(like)).limit(n)
+            ):
+                secret = new_secret()
+                codes[user.email] = enable_second_factor(user, secret, pyotp.TOTP(secret).now())
+            db.session.commit()
+            return codes
+
         rows = db.session.execute(
             select(Appeal.id, Appeal.number).order_by(Appeal.id.desc()).limit(2000)
         ).all()
@@ -89,9 +104,11 @@ def targets(app, path: Path) -> dict:
         sample = db.session.execute(select(Appeal.category_id, Appeal.region_id).limit(1)).one()
         data = {
             "password": "gen-pass-2026",
-            "citizens": emails(Role.CITIZEN, "gen%-citizen-%", 500),
+            # Citizens spread over all the generated ones (the first are the frequent writers).
+            "citizens": random.Random(11).sample(emails(Role.CITIZEN, "gen%-citizen-%", None), 500),
             "officials": emails(Role.OFFICIAL, "gen%-official-%", 200),
             "prosecutors": emails(Role.PROSECUTOR, "gen%-prosecutor@gen.kz", 5),
+            "recovery_codes": recovery_codes(Role.PROSECUTOR, "gen%-prosecutor@gen.kz", 5),
             "statuses": [(number, access_code(appeal_id)) for appeal_id, number in rows],
             "bodies": [b for b in busiest if b],
             "category_id": sample.category_id,
@@ -159,7 +176,8 @@ def main() -> None:
         flask = [str(BIN / "flask"), "--app", "appeals"]
         sh([*flask, "db", "upgrade"], env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         sh([*flask, "seed"], env, stdout=subprocess.DEVNULL)
-        app = create_app()
+        # config.py read the environment when imported, before this run's settings existed.
+        app = create_app(SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis.url, SECRET_KEY="load-test")
         with app.app_context():
             have = db.session.scalar(select(func.count()).select_from(Appeal))
         if have < args.appeals:

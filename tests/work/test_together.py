@@ -129,3 +129,25 @@ def test_an_appeal_cannot_join_two_groups(people, garbage):
 
     with pytest.raises(TransitionRefused, match="in a group already"):
         group_appeals(like[1], [like[0]], people.head)
+
+
+def test_kept_look_alikes_follow_new_and_answered_appeals(
+    client, login, people, garbage, make_user
+):
+    """The scores are kept in Redis between views, under the candidates they were computed
+    from: a newly submitted look-alike shows on the next view, an answered one is gone."""
+    first, like, _ = garbage
+    login(people.official)
+    page = lambda: by_testid(  # noqa: E731
+        client.get(f"/work/appeals/{first.id}").get_data(as_text=True), "look-alikes"
+    ).text()
+    assert all(a.number in page() for a in like)
+
+    later, _ = submit(
+        make_user(full_name="Erlan Nurov"), subject="Мусор", text=GARBAGE.format(n=30)
+    )
+    answer_appeal(like[0], ANSWER, "satisfied", people.head)
+    db.session.commit()
+
+    shown = page()
+    assert later.number in shown and like[0].number not in shown and like[1].number in shown
