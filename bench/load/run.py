@@ -122,7 +122,8 @@ def locust(env, host: str, classes: list[str], users: int, seconds: int, prefix:
     """Run locust headless (it exits 1 when a request failed: the table says which)."""
     subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench/load/locustfile.py"), "--headless",
         "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s", "--host", host,
-        "--csv", str(prefix), "--only-summary", "--stop-timeout", "10", *classes],
+        "--csv", str(prefix), "--only-summary", "--stop-timeout", "10", "--reset-stats",
+        *classes],
        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
 
