@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -176,15 +177,19 @@ class RuleFilterForm(CleanForm):
     body_id = SelectField(_l("Body"), coerce=optional_id)
     state = SelectField(
         _l("State"),
-        choices=[("", _l("all")), ("active", _l("active")), ("inactive", _l("deactivated"))],
+        choices=[
+            ("", _l("all")),
+            ("active", _lp("reference", "active")),
+            ("inactive", _lp("reference", "deactivated")),
+        ],
         default="",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category_id.choices = [("", _("any")), *tree_choices(Category)]
-        self.region_id.choices = [("", _("any")), *tree_choices(Region)]
-        self.body_id.choices = [("", _("any")), *body_choices()]
+        self.category_id.choices = [("", _("all")), *tree_choices(Category)]
+        self.region_id.choices = [("", _("all")), *tree_choices(Region)]
+        self.body_id.choices = [("", _("all")), *body_choices()]
 
 
 class TrialForm(CleanForm):
