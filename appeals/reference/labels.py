@@ -1,4 +1,5 @@
-"""The reference data's words: the kinds of body as a reader names them."""
+"""The reference data's words: the kinds of body and the levels of region as a reader names
+them."""
 
 from __future__ import annotations
 
@@ -12,4 +13,12 @@ BODY_KIND_LABELS = {
     "akimat": _l("Akimat"),
     "department": _l("Department"),
     "police": _l("Police"),
+}
+
+# The levels of the region tree (reference.seed_data.REGION_LEVELS).
+REGION_LEVEL_LABELS = {
+    "country": _l("country"),
+    "region": _l("region"),
+    "city": _l("city"),
+    "district": _l("district"),
 }

@@ -11,6 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any, cast
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
@@ -38,7 +41,7 @@ class ReferenceRefused(ValueError):
 
 def _require_admin(by: User) -> None:
     if by.role != Role.ADMIN:
-        raise ReferenceRefused("Only an administrator can change the reference tables.")
+        raise ReferenceRefused(_("Only an administrator can change the reference tables."))
 
 
 # --- Trees ---------------------------------------------------------------------------------
@@ -119,84 +122,101 @@ ReferenceFields = RegionFields | BodyFields | CategoryFields | RuleFields
 # --- The checks of each table ----------------------------------------------------------------
 
 
-def _check_parent(model, parent_id: int | None, own_id: int | None, noun: str) -> None:
+def _check_parent(model, parent_id: int | None, own_id: int | None, table: _TreeTable) -> None:
     """The parent exists and is neither the row itself nor one of its descendants."""
     if parent_id is None:
         return
     if db.session.get(model, parent_id) is None:
-        raise ReferenceRefused(f"There is no such superior {noun}.", "parent_id")
+        raise ReferenceRefused(str(table.no_parent), "parent_id")
     if own_id is not None and own_id in ancestor_chain(model, parent_id):
         if parent_id == own_id:
-            raise ReferenceRefused(f"A {noun} cannot be its own superior.", "parent_id")
-        raise ReferenceRefused(
-            f"That {noun} is under this one: choosing it would make a loop in the tree.",
-            "parent_id",
-        )
+            raise ReferenceRefused(str(table.own_parent), "parent_id")
+        raise ReferenceRefused(str(table.loop), "parent_id")
 
 
-def _check_code(model, code: str, own_id: int | None, pattern: re.Pattern, rule: str) -> None:
+def _check_code(model, code: str, own_id: int | None, pattern: re.Pattern, rule: Any) -> None:
     if not pattern.fullmatch(code):
-        raise ReferenceRefused(rule, "code")
+        raise ReferenceRefused(str(rule), "code")
     taken = db.session.execute(
         select(model).where(model.code == code, model.id != (own_id or 0))
     ).scalar_one_or_none()
     if taken is not None:
-        raise ReferenceRefused(f"Code {code} is already used by {taken.name_en}.", "code")
+        raise ReferenceRefused(
+            _("Code %(code)s is already used by %(name)s.", code=code, name=taken.name), "code"
+        )
 
 
 def _names(name_ru: str, name_en: str) -> tuple[str, str]:
     name_ru, name_en = name_ru.strip(), name_en.strip()
     if not name_ru:
-        raise ReferenceRefused("Give the Russian name.", "name_ru")
+        raise ReferenceRefused(_("Give the Russian name."), "name_ru")
     if not name_en:
-        raise ReferenceRefused("Give the English name.", "name_en")
+        raise ReferenceRefused(_("Give the English name."), "name_en")
     return name_ru, name_en
 
 
 def _check_region(fields: RegionFields) -> None:
     if fields.level not in REGION_LEVELS:
-        raise ReferenceRefused("Choose a level from the list.", "level")
+        raise ReferenceRefused(_("Choose a level from the list."), "level")
     if fields.level == "country" and fields.parent_id is not None:
         raise ReferenceRefused(
-            "The country is the root of the tree: it has no parent.", "parent_id"
+            _("The country is the root of the tree: it has no parent."), "parent_id"
         )
     if fields.level != "country" and fields.parent_id is None:
-        raise ReferenceRefused("Choose the region this one belongs to.", "parent_id")
+        raise ReferenceRefused(_("Choose the region this one belongs to."), "parent_id")
 
 
 def _check_body(fields: BodyFields) -> None:
     if fields.kind not in BODY_KINDS:
-        raise ReferenceRefused("Choose a kind from the list.", "kind")
+        raise ReferenceRefused(_("Choose a kind from the list."), "kind")
     if fields.region_id is not None and db.session.get(Region, fields.region_id) is None:
-        raise ReferenceRefused("There is no such region.", "region_id")
+        raise ReferenceRefused(_("There is no such region."), "region_id")
 
 
 @dataclass(frozen=True)
 class _TreeTable:
     """How a tree table's rows are checked: the code's pattern, the rule said when it does not
-    match, the noun of the messages and the checks of the table's own fields."""
+    match, the checks of the table's own fields and what is said of a wrong parent (lazy:
+    each in the admin's language)."""
 
     pattern: re.Pattern
-    code_rule: str
-    noun: str
+    code_rule: Any
     check: Callable[[Any], None]
+    no_parent: Any
+    own_parent: Any
+    loop: Any
 
 
 TREE_TABLES: dict[type, _TreeTable] = {
-    Region: _TreeTable(KATO_CODE, "A KATO code is exactly 9 digits.", "region", _check_region),
+    Region: _TreeTable(
+        KATO_CODE,
+        _l("A KATO code is exactly 9 digits."),
+        _check_region,
+        _l("There is no such superior region."),
+        _l("A region cannot be its own superior."),
+        _l("That region is under this one: choosing it would make a loop in the tree."),
+    ),
     Body: _TreeTable(
         BODY_CODE,
-        "A body's code is lower-case letters, digits, dots, dashes or underscores "
-        "(e.g. health-71).",
-        "body",
+        _l(
+            "A body's code is lower-case letters, digits, dots, dashes or underscores "
+            "(e.g. health-71)."
+        ),
         _check_body,
+        _l("There is no such superior body."),
+        _l("A body cannot be its own superior."),
+        _l("That body is under this one: choosing it would make a loop in the tree."),
     ),
     Category: _TreeTable(
         CATEGORY_CODE,
-        "A category's code is lower-case letters, digits and underscores, a child's "
-        "prefixed by its parent's (e.g. healthcare.medicines).",
-        "category",
+        _l(
+            "A category's code is lower-case letters, digits and underscores, a child's "
+            "prefixed by its parent's (e.g. healthcare.medicines)."
+        ),
         lambda fields: None,
+        _l("There is no such superior category."),
+        _l("A category cannot be its own superior."),
+        _l("That category is under this one: choosing it would make a loop in the tree."),
     ),
 }
 
@@ -211,29 +231,48 @@ def _checked_tree_row(
     _check_code(model, code, row.id, table.pattern, table.code_rule)
     name_ru, name_en = _names(fields.name_ru, fields.name_en)
     table.check(fields)
-    _check_parent(model, fields.parent_id, row.id, table.noun)
+    _check_parent(model, fields.parent_id, row.id, table)
     name_kk = fields.name_kk.strip() or None
     return {"code": code, "name_kk": name_kk, "name_ru": name_ru, "name_en": name_en}
 
 
-def _referenced(model, row_id: int | None, current_id: int | None, field: str, noun: str):
+# What a rule's form is told of a category, region or body it may not point at: missing, or
+# deactivated (lazy: in the admin's language).
+_NOT_REFERABLE = {
+    Category: (
+        _l("There is no such category."),
+        _l("That category is deactivated: choose an active one."),
+    ),
+    Region: (
+        _l("There is no such region."),
+        _l("That region is deactivated: choose an active one."),
+    ),
+    Body: (
+        _l("There is no such body."),
+        _l("That body is deactivated: choose an active one."),
+    ),
+}
+
+
+def _referenced(model, row_id: int | None, current_id: int | None, field: str):
     """The row a rule points at; an inactive one only when the rule already pointed at it."""
+    missing, inactive = _NOT_REFERABLE[model]
     row = db.session.get(model, row_id) if row_id is not None else None
     if row is None:
-        raise ReferenceRefused(f"There is no such {noun}.", field)
+        raise ReferenceRefused(str(missing), field)
     if not row.is_active and row.id != current_id:
-        raise ReferenceRefused(f"That {noun} is deactivated: choose an active one.", field)
+        raise ReferenceRefused(str(inactive), field)
     return row
 
 
 def _checked_rule(rule: RoutingRule, fields: RuleFields) -> dict[str, Any]:
     """Check a routing rule's new values (nothing to clean up)."""
-    _referenced(Category, fields.category_id, rule.category_id, "category_id", "category")
+    _referenced(Category, fields.category_id, rule.category_id, "category_id")
     if fields.region_id is not None:
-        _referenced(Region, fields.region_id, rule.region_id, "region_id", "region")
-    _referenced(Body, fields.body_id, rule.body_id, "body_id", "body")
+        _referenced(Region, fields.region_id, rule.region_id, "region_id")
+    _referenced(Body, fields.body_id, rule.body_id, "body_id")
     if not 0 <= fields.priority <= 10_000:
-        raise ReferenceRefused("The priority is a whole number from 0 to 10000.", "priority")
+        raise ReferenceRefused(_("The priority is a whole number from 0 to 10000."), "priority")
     # The database's unique constraint treats every NULL region as different, so national
     # rules are only kept unique by this check.
     region_match = (
@@ -251,8 +290,11 @@ def _checked_rule(rule: RoutingRule, fields: RuleFields) -> dict[str, Any]:
     ).scalar_one_or_none()
     if duplicate is not None:
         raise ReferenceRefused(
-            f"Rule #{duplicate} already sends this category from this region to this body: "
-            "edit or reactivate that one instead.",
+            _(
+                "Rule #%(id)s already sends this category from this region to this body: "
+                "edit or reactivate that one instead.",
+                id=duplicate,
+            ),
             "body_id",
         )
     return {}
@@ -327,8 +369,9 @@ def set_active(row: ReferenceRow, active: bool, by: User) -> list[str]:
     Returns what the admin should know about the consequences."""
     _require_admin(by)
     if row.is_active == active:
-        state = "active" if active else "deactivated"
-        raise ReferenceRefused(f"It is already {state}.")
+        raise ReferenceRefused(
+            _("It is already active.") if active else _("It is already deactivated.")
+        )
     row.is_active = active
     db.session.flush()
     if active:
@@ -348,12 +391,24 @@ def set_active(row: ReferenceRow, active: bool, by: User) -> list[str]:
         ).scalar_one()
         if rules:
             notes.append(
-                f"{rules} active routing rule(s) point at it: routing skips them until "
-                "they are pointed at another body."
+                ngettext(
+                    "%(num)d active routing rule points at it: routing skips it until it is "
+                    "pointed at another body.",
+                    "%(num)d active routing rules point at it: routing skips them until they "
+                    "are pointed at another body.",
+                    rules,
+                )
             )
         if held:
-            notes.append(f"It still holds {held} open appeal(s); they stay with it.")
-    elif isinstance(row, Category | Region):
-        noun = "category" if isinstance(row, Category) else "region"
-        notes.append(f"Citizens can no longer choose this {noun}; existing appeals keep it.")
+            notes.append(
+                ngettext(
+                    "It still holds %(num)d open appeal; it stays with it.",
+                    "It still holds %(num)d open appeals; they stay with it.",
+                    held,
+                )
+            )
+    elif isinstance(row, Category):
+        notes.append(_("Citizens can no longer choose this category; existing appeals keep it."))
+    elif isinstance(row, Region):
+        notes.append(_("Citizens can no longer choose this region; existing appeals keep it."))
     return notes

@@ -9,6 +9,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +26,7 @@ from appeals.reference.forms import (
     RuleForm,
     TrialForm,
 )
+from appeals.reference.labels import BODY_KIND_LABELS, REGION_LEVEL_LABELS
 from appeals.reference.models import Body, Category, Region, RoutingRule
 from appeals.reference.service import ReferenceRefused
 from appeals.routing.service import try_routing
@@ -37,20 +40,81 @@ admins_only(bp)
 
 
 @dataclass(frozen=True)
+class KindWords:
+    """What the pages say of one reference table: whole sentences per table (lazy, in the
+    admin's language), since Russian and Kazakh change the words around the noun."""
+
+    new_heading: Any
+    edit_heading: Any
+    never_deleted: Any
+    saved: Any  # with %(label)s
+    deactivated: Any  # with %(label)s
+    reactivated: Any  # with %(label)s
+
+
+@dataclass(frozen=True)
 class ReferenceKind:
     """One reference table as the generic create/edit/deactivate pages see it."""
 
     model: Any
     form: Any
-    noun: str
+    words: KindWords
     list_endpoint: str
 
 
 KINDS = {
-    "regions": ReferenceKind(Region, RegionForm, "region", "routing_admin.regions"),
-    "bodies": ReferenceKind(Body, BodyForm, "body", "routing_admin.bodies"),
-    "categories": ReferenceKind(Category, CategoryForm, "category", "routing_admin.categories"),
-    "rules": ReferenceKind(RoutingRule, RuleForm, "routing rule", "routing_admin.rules"),
+    "regions": ReferenceKind(
+        Region,
+        RegionForm,
+        KindWords(
+            _l("New region"),
+            _l("Edit the region"),
+            _l("Regions are never deleted: appeals and rules may refer to them."),
+            _l("The region %(label)s is saved."),
+            _l("The region %(label)s is deactivated."),
+            _l("The region %(label)s is reactivated."),
+        ),
+        "routing_admin.regions",
+    ),
+    "bodies": ReferenceKind(
+        Body,
+        BodyForm,
+        KindWords(
+            _l("New body"),
+            _l("Edit the body"),
+            _l("Bodies are never deleted: appeals and rules may refer to them."),
+            _l("The body %(label)s is saved."),
+            _l("The body %(label)s is deactivated."),
+            _l("The body %(label)s is reactivated."),
+        ),
+        "routing_admin.bodies",
+    ),
+    "categories": ReferenceKind(
+        Category,
+        CategoryForm,
+        KindWords(
+            _l("New category"),
+            _l("Edit the category"),
+            _l("Categories are never deleted: appeals and rules may refer to them."),
+            _l("The category %(label)s is saved."),
+            _l("The category %(label)s is deactivated."),
+            _l("The category %(label)s is reactivated."),
+        ),
+        "routing_admin.categories",
+    ),
+    "rules": ReferenceKind(
+        RoutingRule,
+        RuleForm,
+        KindWords(
+            _l("New routing rule"),
+            _l("Edit the routing rule"),
+            _l("Routing rules are never deleted: appeals keep the rule that routed them."),
+            _l("The routing rule %(label)s is saved."),
+            _l("The routing rule %(label)s is deactivated."),
+            _l("The routing rule %(label)s is reactivated."),
+        ),
+        "routing_admin.rules",
+    ),
 }
 KIND_NAMES = "any(regions, bodies, categories, rules)"
 
@@ -83,7 +147,11 @@ def index():
 def regions():
     """The region tree with its KATO codes."""
     return render_template(
-        "reference/tree.html", kind="regions", rows=service.tree_rows(Region), title="Regions"
+        "reference/tree.html",
+        kind="regions",
+        rows=service.tree_rows(Region),
+        title=_("Regions"),
+        level_labels=REGION_LEVEL_LABELS,
     )
 
 
@@ -91,7 +159,11 @@ def regions():
 def bodies():
     """The tree of state bodies under their superior bodies."""
     return render_template(
-        "reference/tree.html", kind="bodies", rows=service.tree_rows(Body), title="State bodies"
+        "reference/tree.html",
+        kind="bodies",
+        rows=service.tree_rows(Body),
+        title=_("State bodies"),
+        body_kind_labels=BODY_KIND_LABELS,
     )
 
 
@@ -102,7 +174,7 @@ def categories():
         "reference/tree.html",
         kind="categories",
         rows=service.tree_rows(Category),
-        title="Categories",
+        title=_("Categories"),
     )
 
 
@@ -144,8 +216,10 @@ def _save(form, row=None):
         # Two admins saved the same code or rule at once: the second one sees why.
         db.session.rollback()
         form.form_errors.append(
-            "Someone saved a row with the same code or the same rule meanwhile: check the "
-            "list and try again."
+            _(
+                "Someone saved a row with the same code or the same rule meanwhile: check the "
+                "list and try again."
+            )
         )
         return None
     return saved
@@ -160,10 +234,10 @@ def new(kind: str):
     if request.method == "POST" and form.validate():
         saved = _save(form)
         if saved is not None:
-            flash(f"The {spec.noun} {_label(saved)} is saved.", "success")
+            flash(str(spec.words.saved) % {"label": _label(saved)}, "success")
             return redirect(url_for(spec.list_endpoint))
     status = 422 if request.method == "POST" else 200
-    page = render_template("reference/form.html", form=form, kind=kind, noun=spec.noun, row=None)
+    page = render_template("reference/form.html", form=form, kind=kind, words=spec.words, row=None)
     return page, status
 
 
@@ -176,11 +250,11 @@ def edit(kind: str, row_id: int):
     if form.validate_on_submit():
         saved = _save(form, row)
         if saved is not None:
-            flash(f"The {spec.noun} {_label(saved)} is saved.", "success")
+            flash(str(spec.words.saved) % {"label": _label(saved)}, "success")
             return redirect(url_for(spec.list_endpoint))
         row = db.get_or_404(spec.model, row_id)  # the rollback expired it
     status = 422 if form.is_submitted() else 200
-    page = render_template("reference/form.html", form=form, kind=kind, noun=spec.noun, row=row)
+    page = render_template("reference/form.html", form=form, kind=kind, words=spec.words, row=row)
     return page, status
 
 
@@ -197,8 +271,8 @@ def toggle(kind: str, row_id: int, action: str):
         flash(str(refusal), "warning")
     else:
         db.session.commit()
-        done = "reactivated" if action == "reactivate" else "deactivated"
-        flash(" ".join([f"The {spec.noun} {_label(row)} is {done}.", *notes]), "success")
+        done = spec.words.reactivated if action == "reactivate" else spec.words.deactivated
+        flash(" ".join([str(done) % {"label": _label(row)}, *notes]), "success")
     return redirect(_local_path(request.form.get("back")) or url_for(spec.list_endpoint))
 
 

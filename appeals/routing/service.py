@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from appeals.accounts.models import Role, User
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
+from appeals.intake.labels import STATUS_LABELS
 from appeals.intake.models import Appeal, AppealStatus, Event, EventKind
 from appeals.intake.service import reception_body_id, register_at_body
 from appeals.intake.workflow import TransitionRefused
@@ -43,9 +45,9 @@ def try_routing(category_id: int, region_id: int) -> RoutingTrial:
     category = db.session.get(Category, category_id)
     region = db.session.get(Region, region_id)
     if category is None:
-        raise ReferenceRefused("There is no such category.", "category_id")
+        raise ReferenceRefused(_("There is no such category."), "category_id")
     if region is None:
-        raise ReferenceRefused("There is no such region.", "region_id")
+        raise ReferenceRefused(_("There is no such region."), "region_id")
     decision = resolve_body(category_id, region_id)
     if decision is None:
         reception_id = reception_body_id(region_id)
@@ -83,18 +85,24 @@ def why_not_route(appeal: Appeal, by: User) -> ManualRoutingRefused | None:
     """Why this user may not route this appeal by hand now, or None when they may."""
     if not may_work_queue(by):
         return ManualRoutingRefused(
-            "Only the prosecutor's reception routes appeals by hand.", status=403
+            _("Only the prosecutor's reception routes appeals by hand."), status=403
         )
     if by.role == Role.PROSECUTOR and by.body_id != appeal.current_body_id:
-        office = appeal.current_body.name if appeal.current_body else "another office"
-        return ManualRoutingRefused(
-            f"This appeal waits in the queue of {office}: only its reception routes it.",
-            status=403,
-        )
+        if appeal.current_body is None:
+            message = _(
+                "This appeal waits in the queue of another office: only its reception routes it."
+            )
+        else:
+            message = _(
+                "This appeal waits in the queue of %(office)s: only its reception routes it.",
+                office=appeal.current_body.name,
+            )
+        return ManualRoutingRefused(message, status=403)
     if appeal.status != AppealStatus.MANUAL_ROUTING:
-        state = str(appeal.status).replace("_", " ")
+        state = STATUS_LABELS.get(AppealStatus(appeal.status), str(appeal.status))
         return ManualRoutingRefused(
-            f"This appeal is {state}, not waiting for manual routing.", status=409
+            _("This appeal is %(status)s, not waiting for manual routing.", status=state),
+            status=409,
         )
     return None
 
@@ -104,7 +112,7 @@ def manual_queue(by: User) -> Select:
     oldest first."""
     if not may_work_queue(by):
         raise ManualRoutingRefused(
-            "Only the prosecutor's reception routes appeals by hand.", status=403
+            _("Only the prosecutor's reception routes appeals by hand."), status=403
         )
     query = select(Appeal).where(Appeal.status == AppealStatus.MANUAL_ROUTING)
     if by.role != Role.ADMIN:
@@ -121,12 +129,12 @@ def route_manually(
     if refusal is not None:
         raise refusal
     if body is None:
-        raise ManualRoutingRefused("Choose the competent body.", "body_id")
+        raise ManualRoutingRefused(_("Choose the competent body."), "body_id")
     if not body.is_active:
-        raise ManualRoutingRefused("That body is deactivated: choose an active one.", "body_id")
+        raise ManualRoutingRefused(_("That body is deactivated: choose an active one."), "body_id")
     reason = (reason or "").strip()
     if not reason:
-        raise ManualRoutingRefused("Say why this body is competent.", "reason")
+        raise ManualRoutingRefused(_("Say why this body is competent."), "reason")
     received = working_calendar().next_working_day(today or local_today())
     register_at_body(
         appeal,
@@ -171,13 +179,13 @@ def body_choices_for(appeal: Appeal) -> dict[str, list[tuple[int | str, str]]]:
         select(Region).where(Region.id.in_(chain), Region.level != "country")
     ).scalars()
     by_id = {region.id: region.name for region in places}
-    here_label = "In " + ", ".join(by_id[i] for i in chain if i in by_id)
+    here_label = _("In %(places)s", places=", ".join(by_id[i] for i in chain if i in by_id))
     return {
         # An empty first choice: routing to whatever body happens to be first is a mistake.
-        "": [("", "— choose the competent body —")],
+        "": [("", _("— choose the competent body —"))],
         here_label: here,
-        "National bodies": national,
-        "Other regions": elsewhere,
+        _("National bodies"): national,
+        _("Other regions"): elsewhere,
     }
 
 

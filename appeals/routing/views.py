@@ -4,11 +4,14 @@ tables' pages) and the prosecutor's manual routing queue (under /routing)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from appeals.accounts.guards import admins_only, restrict_blueprint
 from appeals.extensions import db
 from appeals.intake.access import readable_appeal_or_404
+from appeals.intake.labels import KIND_LABELS
 from appeals.pages import page_of
 from appeals.reference.models import Body
 from appeals.routing import service
@@ -43,7 +46,7 @@ def accuracy():
 restrict_blueprint(
     queue_bp,
     service.may_work_queue,
-    "The manual routing queue is worked by the prosecutor's reception.",
+    _l("The manual routing queue is worked by the prosecutor's reception."),
 )
 
 
@@ -82,10 +85,20 @@ def route_by_hand(appeal_id: int):
                 db.session.commit()
                 assert body is not None  # route_manually refuses a missing body
                 flash(
-                    f"Appeal {appeal.number} is routed to {body.name}; the answer is due by "
-                    f"{appeal.due_on:%d.%m.%Y}.",
+                    _(
+                        "Appeal %(number)s is routed to %(body)s; the answer is due by %(date)s.",
+                        number=appeal.number,
+                        body=body.name,
+                        date=f"{appeal.due_on:%d.%m.%Y}",
+                    ),
                     "success",
                 )
                 return redirect(url_for("routing.manual_queue"))
-    page = render_template("routing/manual_route.html", appeal=appeal, form=form, refusal=refusal)
+    page = render_template(
+        "routing/manual_route.html",
+        appeal=appeal,
+        form=form,
+        refusal=refusal,
+        kind_labels=KIND_LABELS,
+    )
     return page, status

@@ -507,8 +507,8 @@ def test_deactivating_a_body_skips_its_rules_and_leaves_its_appeals(admin_client
         f"/admin/routing/bodies/{district}/deactivate", follow_redirects=True
     )
     text = page_text(response.get_data(as_text=True))
-    assert "1 active routing rule(s) point at it: routing skips them" in text
-    assert "It still holds 1 open appeal(s); they stay with it." in text
+    assert "1 active routing rule points at it: routing skips it" in text
+    assert "It still holds 1 open appeal; it stays with it." in text
     kept = fresh(Appeal, appeal.id)
     assert (kept.current_body_id, kept.status) == (district, AppealStatus.REGISTERED)
     # The district's rule is skipped: the city's housing department takes utilities.
