@@ -22,11 +22,18 @@ from appeals.accounts.service import (
     password_matches,
     register_citizen,
 )
-from appeals.notifications.service import queue_notice
+from appeals.language import chosen_language
+from appeals.notifications.service import queue_notice, recipient_language
 from appeals.timeutil import now_utc
 
 VERIFY_HOURS = 72
 RESET_HOURS = 2
+
+
+def _language_of(user: User) -> str:
+    """An account mail's language: the user's own, else the interface language of the request
+    that caused it (sign-up, a forgotten password: often before any sign-in)."""
+    return recipient_language(user, chosen_language())
 
 
 def send_verification(user: User) -> None:
@@ -41,6 +48,7 @@ def send_verification(user: User) -> None:
             "hours": VERIFY_HOURS,
         },
         user_id=user.id,
+        language=_language_of(user),
     )
 
 
@@ -54,6 +62,7 @@ def sign_up(email: str, password: str, full_name: str, iin: str | None) -> User 
             owner.email,
             {"name": owner.full_name, "link": site_link("accounts.forgot_password")},
             user_id=owner.id,
+            language=_language_of(owner),
         )
         return None
     user = register_citizen(email, password, full_name, iin)
@@ -84,6 +93,7 @@ def request_password_reset(email: str) -> None:
             "hours": RESET_HOURS,
         },
         user_id=user.id,
+        language=_language_of(user),
     )
 
 
@@ -120,6 +130,7 @@ def request_email_change(user: User, current_password: str, new_email: str) -> N
             "hours": VERIFY_HOURS,
         },
         user_id=user.id,
+        language=_language_of(user),
     )
 
 

@@ -8,18 +8,11 @@ from sqlalchemy import select
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from appeals.accounts.models import INVITED_ROLES, Role
+from appeals.accounts.labels import ROLE_LABELS
+from appeals.accounts.models import INVITED_ROLES
 from appeals.cleantext import CleanForm
 from appeals.extensions import db
 from appeals.reference.models import Body
-
-ROLE_LABELS = {
-    Role.CITIZEN: _l("citizen"),
-    Role.OFFICIAL: _l("official"),
-    Role.HEAD: _l("head"),
-    Role.PROSECUTOR: _l("prosecutor"),
-    Role.ADMIN: _l("admin"),
-}
 
 
 def body_choices() -> list[tuple[str, str]]:

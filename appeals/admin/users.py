@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from appeals.accounts.guards import admins_only
+from appeals.accounts.labels import ROLE_LABELS
 from appeals.accounts.models import Role, User
 from appeals.accounts.service import EmailTaken
 from appeals.accounts.staff import (
@@ -21,7 +22,6 @@ from appeals.accounts.staff import (
 )
 from appeals.accounts.staff_csv import CsvUnreadable, invite_rows, read_invitations
 from appeals.admin.user_forms import (
-    ROLE_LABELS,
     CsvInviteForm,
     InviteForm,
     LogFilterForm,

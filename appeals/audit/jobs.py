@@ -41,12 +41,14 @@ def _reminder_key(audit_id: int, name: str, due: date) -> str:
     return f"act-reminder:{audit_id}:{name}:{due:%Y%m%d}"
 
 
-def _act_facts(number: str, act: str, due: date, body_name: str) -> dict[str, Any]:
-    """What the notices say about an act: the appeal, the act, its due date, the body."""
+def _act_facts(number: str, act: str, due: date, body_id: int, body_name: str) -> dict[str, Any]:
+    """What the notices say about an act: the appeal, the act, its due date, the body (its id,
+    for its name in the reader's language; its English name kept beside)."""
     return {
         "number": number,
         "act": str(act),
         "act_due_on": f"{due:%d.%m.%Y}",
+        "body_id": body_id,
         "body": body_name,
     }
 
@@ -73,7 +75,7 @@ def send_act_reminder(audit_id: int, name: str, due_iso: str) -> int:
             User.body_id == audit.body_id, User.role == Role.HEAD, User.is_active
         )
     ).all()
-    payload = _act_facts(audit.appeal.number, audit.act, due, audit.body.name_en) | {
+    payload = _act_facts(audit.appeal.number, audit.act, due, audit.body_id, audit.body.name_en) | {
         "reminder": name
     }
     sent = 0
@@ -161,7 +163,7 @@ def _overdue_notice_rows(audit_ids: list[int], stamp: datetime) -> list[dict[str
             heads.setdefault(body_id, []).append((user_id, email))
     rows = []
     for act in acts:
-        facts = _act_facts(act.number, act.act, act.act_due_on, act.name_en)
+        facts = _act_facts(act.number, act.act, act.act_due_on, act.body_id, act.name_en)
         recipients = [(user_id, email, "head") for user_id, email in heads.get(act.body_id, [])]
         if act.prosecutor_id in emails:
             recipients.append((act.prosecutor_id, emails[act.prosecutor_id], "prosecutor"))

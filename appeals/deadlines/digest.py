@@ -26,6 +26,7 @@ from appeals.timeutil import local_today
 
 DIGEST = "overdue_digest"
 APPEALS_LISTED_PER_BODY = 50  # past this the body's line says how many more there are
+_Place = tuple[int | None, str]  # a region or body: (its id, its English name)
 
 
 def last_digest_until() -> datetime | None:
@@ -41,10 +42,11 @@ def last_digest_until() -> datetime | None:
 
 def overdue_since(since: datetime, until: datetime) -> list[dict[str, Any]]:
     """The appeals flagged overdue in [since, until), grouped by region and then body, each
-    appeal with the link to its page on the prosecutor's desk."""
+    appeal with the link to its page on the prosecutor's desk. Regions and bodies carry their
+    ids (the digest names them in its reader's language) and their English names."""
     body = aliased(Body)
     rows = db.session.execute(
-        select(Appeal.id, Appeal.number, Region.name_en, body.name_en)
+        select(Appeal.id, Appeal.number, Region.id, Region.name_en, body.id, body.name_en)
         .join(Event, Event.appeal_id == Appeal.id)
         .join(Region, Region.id == Appeal.region_id)
         .outerjoin(body, body.id == Appeal.current_body_id)
@@ -55,28 +57,34 @@ def overdue_since(since: datetime, until: datetime) -> list[dict[str, Any]]:
         )
         .order_by(Region.name_en, body.name_en, Appeal.number)
     ).all()
-    grouped: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    grouped: dict[_Place, dict[_Place, list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     seen: set[int] = set()
-    for appeal_id, number, region, body_name in rows:
+    for appeal_id, number, region_id, region, body_id, body_name in rows:
         if appeal_id in seen:  # flagged, cleared and flagged again: listed once
             continue
         seen.add(appeal_id)
         link = site_link("prosecutor.appeal_page", appeal_id=appeal_id)
-        grouped[region][body_name or "-"].append({"number": number, "url": link})
+        grouped[(region_id, region)][(body_id, body_name or "-")].append(
+            {"number": number, "url": link}
+        )
     return [
         {
+            "region_id": region_id,
             "region": region,
             "count": sum(len(appeals) for appeals in bodies.values()),
             "bodies": [
                 {
+                    "body_id": body_id,
                     "body": body_name,
                     "count": len(appeals),
                     "appeals": appeals[:APPEALS_LISTED_PER_BODY],
                 }
-                for body_name, appeals in bodies.items()
+                for (body_id, body_name), appeals in bodies.items()
             ],
         }
-        for region, bodies in grouped.items()
+        for (region_id, region), bodies in grouped.items()
     ]
 
 

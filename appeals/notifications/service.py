@@ -15,6 +15,7 @@ from rq import Retry
 from sqlalchemy import select, update
 from sqlalchemy.orm import aliased
 
+from appeals.accounts.labels import ROLE_LABELS
 from appeals.accounts.links import site_link
 from appeals.accounts.models import User
 from appeals.audit.labels import ACT_LABELS, VIOLATION_LABELS
@@ -25,8 +26,10 @@ from appeals.intake.labels import (
     DECISION_LABELS,
     LEAVE_GROUNDS,
     REPEAT_REASONS,
+    SATISFACTION_LABELS,
 )
 from appeals.intake.models import Answer, Appeal
+from appeals.language import LANGUAGES
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.preferences import (  # noqa: F401  (re-exported: one definition)
     APPLICANT_NOTICES,
@@ -35,7 +38,7 @@ from appeals.notifications.preferences import (  # noqa: F401  (re-exported: one
     applicant_addresses,
 )
 from appeals.queues import PendingJob, queue_after_commit
-from appeals.reference.models import Body
+from appeals.reference.models import Body, Region
 from appeals.replies.service import complaint_route, how_to_complain
 from appeals.timeutil import local_date, now_utc
 from appeals.work.defect_rules import DEFECT_LABELS, RETURNED_GROUND, RETURNED_LABEL
@@ -113,6 +116,8 @@ _LABELS = {
     "repeat_reason": REPEAT_REASONS,
     "violation": VIOLATION_LABELS,
     "act": ACT_LABELS,
+    "satisfaction": SATISFACTION_LABELS,
+    "role": ROLE_LABELS,
 }
 
 
@@ -129,26 +134,47 @@ def render_notice(notice: Notification) -> tuple[str, str]:
     return rendered.subject, rendered.text
 
 
+def recipient_language(user: User | None, fallback: str | None = None) -> str:
+    """The language of what is sent to a person: their own (users.language), else the fallback
+    (an account mail's: the interface language of the request that caused it), else the
+    site's default."""
+    if user is not None and user.language in LANGUAGES:
+        return user.language
+    if fallback in LANGUAGES:
+        return fallback
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def notice_language(notice: Notification) -> str:
+    """The language a notice is rendered in: the one written on it when it was queued (an
+    applicant's notice: the appeal's; an account mail: its recipient's), else its recipient's."""
+    if notice.language in LANGUAGES:
+        return notice.language
+    user = db.session.get(User, notice.user_id) if notice.user_id else None
+    return recipient_language(user)
+
+
 def render_message(notice: Notification) -> RenderedNotice:
-    """A notice in its language. An applicant's notice (templates/notifications/NAME.html) is
-    translated: it is rendered in the language written on it when it was queued (the appeal's),
-    else the site's default, as HTML and plain text. The others (NAME.txt: the staff's and the
-    account mails) are written in English, and render in English whole, the labels they show
-    included; they are plain text, the subject on their first line."""
+    """A notice in its language (notice_language), the labels and the names of bodies and
+    regions it shows included. An applicant's notice (templates/notifications/NAME.html) is
+    rendered as HTML and plain text; the others (NAME.txt: the staff's and the account mails)
+    are plain text, the subject on their first line."""
     appeal = db.session.get(Appeal, notice.appeal_id) if notice.appeal_id else None
+    language = notice_language(notice)
     try:
         template = current_app.jinja_env.get_template(f"notifications/{notice.template}.html")
     except TemplateNotFound:
-        with force_locale("en"):
+        with force_locale(language):
             text = render_template(
                 f"notifications/{notice.template}.txt",
                 appeal=appeal,
                 labels=_LABELS,
+                body_name=_body_name,
+                region_name=_region_name,
                 **notice.payload,
             )
         subject, _, body = text.strip().partition("\n")
         return RenderedNotice(subject.strip(), body.strip(), None)
-    language = notice.language or current_app.config["BABEL_DEFAULT_LOCALE"]
     context = {"appeal": appeal, "language": language, "labels": _LABELS, **notice.payload}
     with force_locale(language):
         context |= _notice_helpers(appeal, notice.payload)
@@ -188,6 +214,11 @@ def _notice_helpers(appeal: Appeal | None, payload: dict[str, Any]) -> dict[str,
 def _body_name(body_id: int | None) -> str:
     body = db.session.get(Body, body_id) if body_id else None
     return body.name if body is not None else ""
+
+
+def _region_name(region_id: int | None) -> str:
+    region = db.session.get(Region, region_id) if region_id else None
+    return region.name if region is not None else ""
 
 
 def undelivered_notices(limit: int = 200) -> list[Notification]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import flask_babel
 import pytest
 from flask import g
 from sqlalchemy import select
@@ -29,7 +30,10 @@ REGISTRATION = {
 
 class FreshClient(CommittingClient):
     def open(self, *args, **kwargs):
-        g.pop("_login_user", None)  # each request reads its user afresh, as in production
+        # Each request reads its user and its language afresh, as in production (the tests'
+        # app context, with its `g`, outlives the requests).
+        g.pop("_login_user", None)
+        flask_babel.refresh()
         return super().open(*args, **kwargs)
 
 
@@ -234,3 +238,44 @@ def test_deactivated_accounts_get_no_reset_link(client, make_user, run_jobs, smt
 
     run_jobs()
     assert smtp_server.messages == []
+
+
+def test_a_password_reset_asked_on_a_russian_page_arrives_in_russian(
+    client, make_user, run_jobs, smtp_server
+):
+    user = make_user()  # no language of their own
+    client.post("/language", data={"language": "ru", "next": "/password/forgot"})
+
+    client.post("/password/forgot", data={"email": user.email})
+
+    [message] = mail(run_jobs, smtp_server, user.email)
+    assert message["Subject"] == "Задайте новый пароль для E-appealing"
+    text = message.get_content()
+    assert f"Здравствуйте, {user.full_name}." in text
+    assert "в течение 2 часов" in text and "ваш пароль останется прежним" in text
+    assert client.get(link_of(message)).status_code == 200
+
+
+def test_an_account_mail_is_in_the_users_own_language_whatever_the_page(
+    client, make_user, run_jobs, smtp_server
+):
+    user = make_user()
+    user.language = "kk"
+    db.session.commit()
+    client.post("/language", data={"language": "ru", "next": "/password/forgot"})
+
+    client.post("/password/forgot", data={"email": user.email})
+
+    [message] = mail(run_jobs, smtp_server, user.email)
+    assert message["Subject"] == "E-appealing үшін жаңа құпиясөз орнатыңыз"
+    assert "2 сағат ішінде" in message.get_content()
+
+
+def test_a_registration_on_a_kazakh_page_is_confirmed_in_kazakh(client, run_jobs, smtp_server):
+    client.post("/language", data={"language": "kk", "next": "/register"})
+
+    client.post("/register", data=REGISTRATION)
+
+    [message] = mail(run_jobs, smtp_server, "aigerim@example.kz")
+    assert message["Subject"] == "E-appealing үшін электрондық поштаңызды растаңыз"
+    assert "72 сағат ішінде" in message.get_content()
