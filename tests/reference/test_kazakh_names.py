@@ -9,10 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from flask_babel import get_locale, refresh
 from sqlalchemy import select
 
 from appeals.extensions import db
-from appeals.reference.models import Body, Category, Region
+from appeals.reference.models import Body, Category, Region, name_choices
 from appeals.reference.seed import seed_reference
 from appeals.reference.seed_data import BODIES, CATEGORIES, REGIONS
 from appeals.reference.seed_kk import BODIES_KK, CATEGORIES_KK, REGIONS_KK
@@ -148,3 +149,23 @@ def test_the_admin_gives_a_kazakh_name_and_kazakh_readers_see_it(admin_client, r
     db.session.refresh(added)
     assert added.name_kk is None
     db.session.commit()
+
+
+def test_the_bodies_to_choose_are_named_as_each_reader_reads_them(app, restore_reference):
+    """The forward form's list of bodies (read as columns, not objects) names each body as
+    its page does, in each language, and a body without its Kazakh name shows its Russian one
+    to a Kazakh reader."""
+    nameless = db.session.scalars(select(Body).order_by(Body.id)).first()
+    nameless.name_kk = None
+    db.session.flush()
+    for language in ("kk", "ru", "en"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            refresh()  # Flask-Babel keeps the app context's first locale otherwise
+            assert str(get_locale()) == language
+            bodies = db.session.scalars(select(Body).where(Body.is_active)).all()
+            expected = sorted(((b.id, b.name) for b in bodies), key=lambda c: c[1])
+            assert name_choices(Body, Body.is_active) == expected
+            assert dict(expected)[nameless.id] == (
+                nameless.name_ru if language != "en" else nameless.name_en
+            )
+    db.session.rollback()
