@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from appeals.accounts.service import choose_language as keep_on_profile
 from appeals.accounts.views import safe_next
-from appeals.extensions import db, limiter, public_form_limit
+from appeals.extensions import begin_reading, db, limiter, public_form_limit
 from appeals.intake.models import Appeal
 from appeals.intake.service import access_code_matches, normalize_number
 from appeals.public.forms import LanguageForm, StatusCheckForm
@@ -29,6 +29,7 @@ def status_check():
     form = StatusCheckForm()
     appeal = None
     if form.validate_on_submit():
+        begin_reading()  # a POST that only reads: on SQLite it takes no write lock
         number = normalize_number(form.number.data)
         appeal = db.session.execute(
             select(Appeal).where(Appeal.number == number)

@@ -4,7 +4,8 @@ Citizens sign in, list their appeals, open one and submit new ones; officials wo
 and open appeals; prosecutors read the dashboard and body pages; the public reads the
 ratings and checks a status. Targets (accounts, numbers and codes) come from the JSON file
 named by LOAD_TARGETS, written by the runner from the generated database. Every accepted
-submission's id is appended to LOAD_ACCEPTED, which the runner checks in the database."""
+submission's id is appended to LOAD_ACCEPTED, which the runner checks in the database.
+LOAD_ONLY names one task to run alone (the runner's per-page runs)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ TARGETS = json.load(open(os.environ["LOAD_TARGETS"])) if os.environ.get("LOAD_TA
 ACCEPTED = os.environ.get("LOAD_ACCEPTED", "")
 # Seconds between a user's requests: 0 measures what the server sustains at this concurrency.
 THINK = constant(float(os.environ.get("LOAD_WAIT", "0")))
+PROSECUTORS = sorted(TARGETS.get("recovery_codes", {}))
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 OWN = re.compile(r'href="/appeals/(\d+)"')
 
@@ -34,7 +36,10 @@ class Signed(FastHttpUser):
     pool = "citizens"
 
     def on_start(self):
-        self.email = random.choice(TARGETS[self.pool])
+        if self.pool == "prosecutors":  # an account of their own: each signs in with a code
+            self.email = PROSECUTORS.pop()
+        else:
+            self.email = random.choice(TARGETS[self.pool])
         page = self.client.get("/login", name="/login [form]")
         signed = self.client.post(
             "/login",
@@ -56,6 +61,10 @@ class Citizen(Signed):
     weight = 4
     pool = "citizens"
     own: list[str] = []
+
+    def on_start(self):
+        super().on_start()
+        self.my_appeals()  # their appeals' ids, for one_appeal
 
     @task(3)
     def my_appeals(self):
@@ -161,3 +170,13 @@ class Hello(FastHttpUser):
     @task
     def hello(self):
         self.client.get("/", name="hello-world")
+
+
+# One page alone (LOAD_ONLY="Class.task", e.g. "Public.ratings"): the runner's per-page runs
+# measure what the server sustains for that page, signed in as its class's users.
+if os.environ.get("LOAD_ONLY"):
+    _role, _task = os.environ["LOAD_ONLY"].split(".")
+    _base = globals()[_role]
+    OnePage = type("OnePage", (_base,), {"abstract": False})
+    # Set after the class is made: locust's metaclass would add the base's other tasks.
+    OnePage.tasks = [getattr(_base, _task)]

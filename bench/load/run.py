@@ -74,7 +74,7 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def targets(app, path: Path) -> dict:
+def targets(app, path: Path, users: int) -> dict:
     with app.app_context():
 
         def emails(role, like, n):
@@ -82,15 +82,29 @@ def targets(app, path: Path) -> dict:
                 select(User.email).where(User.role == role, User.email.like(like)).limit(n)
             ).scalars())  # fmt: skip
 
-        def recovery_codes(role, like, n):
-            """Prosecutors must sign in with a second factor: each is enrolled here, and each
-            simulated prosecutor signs in with one of the recovery codes (used once each)."""
+        def prosecutors(n):
+            """Prosecutors must sign in with a second factor, and a per-page run signs in as
+            many as it has users: the generated prosecutor's account is copied n times, each
+            copy enrolled here (again before every run) with its recovery codes."""
+            generated = User.email.like("gen%-prosecutor@gen.kz")
+            national = db.session.scalars(
+                select(User).where(User.role == Role.PROSECUTOR, generated)
+            ).first()
             codes = {}
-            for user in db.session.scalars(
-                select(User).where(User.role == role, User.email.like(like)).limit(n)
-            ):
+            for i in range(n):
+                email = f"load-prosecutor-{i}@gen.kz"
+                user = db.session.scalars(select(User).where(User.email == email)).first()
+                if user is None:
+                    user = User(
+                        email=email,
+                        full_name=f"Load prosecutor {i}",
+                        role=Role.PROSECUTOR,
+                        body_id=national.body_id,
+                        password_hash=national.password_hash,
+                    )
+                    db.session.add(user)
                 secret = new_secret()
-                codes[user.email] = enable_second_factor(user, secret, pyotp.TOTP(secret).now())
+                codes[email] = enable_second_factor(user, secret, pyotp.TOTP(secret).now())
             db.session.commit()
             return codes
 
@@ -107,8 +121,7 @@ def targets(app, path: Path) -> dict:
             # Citizens spread over all the generated ones (the first are the frequent writers).
             "citizens": random.Random(11).sample(emails(Role.CITIZEN, "gen%-citizen-%", None), 500),
             "officials": emails(Role.OFFICIAL, "gen%-official-%", 200),
-            "prosecutors": emails(Role.PROSECUTOR, "gen%-prosecutor@gen.kz", 5),
-            "recovery_codes": recovery_codes(Role.PROSECUTOR, "gen%-prosecutor@gen.kz", 5),
+            "recovery_codes": prosecutors(users),
             "statuses": [(number, access_code(appeal_id)) for appeal_id, number in rows],
             "bodies": [b for b in busiest if b],
             "category_id": sample.category_id,
@@ -116,6 +129,12 @@ def targets(app, path: Path) -> dict:
         }
     path.write_text(json.dumps(data))
     return data
+
+
+# The per-page runs (--pages): each task alone at the same concurrency.
+PAGES = ["Public.home", "Public.ratings", "Public.status", "Citizen.my_appeals",
+         "Citizen.one_appeal", "Citizen.submit", "Official.inbox", "Official.inbox_overdue",
+         "Official.open_appeal", "Prosecutor.dashboard", "Prosecutor.body_page"]  # fmt: skip
 
 
 def locust(env, host: str, classes: list[str], users: int, seconds: int, prefix: Path) -> None:
@@ -160,6 +179,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workdir", default="")
+    parser.add_argument("--only", default="", help="the pages of --pages, e.g. Public.home")
+    parser.add_argument("--pages", type=int, default=0,
+                        help="also run each page alone for this many seconds")  # fmt: skip
     args = parser.parse_args()
     work = Path(args.workdir or tempfile.mkdtemp(prefix="appeals-load-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -187,7 +209,7 @@ def main() -> None:
                 str(args.bodies), "--months", "24", "--seed", "11"], env)  # fmt: skip
             print(f"generated in {time.perf_counter() - started:.0f} s")
         sh([*flask, "scores", "cells"], env, stdout=subprocess.DEVNULL)
-        targets(app, work / "targets.json")
+        targets(app, work / "targets.json", args.users)
         (work / "accepted").write_text("")
         port = free_port()
         host = f"http://127.0.0.1:{port}"
@@ -201,6 +223,12 @@ def main() -> None:
                args.seconds, work / "mixed")  # fmt: skip
         queue = Queue("notifications", connection=Redis.from_url(redis.url))
         backlog_end = queue.count
+        alone = []
+        for name in (args.only.split(",") if args.only else PAGES) if args.pages else []:
+            prefix = work / f"page-{name}"
+            targets(app, work / "targets.json", args.users)  # fresh recovery codes
+            locust({**env, "LOAD_ONLY": name}, host, ["OnePage"], args.users, args.pages, prefix)
+            alone += [{**row, "Page": name} for row in stats(prefix)]
         stop(processes.pop(0))
         # The ceiling: a hello-world under the same gunicorn settings.
         hello_port = free_port()
@@ -218,6 +246,8 @@ def main() -> None:
         checks = check_database(app, accepted)
         report(stats(work / "mixed"), stats(work / "hello"), checks, backlog_end,
                backlog_after, args, url)  # fmt: skip
+        if alone:
+            report_alone(alone, stats(work / "hello"), args)
     finally:
         for process in processes:
             stop(process)
@@ -237,6 +267,20 @@ def report(mixed, hello, checks, backlog_end, backlog_after, args, url) -> None:
               f"{r['50%']} | {r['95%']} | {r['99%']} | {rate / ceiling:.1%} |")  # fmt: skip
     print(f"\nnotices queued at the end of the run: {backlog_end}; 5 s after: {backlog_after}")
     print(f"database checks: {json.dumps(checks)}")
+
+
+def report_alone(rows, hello, args) -> None:
+    ceiling = next(float(r["Requests/s"]) for r in hello if r["Name"] == "Aggregated")
+    print(f"\nEach page alone, {args.users} users, {args.pages} s each (sign-ins not counted)\n")
+    print("| run | request | requests | failures | req/s | p50 ms | p95 ms | p99 ms | of ceiling |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        if r["Name"] == "Aggregated" or r["Name"].startswith("/login"):
+            continue
+        rate = float(r["Requests/s"])
+        print(f"| {r['Page']} | {r['Name']} | {r['Request Count']} | {r['Failure Count']} | "
+              f"{rate:.1f} | {r['50%']} | {r['95%']} | {r['99%']} | "
+              f"{rate / ceiling:.1%} |")  # fmt: skip
 
 
 if __name__ == "__main__":

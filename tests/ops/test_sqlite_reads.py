@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 
 from appeals.accounts.models import User
 from appeals.extensions import db
+from tests.factories import submit
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +58,32 @@ def test_a_page_is_read_while_another_process_holds_the_write_lock(app, client, 
         started = time.monotonic()
         response = timed(lambda: in_app(app, lambda: client.get("/ratings/")), 10)
         assert response.status_code == 200
+        assert time.monotonic() - started < 5
+    finally:
+        other.rollback()
+        other.close()
+
+
+def test_a_status_check_is_answered_while_another_process_holds_the_write_lock(
+    app, client, make_user
+):
+    """The status check is a POST that only reads: it begins as a reader too."""
+    appeal, code = submit(make_user())
+    number = appeal.number  # read before the commit, which would expire it
+    db.session.commit()
+    other = hold_write_lock(app)
+    try:
+        started = time.monotonic()
+        response = timed(
+            lambda: in_app(
+                app,
+                lambda: client.post("/status", data={"number": number, "access_code": code}),
+            ),
+            10,
+        )
+        assert response.status_code == 200
+        assert number in response.get_data(as_text=True)
+        assert "No appeal matches" not in response.get_data(as_text=True)
         assert time.monotonic() - started < 5
     finally:
         other.rollback()
