@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from appeals.accounts.models import Role
 from appeals.audit.models import Audit
 from appeals.deadlines.models import DeadlinePolicy
+from appeals.desk.service import overdue_by_body
 from appeals.extensions import begin_reading, db
 from appeals.intake.models import (
     Appeal,
@@ -168,11 +169,20 @@ def _audit(appeal: Appeal, body_id: int, prosecutor, *, lawful: bool) -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_generated_appeals_cells_give_the_live_figures(make_user, seed):
+def test_generated_appeals_cells_give_the_live_figures(make_user, seed, app, monkeypatch):
     _generate(seed, 400, make_user)
     today = date(2026, 11, 25)
     cells = build_cells(today)
     db.session.commit()
+    # The desk's "overdue by body" from the build, as counted live (the cache off).
+    some = sorted(db.session.execute(select(Body.id).limit(4)).scalars())
+    kind = db.session.execute(select(Body.kind).where(Body.id == some[0])).scalar_one()
+    asked = [(None, None, 100), (None, None, 2), (some, None, 100), (None, kind, 100)]
+    stored = [overdue_by_body(ids, kind=k, today=today, limit=n) for ids, k, n in asked]
+    with monkeypatch.context() as off:
+        off.setitem(app.config, "SCORE_CACHE_SECONDS", 0)
+        live = [overdue_by_body(ids, kind=k, today=today, limit=n) for ids, k, n in asked]
+    assert stored == live and len(stored[0]) > 2
     assert cells == db.session.scalar(select(func.count()).select_from(ScoreCell)) > 20
     forwarding_rows = select(func.count()).where(ScoreCell.forward_month.is_not(None))
     assert db.session.scalar(forwarding_rows) > 5
