@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
+from itertools import chain, islice
 from typing import Any
 
 from flask import current_app
@@ -81,6 +82,7 @@ from appeals.timeutil import local_today, now_utc
 
 SUMMED = (*SCAN_SUMS, "followed", "complaints_decided", "complaints_upheld")
 AUDIT_SUMS = ("audited", "audited_lawful")
+INSERT_BATCH = 5_000  # cells per INSERT executemany
 FORWARDING_SUMS = ("forwardings", "forwarded_in_time", "forwarded_out", "forwarded_back")
 
 
@@ -142,17 +144,8 @@ def build_cells(today: date | None = None) -> int:
         cell["audited"], cell["audited_lawful"] = audited, lawful
     last_audit_id = db.session.execute(select(func.max(Audit.id))).scalar()
 
-    rows = [
-        _cell_row(
-            key,
-            cell,
-            days_to_answer={str(d): n for d, n in sorted(histograms[key].items())},
-        )
-        for key, cell in sums.items()
-        if key[0] is not None  # appeals held by no body (never routed)
-    ]
-    # 5. Forwarding out, in rows of their own.
-    rows += _forwarding_rows()
+    # 5. Forwarding out, in rows of their own (a few per body and month).
+    forwarding_rows = _forwarding_rows()
     overdue = [[body_id, *counts] for body_id, counts in sorted(overdue_now(today, None).items())]
     if reading_apart:
         # The counting is done: end the reader's transaction and write in a new one that
@@ -162,23 +155,37 @@ def build_cells(today: date | None = None) -> int:
         db.session.rollback()
         begin_writing()
     db.session.execute(delete(ScoreCell))
-    if rows:
-        # Every row has every column, NULLs rendered: one executemany (the ORM would leave
-        # out the None months and start a new batch wherever the set left out changes: at a
-        # million appeals thousands of batches, most of the writing's time).
-        db.session.execute(insert(ScoreCell).execution_options(render_nulls=True), rows)
+    cells = chain(
+        (
+            _cell_row(key, cell, days_to_answer=_histogram_json(histograms.pop(key, {})))
+            for key, cell in sums.items()
+            if key[0] is not None  # appeals held by no body (never routed)
+        ),
+        forwarding_rows,
+    )
+    written = 0
+    while batch := list(islice(cells, INSERT_BATCH)):
+        # Every row has every column, NULLs rendered, so that a batch is one executemany (the
+        # ORM would leave out the None months and start a new batch wherever the set left out
+        # changes); batches of rows, not all at once, so the rows are not all held twice.
+        db.session.execute(insert(ScoreCell).execution_options(render_nulls=True), batch)
+        written += len(batch)
     db.session.execute(delete(ScoreCellBuild))
     db.session.add(
         ScoreCellBuild(
             counted_at=counted_at,
             today=today,
-            cells=len(rows),
+            cells=written,
             overdue=overdue,
             last_audit_id=last_audit_id,
         )
     )
     db.session.flush()
-    return len(rows)
+    return written
+
+
+def _histogram_json(histogram: dict[int, int]) -> dict[str, int]:
+    return {str(d): n for d, n in sorted(histogram.items())}
 
 
 def _cell_row(key: tuple, sums: dict[str, Any], **columns: Any) -> dict[str, Any]:
