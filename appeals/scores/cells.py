@@ -126,7 +126,11 @@ def build_cells(today: date | None = None) -> int:
         cell = sums[(body_id, None, _as_date(month))]
         cell["complaints_decided"], cell["complaints_upheld"] = n, upheld
 
-    # 4. The latest audit of each appeal, in the cell of the audited body and its months.
+    # 4. The latest audit of each appeal, in the cell of the audited body and its months:
+    #    among the audits up to the last id read first, so that one committed meanwhile is
+    #    among those a page adds (above it), never counted twice nor missed.
+    last_audit_id = db.session.execute(select(func.max(Audit.id))).scalar() or 0
+    counted_audits = latest_audit_ids().where(Audit.id <= last_audit_id)
     due_month, answer_month = period_months()
     for body_id, due, answer, audited, lawful in db.session.execute(
         select(
@@ -137,12 +141,11 @@ def build_cells(today: date | None = None) -> int:
             sum_if(Audit.lawful.is_(True)),
         )
         .join(Appeal, Appeal.id == Audit.appeal_id)
-        .where(Audit.id.in_(latest_audit_ids()), *where)
+        .where(Audit.id.in_(counted_audits), *where)
         .group_by(Audit.body_id, due_month, answer_month)
     ):
         cell = sums[(body_id, _as_date(due), _as_date(answer))]
         cell["audited"], cell["audited_lawful"] = audited, lawful
-    last_audit_id = db.session.execute(select(func.max(Audit.id))).scalar()
 
     # 5. Forwarding out, in rows of their own (a few per body and month).
     forwarding_rows = _forwarding_rows()
