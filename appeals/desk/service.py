@@ -17,6 +17,7 @@ from appeals.intake.access import can_read
 from appeals.intake.models import Appeal
 from appeals.intake.service import normalize_number
 from appeals.reference.models import Body
+from appeals.scores.cells import stored_overdue
 from appeals.scores.predicates import open_late
 
 
@@ -30,8 +31,13 @@ class OverdueCount:
 def overdue_by_body(
     body_ids: Sequence[int] | None, *, kind: str | None = None, today: date, limit: int = 15
 ) -> list[OverdueCount]:
-    """Open appeals past their due date now, counted per body in one grouped query: the same
-    predicate as the score's "open overdue" figure, so each count matches its list."""
+    """Open appeals past their due date now, per body: the score cells' build's counts while
+    it is fresh (a page reads no appeal), else counted in one grouped query; the same
+    predicate as the score's "open overdue" figure either way, so each count matches its
+    list."""
+    stored = stored_overdue(today)
+    if stored is not None:
+        return _largest(stored, body_ids, kind=kind, limit=limit)
     count = func.count().label("open_overdue")
     query = (
         select(Appeal.current_body_id, count)
@@ -52,6 +58,25 @@ def overdue_by_body(
         ).scalars()
     }
     return [OverdueCount(body_id, bodies[body_id].name, n) for body_id, n in counts]
+
+
+def _largest(
+    overdue: dict[int, tuple[int, int]],
+    body_ids: Sequence[int] | None,
+    *,
+    kind: str | None,
+    limit: int,
+) -> list[OverdueCount]:
+    """The `limit` bodies with the most open overdue appeals among those asked for."""
+    wanted = set(overdue) if body_ids is None else set(overdue).intersection(body_ids)
+    if kind:
+        of_kind = select(Body.id).where(Body.kind == kind)
+        wanted &= set(db.session.execute(of_kind).scalars())
+    top = sorted(wanted, key=lambda body_id: (-overdue[body_id][0], body_id))[:limit]
+    bodies = {
+        body.id: body for body in db.session.execute(select(Body).where(Body.id.in_(top))).scalars()
+    }
+    return [OverdueCount(body_id, bodies[body_id].name, overdue[body_id][0]) for body_id in top]
 
 
 def overdue_acts(body_ids: Sequence[int] | None, *, today: date, limit: int = 20) -> list[Audit]:

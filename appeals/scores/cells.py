@@ -10,10 +10,18 @@ gives the same figures as counting the appeals. The other sums sit in the cell o
 that put them in a period: a follow-up in its answer's cell; a complaint decided in a month in
 the cell (body complained about, no due month, month of the decision).
 
-Forwarding out is not stored: it counts distinct appeals, which do not add up over months; it
-is counted live (an index range of the events, tens of milliseconds at a million appeals). The
-"overdue now" counts of every body are stored with the build. The audits are counted live as
-for every page.
+Forwarding out is stored in rows of its own (forward_month set): per body and month of the
+forwarding, the forwardings and those in time (events add up over months) and the distinct
+appeals forwarded out (a pair body-appeal counted in the month of its forwarding). A pair
+forwarded out in several months would be counted once per month: for each two successive
+months of a pair a row (forward_month, forward_until) takes it off again when both are in the
+period (a run of months holds a run of the pair's months: n months less n-1 neighbours is one).
+"Came back" (the appeal is the body's own and in the period too) sits in the same rows with the
+appeal's due and answer months. The latest audit of each appeal sits in the cell of the audited
+body and the appeal's months; the verdicts recorded after the build are added per request
+(cell_audit_rates: the audits above the build's last id, a few at most), so a verdict still
+moves the score at once. The "overdue now" counts of every body are stored with the build.
+So a page of whole months reads no appeal, event or audit that the build has counted.
 
 The cells are rebuilt by the periodic refresh job (one scan of every appeal) and are used only
 while they are younger than SCORE_CACHE_SECONDS and were counted for today's date: the same
@@ -25,13 +33,25 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
+from itertools import chain, islice
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+)
 
+from appeals.audit.models import Audit
 from appeals.extensions import begin_reading, begin_writing, db
-from appeals.intake.models import Appeal, AppealKind
+from appeals.intake.models import Appeal, AppealKind, Event
 from appeals.scores.formula import Rate
 from appeals.scores.measures import (
     COMPLAINT,
@@ -42,18 +62,28 @@ from appeals.scores.measures import (
     assemble,
     complaints,
     followups,
-    forwarding_figures,
     overdue_now,
     scan_figures,
     scan_rows,
 )
 from appeals.scores.models import ScoreCell, ScoreCellBuild
 from appeals.scores.period import Period
-from appeals.scores.predicates import answered
+from appeals.scores.predicates import (
+    answered,
+    forwarded_by_a_body,
+    forwarded_in_time,
+    in_period,
+    latest_audit_ids,
+    period_months,
+    sum_if,
+)
 from appeals.scores.sql_dates import local_date_sql, month_of
 from appeals.timeutil import local_today, now_utc
 
 SUMMED = (*SCAN_SUMS, "followed", "complaints_decided", "complaints_upheld")
+AUDIT_SUMS = ("audited", "audited_lawful")
+INSERT_BATCH = 5_000  # cells per INSERT executemany
+FORWARDING_SUMS = ("forwardings", "forwarded_in_time", "forwarded_out", "forwarded_back")
 
 
 def build_cells(today: date | None = None) -> int:
@@ -96,18 +126,29 @@ def build_cells(today: date | None = None) -> int:
         cell = sums[(body_id, None, _as_date(month))]
         cell["complaints_decided"], cell["complaints_upheld"] = n, upheld
 
-    rows = [
-        {
-            "body_id": body_id,
-            "due_month": due_month,
-            "answer_month": answer_month,
-            **{name: cell.get(name, 0) for name in SUMMED},
-            "days_to_answer": {str(d): n for d, n in sorted(histograms[key].items())},
-        }
-        for key, cell in sums.items()
-        for body_id, due_month, answer_month in [key]
-        if body_id is not None  # appeals held by no body (never routed)
-    ]
+    # 4. The latest audit of each appeal, in the cell of the audited body and its months:
+    #    among the audits up to the last id read first, so that one committed meanwhile is
+    #    among those a page adds (above it), never counted twice nor missed.
+    last_audit_id = db.session.execute(select(func.max(Audit.id))).scalar() or 0
+    counted_audits = latest_audit_ids().where(Audit.id <= last_audit_id)
+    due_month, answer_month = period_months()
+    for body_id, due, answer, audited, lawful in db.session.execute(
+        select(
+            Audit.body_id,
+            due_month,
+            answer_month,
+            func.count(),
+            sum_if(Audit.lawful.is_(True)),
+        )
+        .join(Appeal, Appeal.id == Audit.appeal_id)
+        .where(Audit.id.in_(counted_audits), *where)
+        .group_by(Audit.body_id, due_month, answer_month)
+    ):
+        cell = sums[(body_id, _as_date(due), _as_date(answer))]
+        cell["audited"], cell["audited_lawful"] = audited, lawful
+
+    # 5. Forwarding out, in rows of their own (a few per body and month).
+    forwarding_rows = _forwarding_rows()
     overdue = [[body_id, *counts] for body_id, counts in sorted(overdue_now(today, None).items())]
     if reading_apart:
         # The counting is done: end the reader's transaction and write in a new one that
@@ -117,14 +158,117 @@ def build_cells(today: date | None = None) -> int:
         db.session.rollback()
         begin_writing()
     db.session.execute(delete(ScoreCell))
-    if rows:
-        db.session.execute(insert(ScoreCell), rows)
+    cells = chain(
+        (
+            _cell_row(key, cell, days_to_answer=_histogram_json(histograms.pop(key, {})))
+            for key, cell in sums.items()
+            if key[0] is not None  # appeals held by no body (never routed)
+        ),
+        forwarding_rows,
+    )
+    written = 0
+    while batch := list(islice(cells, INSERT_BATCH)):
+        # Every row has every column, NULLs rendered, so that a batch is one executemany (the
+        # ORM would leave out the None months and start a new batch wherever the set left out
+        # changes); batches of rows, not all at once, so the rows are not all held twice.
+        db.session.execute(insert(ScoreCell).execution_options(render_nulls=True), batch)
+        written += len(batch)
     db.session.execute(delete(ScoreCellBuild))
     db.session.add(
-        ScoreCellBuild(counted_at=counted_at, today=today, cells=len(rows), overdue=overdue)
+        ScoreCellBuild(
+            counted_at=counted_at,
+            today=today,
+            cells=written,
+            overdue=overdue,
+            last_audit_id=last_audit_id,
+        )
     )
     db.session.flush()
-    return len(rows)
+    return written
+
+
+def _histogram_json(histogram: dict[int, int]) -> dict[str, int]:
+    return {str(d): n for d, n in sorted(histogram.items())}
+
+
+def _cell_row(key: tuple, sums: dict[str, Any], **columns: Any) -> dict[str, Any]:
+    """A cell to insert: every sum (zero unless given), so that the rows insert together."""
+    body_id, due_month, answer_month, *forward = key
+    forward_month, forward_until = [*forward, None, None][:2]
+    return {
+        "body_id": body_id,
+        "due_month": due_month,
+        "answer_month": answer_month,
+        "forward_month": forward_month,
+        "forward_until": forward_until,
+        **{name: sums.get(name, 0) for name in (*SUMMED, *AUDIT_SUMS, *FORWARDING_SUMS)},
+        "days_to_answer": {},
+        **columns,
+    }
+
+
+def _forwarding_rows() -> list[dict[str, Any]]:
+    """The rows of forwarding out (see the module's doc), grouped in SQL: per body and month
+    of the forwarding (with the appeal's months when it came back), then the corrections of
+    the pairs forwarded out in two or more months."""
+    month = month_of(local_date_sql(Event.created_at))
+    by_month = (
+        select(
+            Event.from_body_id.label("body_id"),
+            Event.appeal_id.label("appeal_id"),
+            month.label("month"),
+            func.count().label("forwardings"),
+            sum_if(forwarded_in_time()).label("in_time"),
+        )
+        .where(forwarded_by_a_body())
+        .group_by(Event.from_body_id, Event.appeal_id, month)
+        .subquery("forwarded_months")
+    )
+    following = func.lead(by_month.c.month).over(
+        partition_by=(by_month.c.body_id, by_month.c.appeal_id), order_by=by_month.c.month
+    )
+    pairs = select(by_month, following.label("next_month")).subquery("forwarded_pairs")
+    back = Appeal.current_body_id == pairs.c.body_id
+    due_month, answer_month = period_months()
+    appeal_months = (case((back, due_month)), case((back, answer_month)))
+
+    def grouped(*keys: ColumnElement, sums: tuple, where: tuple = ()) -> list:
+        return db.session.execute(
+            select(*keys, *sums)
+            .select_from(pairs)
+            .join(Appeal, Appeal.id == pairs.c.appeal_id)
+            .where(*where)
+            .group_by(*keys)
+        ).all()
+
+    rows = []
+    for body_id, fmonth, due, answer, n, in_time, out, came_back in grouped(
+        pairs.c.body_id,
+        pairs.c.month,
+        *appeal_months,
+        sums=(
+            func.sum(pairs.c.forwardings),
+            func.sum(pairs.c.in_time),
+            func.count(),
+            sum_if(back),
+        ),
+    ):
+        key = (body_id, _as_date(due), _as_date(answer), _as_date(fmonth))
+        sums = dict(
+            forwardings=n, forwarded_in_time=in_time, forwarded_out=out, forwarded_back=came_back
+        )
+        rows.append(_cell_row(key, sums))
+    for body_id, fmonth, until, due, answer, out, came_back in grouped(
+        pairs.c.body_id,
+        pairs.c.month,
+        pairs.c.next_month,
+        *appeal_months,
+        sums=(func.count(), sum_if(back)),
+        where=(pairs.c.next_month.is_not(None),),
+    ):
+        key = (body_id, _as_date(due), _as_date(answer), _as_date(fmonth), _as_date(until))
+        rows.append(_cell_row(key, {"forwarded_out": -out, "forwarded_back": -came_back}))
+    return rows
 
 
 def _due_range() -> tuple[date | None, date | None]:
@@ -180,9 +324,7 @@ def cell_figures(
     if build is None:
         return None
     first, last = period.start, period.end.replace(day=1)
-    in_range = or_(
-        ScoreCell.due_month.between(first, last), ScoreCell.answer_month.between(first, last)
-    )
+    in_range = and_(_in_months(first, last), ScoreCell.forward_month.is_(None))
     totals = db.session.execute(
         select(ScoreCell.body_id, *(func.sum(getattr(ScoreCell, n)).label(n) for n in SUMMED))
         .where(in_range)
@@ -208,7 +350,7 @@ def cell_figures(
         if sums["complaints_decided"]:
             decided, upheld = sums["complaints_decided"], sums["complaints_upheld"]
             figures[row.body_id]["complaints_rejected"] = Rate(decided - upheld, decided)
-    for body_id, entry in forwarding_figures(period, None).items():
+    for body_id, entry in _cell_forwardings(first, last).items():
         figures[body_id].update(entry)
     overdue = {body_id: (open_n, very_n) for body_id, open_n, very_n in build.overdue}
     for body_id, (open_overdue, very_overdue) in overdue.items():
@@ -216,3 +358,104 @@ def cell_figures(
             figures[body_id].update(open_overdue=open_overdue, very_overdue=very_overdue)
     measures = [assemble(body_id, figures[body_id]) for body_id in sorted(figures)]
     return UnauditedMeasures(measures, overdue), build.counted_at
+
+
+def _in_months(first: date, last: date) -> ColumnElement:
+    """The cells of the appeals due or answered from month `first` to month `last`."""
+    return or_(
+        ScoreCell.due_month.between(first, last), ScoreCell.answer_month.between(first, last)
+    )
+
+
+def _cell_forwardings(first: date, last: date) -> dict[int, dict]:
+    """Forwarding out from month `first` to month `last`, per body, from the forwarding rows:
+    as measures.forwarding_figures counts it from the events."""
+    in_months = and_(
+        ScoreCell.forward_month.between(first, last),
+        or_(ScoreCell.forward_until.is_(None), ScoreCell.forward_until <= last),
+    )
+    return {
+        body_id: {
+            "forwarding": (appeals_out, back),
+            "forward_compliance": Rate(in_time, forwardings),
+        }
+        for body_id, forwardings, in_time, appeals_out, back in db.session.execute(
+            select(
+                ScoreCell.body_id,
+                func.sum(ScoreCell.forwardings),
+                func.sum(ScoreCell.forwarded_in_time),
+                func.sum(ScoreCell.forwarded_out),
+                sum_if(_in_months(first, last), ScoreCell.forwarded_back),
+            )
+            .where(in_months)
+            .group_by(ScoreCell.body_id)
+        )
+        if forwardings
+    }
+
+
+def cell_audit_rates(period: Period, today: date) -> dict[int, Rate] | None:
+    """measures.audit_rates from fresh cells, with the verdicts recorded since the build put
+    in (each replaces the appeal's verdict the cells counted); None when the cells cannot
+    give them (as cell_figures)."""
+    if not whole_months(period):
+        return None
+    build = fresh_build(today)
+    if build is None:
+        return None
+    first, last = period.start, period.end.replace(day=1)
+    counts: dict[int, list[int]] = {
+        body_id: [audited, lawful]
+        for body_id, audited, lawful in db.session.execute(
+            select(
+                ScoreCell.body_id, func.sum(ScoreCell.audited), func.sum(ScoreCell.audited_lawful)
+            )
+            # "> 0" as written in the partial index's condition (a bound 0 would not match it).
+            .where(_in_months(first, last), ScoreCell.audited > literal_column("0"))
+            .group_by(ScoreCell.body_id)
+        )
+    }
+    _add_later_audits(counts, period, build.last_audit_id or 0)
+    return {body_id: Rate(lawful, n) for body_id, (n, lawful) in counts.items() if n}
+
+
+def _add_later_audits(counts: dict[int, list[int]], period: Period, counted_up_to: int) -> None:
+    """Put the audits recorded after the build (ids above `counted_up_to`: an index range of a
+    few rows) into the counts: the latest of them per appeal of the period, in place of the
+    verdict the cells counted for it."""
+    newest = {
+        appeal_id: (body_id, lawful)
+        for appeal_id, body_id, lawful in db.session.execute(
+            select(Audit.appeal_id, Audit.body_id, Audit.lawful)
+            .where(Audit.id > counted_up_to)
+            .order_by(Audit.id)
+        )
+    }
+    if not newest:
+        return
+    ids = sorted(newest)
+    in_the_period = set(
+        db.session.execute(select(Appeal.id).where(Appeal.id.in_(ids), in_period(period))).scalars()
+    )
+    counted = select(func.max(Audit.id)).where(Audit.appeal_id.in_(ids), Audit.id <= counted_up_to)
+    for appeal_id, body_id, lawful in db.session.execute(
+        select(Audit.appeal_id, Audit.body_id, Audit.lawful).where(
+            Audit.id.in_(counted.group_by(Audit.appeal_id))
+        )
+    ):
+        if appeal_id in in_the_period:
+            entry = counts.setdefault(body_id, [0, 0])
+            entry[0], entry[1] = entry[0] - 1, entry[1] - lawful
+    for appeal_id in in_the_period:
+        body_id, lawful = newest[appeal_id]
+        entry = counts.setdefault(body_id, [0, 0])
+        entry[0], entry[1] = entry[0] + 1, entry[1] + lawful
+
+
+def stored_overdue(today: date) -> dict[int, tuple[int, int]] | None:
+    """The "overdue now" counts per body (open overdue, very overdue) of a fresh build counted
+    for `today` (measures.overdue_now), or None without one."""
+    build = fresh_build(today)
+    if build is None:
+        return None
+    return {body_id: (open_n, very_n) for body_id, open_n, very_n in build.overdue}

@@ -34,8 +34,10 @@ period. Over them:
 - forward_compliance: those forwarding events not flagged late (Event.data["late"] false).
 
 body_measures() is unaudited_measures() (everything but the audits) plus audit_rates(): the
-pages read the first from a cache a few minutes old and count the audits for every request,
-so that a verdict moves the score at once (appeals.scores.snapshots.period_scores).
+pages read both from the score cells a few minutes old (cells.py), with every verdict recorded
+since the cells' build put in, so that a verdict moves the score at once
+(appeals.scores.snapshots.period_scores); the count here is the one definition the cells are
+tested against.
 
 appeals_behind.appeals_behind() builds, from the same predicates (predicates.py), the list
 of appeals each figure counted.
@@ -76,6 +78,7 @@ from appeals.scores.period import Period
 from appeals.scores.predicates import (
     FOLLOWUP_DAYS,
     UPHELD,
+    answer_day,
     answered,
     complaints_decided,
     forwarded_in_time,
@@ -83,13 +86,13 @@ from appeals.scores.predicates import (
     in_period,
     latest_audit_ids,
     open_late,
+    period_months,
     received_on,
     sum_if,
 )
 from appeals.scores.sql_dates import (
     dialect_name,
     local_date_sql,
-    month_of,
     plus_days,
     site_timezone,
 )
@@ -183,28 +186,28 @@ def _main_scan(
     # ANSWERED_LATE, OPEN_LATE (running past its due date: counted, and late). (Comparing
     # the answer date with the due date out here, on the subquery's columns, measured
     # slower than computing the local date twice in it.)
-    due, answer_day = Appeal.effective_due_on, local_date_sql(Appeal.answered_at)
+    due, answered_on = Appeal.effective_due_on, local_date_sql(Appeal.answered_at)
     state = case(
         (
             answered(),
             case(
                 (due.is_(None), ANSWERED),
-                (answer_day > due, ANSWERED | WITH_DUE | ANSWERED_LATE),
+                (answered_on > due, ANSWERED | WITH_DUE | ANSWERED_LATE),
                 else_=ANSWERED | WITH_DUE,
             ),
         ),
         (open_late(today), OPEN_LATE),
         else_=0,
     )
-    answer_day = case((Appeal.answered_at.is_not(None), answer_day))
-    months = [month_of(due).label("due_month"), month_of(answer_day).label("answer_month")]
+    due_month, answer_month = period_months()
+    months = [due_month.label("due_month"), answer_month.label("answer_month")]
     fact = _no_flattening(
         select(
             Appeal.current_body_id.label("body_id"),
             state.label("state"),
             received_on().label("received"),
             due.label("due"),
-            answer_day.label("answer_day"),
+            answer_day().label("answer_day"),
             Appeal.satisfaction,
             Appeal.extended_until,
             *(months if by_month else ()),
@@ -490,8 +493,8 @@ def complaints(ids: list[int] | None, *where: ColumnElement, group: Iterable = (
 
 def forwarding_figures(period: Period, ids: list[int] | None) -> dict[int, dict]:
     """Forwarding out, per body: distinct appeals, events in time, and appeals counted twice
-    (they came back and are among the body's own appeals of the period). Distinct counts do
-    not add up over months, so this is always counted from the events (an index range)."""
+    (they came back and are among the body's own appeals of the period), counted from the
+    events. The score cells keep the same figures per month (cells.py: _forwarding_rows)."""
     came_back = and_(Appeal.current_body_id == Event.from_body_id, in_period(period))
     return {
         body_id: {

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from appeals.extensions import db
@@ -39,6 +39,27 @@ class ScoreCell(db.Model):
     """The sums of one body's appeals due in one month and answered in another (or not)."""
 
     __tablename__ = "score_cells"
+    # The forwarding rows and the cells with audits are a few of the cells: the pages read
+    # them through partial indexes rather than scan every cell again.
+    __table_args__ = (
+        Index(
+            "ix_score_cells_forwardings",
+            "forward_month",
+            "forward_until",
+            sqlite_where=text("forward_month IS NOT NULL"),
+            postgresql_where=text("forward_month IS NOT NULL"),
+        ),
+        Index(
+            "ix_score_cells_audits",
+            "due_month",
+            "answer_month",
+            "body_id",
+            "audited",
+            "audited_lawful",
+            sqlite_where=text("audited > 0"),
+            postgresql_where=text("audited > 0"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
@@ -57,6 +78,21 @@ class ScoreCell(db.Model):
     complaints_upheld: Mapped[int] = mapped_column(default=0)
     # Working days from receipt to answer -> how many answers (keys are text in JSON).
     days_to_answer: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # The latest audit of each appeal, in the cell of the audited body and the appeal's
+    # months: how many, and how many found lawful.
+    audited: Mapped[int] = mapped_column(default=0, server_default="0")
+    audited_lawful: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Forwarding out (cells.py): a row with forward_month set holds the forwardings out of
+    # the body in that month and the (body, appeal) pairs forwarded out in it; due_month and
+    # answer_month are then the appeal's when it came back to the body, else None. A row
+    # with forward_until set too corrects a pair forwarded out in two months (-1 when both
+    # are in the period), so that distinct appeals add up over any run of months.
+    forward_month: Mapped[date | None] = mapped_column(Date)
+    forward_until: Mapped[date | None] = mapped_column(Date)
+    forwardings: Mapped[int] = mapped_column(default=0, server_default="0")
+    forwarded_in_time: Mapped[int] = mapped_column(default=0, server_default="0")
+    forwarded_out: Mapped[int] = mapped_column(default=0, server_default="0")  # distinct
+    forwarded_back: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ScoreCellBuild(db.Model):
@@ -70,6 +106,8 @@ class ScoreCellBuild(db.Model):
     cells: Mapped[int]
     # "Overdue now" as of the build, per body: [[body id, open overdue, very overdue], ...].
     overdue: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
+    # The latest audit the cells counted: later verdicts are added per request.
+    last_audit_id: Mapped[int | None]
 
 
 # Indexes for these queries, on other areas' tables (declared here so that create_all and

@@ -21,7 +21,7 @@ from appeals.intake.models import (
     EventKind,
 )
 from appeals.scores.period import Period
-from appeals.scores.sql_dates import local_date_sql, plus_days, utc_bounds
+from appeals.scores.sql_dates import local_date_sql, month_of, plus_days, utc_bounds
 
 FOLLOWUP_DAYS = 60  # DESIGN.md: a complaint or repeat within 60 days of the answer
 UPHELD = tuple(sorted(d.value for d in UPHELD_DECISIONS))
@@ -106,14 +106,25 @@ def complaints_decided(period: Period, complaint=Appeal) -> ColumnElement:
     )
 
 
+def forwarded_by_a_body() -> ColumnElement:
+    """A forwarding out of a body (the event names the body it left)."""
+    return and_(Event.kind == EventKind.FORWARDED.value, Event.from_body_id.is_not(None))
+
+
 def forwardings_out(period: Period) -> ColumnElement:
     start_utc, end_utc = utc_bounds(period)
-    return and_(
-        Event.kind == EventKind.FORWARDED.value,
-        Event.from_body_id.is_not(None),
-        Event.created_at >= start_utc,
-        Event.created_at < end_utc,
-    )
+    return and_(forwarded_by_a_body(), Event.created_at >= start_utc, Event.created_at < end_utc)
+
+
+def answer_day(a=Appeal) -> ColumnElement:
+    """The local date of the answer (NULL without one): the date in_period tests."""
+    return case((a.answered_at.is_not(None), local_date_sql(a.answered_at)))
+
+
+def period_months(a=Appeal) -> tuple[ColumnElement, ColumnElement]:
+    """The months that put the appeal in a period of whole months (in_period): those of its
+    effective due date and of its answer (first days; NULL without one)."""
+    return month_of(a.effective_due_on), month_of(answer_day(a))
 
 
 def forwarded_in_time() -> ColumnElement:

@@ -8,8 +8,9 @@ A year's figures over a million appeals take 1-2 s of SQL, too slow to count for
 - Any other period's figures (all but the audits, see measures.UnauditedMeasures) are counted
   on its first request and kept in Redis, where every web process reads them, for
   SCORE_CACHE_SECONDS, keyed by the period and today's date (the "now" figures depend on it).
-The audits are counted for every page (one small grouped query): a prosecutor's verdict moves
-the quality at once. Redis unreachable or the cells too old: the figures are counted live,
+The audits are summed from the cells too, with the verdicts recorded since their build added
+per request (else counted: one grouped query): a prosecutor's verdict moves the quality at
+once. Redis unreachable or the cells too old: the figures are counted live,
 never an error. The pages say how old their figures are."""
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sqlalchemy import delete, select
 from appeals.extensions import db
 from appeals.queues import app_job, redis_connection
 from appeals.reference.models import Body
-from appeals.scores.cells import build_cells, cell_figures
+from appeals.scores.cells import build_cells, cell_audit_rates, cell_figures
 from appeals.scores.formula import BodyMeasures, BodyScore, Rate, score_bodies
 from appeals.scores.measures import (
     UnauditedMeasures,
@@ -171,11 +172,18 @@ def period_scores(
     """The measures and scores of the period, shrunk toward the NATIONAL means (all bodies
     are scored), then narrowed to the bodies, region or kind asked for. All but the audits
     may come from the cells or the cache (see period_figures, also for `medians_for`); the
-    audits are counted now."""
+    audits come from the cells with every later verdict put in (cells.cell_audit_rates), else
+    are counted now."""
+    today = today or local_today()
     figures, counted_at, from_cache = period_figures(
         period, today=today, fresh=fresh, medians_for=medians_for
     )
-    measures = with_audits(figures, audit_rates(period))
+    audits = None
+    if not fresh and current_app.config["SCORE_CACHE_SECONDS"] > 0:
+        audits = cell_audit_rates(period, today)
+    if audits is None:
+        audits = audit_rates(period)
+    measures = with_audits(figures, audits)
     scores = score_bodies(measures, **score_settings())
     wanted = wanted_bodies(body_ids, region_id, kind)
     if wanted is not None:

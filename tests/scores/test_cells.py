@@ -13,7 +13,9 @@ import pytest
 from sqlalchemy import func, select
 
 from appeals.accounts.models import Role
+from appeals.audit.models import Audit
 from appeals.deadlines.models import DeadlinePolicy
+from appeals.desk.service import overdue_by_body
 from appeals.extensions import begin_reading, db
 from appeals.intake.models import (
     Appeal,
@@ -26,8 +28,8 @@ from appeals.intake.models import (
 )
 from appeals.queues import get_queue
 from appeals.reference.models import Body, Category, Region
-from appeals.scores.cells import build_cells, cell_figures
-from appeals.scores.measures import unaudited_measures
+from appeals.scores.cells import build_cells, cell_audit_rates, cell_figures
+from appeals.scores.measures import audit_rates, unaudited_measures
 from appeals.scores.models import ScoreCell, ScoreCellBuild
 from appeals.scores.period import Period
 from appeals.scores.snapshots import period_scores, refresh_score_cache
@@ -57,6 +59,7 @@ def assert_cells_match_a_live_count(today: date) -> None:
         from_cells = cell_figures(period, today)
         assert from_cells is not None, period.label
         assert from_cells[0] == unaudited_measures(period, today=today), period.label
+        assert cell_audit_rates(period, today) == audit_rates(period), period.label
 
 
 def test_the_scenarios_cells_give_the_live_figures(scenario):
@@ -73,6 +76,7 @@ def _generate(seed: int, count: int, make_user) -> None:
     rng = random.Random(seed)
     citizen = make_user()
     head = make_user(Role.HEAD)  # forwards: a staff step names its actor
+    prosecutor = make_user(Role.PROSECUTOR)
     bodies = list(db.session.execute(select(Body.id).order_by(Body.id).limit(6)).scalars())
     category = db.session.execute(select(Category.id).limit(1)).scalar_one()
     region = db.session.execute(select(Region.id).limit(1)).scalar_one()
@@ -128,29 +132,92 @@ def _generate(seed: int, count: int, make_user) -> None:
         db.session.add(appeal)
         db.session.flush()
         made.append(appeal)
-        if rng.random() < 0.08 and appeal.current_body_id is not None:
-            db.session.add(
-                Event(
-                    appeal_id=appeal.id,
-                    kind=EventKind.FORWARDED,
-                    actor_id=head.id,
-                    from_body_id=rng.choice(bodies),
-                    to_body_id=appeal.current_body_id,
-                    created_at=submitted + timedelta(days=rng.randrange(1, 6)),
-                    data={"late": rng.random() < 0.4},
+        if rng.random() < 0.12 and appeal.current_body_id is not None:
+            # Forwarded out, and sometimes out of the same body again in later months (it
+            # came back in between), or in the same month: distinct appeals must stay
+            # distinct whatever months a period joins.
+            from_body = rng.choice(bodies)
+            forwarded_at = submitted + timedelta(days=rng.randrange(1, 6))
+            for _ in range(rng.choice([1, 1, 2, 3])):
+                db.session.add(
+                    Event(
+                        appeal_id=appeal.id,
+                        kind=EventKind.FORWARDED,
+                        actor_id=head.id,
+                        from_body_id=from_body,
+                        to_body_id=appeal.current_body_id,
+                        created_at=forwarded_at,
+                        data={"late": rng.random() < 0.4},
+                    )
                 )
-            )
+                forwarded_at += timedelta(days=rng.choice([0, 3, 31, 45, 70]))
+        for _ in range(rng.choice([0] * 6 + [1, 1, 2])):
+            _audit(appeal, rng.choice(bodies), prosecutor, lawful=rng.random() < 0.6)
     db.session.commit()
 
 
+def _audit(appeal: Appeal, body_id: int, prosecutor, *, lawful: bool) -> None:
+    db.session.add(
+        Audit(
+            appeal_id=appeal.id,
+            body_id=body_id,
+            prosecutor_id=prosecutor.id,
+            lawful=lawful,
+            violations=[] if lawful else ["late"],
+        )
+    )
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_generated_appeals_cells_give_the_live_figures(make_user, seed):
+def test_generated_appeals_cells_give_the_live_figures(make_user, seed, app, monkeypatch):
     _generate(seed, 400, make_user)
     today = date(2026, 11, 25)
     cells = build_cells(today)
     db.session.commit()
+    # The desk's "overdue by body" from the build, as counted live (the cache off).
+    some = sorted(db.session.execute(select(Body.id).limit(4)).scalars())
+    kind = db.session.execute(select(Body.kind).where(Body.id == some[0])).scalar_one()
+    asked = [(None, None, 100), (None, None, 2), (some, None, 100), (None, kind, 100)]
+    stored = [overdue_by_body(ids, kind=k, today=today, limit=n) for ids, k, n in asked]
+    with monkeypatch.context() as off:
+        off.setitem(app.config, "SCORE_CACHE_SECONDS", 0)
+        live = [overdue_by_body(ids, kind=k, today=today, limit=n) for ids, k, n in asked]
+    assert stored == live and len(stored[0]) > 2
     assert cells == db.session.scalar(select(func.count()).select_from(ScoreCell)) > 20
+    forwarding_rows = select(func.count()).where(ScoreCell.forward_month.is_not(None))
+    assert db.session.scalar(forwarding_rows) > 5
+    twice = select(func.count()).where(ScoreCell.forward_until.is_not(None))
+    assert db.session.scalar(twice) > 0  # pairs forwarded out in two months are there
+    assert db.session.scalar(select(func.sum(ScoreCell.audited))) > 10
     assert_cells_match_a_live_count(today)
+    # Verdicts recorded after the build count at once: on appeals audited before (their
+    # verdict replaced), on others, and twice on one.
+    prosecutor = db.session.execute(select(Audit.prosecutor_id).limit(1)).scalar_one()
+    audited = db.session.execute(select(Audit.appeal_id).distinct().limit(4)).scalars().all()
+    fresh = (
+        db.session.execute(
+            select(Appeal)
+            .where(Appeal.id.not_in(audited), Appeal.current_body_id.is_not(None))
+            .limit(3)
+        )
+        .scalars()
+        .all()
+    )
+    for n, appeal in enumerate(
+        [*db.session.scalars(select(Appeal).where(Appeal.id.in_(audited))), *fresh, fresh[0]]
+    ):
+        db.session.add(
+            Audit(
+                appeal_id=appeal.id,
+                body_id=appeal.current_body_id or fresh[0].current_body_id,
+                prosecutor_id=prosecutor,
+                lawful=n % 2 == 0,
+                violations=[],
+            )
+        )
+    db.session.commit()
+    for period in WHOLE_MONTHS:
+        assert cell_audit_rates(period, today) == audit_rates(period), period.label
 
 
 def test_a_rebuild_replaces_the_cells_and_its_record(scenario):
