@@ -4,7 +4,7 @@ pages sum cells instead of counting events and audits; the build records the lat
 counted. Only the cells' tables change (no rebuild of appeals, events or audits).
 
 Revision ID: b3e5c7a9d1f4
-Revises: f2b8d4c6a1e9
+Revises: b3e1d7a4c920
 Create Date: 2026-12-05 06:40:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b3e5c7a9d1f4'
-down_revision = 'f2b8d4c6a1e9'
+down_revision = "b3e1d7a4c920"
 branch_labels = None
 depends_on = None
 
