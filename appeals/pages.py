@@ -98,3 +98,24 @@ def page_of(query: Select, per_page: int, *, bounded: bool = False) -> Paginatio
         pagination.total = db.session.execute(select(func.count()).select_from(counted)).scalar()
     pagination.capped = cap is not None and pagination.total > cap
     return pagination
+
+
+class ListPagination(Pagination):
+    """A page of a list already in memory (a ranking sorted in Python), with the same
+    interface as a query's page, so that the same pager renders it."""
+
+    def _query_items(self) -> list[Any]:
+        items = self._query_args["items"]
+        return items[self._query_offset : self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["items"])
+
+
+def page_of_list(items: list, per_page: int) -> Pagination:
+    """The page of `items` that ?page= asks for: out of range is not found (404)."""
+    page = request.args.get("page", 1, type=int)
+    last_page = max(1, -(-len(items) // per_page))
+    if page < 1 or page > last_page:
+        abort(404)
+    return ListPagination(page=page, per_page=per_page, max_per_page=None, items=items)

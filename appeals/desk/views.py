@@ -37,7 +37,7 @@ from appeals.desk.service import find_appeal_in_scope, overdue_acts, overdue_by_
 from appeals.extensions import db
 from appeals.intake.labels import DECISION_LABELS
 from appeals.intake.models import Appeal
-from appeals.pages import page_of
+from appeals.pages import page_of, page_of_list
 from appeals.ratings.chart import trend_svg
 from appeals.ratings.ranking import (
     Ranking,
@@ -54,6 +54,7 @@ from appeals.ratings.ranking import (
 from appeals.reference.labels import BODY_KIND_LABELS
 from appeals.reference.models import Body, Category, Region
 from appeals.scores.appeals_behind import MEASURES, appeals_behind
+from appeals.scores.cells import cell_timed_answers
 from appeals.scores.formula import QUALITY_COMPONENTS
 from appeals.scores.labels import COMPONENT_LABELS
 from appeals.scores.measures import region_body_ids
@@ -122,7 +123,12 @@ def dashboard():
     today = local_today()
     body_ids = _filtered_body_ids(scope, form)
     ranking = _ranking(form, body_ids)
-    rows = ranking.rows
+    # A country has thousands of bodies: the page shows one page of the ranking (the CSV and
+    # the report have all of it), and draws trends for the rows shown only.
+    per_page = current_app.config["DESK_RANKING_PER_PAGE"]
+    ranked = page_of_list([r for r in ranking.rows if r.ranked], per_page)
+    unranked = [r for r in ranking.rows if not r.ranked]
+    rows = [*ranked.items, *unranked[:per_page]]
     latest_closed = date(*previous_month(today), 1)
     axis = month_axis(latest_closed, TREND_MONTHS)
     months = snapshot_months()
@@ -133,8 +139,9 @@ def dashboard():
         scope=scope,
         period=form.to_period(),
         counted_at=ranking.counted_at,
-        ranked=[r for r in rows if r.ranked],
-        unranked=[r for r in rows if not r.ranked],
+        ranked=ranked,
+        unranked=unranked[:per_page],
+        unranked_more=max(0, len(unranked) - per_page),
         regions=region_rollup(ranking, scope.region_id),
         sparklines={
             body_id: trend_svg(points, width=120, height=28, compact=True, title=_("Score trend"))
@@ -266,11 +273,13 @@ def _figures(m, body_id: int, period, period_args: dict) -> list[dict]:
             parts[0]["text"] = _("rated")
         return {"label": label, "name": name, "value": value.value, "links": parts, "hint": hint}
 
-    median_n = db.session.execute(
-        select(func.count()).select_from(
-            appeals_behind(body_id, "median_days_to_answer", period).subquery()
-        )
-    ).scalar_one()
+    median_n = cell_timed_answers(body_id, period, local_today())
+    if median_n is None:  # not whole months, or the cells are not fresh: count them
+        median_n = db.session.execute(
+            select(func.count()).select_from(
+                appeals_behind(body_id, "median_days_to_answer", period).subquery()
+            )
+        ).scalar_one()
     late_n = int(m.timely.n - round(m.timely.successes))
     return [
         {

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from appeals.extensions import db
 from appeals.ratings.chart import TrendPoint
-from appeals.reference.models import Body, Region
+from appeals.reference.models import Body, Region, localized_name
 from appeals.scores.formula import (
     BodyMeasures,
     BodyScore,
@@ -47,17 +47,16 @@ class RankingRow:
 
 
 def _bodies(body_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
-    """id -> (name, kind, region name) in one query."""
+    """id -> (name, kind, region name) in one query, read as columns (thousands of bodies)."""
     ids = list(body_ids)
     if not ids:
         return {}
     rows = db.session.execute(
-        select(Body, Region).outerjoin(Region, Region.id == Body.region_id).where(Body.id.in_(ids))
+        select(Body.id, localized_name(Body), Body.kind, localized_name(Region))
+        .outerjoin(Region, Region.id == Body.region_id)
+        .where(Body.id.in_(ids))
     ).all()
-    return {
-        body.id: (body.name, body.kind, region.name if region else "National")
-        for body, region in rows
-    }
+    return {body_id: (name, kind, region or "National") for body_id, name, kind, region in rows}
 
 
 def with_positions(rows: Sequence[RankingRow]) -> list[RankingRow]:

@@ -38,16 +38,19 @@ def pick_name(name_kk: str | None, name_ru: str, name_en: str) -> str:
     return name_ru if lang.startswith("ru") else name_en
 
 
-def name_choices(model: type[Localized], *where) -> list[tuple[int, str]]:
-    """(id, name) of the rows of `model` matching `where`, by name in the reader's language:
-    the name chosen in SQL by pick_name's rule and read as plain columns, since a select of
-    thousands of bodies as objects costs a page 100 ms and more."""
+def localized_name(model: type[Localized]):
+    """The SQL expression of a row's name for the current locale (pick_name's rule), so that
+    a list of thousands of rows is read as plain columns rather than as objects."""
     lang = _language()
     if lang.startswith("kk"):
-        name = func.coalesce(model.name_kk, model.name_ru)
-    else:
-        name = model.name_ru if lang.startswith("ru") else model.name_en
-    rows = db.session.execute(select(model.id, name).where(*where)).all()
+        return func.coalesce(model.name_kk, model.name_ru)
+    return model.name_ru if lang.startswith("ru") else model.name_en
+
+
+def name_choices(model: type[Localized], *where) -> list[tuple[int, str]]:
+    """(id, name) of the rows of `model` matching `where`, by name in the reader's language
+    (a select of thousands of bodies as objects costs a page 100 ms and more)."""
+    rows = db.session.execute(select(model.id, localized_name(model)).where(*where)).all()
     return sorted(((row[0], row[1]) for row in rows), key=lambda c: c[1])
 
 

@@ -360,6 +360,24 @@ def cell_figures(
     return UnauditedMeasures(measures, overdue), build.counted_at
 
 
+def cell_timed_answers(body_id: int, period: Period, today: date) -> int | None:
+    """How many answers the body's median days to answer was worked out from (the body page
+    links them), summed from the histograms of fresh cells; None when the cells cannot give
+    it (as cell_figures): then it is counted from the appeals."""
+    if not whole_months(period) or fresh_build(today) is None:
+        return None
+    first, last = period.start, period.end.replace(day=1)
+    histograms = db.session.execute(
+        select(ScoreCell.days_to_answer).where(
+            _in_months(first, last),
+            ScoreCell.forward_month.is_(None),
+            ScoreCell.answers > 0,
+            ScoreCell.body_id == body_id,
+        )
+    ).scalars()
+    return sum(n for days in histograms for n in days.values())
+
+
 def _in_months(first: date, last: date) -> ColumnElement:
     """The cells of the appeals due or answered from month `first` to month `last`."""
     return or_(

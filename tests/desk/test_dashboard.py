@@ -78,6 +78,33 @@ def _scores(html: str) -> list[float]:
     return [float(e.text()) for e in table.iter() if "data-score" in e.attrs]
 
 
+def test_the_ranking_is_shown_a_page_at_a_time(
+    client, login, general_prosecutor, spread, app, monkeypatch
+):
+    """A country's thousands of bodies: the page shows one page of the ranking (in its order,
+    the sort kept by the pager) and says how many bodies too few to rank it leaves out; the
+    CSV still lists every body."""
+    monkeypatch.setitem(app.config, "DESK_RANKING_PER_PAGE", 2)
+    login(general_prosecutor)
+    everyone = client.get("/prosecutor/ranking.csv", query_string=spread).get_data(as_text=True)
+    listed = list(csv.DictReader(io.StringIO(everyone)))
+    assert len([r for r in listed if r["ranked"] == "yes"]) == 3
+
+    by_name = spread | {"sort": "name", "order": "asc"}
+    first = client.get("/prosecutor/", query_string=by_name).get_data(as_text=True)
+    second = client.get("/prosecutor/", query_string=by_name | {"page": 2})
+    assert len(_rows(first)) == 2 and len(_rows(second.get_data(as_text=True))) == 1
+    pager = by_testid(first, "ranking-pages")
+    assert any("page=2" in e.attrs.get("href", "") and "sort=name" in e.attrs.get("href", "")
+               for e in pager.iter() if e.tag == "a")  # fmt: skip
+    assert set(_rows(first) + _rows(second.get_data(as_text=True))) == {
+        body_id("health-71"),
+        body_id("police-71"),
+        body_id("health-75"),
+    }
+    assert client.get("/prosecutor/", query_string=by_name | {"page": 3}).status_code == 404
+
+
 def test_the_ranking_holds_only_the_bodies_in_scope(
     client, login, astana_prosecutor, general_prosecutor, spread
 ):

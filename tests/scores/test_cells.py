@@ -28,7 +28,8 @@ from appeals.intake.models import (
 )
 from appeals.queues import get_queue
 from appeals.reference.models import Body, Category, Region
-from appeals.scores.cells import build_cells, cell_audit_rates, cell_figures
+from appeals.scores.appeals_behind import appeals_behind
+from appeals.scores.cells import build_cells, cell_audit_rates, cell_figures, cell_timed_answers
 from appeals.scores.measures import audit_rates, unaudited_measures
 from appeals.scores.models import ScoreCell, ScoreCellBuild
 from appeals.scores.period import Period
@@ -60,6 +61,11 @@ def assert_cells_match_a_live_count(today: date) -> None:
         assert from_cells is not None, period.label
         assert from_cells[0] == unaudited_measures(period, today=today), period.label
         assert cell_audit_rates(period, today) == audit_rates(period), period.label
+        # The body page's count of the answers behind the median, for every body.
+        for measures in from_cells[0].measures:
+            behind = appeals_behind(measures.body_id, "median_days_to_answer", period, today=today)
+            live = db.session.scalar(select(func.count()).select_from(behind.subquery()))
+            assert cell_timed_answers(measures.body_id, period, today) == live, period.label
 
 
 def test_the_scenarios_cells_give_the_live_figures(scenario):
