@@ -24,12 +24,19 @@ from typing import Any
 
 from flask import current_app
 from redis.exceptions import RedisError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
+from appeals.audit.models import Audit
 from appeals.extensions import db
 from appeals.queues import app_job, redis_connection
 from appeals.reference.models import Body
-from appeals.scores.cells import build_cells, cell_audit_rates, cell_figures
+from appeals.scores.cells import (
+    build_cells,
+    cell_audit_rates,
+    cell_figures,
+    fresh_build,
+    whole_months,
+)
 from appeals.scores.formula import BodyMeasures, BodyScore, Rate, score_bodies
 from appeals.scores.measures import (
     UnauditedMeasures,
@@ -159,6 +166,53 @@ def wanted_bodies(
     return wanted
 
 
+# The whole country's scores of a period, kept in each process while the figures they were
+# made from stand: summing the cells and scoring thousands of bodies costs a desk page 100 ms
+# and more. The key names the cells' build and the latest verdict (the audits after the build
+# are put in per request), so a new build or a new verdict is never shown stale.
+_scored: dict[tuple, PeriodScores] = {}
+SCORED_KEPT = 64
+
+
+def _scored_key(period: Period, today: date, medians_for: Collection[int] | None) -> tuple | None:
+    """The key of a period's scores while they come from fresh cells, else None."""
+    if current_app.config["SCORE_CACHE_SECONDS"] <= 0 or not whole_months(period):
+        return None
+    build = fresh_build(today)
+    if build is None:
+        return None
+    latest_verdict = db.session.execute(select(func.max(Audit.id))).scalar()
+    settings = score_settings()
+    return (
+        current_app.config["SQLALCHEMY_DATABASE_URI"],
+        period.start,
+        period.end,
+        today,
+        build.id,
+        build.counted_at,
+        latest_verdict,
+        None if medians_for is None else frozenset(medians_for),
+        json.dumps(settings, sort_keys=True),
+    )
+
+
+def _country_scores(
+    period: Period, today: date, fresh: bool, medians_for: Collection[int] | None
+) -> PeriodScores:
+    figures, counted_at, from_cache = period_figures(
+        period, today=today, fresh=fresh, medians_for=medians_for
+    )
+    audits = None
+    if not fresh and current_app.config["SCORE_CACHE_SECONDS"] > 0:
+        audits = cell_audit_rates(period, today)
+    if audits is None:
+        audits = audit_rates(period)
+    measures = with_audits(figures, audits)
+    return PeriodScores(
+        measures, score_bodies(measures, **score_settings()), counted_at, from_cache
+    )
+
+
 def period_scores(
     period: Period,
     *,
@@ -175,16 +229,17 @@ def period_scores(
     audits come from the cells with every later verdict put in (cells.cell_audit_rates), else
     are counted now."""
     today = today or local_today()
-    figures, counted_at, from_cache = period_figures(
-        period, today=today, fresh=fresh, medians_for=medians_for
-    )
-    audits = None
-    if not fresh and current_app.config["SCORE_CACHE_SECONDS"] > 0:
-        audits = cell_audit_rates(period, today)
-    if audits is None:
-        audits = audit_rates(period)
-    measures = with_audits(figures, audits)
-    scores = score_bodies(measures, **score_settings())
+    key = None if fresh else _scored_key(period, today, medians_for)
+    country = _scored.get(key) if key else None
+    if country is None:
+        country = _country_scores(period, today, fresh, medians_for)
+        if key and country.from_cache:
+            _scored[key] = country
+            while len(_scored) > SCORED_KEPT:
+                _scored.pop(next(iter(_scored)))
+    # Lists of their own: the kept entry is shared by every later request.
+    measures, scores = list(country.measures), list(country.scores)
+    counted_at, from_cache = country.counted_at, country.from_cache
     wanted = wanted_bodies(body_ids, region_id, kind)
     if wanted is not None:
         pairs = [(m, s) for m, s in zip(measures, scores, strict=True) if m.body_id in wanted]

@@ -276,6 +276,32 @@ def test_the_pages_read_fresh_cells_until_the_next_build(scenario):
     assert after.measures == period_scores(september, today=TODAY, fresh=True).measures
 
 
+def test_a_verdict_after_the_build_moves_the_scores_kept_between_pages(scenario):
+    """The country's scores are kept in the process while the build stands; a verdict
+    recorded meanwhile still counts on the next page."""
+    september = Period.month(2026, 9)
+    build_cells(TODAY)
+    db.session.commit()
+    before = health_of(period_scores(september, today=TODAY), scenario)
+    assert health_of(period_scores(september, today=TODAY), scenario) == before
+    a1 = db.session.get(Appeal, scenario.appeals["a1"])
+    prosecutor = db.session.execute(select(Audit.prosecutor_id).limit(1)).scalar_one()
+    db.session.add(
+        Audit(
+            appeal_id=a1.id,
+            body_id=scenario.health,
+            prosecutor_id=prosecutor,
+            lawful=False,
+            violations=["late"],
+        )
+    )
+    db.session.commit()
+    after = health_of(period_scores(september, today=TODAY), scenario)
+    assert after.audit_clean.n == before.audit_clean.n  # a1's verdict replaced, not added
+    assert after.audit_clean.successes == before.audit_clean.successes - 1
+    assert after == health_of(period_scores(september, today=TODAY, fresh=True), scenario)
+
+
 def test_medians_are_worked_out_for_the_bodies_asked_only(scenario):
     build_cells(TODAY)
     db.session.commit()
