@@ -311,6 +311,17 @@ def fresh_build(today: date) -> ScoreCellBuild | None:
     return build
 
 
+def fresh_cells_of(period: Period, today: date) -> tuple[ScoreCellBuild, date, date] | None:
+    """The fresh build and the period's first and last months, when the cells can give the
+    period's figures (whole months, a build for today younger than the cache age)."""
+    if not whole_months(period):
+        return None
+    build = fresh_build(today)
+    if build is None:
+        return None
+    return build, period.start, period.end.replace(day=1)
+
+
 def cell_figures(
     period: Period, today: date, *, medians_for: Collection[int] | None = None
 ) -> tuple[UnauditedMeasures, datetime] | None:
@@ -318,12 +329,10 @@ def cell_figures(
     counted; None when the cells cannot give them (not whole months, or no fresh build).
     The median days to answer is worked out for the bodies `medians_for` only (None: all):
     it means merging every cell's histogram, and a ranking does not show it."""
-    if not whole_months(period):
+    cells = fresh_cells_of(period, today)
+    if cells is None:
         return None
-    build = fresh_build(today)
-    if build is None:
-        return None
-    first, last = period.start, period.end.replace(day=1)
+    build, first, last = cells
     in_range = and_(_in_months(first, last), ScoreCell.forward_month.is_(None))
     totals = db.session.execute(
         select(ScoreCell.body_id, *(func.sum(getattr(ScoreCell, n)).label(n) for n in SUMMED))
@@ -364,9 +373,10 @@ def cell_timed_answers(body_id: int, period: Period, today: date) -> int | None:
     """How many answers the body's median days to answer was worked out from (the body page
     links them), summed from the histograms of fresh cells; None when the cells cannot give
     it (as cell_figures): then it is counted from the appeals."""
-    if not whole_months(period) or fresh_build(today) is None:
+    cells = fresh_cells_of(period, today)
+    if cells is None:
         return None
-    first, last = period.start, period.end.replace(day=1)
+    _build, first, last = cells
     histograms = db.session.execute(
         select(ScoreCell.days_to_answer).where(
             _in_months(first, last),
@@ -416,12 +426,10 @@ def cell_audit_rates(period: Period, today: date) -> dict[int, Rate] | None:
     """measures.audit_rates from fresh cells, with the verdicts recorded since the build put
     in (each replaces the appeal's verdict the cells counted); None when the cells cannot
     give them (as cell_figures)."""
-    if not whole_months(period):
+    cells = fresh_cells_of(period, today)
+    if cells is None:
         return None
-    build = fresh_build(today)
-    if build is None:
-        return None
-    first, last = period.start, period.end.replace(day=1)
+    build, first, last = cells
     counts: dict[int, list[int]] = {
         body_id: [audited, lawful]
         for body_id, audited, lawful in db.session.execute(

@@ -34,8 +34,7 @@ from appeals.scores.cells import (
     build_cells,
     cell_audit_rates,
     cell_figures,
-    fresh_build,
-    whole_months,
+    fresh_cells_of,
 )
 from appeals.scores.formula import BodyMeasures, BodyScore, Rate, score_bodies
 from appeals.scores.measures import (
@@ -176,11 +175,10 @@ SCORED_KEPT = 64
 
 def _scored_key(period: Period, today: date, medians_for: Collection[int] | None) -> tuple | None:
     """The key of a period's scores while they come from fresh cells, else None."""
-    if current_app.config["SCORE_CACHE_SECONDS"] <= 0 or not whole_months(period):
+    cells = fresh_cells_of(period, today)
+    if current_app.config["SCORE_CACHE_SECONDS"] <= 0 or cells is None:
         return None
-    build = fresh_build(today)
-    if build is None:
-        return None
+    build = cells[0]
     latest_verdict = db.session.execute(select(func.max(Audit.id))).scalar()
     settings = score_settings()
     return (
