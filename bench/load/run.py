@@ -218,6 +218,9 @@ def main() -> None:
                                work / "web.log"))  # fmt: skip
         processes.append(start([PY, "worker.py", "--processes", "2"], env, work / "worker.log"))
         processes.append(start([PY, "worker.py", "--queues", "slow"], env, work / "slow.log"))
+        # The RQ cron scheduler, as in production (Procfile): it rebuilds the score cells
+        # every few minutes, without which the desk would count live once they are stale.
+        processes.append(start([PY, "scheduler.py"], env, work / "scheduler.log"))
         wait_http(f"{host}/readyz")
         locust(env, host, ["Citizen", "Official", "Prosecutor", "Public"], args.users,
                args.seconds, work / "mixed")  # fmt: skip
