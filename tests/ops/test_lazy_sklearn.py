@@ -51,3 +51,40 @@ def test_serving_pages_leaves_scikit_learn_unimported(app, make_user):
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["statuses"] == [200, 200, 200, 302, 200]
     assert report["heavy"] == []
+
+
+FIRST_USE_FROM_THREADS = """
+import threading
+from appeals.lazy import lazy_import
+ml = lazy_import("appeals.suggest.model")
+start, errors = threading.Barrier(16), []
+def use():
+    start.wait()
+    try:
+        ml.similarities
+    except Exception as error:
+        errors.append(repr(error))
+threads = [threading.Thread(target=use) for _ in range(16)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(errors)
+"""
+
+
+def test_a_lazy_module_first_used_by_many_threads_at_once_is_whole_for_each():
+    """gunicorn's threads: the first suggestion or look-alikes asked in several threads at
+    once must not find the module half made (importlib's LazyLoader did on Python 3.11: an
+    official's appeal page answered 500 under load)."""
+    for _ in range(3):
+        result = subprocess.run(
+            [sys.executable, "-c", FIRST_USE_FROM_THREADS],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert result.stdout.strip() == "[]"
