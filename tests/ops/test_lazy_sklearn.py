@@ -28,19 +28,10 @@ print(json.dumps({"statuses": statuses, "heavy": heavy}))
 """
 
 
-def test_serving_pages_leaves_scikit_learn_unimported(app, make_user):
-    email = make_user().email
-    db.session.commit()  # the write lock is free for the other process
+def in_a_fresh_process(code: str, *args: str) -> subprocess.CompletedProcess:
+    """Run `code` in a new Python (nothing imported yet); it must succeed."""
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            SERVE_PAGES,
-            app.config["SQLALCHEMY_DATABASE_URI"],
-            app.config["REDIS_URL"],
-            email,
-            PASSWORD,
-        ],
+        [sys.executable, "-c", code, *args],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -48,6 +39,15 @@ def test_serving_pages_leaves_scikit_learn_unimported(app, make_user):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def test_serving_pages_leaves_scikit_learn_unimported(app, make_user):
+    email = make_user().email
+    db.session.commit()  # the write lock is free for the other process
+    result = in_a_fresh_process(
+        SERVE_PAGES, app.config["SQLALCHEMY_DATABASE_URI"], app.config["REDIS_URL"], email, PASSWORD
+    )
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["statuses"] == [200, 200, 200, 302, 200]
     assert report["heavy"] == []
@@ -78,13 +78,4 @@ def test_a_lazy_module_first_used_by_many_threads_at_once_is_whole_for_each():
     once must not find the module half made (importlib's LazyLoader did on Python 3.11: an
     official's appeal page answered 500 under load)."""
     for _ in range(3):
-        result = subprocess.run(
-            [sys.executable, "-c", FIRST_USE_FROM_THREADS],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
-        assert result.stdout.strip() == "[]"
+        assert in_a_fresh_process(FIRST_USE_FROM_THREADS).stdout.strip() == "[]"
