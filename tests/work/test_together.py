@@ -151,3 +151,17 @@ def test_kept_look_alikes_follow_new_and_answered_appeals(
 
     shown = page()
     assert later.number in shown and like[0].number not in shown and like[1].number in shown
+
+
+def test_with_redis_down_the_look_alikes_are_worked_out_every_time(
+    client, login, people, garbage, app, monkeypatch
+):
+    first, like, _ = garbage
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens
+    login(people.official)
+
+    response = client.get(f"/work/appeals/{first.id}")
+
+    assert response.status_code == 200
+    card = by_testid(response.get_data(as_text=True), "look-alikes").text()
+    assert all(a.number in card for a in like)
