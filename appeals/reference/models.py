@@ -20,31 +20,26 @@ class Localized:
 
     @property
     def name(self) -> str:
-        return pick_name(self.name_kk, self.name_ru, self.name_en)
+        return next((n for n in (getattr(self, c) for c in _name_columns()) if n), "")
 
 
-def _language() -> str:
+def _name_columns() -> tuple[str, ...]:
+    """The name columns for the current locale, the first filled one read (Localized's rule:
+    a Kazakh reader sees the Russian name of a row without its Kazakh one)."""
     try:
-        return str(get_locale() or "en")
+        lang = str(get_locale() or "en")
     except RuntimeError:  # outside a request: jobs and the CLI
-        return "en"
-
-
-def pick_name(name_kk: str | None, name_ru: str, name_en: str) -> str:
-    """The one of a row's three names for the current locale (Localized.name's rule)."""
-    lang = _language()
+        lang = "en"
     if lang.startswith("kk"):
-        return name_kk or name_ru
-    return name_ru if lang.startswith("ru") else name_en
+        return ("name_kk", "name_ru")
+    return ("name_ru",) if lang.startswith("ru") else ("name_en",)
 
 
 def localized_name(model: type[Localized]):
-    """The SQL expression of a row's name for the current locale (pick_name's rule), so that
-    a list of thousands of rows is read as plain columns rather than as objects."""
-    lang = _language()
-    if lang.startswith("kk"):
-        return func.coalesce(model.name_kk, model.name_ru)
-    return model.name_ru if lang.startswith("ru") else model.name_en
+    """The SQL expression of a row's name for the current locale (Localized.name's rule), so
+    that a list of thousands of rows is read as plain columns rather than as objects."""
+    columns = [getattr(model, column) for column in _name_columns()]
+    return func.coalesce(*columns) if len(columns) > 1 else columns[0]
 
 
 def name_choices(model: type[Localized], *where) -> list[tuple[int, str]]:
