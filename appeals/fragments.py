@@ -1,6 +1,6 @@
-"""Rendered fragments of heavy pages kept in Redis, shared by every web process. A fragment's
-key names the version of the figures it shows (e.g. the score cells' build), so the job that
-refreshes them makes the old fragment unreachable: nothing has to find and delete it."""
+"""Rendered fragments of heavy pages, and values costly to compute, kept in Redis and shared
+by every web process. A key names what its value was made from (e.g. the score cells' build),
+so whatever changes that makes the old value unreachable: nothing has to find and delete it."""
 
 from __future__ import annotations
 
@@ -17,39 +17,30 @@ from appeals.queues import redis_connection
 log = logging.getLogger(__name__)
 
 
-def cached_fragment(key: str, seconds: int, render: Callable[[], str]) -> Markup:
-    """The fragment under `key`, rendered now and kept `seconds` when missing. Redis
-    unreachable: rendered every time, never an error. `render` must return safe HTML (a
-    template's output)."""
+def _kept(key: str, seconds: int, make: Callable[[], str]) -> str:
+    """The text under `key`, made now and kept `seconds` when missing. Redis unreachable:
+    made every time, never an error."""
     try:
         kept = redis_connection().get(key)
     except RedisError as error:
-        log.warning("Redis unavailable, %s rendered uncached: %s", key, error)
-        return Markup(render())  # noqa: S704  (a template's own escaped output)
+        log.warning("Redis unavailable, %s made afresh: %s", key, error)
+        return make()
     if kept is not None:
-        return Markup(kept.decode())  # noqa: S704
-    html = render()
+        return kept.decode()
+    text = make()
     try:
-        redis_connection().set(key, html, ex=seconds)
+        redis_connection().set(key, text, ex=seconds)
     except RedisError as error:
         log.warning("Redis unavailable, %s not kept: %s", key, error)
-    return Markup(html)  # noqa: S704
+    return text
+
+
+def cached_fragment(key: str, seconds: int, render: Callable[[], str]) -> Markup:
+    """A rendered fragment kept under `key` (see _kept). `render` must return safe HTML (a
+    template's output)."""
+    return Markup(_kept(key, seconds, render))  # noqa: S704  (a template's own escaped output)
 
 
 def kept_json(key: str, seconds: int, compute: Callable[[], Any]) -> Any:
-    """A computed value (JSON-serialisable) under `key`, computed now and kept `seconds` when
-    missing; like a fragment, its key names what it was computed from. Redis unreachable:
-    computed every time."""
-    try:
-        kept = redis_connection().get(key)
-    except RedisError as error:
-        log.warning("Redis unavailable, %s computed uncached: %s", key, error)
-        return compute()
-    if kept is not None:
-        return json.loads(kept)
-    value = compute()
-    try:
-        redis_connection().set(key, json.dumps(value), ex=seconds)
-    except RedisError as error:
-        log.warning("Redis unavailable, %s not kept: %s", key, error)
-    return value
+    """A computed value (JSON-serialisable) kept under `key` (see _kept)."""
+    return json.loads(_kept(key, seconds, lambda: json.dumps(compute())))
