@@ -24,11 +24,20 @@ from appeals.extensions import db
 log = logging.getLogger(__name__)
 
 
+_clients: dict[str, Redis] = {}
+
+
 def redis_connection() -> Redis:
-    """A connection to the app's Redis (short timeouts: a dead Redis must not hang a request)."""
-    return Redis.from_url(
-        current_app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5
-    )
+    """The app's Redis, one client (and its pool of connections) per process and URL: a new
+    client per call opened a new connection per call. Short timeouts: a dead Redis must not
+    hang a request. redis-py's pool notices a fork and opens its own connections there."""
+    url = current_app.config["REDIS_URL"]
+    client = _clients.get(url)
+    if client is None:
+        client = _clients.setdefault(
+            url, Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        )
+    return client
 
 
 def get_queue(name: str = "default", connection: Redis | None = None) -> Queue:
@@ -84,21 +93,32 @@ def cancel_jobs(job_ids: list[str]) -> None:
         log.warning("Redis unavailable, stale jobs stay (they re-check and do nothing): %s", error)
 
 
+# Jobs sent to Redis in one round trip each: a submission's four deadline jobs go as one, and
+# the sweep's re-queue of every open appeal in pipelines of this many, not one by one.
+PIPELINE_JOBS = 500
+
+
 def send_pending_jobs(jobs: list[PendingJob]) -> int:
-    """Hand jobs to RQ; a Redis outage is logged, not raised: the sweep re-queues the work."""
+    """Hand jobs to RQ in pipelines; a Redis outage is logged, not raised: the sweep re-queues
+    the work."""
     if not jobs or not current_app.config["RQ_ENABLED"]:
         return 0
     sent = 0
     try:
         connection = redis_connection()
-        for job in jobs:
-            queue = get_queue(job.queue, connection)
-            options = {"job_id": job.job_id, "retry": job.retry}
-            if job.at is not None:
-                queue.enqueue_at(job.at, job.func, *job.args, **options)
-            else:
-                queue.enqueue(job.func, *job.args, **options)
-            sent += 1
+        for start in range(0, len(jobs), PIPELINE_JOBS):
+            batch = jobs[start : start + PIPELINE_JOBS]
+            with connection.pipeline() as pipe:
+                pipe.multi()  # RQ's enqueue asks for a pipeline already in MULTI
+                for job in batch:
+                    queue = get_queue(job.queue, connection)
+                    options = {"job_id": job.job_id, "retry": job.retry, "pipeline": pipe}
+                    if job.at is not None:
+                        queue.enqueue_at(job.at, job.func, *job.args, **options)
+                    else:
+                        queue.enqueue(job.func, *job.args, **options)
+                pipe.execute()
+            sent += len(batch)
     except RedisError as error:
         log.warning("Redis unavailable, %d job(s) left to the sweep: %s", len(jobs) - sent, error)
     return sent
