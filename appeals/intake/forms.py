@@ -35,21 +35,24 @@ from appeals.intake.labels import (
 )
 from appeals.intake.service import own_appeal_by_number, own_earlier_appeals
 from appeals.language import LANGUAGES, chosen_language
-from appeals.reference.models import Category, Region
+from appeals.reference.models import Category, Region, localized_name
 
 
 def _tree_choices(model) -> list[tuple[int, str]]:
-    """Active rows as choices, children indented under their parents."""
-    rows = db.session.execute(select(model).where(model.is_active)).scalars().all()
-    children: dict[int | None, list] = {}
-    for row in rows:
-        children.setdefault(row.parent_id, []).append(row)
+    """Active rows as choices, children indented under their parents (names read as columns
+    in the reader's language: the form is built on every appeal page and every submission)."""
+    rows = db.session.execute(
+        select(model.id, model.parent_id, localized_name(model)).where(model.is_active)
+    ).all()
+    children: dict[int | None, list[tuple[str, int]]] = {}
+    for row_id, parent_id, name in rows:
+        children.setdefault(parent_id, []).append((name or "", row_id))
     choices: list[tuple[int, str]] = []
 
     def walk(parent_id: int | None, depth: int) -> None:
-        for row in sorted(children.get(parent_id, []), key=lambda r: r.name):
-            choices.append((row.id, "\u2003" * depth + row.name))
-            walk(row.id, depth + 1)
+        for name, row_id in sorted(children.get(parent_id, [])):
+            choices.append((row_id, "\u2003" * depth + name))
+            walk(row_id, depth + 1)
 
     walk(None, 0)
     return choices

@@ -362,7 +362,14 @@ def notify_registered(appeal: Appeal, access_code: str) -> None:
 
 
 def route_new_appeal(appeal: Appeal, registered_on: date) -> None:
-    """Register the appeal at the competent body, or put it in the manual routing queue."""
+    """Register the appeal at the competent body, or put it in the manual routing queue.
+    The rules, policy and calendar are read without flushing: the new appeal is then written
+    once, whole, rather than inserted and updated for its body, its policy and its term."""
+    with db.session.no_autoflush:
+        _route_new_appeal(appeal, registered_on)
+
+
+def _route_new_appeal(appeal: Appeal, registered_on: date) -> None:
     decision = resolve_body(appeal.category_id, appeal.region_id)
     if decision is None:
         appeal.current_body_id = reception_body_id(appeal.region_id)

@@ -93,7 +93,9 @@ def look_alikes(appeal: Appeal) -> list[LookAlike]:
     )
     found = {
         row.id: row
-        for row in db.session.scalars(select(Appeal).where(Appeal.id.in_([i for i, _score in scored])))
+        for row in db.session.scalars(
+            select(Appeal).where(Appeal.id.in_([i for i, _score in scored]))
+        )
     }
     return [LookAlike(found[i], score) for i, score in scored if i in found]
 

@@ -1,0 +1,99 @@
+"""What a request costs the shared services under load: one Redis connection kept per
+process, a submission's appeal written once, its deadline jobs and the sweep's re-queue sent
+in pipelines, and the calendar checked once per transaction."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from redis import Redis
+from rq import Queue
+from rq.registry import ScheduledJobRegistry
+from sqlalchemy import event, func, select
+
+from appeals.deadlines.calendar import DayKind
+from appeals.deadlines.models import Holiday
+from appeals.deadlines.schedule import deadline_job_ids
+from appeals.deadlines.service import working_calendar
+from appeals.extensions import db
+from appeals.intake.models import Appeal, AppealStatus
+from appeals.queues import PIPELINE_JOBS, PendingJob, send_pending_jobs
+from tests.samples import appeal_fields
+
+
+def connections_opened(redis_url: str) -> int:
+    return int(Redis.from_url(redis_url).info("stats")["total_connections_received"])
+
+
+def test_pages_reuse_one_redis_connection(app, client, login, make_user):
+    login(make_user(email="reader@example.kz"))
+    client.get("/ratings/")  # the first request may open the process's connection
+    before = connections_opened(app.config["REDIS_URL"])
+    for _ in range(10):
+        assert client.get("/ratings/").status_code == 200
+        assert client.get("/appeals/new").status_code == 200
+    # 20 requests that read fragments and rate limits from Redis: no new connection each.
+    assert connections_opened(app.config["REDIS_URL"]) - before <= 1
+
+
+def test_a_submission_writes_its_appeal_once(app, client, login, make_user):
+    login(make_user(email="dana@example.kz"))
+    written: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if re.match(r"\s*(INSERT INTO|UPDATE) appeals\b", statement):
+            written.append(statement.split("(")[0].split(" SET")[0].strip())
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.post("/appeals/new", data=appeal_fields())
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 302
+    appeal = db.session.execute(select(Appeal)).scalar_one()
+    # Registered with its body, policy and due date, in a single INSERT (no UPDATE after it).
+    assert appeal.status == AppealStatus.REGISTERED and appeal.due_on and appeal.policy_id
+    assert written == ["INSERT INTO appeals"]
+
+
+def test_a_submission_schedules_its_deadline_jobs(app, client, login, make_user):
+    login(make_user(email="dana@example.kz"))
+    assert client.post("/appeals/new", data=appeal_fields()).status_code == 302
+    appeal = db.session.execute(select(Appeal)).scalar_one()
+    registry = ScheduledJobRegistry("default", connection=Redis.from_url(app.config["REDIS_URL"]))
+    expected = deadline_job_ids(appeal.id, appeal.due_on)
+    assert len(expected) >= 2  # the reminders still to come and the overdue check
+    # Sent together in one pipeline, each under its own id at its own time.
+    assert set(expected) <= set(registry.get_job_ids())
+    times = {registry.get_scheduled_time(job_id) for job_id in expected}
+    assert len(times) == len(expected)
+
+
+def test_the_sweep_sends_more_jobs_than_one_pipeline_holds(app):
+    redis = Redis.from_url(app.config["REDIS_URL"])
+    queue = Queue("pipeline-test", connection=redis)
+    queue.empty()
+    count = PIPELINE_JOBS * 2 + 1
+    jobs = [
+        PendingJob("appeals.ops.health.alive", (), queue="pipeline-test", job_id=f"pipe-{n}")
+        for n in range(count)
+    ]
+    assert send_pending_jobs(jobs) == count
+    assert set(queue.get_job_ids()) == {f"pipe-{n}" for n in range(count)}
+    queue.empty()
+
+
+def test_a_day_off_added_in_this_transaction_moves_the_calendar_before_commit(app):
+    day = date(2026, 12, 23)  # a Wednesday, a working day
+    assert working_calendar().is_working_day(day)
+    db.session.add(
+        Holiday(day=day, kind=DayKind.DAY_OFF, name="A day off by decree", source="admin")
+    )
+    db.session.flush()
+    assert not working_calendar().is_working_day(day)
+    db.session.rollback()
+    assert working_calendar().is_working_day(day)
+    assert working_calendar().is_working_day(day + timedelta(days=1))
+    kept = select(func.count()).select_from(Holiday).where(Holiday.day == day)
+    assert db.session.execute(kept).scalar_one() == 0
