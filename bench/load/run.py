@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,7 @@ from appeals.extensions import db  # noqa: E402
 from appeals.generate.plan import access_code  # noqa: E402
 from appeals.intake.models import Appeal, RegistrationCounter  # noqa: E402
 from appeals.localredis import LocalRedis, free_port  # noqa: E402
+from appeals.notifications.models import Notification  # noqa: E402
 
 PY = sys.executable
 BIN = Path(PY).parent
@@ -171,6 +173,22 @@ def check_database(app, accepted: list[int]) -> dict:
         numbers)), "series_with_gaps": gaps, "counters_off": behind}  # fmt: skip
 
 
+def receipts_delivered(app, accepted: list[int], marks: dict[str, datetime]) -> dict:
+    """Delivery against intake, from the database: of the receipts of the run's accepted
+    submissions, how many were sent by the end of the run and by each later mark. (The
+    notifications queue's length says little: the scheduler's first sweep on the run's empty
+    Redis re-queues the reminders of every open appeal.)"""
+    keys = [f"registered:{appeal_id}" for appeal_id in accepted]
+    with app.app_context():
+        sent = [row for (row,) in db.session.execute(
+            select(Notification.sent_at).where(Notification.dedup_key.in_(keys))
+        )] if keys else []  # fmt: skip
+    return {"receipts": len(sent)} | {
+        f"sent by {mark}": sum(1 for at in sent if at is not None and at <= moment)
+        for mark, moment in marks.items()
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default="")
@@ -224,8 +242,12 @@ def main() -> None:
         wait_http(f"{host}/readyz")
         locust(env, host, ["Citizen", "Official", "Prosecutor", "Public"], args.users,
                args.seconds, work / "mixed")  # fmt: skip
+        marks = {"the end": datetime.now(UTC)}
         queue = Queue("notifications", connection=Redis.from_url(redis.url))
         backlog_end = queue.count
+        time.sleep(5)
+        marks["5 s after"] = datetime.now(UTC)
+        delivered = receipts_delivered(app, read_accepted(work), marks)
         alone = []
         for name in (args.only.split(",") if args.only else PAGES) if args.pages else []:
             prefix = work / f"page-{name}"
@@ -245,9 +267,8 @@ def main() -> None:
         stop(processes.pop())
         time.sleep(5)
         backlog_after = queue.count
-        accepted = [int(x) for x in (work / "accepted").read_text().split()]
-        checks = check_database(app, accepted)
-        report(stats(work / "mixed"), stats(work / "hello"), checks, backlog_end,
+        checks = check_database(app, read_accepted(work))
+        report(stats(work / "mixed"), stats(work / "hello"), checks, delivered, backlog_end,
                backlog_after, args, url)  # fmt: skip
         if alone:
             report_alone(alone, stats(work / "hello"), args)
@@ -257,7 +278,11 @@ def main() -> None:
         redis.stop()
 
 
-def report(mixed, hello, checks, backlog_end, backlog_after, args, url) -> None:
+def read_accepted(work: Path) -> list[int]:
+    return [int(x) for x in (work / "accepted").read_text().split()]
+
+
+def report(mixed, hello, checks, delivered, backlog_end, backlog_after, args, url) -> None:
     ceiling = next(float(r["Requests/s"]) for r in hello if r["Name"] == "Aggregated")
     database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(f"\n{database}, {args.appeals:,} appeals, {args.users} users, {args.seconds} s; "
@@ -269,6 +294,7 @@ def report(mixed, hello, checks, backlog_end, backlog_after, args, url) -> None:
         print(f"| {r['Name']} | {r['Request Count']} | {r['Failure Count']} | {rate:.1f} | "
               f"{r['50%']} | {r['95%']} | {r['99%']} | {rate / ceiling:.1%} |")  # fmt: skip
     print(f"\nnotices queued at the end of the run: {backlog_end}; 5 s after: {backlog_after}")
+    print(f"receipts of the run's submissions delivered: {json.dumps(delivered)}")
     print(f"database checks: {json.dumps(checks)}")
 
 
