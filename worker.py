@@ -9,6 +9,11 @@ app's queues (REDIS_URL and DATABASE_URL from the environment):
                                               its start it queues the category suggestion's
                                               first training when no model is saved yet
     python worker.py --burst                  run what is queued, then exit
+
+Notices, sweeps and deadline jobs run in the worker's own process: forking a work horse per
+job cost about 100 ms a job, ten times a notice's delivery (bench/worker_rate.py), and held
+delivery below intake. Only the slow queue forks a horse per job, so that the retraining's
+memory (about 600 MB at its peak) goes back to the system after each job.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import argparse
 
 from redis import Redis
-from rq import Worker
+from rq import SimpleWorker, Worker
 from rq.worker_pool import WorkerPool
 
 from appeals import create_app
@@ -45,6 +50,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def worker_class(queues: list[str], slow_queue: str) -> type[Worker]:
+    """RQ's forking Worker for the slow queue; SimpleWorker (jobs in its own process) else."""
+    return Worker if slow_queue in queues else SimpleWorker
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     app = create_app()
@@ -56,13 +66,15 @@ def main(argv: list[str] | None = None) -> None:
         # The model is ready before the first citizen types, not trained on their keystroke.
         with app.app_context():
             request_first_training()
+    kind = worker_class(queues, app.config["RQ_SLOW_QUEUE"])
     if args.processes == 1:
-        Worker(queues, connection=connection).work(with_scheduler=True, burst=args.burst)
+        kind(queues, connection=connection).work(with_scheduler=True, burst=args.burst)
         return
     # The pool forks its workers: none may share the parent's database connections.
     with app.app_context():
         db.engine.dispose()
-    WorkerPool(queues, connection=connection, num_workers=args.processes).start(burst=args.burst)
+    pool = WorkerPool(queues, connection=connection, num_workers=args.processes, worker_class=kind)
+    pool.start(burst=args.burst)
 
 
 if __name__ == "__main__":

@@ -12,12 +12,13 @@ import time
 from pathlib import Path
 
 from redis import Redis
-from rq import Queue, Worker
+from rq import Queue, SimpleWorker, Worker
 from rq.job import Job, JobStatus
 
 from appeals.periodic import register_periodic_jobs
 from appeals.scores.snapshots import refresh_score_cache, snapshot_previous_month
 from appeals.suggest.jobs import retrain_suggester
+from worker import worker_class
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,6 +32,17 @@ def registered(app) -> dict:
 
     register_periodic_jobs(Recorder(), app.config)
     return jobs
+
+
+def worker_env(app, redis_server, tmp_path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "REDIS_URL": redis_server.url,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "APPEALS_INSTANCE_DIR": str(tmp_path),
+        # Outside tests the app refuses the development key: a worker is given a real one.
+        "SECRET_KEY": secrets.token_hex(32),
+    }
 
 
 def test_slow_jobs_have_their_own_queue_and_the_fast_worker_does_not_serve_it(app):
@@ -58,18 +70,10 @@ def test_worker_rejects_zero_processes():
 def test_worker_pool_runs_jobs_in_parallel(app, redis_server, tmp_path):
     connection = Redis.from_url(redis_server.url)
     queue = Queue("pooltest", connection=connection)
-    env = {
-        **os.environ,
-        "REDIS_URL": redis_server.url,
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "APPEALS_INSTANCE_DIR": str(tmp_path),
-        # Outside tests the app refuses the development key: a worker is given a real one.
-        "SECRET_KEY": secrets.token_hex(32),
-    }
     pool = subprocess.Popen(
         [sys.executable, "worker.py", "--processes", "2", "--queues", "pooltest"],
         cwd=ROOT,
-        env=env,
+        env=worker_env(app, redis_server, tmp_path),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -95,3 +99,23 @@ def test_worker_pool_runs_jobs_in_parallel(app, redis_server, tmp_path):
         except subprocess.TimeoutExpired:
             pool.kill()
             pool.wait()
+
+
+def test_notices_and_sweeps_run_in_the_workers_own_process(app, redis_server, tmp_path):
+    """A work horse forked per job cost about 100 ms a job, and delivery fell behind intake:
+    the fast queues' jobs run in the worker's process; only the slow queue forks one."""
+    connection = Redis.from_url(redis_server.url)
+    queue = Queue("owntest", connection=connection)
+    jobs = [queue.enqueue("os.getpid") for _ in range(3)]
+    worker = subprocess.Popen(
+        [sys.executable, "worker.py", "--queues", "owntest", "--burst"],
+        cwd=ROOT,
+        env=worker_env(app, redis_server, tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert worker.wait(timeout=120) == 0
+    ran_in = {Job.fetch(job.id, connection=connection).return_value() for job in jobs}
+    assert ran_in == {worker.pid}
+    assert worker_class([app.config["RQ_SLOW_QUEUE"]], app.config["RQ_SLOW_QUEUE"]) is Worker
+    assert worker_class(app.config["RQ_QUEUES"], app.config["RQ_SLOW_QUEUE"]) is SimpleWorker
