@@ -19,11 +19,12 @@ from appeals.notifications.models import Notification, NotificationStatus
 from tests.factories import submit
 from tests.faults.conftest import wait_for
 
-# RQ finds a started job abandoned once its heartbeat's TTL has run out (the job monitoring
-# interval of 30 s + 60 s), and the dead worker's scheduler lock lapses after 61 s (a new
-# worker takes it within RQ's 120 s fallback); the test moves these clocks on instead of
-# waiting two minutes.
-ABANDONED_AFTER = 91
+# RQ finds a started job abandoned once its heartbeat's TTL has run out: a worker that runs
+# jobs in its own process (worker.py for every queue but the slow one) sets it to the job's
+# timeout (RQ's default 180 s) + 60 s. The dead worker's scheduler lock lapses after 61 s (a
+# new worker takes it within RQ's 120 s fallback); the test moves these clocks on instead of
+# waiting four minutes.
+ABANDONED_AFTER = 241
 
 
 def rq_clock_moved_on(connection: Redis, queue: str) -> None:
