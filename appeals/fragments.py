@@ -17,21 +17,31 @@ from appeals.queues import redis_connection
 log = logging.getLogger(__name__)
 
 
-def _kept(key: str, seconds: int, make: Callable[[], str]) -> str:
-    """The text under `key`, made now and kept `seconds` when missing. Redis unreachable:
-    made every time, never an error."""
+def _read(key: str) -> str | None:
+    """The text under `key`; None when missing or when Redis is unreachable (logged)."""
     try:
         kept = redis_connection().get(key)
     except RedisError as error:
-        log.warning("Redis unavailable, %s made afresh: %s", key, error)
-        return make()
-    if kept is not None:
-        return kept.decode()
-    text = make()
+        log.warning("Redis unavailable, %s not read: %s", key, error)
+        return None
+    return None if kept is None else kept.decode()
+
+
+def _write(key: str, text: str, seconds: int) -> None:
     try:
         redis_connection().set(key, text, ex=seconds)
     except RedisError as error:
         log.warning("Redis unavailable, %s not kept: %s", key, error)
+
+
+def _kept(key: str, seconds: int, make: Callable[[], str]) -> str:
+    """The text under `key`, made now and kept `seconds` when missing. Redis unreachable:
+    made every time, never an error."""
+    kept = _read(key)
+    if kept is not None:
+        return kept
+    text = make()
+    _write(key, text, seconds)
     return text
 
 
@@ -41,6 +51,12 @@ def cached_fragment(key: str, seconds: int, render: Callable[[], str]) -> Markup
     return Markup(_kept(key, seconds, render))  # noqa: S704  (a template's own escaped output)
 
 
-def kept_json(key: str, seconds: int, compute: Callable[[], Any]) -> Any:
-    """A computed value (JSON-serialisable) kept under `key` (see _kept)."""
-    return json.loads(_kept(key, seconds, lambda: json.dumps(compute())))
+def kept_value(key: str) -> Any:
+    """The JSON value kept under `key`, or None (never kept, expired, or Redis unreachable)."""
+    kept = _read(key)
+    return None if kept is None else json.loads(kept)
+
+
+def keep_value(key: str, value: Any, seconds: int) -> None:
+    """Keep a JSON-serialisable value under `key` for `seconds` (Redis unreachable: not kept)."""
+    _write(key, json.dumps(value), seconds)

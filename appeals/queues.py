@@ -14,7 +14,7 @@ from flask import Flask, current_app, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
-from rq.exceptions import NoSuchJobError
+from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -45,6 +45,10 @@ def get_queue(name: str = "default", connection: Redis | None = None) -> Queue:
     return Queue(name, connection=connection or redis_connection())
 
 
+# Seconds a failed enqueue_once job keeps its id (and so holds back the same work).
+ONCE_FAILURE_TTL = 300
+
+
 @dataclass
 class PendingJob:
     # A job function, or its dotted path (how a service names a job without importing it).
@@ -71,6 +75,22 @@ def enqueue_after_commit(
 def queue_after_commit(job: PendingJob) -> None:
     """Send this job to RQ once the current transaction commits (never before)."""
     db.session.info.setdefault("pending_jobs", []).append(job)
+
+
+def enqueue_once(func: str, *args: Any, job_id: str) -> None:
+    """Queue a job now unless one with this id still waits: a page that asks for the same work
+    on every view sends it once. Redis unreachable: logged, and the page goes on."""
+    if not current_app.config["RQ_ENABLED"]:
+        return
+    try:
+        # A finished job is dropped at once and a failed one soon, so the id is free again.
+        get_queue().enqueue(
+            func, *args, job_id=job_id, unique=True, result_ttl=0, failure_ttl=ONCE_FAILURE_TTL
+        )
+    except DuplicateJobError:
+        pass
+    except RedisError as error:
+        log.warning("Redis unavailable, %s not queued: %s", job_id, error)
 
 
 def cancel_after_commit(job_ids: list[str]) -> None:

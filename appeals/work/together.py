@@ -14,10 +14,11 @@ from sqlalchemy import select
 
 from appeals.accounts.models import User
 from appeals.extensions import db
-from appeals.fragments import kept_json
+from appeals.fragments import keep_value, kept_value
 from appeals.intake.models import RUNNING_STATUSES, Appeal, EventKind
 from appeals.intake.workflow import TransitionRefused, record_event, touch
 from appeals.lazy import lazy_import
+from appeals.queues import enqueue_once
 from appeals.timeutil import now_utc
 from appeals.work.standing import standing
 
@@ -27,7 +28,10 @@ LOOKALIKE_DAYS = 60  # the issue's window: appeals submitted in the last 60 days
 LOOKALIKE_MIN_SIMILARITY = 0.3  # below this, two appeals are about different things
 LOOKALIKE_CANDIDATES = 300  # the newest open appeals of the body compared, at most
 LOOKALIKES_SHOWN = 10
-LOOKALIKES_KEPT_SECONDS = 3600  # the key changes with the candidates; this only frees memory
+# Kept per appeal, with the candidates they were computed from; a week covers an appeal's
+# working life at the body, after which the first view works them out again.
+LOOKALIKES_KEPT_SECONDS = 7 * 24 * 3600
+KEEP_LOOK_ALIKES = "appeals.work.lookalike_jobs.keep_look_alikes_job"
 
 
 @dataclass(frozen=True)
@@ -75,29 +79,56 @@ def _scored(appeal: Appeal, candidate_ids: list[int]) -> list[tuple[int, float]]
     return alike[:LOOKALIKES_SHOWN]
 
 
+def _kept_key(appeal_id: int) -> str:
+    return f"lookalikes:{appeal_id}"
+
+
+def _fingerprint(candidate_ids: list[int]) -> str:
+    return hashlib.sha256(",".join(map(str, candidate_ids)).encode()).hexdigest()[:20]
+
+
+def _keep_scores(appeal: Appeal, candidate_ids: list[int]) -> list[tuple[int, float]]:
+    """Work the scores out now and keep them with the candidates they were computed from."""
+    scored = _scored(appeal, candidate_ids)
+    kept = {"of": _fingerprint(candidate_ids), "scored": scored}
+    keep_value(_kept_key(appeal.id), kept, LOOKALIKES_KEPT_SECONDS)
+    return scored
+
+
 def look_alikes(appeal: Appeal) -> list[LookAlike]:
     """The open appeals of the same body from the last 60 days that read most like this one.
     Fitting the comparison costs a page view tens of milliseconds, so the scores are kept in
-    Redis under the candidates they were computed from: a new, answered or grouped candidate
-    changes the key."""
+    Redis with the candidates they were computed from. Worked out on the page only the first
+    time; when the candidates have changed since, the page shows the kept scores of those
+    still open and the worker works them out again (a new look-alike shows a moment later)."""
     if appeal.current_body_id is None or appeal.group_lead_id is not None:
         return []
     candidate_ids = _candidate_ids(appeal)
     if not candidate_ids:
         return []  # and scikit-learn is not even loaded
-    fingerprint = hashlib.sha256(",".join(map(str, candidate_ids)).encode()).hexdigest()[:20]
-    scored = kept_json(
-        f"lookalikes:{appeal.id}:{fingerprint}",
-        LOOKALIKES_KEPT_SECONDS,
-        lambda: _scored(appeal, candidate_ids),
-    )
+    kept = kept_value(_kept_key(appeal.id))
+    if kept is None:  # never worked out, expired, or Redis down
+        scored = _keep_scores(appeal, candidate_ids)
+    else:
+        if kept["of"] != _fingerprint(candidate_ids):
+            enqueue_once(KEEP_LOOK_ALIKES, appeal.id, job_id=f"lookalikes-{appeal.id}")
+        still_open = set(candidate_ids)
+        scored = [(i, score) for i, score in kept["scored"] if i in still_open]
     found = {
         row.id: row
-        for row in db.session.scalars(
-            select(Appeal).where(Appeal.id.in_([i for i, _score in scored]))
-        )
+        for row in db.session.scalars(select(Appeal).where(Appeal.id.in_([i for i, _ in scored])))
     }
     return [LookAlike(found[i], score) for i, score in scored if i in found]
+
+
+def keep_look_alikes(appeal_id: int) -> int:
+    """Work out and keep an appeal's look-alikes among its body's current candidates (the
+    worker's part of look_alikes). Returns how many were found."""
+    appeal = db.session.get(Appeal, appeal_id)
+    if appeal is None or appeal.current_body_id is None or appeal.group_lead_id is not None:
+        return 0
+    candidate_ids = _candidate_ids(appeal)
+    return len(_keep_scores(appeal, candidate_ids)) if candidate_ids else 0
 
 
 def members_of(lead: Appeal) -> list[Appeal]:
