@@ -5,15 +5,16 @@ region and positions overall and within its kind."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 
 from appeals.extensions import db
 from appeals.ratings.chart import TrendPoint
-from appeals.reference.models import Body, Region, localized_name
+from appeals.reference.models import Body, Region, localized_name, name_columns
 from appeals.scores.formula import (
     BodyMeasures,
     BodyScore,
@@ -25,7 +26,7 @@ from appeals.scores.formula import (
 )
 from appeals.scores.models import ScoreSnapshot
 from appeals.scores.period import Period
-from appeals.scores.snapshots import period_scores, score_settings, wanted_bodies
+from appeals.scores.snapshots import PeriodScores, period_scores, score_settings, wanted_bodies
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Ranking:
     # region roll-up pools and scores without counting anything again.
     measures: list[BodyMeasures] = field(default_factory=list)
     national: dict[str, float | None] = field(default_factory=dict)
+    kept_as: tuple | None = None  # kept in this process under this key (see period_ranking)
 
 
 def period_ranking(
@@ -102,6 +104,32 @@ def period_ranking(
     # national means stay at hand for the region roll-ups. A ranking shows no medians.
     result = period_scores(period, today=today, medians_for=())
     wanted = wanted_bodies(body_ids, region_id, kind)
+    if result.kept_as is None:
+        return _ranking_of(result, wanted)
+    key = (result.kept_as, None if wanted is None else frozenset(wanted), name_columns())
+    return _kept_in_process(_rankings, key, lambda: _ranking_of(result, wanted, kept_as=key))
+
+
+# Rankings and region roll-ups built from country scores kept in this process, kept as long
+# (while those scores stand): 2,000 rows with names, positions and pooled regions cost the
+# dashboard some 40 ms a view. The names' language and the filters are part of the key.
+_rankings: dict[tuple, Ranking] = {}
+_rollups: dict[tuple, list] = {}
+KEPT_IN_PROCESS = 32
+
+
+def _kept_in_process(memo: dict, key: tuple, build: Callable[[], Any]) -> Any:
+    value = memo.get(key)
+    if value is None:
+        value = memo[key] = build()
+        while len(memo) > KEPT_IN_PROCESS:
+            memo.pop(next(iter(memo)), None)
+    return value
+
+
+def _ranking_of(
+    result: PeriodScores, wanted: set[int] | None, kept_as: tuple | None = None
+) -> Ranking:
     pairs = [
         (m, s)
         for m, s in zip(result.measures, result.scores, strict=True)
@@ -114,6 +142,7 @@ def period_ranking(
         result.from_cache,
         measures=measures,
         national=national_means(result.measures),
+        kept_as=kept_as,
     )
 
 
@@ -211,6 +240,13 @@ def region_rollup(ranking: Ranking, within: int | None) -> list[RegionRow]:
     national bodies last."""
     if not ranking.measures:
         return []
+    if ranking.kept_as is None:
+        return _region_rollup(ranking, within)
+    key = (ranking.kept_as, within)
+    return _kept_in_process(_rollups, key, lambda: _region_rollup(ranking, within))
+
+
+def _region_rollup(ranking: Ranking, within: int | None) -> list[RegionRow]:
     body_regions = dict(
         db.session.execute(
             select(Body.id, Body.region_id).where(

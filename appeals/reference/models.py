@@ -20,10 +20,10 @@ class Localized:
 
     @property
     def name(self) -> str:
-        return next((n for n in (getattr(self, c) for c in _name_columns()) if n), "")
+        return next((n for n in (getattr(self, c) for c in name_columns()) if n), "")
 
 
-def _name_columns() -> tuple[str, ...]:
+def name_columns() -> tuple[str, ...]:
     """The name columns for the current locale, the first filled one read (Localized's rule:
     a Kazakh reader sees the Russian name of a row without its Kazakh one)."""
     try:
@@ -38,7 +38,7 @@ def _name_columns() -> tuple[str, ...]:
 def localized_name(model: type[Localized]):
     """The SQL expression of a row's name for the current locale (Localized.name's rule), so
     that a list of thousands of rows is read as plain columns rather than as objects."""
-    columns = [getattr(model, column) for column in _name_columns()]
+    columns = [getattr(model, column) for column in name_columns()]
     return func.coalesce(*columns) if len(columns) > 1 else columns[0]
 
 

@@ -75,6 +75,9 @@ class PeriodScores:
     scores: list[BodyScore]
     counted_at: datetime  # when all but the audits were counted (the audits: just now)
     from_cache: bool
+    # The key the country's scores are kept under in this process (None: not kept), for what
+    # is built from them to be kept as long (the ranking's rows, the region roll-ups).
+    kept_as: tuple | None = None
 
 
 def cache_key(period: Period, today: date) -> str:
@@ -242,7 +245,8 @@ def period_scores(
     if wanted is not None:
         pairs = [(m, s) for m, s in zip(measures, scores, strict=True) if m.body_id in wanted]
         measures, scores = [m for m, _ in pairs], [s for _, s in pairs]
-    return PeriodScores(measures, scores, counted_at, from_cache)
+    kept_as = key if key and _scored.get(key) is country else None
+    return PeriodScores(measures, scores, counted_at, from_cache, kept_as)
 
 
 def refresh_cached_figures(today: date | None = None) -> int:

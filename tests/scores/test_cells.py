@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from appeals.accounts.models import Role
@@ -27,6 +28,7 @@ from appeals.intake.models import (
     Satisfaction,
 )
 from appeals.queues import get_queue
+from appeals.ratings.ranking import period_ranking
 from appeals.reference.models import Body, Category, Region
 from appeals.scores.appeals_behind import appeals_behind
 from appeals.scores.cells import build_cells, cell_audit_rates, cell_figures, cell_timed_answers
@@ -300,6 +302,42 @@ def test_a_verdict_after_the_build_moves_the_scores_kept_between_pages(scenario)
     assert after.audit_clean.n == before.audit_clean.n  # a1's verdict replaced, not added
     assert after.audit_clean.successes == before.audit_clean.successes - 1
     assert after == health_of(period_scores(september, today=TODAY, fresh=True), scenario)
+
+
+def test_the_ranking_kept_between_pages_follows_a_verdict_and_the_readers_language(app, scenario):
+    """The ranking's rows are kept in the process with the scores they come from: a verdict
+    recorded after the build moves them on the next page, and each reader gets the names in
+    their language."""
+    september = Period.month(2026, 9)
+    build_cells(TODAY)
+    db.session.commit()
+    health = db.session.get(Body, scenario.health)
+
+    def row(language: str):
+        with app.test_request_context(), force_locale(language):
+            ranking = period_ranking(september, today=TODAY)
+            return next(r for r in ranking.rows if r.body_id == scenario.health)
+
+    before = row("ru")
+    assert before.name == health.name_ru and row("en").name == health.name_en
+    assert row("kk").name == (health.name_kk or health.name_ru)
+    prosecutor = db.session.execute(select(Audit.prosecutor_id).limit(1)).scalar_one()
+    db.session.add(
+        Audit(
+            appeal_id=scenario.appeals["a1"],
+            body_id=scenario.health,
+            prosecutor_id=prosecutor,
+            lawful=False,
+            violations=["late"],
+        )
+    )
+    db.session.commit()
+    after = row("ru")
+    assert after.quality != before.quality
+    with app.test_request_context(), force_locale("ru"):
+        counted = period_scores(september, today=TODAY, fresh=True)
+    fresh = next(s for s in counted.scores if s.body_id == scenario.health)
+    assert (after.quality, after.score) == (fresh.quality, fresh.score)
 
 
 def test_medians_are_worked_out_for_the_bodies_asked_only(scenario):
