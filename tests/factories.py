@@ -10,7 +10,7 @@ from appeals.accounts.models import User
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealKind
 from appeals.intake.service import NewAppeal, submit_appeal
-from appeals.reference.models import Category, Region
+from appeals.reference.models import Body, Category, Region
 
 
 def category_id(code: str) -> int:
@@ -19,6 +19,13 @@ def category_id(code: str) -> int:
 
 def region_id(code: str) -> int:
     return db.session.execute(select(Region.id).where(Region.code == code)).scalar_one()
+
+
+def body_id(code: str) -> int:
+    """A body's id by code (the read's transaction ended: a request may write next)."""
+    value = db.session.execute(select(Body.id).where(Body.code == code)).scalar_one()
+    db.session.commit()
+    return value
 
 
 ASTANA = "710000000"

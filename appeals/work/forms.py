@@ -36,10 +36,11 @@ from appeals.intake.labels import (
     LEAVE_GROUNDS,
     STATUS_LABELS,
 )
-from appeals.intake.models import AppealKind, AppealStatus
-from appeals.reference.models import Body, Category, name_choices
+from appeals.intake.models import Appeal, AppealKind, AppealStatus
+from appeals.reference.models import Category
 from appeals.work.defects import leave_ground_refusal
 from appeals.work.inbox import SEARCH_MAX, InboxFilters
+from appeals.work.terms import forward_choices
 
 # An answer is reasoned: a line or two cannot explain a decision and how to complain.
 ANSWER_MIN_LENGTH = 100
@@ -148,11 +149,11 @@ class ForwardForm(ActionForm):
     )
     submit = SubmitField(_l("Forward"))
 
-    def __init__(self, *args, exclude_body_id: int | None = None, **kwargs):
+    def __init__(self, *args, forwarded: Appeal, search: str = "", **kwargs):
         super().__init__(*args, prefix="forward", **kwargs)
-        self.body_id.choices = choose_first(
-            name_choices(Body, Body.is_active, Body.id != (exclude_body_id or 0))
-        )
+        posted = self.body_id.data if isinstance(self.body_id.data, int) else None
+        self.body_id.choices = choose_first(forward_choices(forwarded, search, including=posted))
+        self.search = search
 
 
 class LeaveForm(ActionForm):

@@ -36,7 +36,8 @@ class InboxFilters:
     search: str | None = None
 
 
-def _like_pattern(text: str) -> str:
+def like_pattern(text: str) -> str:
+    """A LIKE pattern that finds `text` anywhere, its own % and _ read as themselves."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -86,12 +87,12 @@ def inbox_query(user: User, filters: InboxFilters, today: date, scope_ids: Seque
     search = (filters.search or "").strip()[:SEARCH_MAX]
     if search:
         # ilike: ILIKE on PostgreSQL; lower() LIKE lower() on SQLite (which folds ASCII only).
-        pattern = _like_pattern(search)
+        pattern = like_pattern(search)
         criteria.append(
             or_(
                 Appeal.number.ilike(pattern, escape="\\"),
                 # A number typed with look-alikes ("3-2026-..."), read as the status check does.
-                Appeal.number.ilike(_like_pattern(normalize_number(search)), escape="\\"),
+                Appeal.number.ilike(like_pattern(normalize_number(search)), escape="\\"),
                 Appeal.subject.ilike(pattern, escape="\\"),
                 Appeal.text.ilike(pattern, escape="\\"),
             )

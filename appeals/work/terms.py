@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import or_, select
 
 from appeals.accounts.models import User
 from appeals.deadlines.rules import (
@@ -31,7 +32,15 @@ from appeals.intake.workflow import (
     refuse,
 )
 from appeals.notifications.service import notify_applicant
-from appeals.reference.models import Body
+from appeals.reference.models import (
+    Body,
+    Category,
+    Region,
+    RoutingRule,
+    ancestor_chain,
+    localized_name,
+)
+from appeals.work.inbox import SEARCH_MAX, like_pattern
 from appeals.work.standing import (
     extension_refusal,
     forward_refusal,
@@ -125,6 +134,44 @@ def resume_appeal(appeal: Appeal, by: User, *, today: date) -> None:
     db.session.flush()
     schedule_deadline_jobs(appeal)
     notify_applicant(appeal, "appeal_resumed", {"due_on": new_due.isoformat()})
+
+
+# The forward form lists at most this many bodies: a country has tens of thousands, and a list
+# of all of them cost every view of an appeal its rendering (and no one could read it).
+FORWARD_CHOICES = 50
+
+
+def forward_choices(
+    appeal: Appeal, search: str = "", *, including: int | None = None
+) -> list[tuple[int, str]]:
+    """(id, name) of the active bodies the forward form offers, by name, never the appeal's
+    own. With `search`: those whose name (in any language) or code contains it. Without: those
+    the routing rules make competent for the appeal's matter anywhere (a wrong place is a common
+    mistake), and the bodies of its place. At most FORWARD_CHOICES; `including` (the body
+    posted) is offered too when it may be chosen."""
+    may_receive = (Body.is_active, Body.id != appeal.current_body_id)
+    offered = select(Body.id, localized_name(Body)).where(*may_receive)
+    search = search.strip()[:SEARCH_MAX]
+    if search:
+        pattern = like_pattern(search)
+        columns = (Body.name_kk, Body.name_ru, Body.name_en, Body.code)
+        offered = offered.where(or_(*(c.ilike(pattern, escape="\\") for c in columns)))
+    else:
+        competent = select(RoutingRule.body_id).where(
+            RoutingRule.is_active,
+            RoutingRule.category_id.in_(ancestor_chain(Category, appeal.category_id)),
+        )
+        place = ancestor_chain(Region, appeal.region_id)
+        offered = offered.where(or_(Body.id.in_(competent), Body.region_id.in_(place)))
+    rows = db.session.execute(
+        offered.order_by(localized_name(Body), Body.id).limit(FORWARD_CHOICES)
+    ).all()
+    choices = [(body_id, name) for body_id, name in rows]
+    if including and including not in {body_id for body_id, _name in choices}:
+        # The body posted, found by a search that this request does not repeat.
+        posted = select(Body.id, localized_name(Body)).where(Body.id == including, *may_receive)
+        choices += [(body_id, name) for body_id, name in db.session.execute(posted)]
+    return choices
 
 
 def forward_appeal(appeal: Appeal, to_body: Body, reason: str, by: User, *, today: date) -> bool:

@@ -97,7 +97,9 @@ def _blank_forms(appeal: Appeal) -> dict[str, Any]:
         "refuse_extension": ExtensionRefuseForm(appeal=appeal),
         "suspend": SuspendForm(appeal=appeal),
         "resume": ResumeForm(appeal=appeal),
-        "forward": ForwardForm(appeal=appeal, exclude_body_id=appeal.current_body_id),
+        "forward": ForwardForm(
+            appeal=appeal, forwarded=appeal, search=request.args.get("forward_search", "")
+        ),
         "leave": LeaveForm(appeal=appeal),
         "ask_fix": DefectsForm(appeal=appeal),
     }
@@ -259,7 +261,7 @@ STEPS: dict[str, Step] = {
     ),
     "forward": Step(
         "forward",
-        lambda appeal: ForwardForm(exclude_body_id=appeal.current_body_id),
+        lambda appeal: ForwardForm(forwarded=appeal),
         lambda appeal, form: terms.forward_appeal(
             appeal,
             db.get_or_404(Body, form.body_id.data),

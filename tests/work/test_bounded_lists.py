@@ -4,8 +4,10 @@ hundred thousand appeals costs what one of ten thousand does, and says "more tha
 from __future__ import annotations
 
 from appeals.extensions import db
-from tests.factories import submit
-from tests.pages import by_testid
+from appeals.work import terms
+from tests.factories import body_id, submit
+from tests.pages import by_testid, field_options
+from tests.work.conftest import post_step
 
 
 def test_an_inbox_past_the_cap_says_more_than_and_pages_no_further(
@@ -31,3 +33,44 @@ def test_the_admin_log_and_staff_lists_are_bounded_too(app, admin_client, monkey
 
     assert admin_client.get("/admin/users").status_code == 200
     assert admin_client.get("/admin/users?page=3").status_code == 404  # 50 rows, 2 pages
+
+
+def test_the_forward_list_offers_the_likely_bodies_and_finds_any_other(
+    client, login, people, assigned
+):
+    """A country has tens of thousands of bodies: the forward form lists those competent for
+    the appeal's matter and those of its place; any other is found by name or code, and the
+    body found can be chosen although the forwarding's post does not repeat the search."""
+    login(people.head)
+    page = lambda query="": client.get(  # noqa: E731
+        f"/work/appeals/{assigned.id}{query}"
+    ).get_data(as_text=True)
+    listed = field_options(page(), "forward-body_id")
+    assert str(body_id("health-75")) in listed  # competent for healthcare, in another place
+    assert str(body_id("akimat-71")) in listed  # of the appeal's place
+    assert str(body_id("akimat-75")) not in listed  # neither
+    assert str(assigned.current_body_id) not in listed  # never the appeal's own
+
+    found = field_options(page("?forward_search=Akimat of Almaty"), "forward-body_id")
+    assert str(body_id("akimat-75")) in found
+    assert all("Akimat of Almaty" in name for value, name in found.items() if value)
+    assert str(body_id("akimat-75")) in field_options(
+        page("?forward_search=akimat-75"), "forward-body_id"
+    )  # by its code
+    none = page("?forward_search=No such body 100%")
+    assert list(field_options(none, "forward-body_id")) == [""]
+    assert "No active body matches" in by_testid(none, "forward-none-found").text()
+
+    response = post_step(
+        client, assigned.id, "forward", "forward", body_id=body_id("akimat-75"), reason="Almaty's"
+    )
+    assert response.status_code == 302
+    db.session.refresh(assigned)
+    assert assigned.current_body_id == body_id("akimat-75")
+
+
+def test_the_forward_list_is_bounded(client, login, people, assigned, monkeypatch):
+    monkeypatch.setattr(terms, "FORWARD_CHOICES", 3)
+    login(people.head)
+    page = client.get(f"/work/appeals/{assigned.id}?forward_search=a").get_data(as_text=True)
+    assert len(field_options(page, "forward-body_id")) == 1 + 3  # "Choose…" and three bodies

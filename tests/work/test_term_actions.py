@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from appeals.deadlines.models import DeadlinePolicy
 from appeals.deadlines.rules import add_months
@@ -14,19 +14,12 @@ from appeals.extensions import db
 from appeals.intake.event_text import event_text
 from appeals.intake.models import Appeal
 from appeals.intake.workflow import TransitionRefused
-from appeals.reference.models import Body
 from appeals.timeutil import now_utc
 from appeals.work.defects import leave_ground_refusal
 from appeals.work.service import leave_without_consideration
-from tests.factories import submit
+from tests.factories import body_id, submit
 from tests.pages import by_testid, field_error, field_options, selected_options
 from tests.work.conftest import events_of, flashed, notices_of, post_step, state
-
-
-def body_id(code: str) -> int:
-    value = db.session.execute(select(Body.id).where(Body.code == code)).scalar_one()
-    db.session.commit()
-    return value
 
 
 def later(appeal, days: int = 14) -> str:
