@@ -149,10 +149,11 @@ class ForwardForm(ActionForm):
     )
     submit = SubmitField(_l("Forward"))
 
-    def __init__(self, *args, forwarded: Appeal, search: str = "", **kwargs):
+    def __init__(self, *args, forwarded: Appeal | None = None, search: str = "", **kwargs):
         super().__init__(*args, prefix="forward", **kwargs)
         posted = self.body_id.data if isinstance(self.body_id.data, int) else None
-        self.body_id.choices = choose_first(forward_choices(forwarded, search, including=posted))
+        offered = forward_choices(forwarded, search, including=posted) if forwarded else []
+        self.body_id.choices = choose_first(offered)
         self.search = search
 
 
