@@ -141,10 +141,13 @@ def extensions_so_far(appeal: Appeal) -> int:
 
 
 def policy_terms(appeal: Appeal):
-
+    """The appeal's policy and its figures. The session's identity map holds rows weakly, and
+    callers keep only the figures: the policy is kept alive for the session (a request, a job)
+    so that the page's many checks read it once, not once each."""
     policy = db.session.get(DeadlinePolicy, appeal.policy_id) if appeal.policy_id else None
     if policy is None:
         raise TransitionRefused(_("This appeal has no term yet: route it to a body first."))
+    db.session.info.setdefault("policies_read", {})[policy.id] = policy
     return policy, terms_of(policy)
 
 

@@ -12,6 +12,7 @@ from rq import Queue
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import event, func, select
 
+from appeals.accounts.models import Role
 from appeals.deadlines.calendar import DayKind
 from appeals.deadlines.models import Holiday
 from appeals.deadlines.schedule import deadline_job_ids
@@ -19,6 +20,7 @@ from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealStatus
 from appeals.queues import PIPELINE_JOBS, PendingJob, send_pending_jobs
+from tests.factories import submit
 from tests.samples import appeal_fields
 
 
@@ -97,3 +99,23 @@ def test_a_day_off_added_in_this_transaction_moves_the_calendar_before_commit(ap
     assert working_calendar().is_working_day(day + timedelta(days=1))
     kept = select(func.count()).select_from(Holiday).where(Holiday.day == day)
     assert db.session.execute(kept).scalar_one() == 0
+
+
+def test_an_officials_appeal_page_reads_the_appeals_policy_once(app, client, login, make_user):
+    appeal, _code = submit(make_user(email="dana@example.kz"))
+    login(make_user(Role.HEAD, body_code="health-71"))
+    read: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if "FROM deadline_policies" in statement and "deadline_policies.id = " in statement:
+            read.append(statement)  # the appeal's own policy, by its id
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get(f"/work/appeals/{appeal.id}")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    # The page checks each step (extend, suspend, forward, defects...) against the policy
+    # (the complaint's policy, for the paragraph on how to complain, is another row).
+    assert len(read) == 1, len(read)
