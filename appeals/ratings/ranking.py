@@ -5,10 +5,9 @@ region and positions overall and within its kind."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import select
 
@@ -26,7 +25,13 @@ from appeals.scores.formula import (
 )
 from appeals.scores.models import ScoreSnapshot
 from appeals.scores.period import Period
-from appeals.scores.snapshots import PeriodScores, period_scores, score_settings, wanted_bodies
+from appeals.scores.snapshots import (
+    PeriodScores,
+    kept_in_process,
+    period_scores,
+    score_settings,
+    wanted_bodies,
+)
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,9 @@ def period_ranking(
     if result.kept_as is None:
         return _ranking_of(result, wanted)
     key = (result.kept_as, None if wanted is None else frozenset(wanted), name_columns())
-    return _kept_in_process(_rankings, key, lambda: _ranking_of(result, wanted, kept_as=key))
+    return kept_in_process(
+        _rankings, key, lambda: _ranking_of(result, wanted, kept_as=key), limit=KEPT_IN_PROCESS
+    )
 
 
 # Rankings and region roll-ups built from country scores kept in this process, kept as long
@@ -116,15 +123,6 @@ def period_ranking(
 _rankings: dict[tuple, Ranking] = {}
 _rollups: dict[tuple, list] = {}
 KEPT_IN_PROCESS = 32
-
-
-def _kept_in_process(memo: dict, key: tuple, build: Callable[[], Any]) -> Any:
-    value = memo.get(key)
-    if value is None:
-        value = memo[key] = build()
-        while len(memo) > KEPT_IN_PROCESS:
-            memo.pop(next(iter(memo)), None)
-    return value
 
 
 def _ranking_of(
@@ -243,7 +241,9 @@ def region_rollup(ranking: Ranking, within: int | None) -> list[RegionRow]:
     if ranking.kept_as is None:
         return _region_rollup(ranking, within)
     key = (ranking.kept_as, within)
-    return _kept_in_process(_rollups, key, lambda: _region_rollup(ranking, within))
+    return kept_in_process(
+        _rollups, key, lambda: _region_rollup(ranking, within), limit=KEPT_IN_PROCESS
+    )
 
 
 def _region_rollup(ranking: Ranking, within: int | None) -> list[RegionRow]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
@@ -176,6 +176,22 @@ _scored: dict[tuple, PeriodScores] = {}
 SCORED_KEPT = 64
 
 
+def kept_in_process(
+    memo: dict, key: tuple, build: Callable[[], Any], *, limit: int, keep=None
+) -> Any:
+    """memo[key]; built when missing and kept (when `keep` accepts it), the oldest entries
+    dropped past `limit`. What is kept here is kept per process, under a key naming what it
+    was made from."""
+    value = memo.get(key)
+    if value is None:
+        value = build()
+        if keep is None or keep(value):
+            memo[key] = value
+            while len(memo) > limit:
+                memo.pop(next(iter(memo)), None)
+    return value
+
+
 def _scored_key(period: Period, today: date, medians_for: Collection[int] | None) -> tuple | None:
     """The key of a period's scores while they come from fresh cells, else None."""
     cells = fresh_cells_of(period, today)
@@ -231,13 +247,16 @@ def period_scores(
     are counted now."""
     today = today or local_today()
     key = None if fresh else _scored_key(period, today, medians_for)
-    country = _scored.get(key) if key else None
-    if country is None:
+    if key is None:
         country = _country_scores(period, today, fresh, medians_for)
-        if key and country.from_cache:
-            _scored[key] = country
-            while len(_scored) > SCORED_KEPT:
-                _scored.pop(next(iter(_scored)))
+    else:
+        country = kept_in_process(
+            _scored,
+            key,
+            lambda: _country_scores(period, today, fresh, medians_for),
+            limit=SCORED_KEPT,
+            keep=lambda scored: scored.from_cache,
+        )
     # Lists of their own: the kept entry is shared by every later request.
     measures, scores = list(country.measures), list(country.scores)
     counted_at, from_cache = country.counted_at, country.from_cache
