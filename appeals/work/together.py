@@ -43,7 +43,9 @@ class LookAlike:
 def _candidate_ids(appeal: Appeal) -> list[int]:
     """The body's appeals that could be answered with this one, newest first: running (not
     answered, not suspended), submitted in the window, in no group, and not a group's lead
-    themselves."""
+    themselves. Empty for an appeal at no body, or in a group itself."""
+    if appeal.current_body_id is None or appeal.group_lead_id is not None:
+        return []
     leads = select(Appeal.group_lead_id).where(Appeal.group_lead_id.is_not(None))
     return list(
         db.session.scalars(
@@ -101,8 +103,6 @@ def look_alikes(appeal: Appeal) -> list[LookAlike]:
     Redis with the candidates they were computed from. Worked out on the page only the first
     time; when the candidates have changed since, the page shows the kept scores of those
     still open and the worker works them out again (a new look-alike shows a moment later)."""
-    if appeal.current_body_id is None or appeal.group_lead_id is not None:
-        return []
     candidate_ids = _candidate_ids(appeal)
     if not candidate_ids:
         return []  # and scikit-learn is not even loaded
@@ -125,9 +125,7 @@ def keep_look_alikes(appeal_id: int) -> int:
     """Work out and keep an appeal's look-alikes among its body's current candidates (the
     worker's part of look_alikes). Returns how many were found."""
     appeal = db.session.get(Appeal, appeal_id)
-    if appeal is None or appeal.current_body_id is None or appeal.group_lead_id is not None:
-        return 0
-    candidate_ids = _candidate_ids(appeal)
+    candidate_ids = _candidate_ids(appeal) if appeal is not None else []
     return len(_keep_scores(appeal, candidate_ids)) if candidate_ids else 0
 
 
