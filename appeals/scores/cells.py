@@ -62,6 +62,7 @@ from appeals.scores.measures import (
     assemble,
     complaints,
     followups,
+    forwarding_measures,
     overdue_now,
     scan_figures,
     scan_rows,
@@ -403,10 +404,7 @@ def _cell_forwardings(first: date, last: date) -> dict[int, dict]:
         or_(ScoreCell.forward_until.is_(None), ScoreCell.forward_until <= last),
     )
     return {
-        body_id: {
-            "forwarding": (appeals_out, back),
-            "forward_compliance": Rate(in_time, forwardings),
-        }
+        body_id: forwarding_measures(appeals_out, back, in_time, forwardings)
         for body_id, forwardings, in_time, appeals_out, back in db.session.execute(
             select(
                 ScoreCell.body_id,

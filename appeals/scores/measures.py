@@ -491,16 +491,22 @@ def complaints(ids: list[int] | None, *where: ColumnElement, group: Iterable = (
     ).all()
 
 
+def forwarding_measures(appeals_out: int, back: int, in_time: int, forwardings: int) -> dict:
+    """One body's forwarding measures as BodyMeasures names them (counted here from the
+    events, summed in cells.py from the cells)."""
+    return {
+        "forwarding": (appeals_out, back),
+        "forward_compliance": Rate(in_time, forwardings),
+    }
+
+
 def forwarding_figures(period: Period, ids: list[int] | None) -> dict[int, dict]:
     """Forwarding out, per body: distinct appeals, events in time, and appeals counted twice
     (they came back and are among the body's own appeals of the period), counted from the
     events. The score cells keep the same figures per month (cells.py: _forwarding_rows)."""
     came_back = and_(Appeal.current_body_id == Event.from_body_id, in_period(period))
     return {
-        body_id: {
-            "forwarding": (appeals_out, back),
-            "forward_compliance": Rate(in_time, forwardings),
-        }
+        body_id: forwarding_measures(appeals_out, back, in_time, forwardings)
         for body_id, appeals_out, forwardings, in_time, back in db.session.execute(
             select(
                 Event.from_body_id,
