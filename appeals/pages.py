@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from appeals.extensions import database_is_locked, db
@@ -89,14 +88,23 @@ def page_of(query: Select, per_page: int, *, bounded: bool = False) -> Paginatio
     last_page = MAX_PAGE if cap is None else -(-cap // per_page)
     if page < 1 or page > last_page:
         abort(404)
-    pagination = db.paginate(
-        query, page=page, per_page=per_page, error_out=False, count=cap is None
-    )
-    if cap is not None:
-        # Flask-SQLAlchemy's documented way: count=False, and the total set by the caller.
-        counted = query.options(lazyload("*")).order_by(None).limit(cap + 1).subquery()
-        pagination.total = db.session.execute(select(func.count()).select_from(counted)).scalar()
-    pagination.capped = cap is not None and pagination.total > cap
+    if cap is None:
+        pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
+        pagination.capped = False
+        return pagination
+    # A long list is paged by its keys first, then only the page's rows are read: the keys'
+    # order and filters come from an index alone (the inbox's ix_appeals_body_inbox), where
+    # reading whole rows would fetch every match from the table to sort them.
+    entity = query.column_descriptions[0]["entity"]
+    keys = query.with_only_columns(entity.id)
+    pagination = db.paginate(keys, page=page, per_page=per_page, error_out=False, count=False)
+    rows = db.session.scalars(query.where(entity.id.in_(pagination.items)).order_by(None))
+    by_key = {row.id: row for row in rows}
+    pagination.items = [by_key[key] for key in pagination.items]
+    # Flask-SQLAlchemy's documented way: count=False, and the total set by the caller.
+    counted = keys.order_by(None).limit(cap + 1).subquery()
+    pagination.total = db.session.execute(select(func.count()).select_from(counted)).scalar()
+    pagination.capped = pagination.total > cap
     return pagination
 
 

@@ -128,6 +128,46 @@ def test_the_inbox_with_its_filters_uses_indexes(client, login, world):
         assert_no_full_scan(statements)
 
 
+KEYS_OF_A_PAGE = re.compile(r"^SELECT appeals\.id\s+FROM appeals\b.*\bORDER BY", re.DOTALL)
+
+
+def index_alone(statement: str, parameters) -> bool:
+    """Whether the statement reads appeals from ix_appeals_body_inbox alone, no table row."""
+    connection = db.session.connection()
+    raw = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite":
+        cursor = raw.cursor()
+        rows = cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+        cursor.close()
+        return any("COVERING INDEX ix_appeals_body_inbox" in row[-1] for row in rows)
+    with raw.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    scans, stack = [], [plan[0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        if node.get("Relation Name") == "appeals":
+            scans.append((node["Node Type"], node.get("Index Name")))
+        stack.extend(node.get("Plans", []))
+    return scans == [("Index Only Scan", "ix_appeals_body_inbox")]
+
+
+def test_the_inbox_pages_its_keys_from_one_index(client, login, world):
+    """A body with half a million appeals: the inbox sorts and counts the open ones from the
+    index and reads only the page's 25 rows from the table."""
+    for user in (world["official"], world["head"]):
+        login(user)
+        with captured() as statements:
+            assert client.get("/work/").status_code == 200
+        keys = [(s, p) for s, p in statements if KEYS_OF_A_PAGE.match(s)]
+        assert len(keys) == 1, [s for s, _p in statements]
+        assert index_alone(*keys[0]), keys[0][0]
+        db.session.rollback()
+
+
 def test_the_citizens_list_uses_indexes(client, login, world):
     login(world["citizen"])
     with captured() as statements:
