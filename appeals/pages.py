@@ -127,3 +127,18 @@ def page_of_list(items: list, per_page: int) -> Pagination:
     if page < 1 or page > last_page:
         abort(404)
     return ListPagination(page=page, per_page=per_page, max_per_page=None, items=items)
+
+
+class FormsOnDemand(dict):
+    """A page's forms by name, each built the first time its template reads it. An appeal
+    page shows only the forms of the steps open now, and building the others costs time and
+    queries (the staff to assign, the bodies to forward to). Forms given (a posted form that
+    did not validate, with its errors) are used as they are."""
+
+    def __init__(self, builders: dict[str, Callable[[], Any]], **given: Any):
+        super().__init__(given)
+        self._builders = builders
+
+    def __missing__(self, name: str) -> Any:
+        form = self[name] = self._builders[name]()
+        return form

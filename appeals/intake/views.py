@@ -48,7 +48,7 @@ from appeals.intake.service import (
     submit_anonymous_appeal,
     submit_appeal,
 )
-from appeals.pages import commit_step, page_of, refused_save
+from appeals.pages import FormsOnDemand, commit_step, page_of, refused_save
 from appeals.timeutil import local_today
 from appeals.work import defects
 from appeals.work.defect_forms import DefectFixForm
@@ -200,14 +200,17 @@ def appeal_detail(appeal_id: int):
 
 def _render_detail(appeal: Appeal, status: int = 200, **submitted):
     """The appeal page, with the applicant's forms for the steps open to them now."""
-    forms = {
-        "rate": RateForm(appeal=appeal),
-        "withdraw": WithdrawForm(appeal=appeal),
-        "complaint": ComplaintForm(appeal=appeal),
-        "supplement": SupplementForm(appeal=appeal),
-        "cosign": CosignForm(appeal=appeal),
-        "fix": DefectFixForm(appeal=appeal),
-    } | submitted
+    forms = FormsOnDemand(
+        {
+            "rate": lambda: RateForm(appeal=appeal),
+            "withdraw": lambda: WithdrawForm(appeal=appeal),
+            "complaint": lambda: ComplaintForm(appeal=appeal),
+            "supplement": lambda: SupplementForm(appeal=appeal),
+            "cosign": lambda: CosignForm(appeal=appeal),
+            "fix": lambda: DefectFixForm(appeal=appeal),
+        },
+        **submitted,
+    )
     page = render_template(
         "intake/detail.html",
         appeal=appeal,

@@ -19,7 +19,7 @@ from appeals.extensions import db
 from appeals.intake.forms import ActionForm
 from appeals.intake.labels import DECISION_LABELS, KIND_LABELS
 from appeals.intake.models import Appeal, Decision
-from appeals.pages import commit_step, page_of
+from appeals.pages import FormsOnDemand, commit_step, page_of
 from appeals.reference.models import Body
 from appeals.replies.service import filled_in, how_to_complain, templates_for
 from appeals.timeutil import local_today
@@ -88,28 +88,33 @@ def _workable_or_404(appeal_id: int) -> Appeal:
     return appeal
 
 
-def _blank_forms(appeal: Appeal) -> dict[str, Any]:
-    return {
-        "assign": AssignForm(appeal=appeal, executors=staff_of_bodies([appeal.current_body_id])),
-        "answer": AnswerForm(appeal=appeal),
-        "request_extension": ExtensionRequestForm(appeal=appeal),
-        "approve_extension": ExtensionApproveForm(appeal=appeal),
-        "refuse_extension": ExtensionRefuseForm(appeal=appeal),
-        "suspend": SuspendForm(appeal=appeal),
-        "resume": ResumeForm(appeal=appeal),
-        "forward": ForwardForm(
-            appeal=appeal, forwarded=appeal, search=request.args.get("forward_search", "")
-        ),
-        "leave": LeaveForm(appeal=appeal),
-        "ask_fix": DefectsForm(appeal=appeal),
-    }
+def _page_forms(appeal: Appeal, alike: list, submitted: dict[str, Any]) -> FormsOnDemand:
+    return FormsOnDemand(
+        {
+            "assign": lambda: AssignForm(
+                appeal=appeal, executors=staff_of_bodies([appeal.current_body_id])
+            ),
+            "answer": lambda: AnswerForm(appeal=appeal),
+            "request_extension": lambda: ExtensionRequestForm(appeal=appeal),
+            "approve_extension": lambda: ExtensionApproveForm(appeal=appeal),
+            "refuse_extension": lambda: ExtensionRefuseForm(appeal=appeal),
+            "suspend": lambda: SuspendForm(appeal=appeal),
+            "resume": lambda: ResumeForm(appeal=appeal),
+            "forward": lambda: ForwardForm(
+                appeal=appeal, forwarded=appeal, search=request.args.get("forward_search", "")
+            ),
+            "leave": lambda: LeaveForm(appeal=appeal),
+            "ask_fix": lambda: DefectsForm(appeal=appeal),
+            "group": lambda: GroupForm(appeal=appeal, look_alikes=alike),
+        },
+        **submitted,
+    )
 
 
 def _render_appeal(appeal: Appeal, status: int = 200, **submitted):
     today = local_today()
     alike = together.look_alikes(appeal)
-    forms = _blank_forms(appeal) | {"group": GroupForm(appeal=appeal, look_alikes=alike)}
-    forms |= submitted
+    forms = _page_forms(appeal, alike, submitted)
     page = render_template(
         "work/appeal.html",
         appeal=appeal,
@@ -162,7 +167,7 @@ def appeal(appeal_id: int):
 @dataclass(frozen=True)
 class Step:
     """One officials' step posted from the appeal page: its form (a blank one for the page is
-    in _blank_forms under the same name), the service call, and what the user is told."""
+    in _page_forms under the same name), the service call, and what the user is told."""
 
     path: str
     form: Callable[[Appeal], ActionForm]

@@ -18,8 +18,9 @@ from appeals.deadlines.models import Holiday
 from appeals.deadlines.schedule import deadline_job_ids
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
-from appeals.intake.models import Appeal, AppealStatus
+from appeals.intake.models import Appeal, AppealStatus, Decision
 from appeals.queues import PIPELINE_JOBS, PendingJob, send_pending_jobs
+from appeals.work.service import answer_appeal
 from tests.factories import submit
 from tests.samples import appeal_fields
 
@@ -119,3 +120,33 @@ def test_an_officials_appeal_page_reads_the_appeals_policy_once(app, client, log
     # The page checks each step (extend, suspend, forward, defects...) against the policy
     # (the complaint's policy, for the paragraph on how to complain, is another row).
     assert len(read) == 1, len(read)
+
+
+def test_an_appeal_page_builds_only_the_forms_of_the_steps_open_now(app, client, login, make_user):
+    appeal, _code = submit(make_user(email="dana@example.kz"))
+    head = make_user(Role.HEAD, body_code="health-71")
+    login(head)
+    read: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if "FROM routing_rules" in statement or re.search(r"FROM users\b.*\brole IN", statement):
+            read.append(statement)  # the bodies to forward to, the staff to assign
+
+    def view() -> str:
+        read.clear()
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            response = client.get(f"/work/appeals/{appeal.id}")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    page = view()
+    assert 'id="assign-form"' in page and 'id="forward-form"' in page
+    assert read  # the steps open on a new appeal need the staff and the competent bodies
+    answer_appeal(appeal, "The clinic will see you on Monday.", Decision.SATISFIED, head)
+    db.session.commit()
+    page = view()
+    assert "assign-form" not in page and "forward-form" not in page
+    assert read == []  # an answered appeal's page does not build the forms it does not show
