@@ -15,12 +15,14 @@ import csv
 import json
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -148,6 +150,55 @@ def locust(env, host: str, classes: list[str], users: int, seconds: int, prefix:
        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
 
+# Where the machine's CPU goes during the mixed run, by the command line of each process.
+ROLES = (
+    ("web (gunicorn)", ("gunicorn",)),
+    ("RQ workers", ("worker.py",)),
+    ("scheduler (the cells' rebuild)", ("scheduler.py",)),
+    ("Redis", ("redis-server",)),
+    ("PostgreSQL", ("postgres",)),
+)
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by the run's processes, by role (Linux /proc: user and system
+    time, with that of their children already ended)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = defaultdict(float)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        role = next((name for name, marks in ROLES if any(m in command for m in marks)), None)
+        if role:
+            used[role] += sum(int(value) for value in fields[11:15]) / tick
+    return used
+
+
+def children_cpu() -> float:
+    """CPU seconds of this script's ended children (locust, once it has exited)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_during(before: dict[str, float], after: dict[str, float], locust_cpu: float,
+               wall: float, requests: int) -> list[str]:  # fmt: skip
+    """Lines of the CPU spent during the mixed run, by role, against the machine's cores."""
+    spent = {role: after.get(role, 0) - before.get(role, 0) for role, _marks in ROLES}
+    spent["locust (the load itself)"] = locust_cpu
+    available = wall * (os.cpu_count() or 1)
+    lines = [f"| {role} | {seconds:.1f} s | {seconds / available:.0%} |"
+             for role, seconds in spent.items() if seconds >= 0.05]  # fmt: skip
+    total = sum(spent.values())
+    lines.append(f"| all of these | {total:.1f} s | {total / available:.0%} |")
+    web = spent["web (gunicorn)"]
+    lines.append(f"\nweb CPU per request: {web / max(requests, 1) * 1000:.1f} ms "
+                 f"({requests} requests in {wall:.0f} s on {os.cpu_count()} cores)")  # fmt: skip
+    return lines
+
+
 def stats(prefix: Path) -> list[dict]:
     with open(f"{prefix}_stats.csv") as f:
         return list(csv.DictReader(f))
@@ -242,8 +293,11 @@ def main() -> None:
         wait_http(f"{host}/readyz")
         caught_up = catch_up(redis.url, app.config["RQ_QUEUES"])
         print(f"catch-up before the run: {caught_up}")
+        cpu_before, locust_before, started = cpu_seconds(), children_cpu(), time.monotonic()
         locust(env, host, ["Citizen", "Official", "Prosecutor", "Public"], args.users,
                args.seconds, work / "mixed")  # fmt: skip
+        wall, cpu_after = time.monotonic() - started, cpu_seconds()
+        locust_cpu = children_cpu() - locust_before
         marks = {"the end": datetime.now(UTC)}
         queue = Queue("notifications", connection=Redis.from_url(redis.url))
         backlog_end = queue.count
@@ -270,8 +324,13 @@ def main() -> None:
         time.sleep(5)
         backlog_after = queue.count
         checks = check_database(app, read_accepted(work))
-        report(stats(work / "mixed"), stats(work / "hello"), checks, delivered, backlog_end,
-               backlog_after, args, url)  # fmt: skip
+        mixed = stats(work / "mixed")
+        report(mixed, stats(work / "hello"), checks, delivered, backlog_end, backlog_after,
+               args, url)  # fmt: skip
+        requests = next(int(r["Request Count"]) for r in mixed if r["Name"] == "Aggregated")
+        print("\nCPU during the mixed run (including locust's start and stop)\n")
+        print("| process | CPU | of the cores' time |\n|---|---|---|")
+        print("\n".join(cpu_during(cpu_before, cpu_after, locust_cpu, wall, requests)))
         if alone:
             report_alone(alone, stats(work / "hello"), args)
     finally:
