@@ -15,11 +15,11 @@ import csv
 import json
 import os
 import random
-import resource
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import defaultdict
@@ -141,10 +141,15 @@ PAGES = ["Public.home", "Public.ratings", "Public.status", "Citizen.my_appeals",
          "Official.open_appeal", "Prosecutor.dashboard", "Prosecutor.body_page"]  # fmt: skip
 
 
+def spawn_rate(users: int) -> int:
+    """Users started a second: all of them in about 5 s."""
+    return max(1, users // 5)
+
+
 def locust(env, host: str, classes: list[str], users: int, seconds: int, prefix: Path) -> None:
     """Run locust headless (it exits 1 when a request failed: the table says which)."""
     subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench/load/locustfile.py"), "--headless",
-        "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s", "--host", host,
+        "-u", str(users), "-r", str(spawn_rate(users)), "-t", f"{seconds}s", "--host", host,
         "--csv", str(prefix), "--only-summary", "--stop-timeout", "10", "--reset-stats",
         *classes],
        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
@@ -153,10 +158,11 @@ def locust(env, host: str, classes: list[str], users: int, seconds: int, prefix:
 # Where the machine's CPU goes during the mixed run, by the command line of each process.
 ROLES = (
     ("web (gunicorn)", ("gunicorn",)),
-    ("RQ workers", ("worker.py",)),
-    ("scheduler (the cells' rebuild)", ("scheduler.py",)),
+    ("RQ workers (the score cells' rebuild included)", ("worker.py",)),
+    ("RQ cron scheduler", ("scheduler.py",)),
     ("Redis", ("redis-server",)),
-    ("PostgreSQL", ("postgres",)),
+    ("PostgreSQL", ("postgres:",)),
+    ("locust (the load itself)", ("locust",)),
 )
 
 
@@ -177,26 +183,35 @@ def cpu_seconds() -> dict[str, float]:
     return used
 
 
-def children_cpu() -> float:
-    """CPU seconds of this script's ended children (locust, once it has exited)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+class CpuWindow(threading.Thread):
+    """Samples cpu_seconds() while locust runs: once every user has started (when locust
+    resets its figures) and a second before locust stops, so that the window holds the
+    steady state that the request rates describe."""
 
+    def __init__(self, ramp: float, seconds: float):
+        super().__init__(daemon=True)
+        self.ramp, self.seconds, self.samples = ramp, seconds, []
 
-def cpu_during(before: dict[str, float], after: dict[str, float], locust_cpu: float,
-               wall: float, requests: int) -> list[str]:  # fmt: skip
-    """Lines of the CPU spent during the mixed run, by role, against the machine's cores."""
-    spent = {role: after.get(role, 0) - before.get(role, 0) for role, _marks in ROLES}
-    spent["locust (the load itself)"] = locust_cpu
-    available = wall * (os.cpu_count() or 1)
-    lines = [f"| {role} | {seconds:.1f} s | {seconds / available:.0%} |"
-             for role, seconds in spent.items() if seconds >= 0.05]  # fmt: skip
-    total = sum(spent.values())
-    lines.append(f"| all of these | {total:.1f} s | {total / available:.0%} |")
-    web = spent["web (gunicorn)"]
-    lines.append(f"\nweb CPU per request: {web / max(requests, 1) * 1000:.1f} ms "
-                 f"({requests} requests in {wall:.0f} s on {os.cpu_count()} cores)")  # fmt: skip
-    return lines
+    def run(self) -> None:
+        started = time.monotonic()
+        for at in (self.ramp + 1, max(self.ramp + 2, self.seconds - 1)):
+            time.sleep(max(0.0, started + at - time.monotonic()))
+            self.samples.append((time.monotonic(), cpu_seconds()))
+
+    def lines(self, requests_per_second: float) -> list[str]:
+        """The CPU of each role over the window, against the machine's cores."""
+        (t0, before), (t1, after) = self.samples
+        window, cores = t1 - t0, os.cpu_count() or 1
+        spent = {role: after.get(role, 0) - before.get(role, 0) for role, _marks in ROLES}
+        lines = [f"| {role} | {seconds / window:.2f} | {seconds / window / cores:.0%} |"
+                 for role, seconds in spent.items() if seconds >= 0.05]  # fmt: skip
+        total = sum(spent.values()) / window
+        lines.append(f"| all of these | {total:.2f} | {total / cores:.0%} |")
+        web = spent["web (gunicorn)"] / window
+        per_request = web / requests_per_second * 1000
+        lines.append(f"\nweb CPU per request: {per_request:.1f} ms ({requests_per_second:.1f} "
+                     f"req/s; a {window:.0f} s window, {cores} cores)")  # fmt: skip
+        return lines
 
 
 def stats(prefix: Path) -> list[dict]:
@@ -293,11 +308,11 @@ def main() -> None:
         wait_http(f"{host}/readyz")
         caught_up = catch_up(redis.url, app.config["RQ_QUEUES"])
         print(f"catch-up before the run: {caught_up}")
-        cpu_before, locust_before, started = cpu_seconds(), children_cpu(), time.monotonic()
+        cpu = CpuWindow(ramp=args.users / spawn_rate(args.users), seconds=args.seconds)
+        cpu.start()
         locust(env, host, ["Citizen", "Official", "Prosecutor", "Public"], args.users,
                args.seconds, work / "mixed")  # fmt: skip
-        wall, cpu_after = time.monotonic() - started, cpu_seconds()
-        locust_cpu = children_cpu() - locust_before
+        cpu.join()
         marks = {"the end": datetime.now(UTC)}
         queue = Queue("notifications", connection=Redis.from_url(redis.url))
         backlog_end = queue.count
@@ -327,10 +342,10 @@ def main() -> None:
         mixed = stats(work / "mixed")
         report(mixed, stats(work / "hello"), checks, delivered, backlog_end, backlog_after,
                args, url)  # fmt: skip
-        requests = next(int(r["Request Count"]) for r in mixed if r["Name"] == "Aggregated")
-        print("\nCPU during the mixed run (including locust's start and stop)\n")
-        print("| process | CPU | of the cores' time |\n|---|---|---|")
-        print("\n".join(cpu_during(cpu_before, cpu_after, locust_cpu, wall, requests)))
+        rate = next(float(r["Requests/s"]) for r in mixed if r["Name"] == "Aggregated")
+        print("\nCPU during the mixed run, once every user had started\n")
+        print("| process | cores busy | of the machine |\n|---|---|---|")
+        print("\n".join(cpu.lines(rate)))
         if alone:
             report_alone(alone, stats(work / "hello"), args)
     finally:
