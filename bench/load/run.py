@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 import pyotp  # noqa: E402
 from redis import Redis  # noqa: E402
 from rq import Queue  # noqa: E402
+from rq.registry import StartedJobRegistry  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from appeals import create_app  # noqa: E402
@@ -306,7 +307,7 @@ def main() -> None:
         # every few minutes, without which the desk would count live once they are stale.
         processes.append(start([PY, "scheduler.py"], env, work / "scheduler.log"))
         wait_http(f"{host}/readyz")
-        caught_up = catch_up(redis.url, app.config["RQ_QUEUES"])
+        caught_up = catch_up(redis.url, [*app.config["RQ_QUEUES"], app.config["RQ_SLOW_QUEUE"]])
         print(f"catch-up before the run: {caught_up}")
         cpu = CpuWindow(ramp=args.users / spawn_rate(args.users), seconds=args.seconds)
         cpu.start()
@@ -356,17 +357,21 @@ def main() -> None:
 
 def catch_up(redis_url: str, queues: list[str], limit: float = 600) -> str:
     """Wait (at most `limit` s) for the workers to run what the scheduler's first sweep found
-    missing on the run's empty Redis (every due reminder of the generated open appeals), so
+    missing on the run's empty Redis (every due reminder of the generated open appeals) and
+    what a new database starts with (the suggestion's first training: minutes of a core), so
     that the run measures the steady state, as in production where Redis keeps its jobs."""
     connection = Redis.from_url(redis_url)
     started = time.monotonic()
     time.sleep(5)  # the scheduler's first sweep
     peak = 0
     while time.monotonic() - started < limit:
-        waiting = sum(Queue(name, connection=connection).count for name in queues)
+        waiting = sum(
+            queue.count + StartedJobRegistry(queue=queue).count
+            for queue in (Queue(name, connection=connection) for name in queues)
+        )
         peak = max(peak, waiting)
         if waiting == 0:
-            return f"queues empty after {time.monotonic() - started:.0f} s (at most {peak} waiting)"
+            return f"queues idle after {time.monotonic() - started:.0f} s (at most {peak} jobs)"
         time.sleep(1)
     return f"still {waiting} jobs waiting after {limit:.0f} s: the run starts anyway"
 
