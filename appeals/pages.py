@@ -130,15 +130,17 @@ def page_of_list(items: list, per_page: int) -> Pagination:
 
 
 class FormsOnDemand(dict):
-    """A page's forms by name, each built the first time its template reads it. An appeal
-    page shows only the forms of the steps open now, and building the others costs time and
-    queries (the staff to assign, the bodies to forward to). Forms given (a posted form that
-    did not validate, with its errors) are used as they are."""
+    """An appeal page's forms by name, each built for the appeal the first time its template
+    reads it. A page shows only the forms of the steps open now, and building the others
+    costs time and queries (the staff to assign, the bodies to forward to). `builders` are
+    form classes or functions called with appeal=; forms given (a posted form that did not
+    validate, with its errors) are used as they are."""
 
-    def __init__(self, builders: dict[str, Callable[[], Any]], **given: Any):
+    def __init__(self, appeal: Appeal, builders: dict[str, Callable[..., Any]], **given: Any):
         super().__init__(given)
+        self._appeal = appeal
         self._builders = builders
 
     def __missing__(self, name: str) -> Any:
-        form = self[name] = self._builders[name]()
+        form = self[name] = self._builders[name](appeal=self._appeal)
         return form

@@ -198,19 +198,20 @@ def appeal_detail(appeal_id: int):
     return _render_detail(appeal)
 
 
+# The applicant's forms on the appeal page, by the name the template reads.
+APPLICANT_FORMS = {
+    "rate": RateForm,
+    "withdraw": WithdrawForm,
+    "complaint": ComplaintForm,
+    "supplement": SupplementForm,
+    "cosign": CosignForm,
+    "fix": DefectFixForm,
+}
+
+
 def _render_detail(appeal: Appeal, status: int = 200, **submitted):
     """The appeal page, with the applicant's forms for the steps open to them now."""
-    forms = FormsOnDemand(
-        {
-            "rate": lambda: RateForm(appeal=appeal),
-            "withdraw": lambda: WithdrawForm(appeal=appeal),
-            "complaint": lambda: ComplaintForm(appeal=appeal),
-            "supplement": lambda: SupplementForm(appeal=appeal),
-            "cosign": lambda: CosignForm(appeal=appeal),
-            "fix": lambda: DefectFixForm(appeal=appeal),
-        },
-        **submitted,
-    )
+    forms = FormsOnDemand(appeal, APPLICANT_FORMS, **submitted)
     page = render_template(
         "intake/detail.html",
         appeal=appeal,

@@ -90,22 +90,23 @@ def _workable_or_404(appeal_id: int) -> Appeal:
 
 def _page_forms(appeal: Appeal, alike: list, submitted: dict[str, Any]) -> FormsOnDemand:
     return FormsOnDemand(
+        appeal,
         {
-            "assign": lambda: AssignForm(
+            "assign": lambda appeal: AssignForm(
                 appeal=appeal, executors=staff_of_bodies([appeal.current_body_id])
             ),
-            "answer": lambda: AnswerForm(appeal=appeal),
-            "request_extension": lambda: ExtensionRequestForm(appeal=appeal),
-            "approve_extension": lambda: ExtensionApproveForm(appeal=appeal),
-            "refuse_extension": lambda: ExtensionRefuseForm(appeal=appeal),
-            "suspend": lambda: SuspendForm(appeal=appeal),
-            "resume": lambda: ResumeForm(appeal=appeal),
-            "forward": lambda: ForwardForm(
+            "answer": AnswerForm,
+            "request_extension": ExtensionRequestForm,
+            "approve_extension": ExtensionApproveForm,
+            "refuse_extension": ExtensionRefuseForm,
+            "suspend": SuspendForm,
+            "resume": ResumeForm,
+            "forward": lambda appeal: ForwardForm(
                 appeal=appeal, forwarded=appeal, search=request.args.get("forward_search", "")
             ),
-            "leave": lambda: LeaveForm(appeal=appeal),
-            "ask_fix": lambda: DefectsForm(appeal=appeal),
-            "group": lambda: GroupForm(appeal=appeal, look_alikes=alike),
+            "leave": LeaveForm,
+            "ask_fix": DefectsForm,
+            "group": lambda appeal: GroupForm(appeal=appeal, look_alikes=alike),
         },
         **submitted,
     )

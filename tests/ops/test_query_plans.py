@@ -42,34 +42,45 @@ def captured():
         event.remove(engine, "before_cursor_execute", listen)
 
 
-def full_scans(statement: str, parameters) -> list[str]:
-    """The full scans of appeals or events in the statement's plan."""
-    connection = db.session.connection()
-    raw = connection.connection.driver_connection
-    if connection.dialect.name == "sqlite":
-        cursor = raw.cursor()
-        rows = cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
-        cursor.close()
-        found = []
-        for row in rows:
-            detail = row[-1]
-            match = re.match(r"SCAN (\w+)(?: AS (\w+))?", detail)
-            if match and match.group(1) in WATCHED:
-                found.append(detail)
-        return found
+def sqlite_plan(statement: str, parameters) -> list[str]:
+    """The lines of SQLite's plan of the statement."""
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    rows = cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+    cursor.close()
+    return [row[-1] for row in rows]
+
+
+def postgres_plan(statement: str, parameters, *priced_out: str) -> list[dict]:
+    """Every node of PostgreSQL's plan of the statement, with the kinds of scan named
+    (enable_seqscan, ...) priced out, so that a small test table does not hide an index."""
+    raw = db.session.connection().connection.driver_connection
     with raw.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        for setting in priced_out:
+            cursor.execute(f"SET LOCAL {setting} = off")
         cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    found = []
-    stack = [plan[0]["Plan"]]
+    nodes, stack = [], [plan[0]["Plan"]]
     while stack:
         node = stack.pop()
-        if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in WATCHED:
-            found.append(f"Seq Scan on {node['Relation Name']}")
+        nodes.append(node)
         stack.extend(node.get("Plans", []))
-    return found
+    return nodes
+
+
+def full_scans(statement: str, parameters) -> list[str]:
+    """The full scans of appeals or events in the statement's plan."""
+    if db.session.connection().dialect.name == "sqlite":
+        return [
+            detail
+            for detail in sqlite_plan(statement, parameters)
+            if (match := re.match(r"SCAN (\w+)", detail)) and match.group(1) in WATCHED
+        ]
+    return [
+        f"Seq Scan on {node['Relation Name']}"
+        for node in postgres_plan(statement, parameters, "enable_seqscan")
+        if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in WATCHED
+    ]
 
 
 def assert_no_full_scan(statements) -> None:
@@ -133,25 +144,13 @@ KEYS_OF_A_PAGE = re.compile(r"^SELECT appeals\.id\s+FROM appeals\b.*\bORDER BY",
 
 def index_alone(statement: str, parameters) -> bool:
     """Whether the statement reads appeals from ix_appeals_body_inbox alone, no table row."""
-    connection = db.session.connection()
-    raw = connection.connection.driver_connection
-    if connection.dialect.name == "sqlite":
-        cursor = raw.cursor()
-        rows = cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
-        cursor.close()
-        return any("COVERING INDEX ix_appeals_body_inbox" in row[-1] for row in rows)
-    with raw.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    scans, stack = [], [plan[0]["Plan"]]
-    while stack:
-        node = stack.pop()
-        if node.get("Relation Name") == "appeals":
-            scans.append((node["Node Type"], node.get("Index Name")))
-        stack.extend(node.get("Plans", []))
+    if db.session.connection().dialect.name == "sqlite":
+        plan = sqlite_plan(statement, parameters)
+        return any("COVERING INDEX ix_appeals_body_inbox" in detail for detail in plan)
+    nodes = postgres_plan(statement, parameters, "enable_seqscan", "enable_bitmapscan")
+    scans = [
+        (n["Node Type"], n.get("Index Name")) for n in nodes if n.get("Relation Name") == "appeals"
+    ]
     return scans == [("Index Only Scan", "ix_appeals_body_inbox")]
 
 

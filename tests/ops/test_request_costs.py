@@ -5,6 +5,8 @@ in pipelines, and the calendar checked once per transaction."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from redis import Redis
@@ -25,6 +27,22 @@ from tests.factories import submit
 from tests.samples import appeal_fields
 
 
+@contextmanager
+def statements_sent(wanted: Callable[[str], bool]) -> Iterator[list[str]]:
+    """The statements sent to the database meanwhile that `wanted` accepts."""
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if wanted(statement):
+            sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
 def connections_opened(redis_url: str) -> int:
     return int(Redis.from_url(redis_url).info("stats")["total_connections_received"])
 
@@ -42,17 +60,10 @@ def test_pages_reuse_one_redis_connection(app, client, login, make_user):
 
 def test_a_submission_writes_its_appeal_once(app, client, login, make_user):
     login(make_user(email="dana@example.kz"))
-    written: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        if re.match(r"\s*(INSERT INTO|UPDATE) appeals\b", statement):
-            written.append(statement.split("(")[0].split(" SET")[0].strip())
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    writes = re.compile(r"\s*(INSERT INTO|UPDATE) appeals\b")
+    with statements_sent(writes.match) as sent:
         response = client.post("/appeals/new", data=appeal_fields())
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    written = [statement.split("(")[0].split(" SET")[0].strip() for statement in sent]
     assert response.status_code == 302
     appeal = db.session.execute(select(Appeal)).scalar_one()
     # Registered with its body, policy and due date, in a single INSERT (no UPDATE after it).
@@ -105,17 +116,12 @@ def test_a_day_off_added_in_this_transaction_moves_the_calendar_before_commit(ap
 def test_an_officials_appeal_page_reads_the_appeals_policy_once(app, client, login, make_user):
     appeal, _code = submit(make_user(email="dana@example.kz"))
     login(make_user(Role.HEAD, body_code="health-71"))
-    read: list[str] = []
 
-    def record(conn, cursor, statement, *args):
-        if "FROM deadline_policies" in statement and "deadline_policies.id = " in statement:
-            read.append(statement)  # the appeal's own policy, by its id
+    def own_policy(statement: str) -> bool:  # the appeal's own policy, by its id
+        return "FROM deadline_policies" in statement and "deadline_policies.id = " in statement
 
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with statements_sent(own_policy) as read:
         response = client.get(f"/work/appeals/{appeal.id}")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert response.status_code == 200
     # The page checks each step (extend, suspend, forward, defects...) against the policy
     # (the complaint's policy, for the paragraph on how to complain, is another row).
@@ -126,27 +132,19 @@ def test_an_appeal_page_builds_only_the_forms_of_the_steps_open_now(app, client,
     appeal, _code = submit(make_user(email="dana@example.kz"))
     head = make_user(Role.HEAD, body_code="health-71")
     login(head)
-    read: list[str] = []
 
-    def record(conn, cursor, statement, *args):
-        if "FROM routing_rules" in statement or re.search(r"FROM users\b.*\brole IN", statement):
-            read.append(statement)  # the bodies to forward to, the staff to assign
+    def staff_or_bodies(statement: str) -> bool:  # the staff to assign, the bodies to forward to
+        return "FROM routing_rules" in statement or bool(
+            re.search(r"FROM users\b.*\brole IN", statement)
+        )
 
-    def view() -> str:
-        read.clear()
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            response = client.get(f"/work/appeals/{appeal.id}")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
-        assert response.status_code == 200
-        return response.get_data(as_text=True)
-
-    page = view()
+    with statements_sent(staff_or_bodies) as read:
+        page = client.get(f"/work/appeals/{appeal.id}").get_data(as_text=True)
     assert 'id="assign-form"' in page and 'id="forward-form"' in page
     assert read  # the steps open on a new appeal need the staff and the competent bodies
     answer_appeal(appeal, "The clinic will see you on Monday.", Decision.SATISFIED, head)
     db.session.commit()
-    page = view()
+    with statements_sent(staff_or_bodies) as read:
+        page = client.get(f"/work/appeals/{appeal.id}").get_data(as_text=True)
     assert "assign-form" not in page and "forward-form" not in page
     assert read == []  # an answered appeal's page does not build the forms it does not show
