@@ -100,7 +100,9 @@ def page_of(query: Select, per_page: int, *, bounded: bool = False) -> Paginatio
     pagination = db.paginate(keys, page=page, per_page=per_page, error_out=False, count=False)
     rows = db.session.scalars(query.where(entity.id.in_(pagination.items)).order_by(None))
     by_key = {row.id: row for row in rows}
-    pagination.items = [by_key[key] for key in pagination.items]
+    # A row that left the list between the two reads (PostgreSQL's READ COMMITTED gives each
+    # statement its own snapshot: an appeal answered meanwhile) is left out, not an error.
+    pagination.items = [by_key[key] for key in pagination.items if key in by_key]
     # Flask-SQLAlchemy's documented way: count=False, and the total set by the caller.
     counted = keys.order_by(None).limit(cap + 1).subquery()
     pagination.total = db.session.execute(select(func.count()).select_from(counted)).scalar()

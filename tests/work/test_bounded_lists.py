@@ -3,7 +3,12 @@ hundred thousand appeals costs what one of ten thousand does, and says "more tha
 
 from __future__ import annotations
 
+import re
+
+from sqlalchemy import event, update
+
 from appeals.extensions import db
+from appeals.intake.models import Appeal
 from appeals.work import terms
 from tests.factories import body_id, submit
 from tests.pages import by_testid, field_options
@@ -26,6 +31,38 @@ def test_an_inbox_past_the_cap_says_more_than_and_pages_no_further(
     monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 10)
     exact = client.get("/work/").get_data(as_text=True)
     assert "5 appeals" in by_testid(exact, "inbox-count").text()
+
+
+def test_an_appeal_answered_while_the_inbox_reads_its_page_is_no_error(app, client, login, people):
+    """The inbox reads its page's keys, then their rows. An appeal answered by someone else in
+    between is left out on PostgreSQL, where each statement sees what was committed before it
+    (on SQLite the request reads one snapshot and still lists it): never a 500."""
+    first, _code = submit(people.citizen, subject="Answered meanwhile")
+    submit(people.citizen, subject="Still open")
+    db.session.commit()
+    login(people.head)
+    keys = re.compile(r"^SELECT appeals\.id\s+FROM appeals\b.*\bORDER BY", re.DOTALL)
+
+    answered: list[int] = []
+
+    def answer_meanwhile(conn, cursor, statement, *args):
+        if keys.match(statement) and not answered:
+            answered.append(first.id)
+            with db.engine.connect() as other:
+                other.execute(update(Appeal).where(Appeal.id == first.id).values(status="answered"))
+                other.commit()
+
+    event.listen(db.engine, "after_cursor_execute", answer_meanwhile)
+    try:
+        response = client.get("/work/")
+    finally:
+        event.remove(db.engine, "after_cursor_execute", answer_meanwhile)
+    assert answered  # the keys were read, then the appeal answered
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Still open" in page
+    if db.engine.dialect.name == "postgresql":
+        assert "Answered meanwhile" not in page
 
 
 def test_the_admin_log_and_staff_lists_are_bounded_too(app, admin_client, monkeypatch):
