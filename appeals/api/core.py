@@ -323,7 +323,7 @@ def seen_version(appeal: Appeal) -> int:
             return appeal.version
         api_abort(428)
     for tag in request.if_match.as_set():
-        appeal_id, _dash, version = tag.partition("-")
+        appeal_id, _dash, version = (tag or "").partition("-")  # an empty tag (If-Match: "")
         if appeal_id == str(appeal.id) and version.isdigit():
             return int(version)
     api_abort(412)

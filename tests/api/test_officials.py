@@ -111,6 +111,17 @@ def test_a_stale_if_match_is_412_and_nothing_is_saved(api_as, people, assigned):
     assert approved.get_json()["extended_until"]
 
 
+def test_an_empty_if_match_is_412(api_as, people, assigned):
+    before = state(assigned.id)
+    empty = api_as(people.official).post(
+        f"/api/v1/work/appeals/{assigned.id}/answer",
+        headers={"If-Match": '""'},
+        json={"decision": "refused", "text": "A reasoned refusal. " * 6},
+    )
+    assert empty.status_code == 412 and empty.get_json()["status"] == 412
+    assert state(assigned.id) == before
+
+
 def test_the_head_forwards_and_leaves(api_as, people, appeal, make_user):
     head = api_as(people.head)
     other_body = db.session.query(Body).filter(Body.code == "health-75").one()
