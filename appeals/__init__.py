@@ -52,7 +52,7 @@ from appeals.headers import secure_headers
 from appeals.intake import models as _intake  # noqa: F401
 from appeals.intake.attachments import size_text
 from appeals.intake.views import bp as intake_bp
-from appeals.language import LANGUAGES, N_
+from appeals.language import DOMAIN, LANGUAGES, N_, template_gettext, template_ngettext
 from appeals.notifications import models as _notifications  # noqa: F401
 from appeals.open311.views import bp as open311_bp
 from appeals.opendata.views import bp as opendata_bp
@@ -149,6 +149,8 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     secure_headers(app)
     app.before_request(refuse_nul_in_the_address)
     babel.init_app(app, locale_selector=_select_locale)
+    babel.domain_instance = DOMAIN  # one catalogue lookup a request, not one a message
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
     # Flask-Babel installs Jinja's i18n extension (_, gettext, {% trans %}); the templates also
     # need the language in force, for <html lang> and the switch in the navbar.
     app.jinja_env.globals.update(current_language=lambda: str(get_locale()), languages=LANGUAGES)

@@ -631,3 +631,34 @@ def test_jobs_and_commands_stay_english(app):
     from appeals.intake.models import AppealKind
 
     assert str(KIND_LABELS[AppealKind.COMPLAINT]) == "Complaint about an act or an action of a body"
+
+
+def test_a_templates_messages_follow_the_language_in_force_each_time(app):
+    """The templates find the catalogue once a request (language.py: OneLookupDomain and the
+    templates' gettext); they still follow a language forced inside the request (a notice
+    in its reader's language) and the request's own language after it, escape what an HTML
+    template puts into a message but not what a plain-text one does, and keep plurals and a
+    literal % as the catalogue writes them."""
+    messages = (
+        "{{ _('Check the status') }}|{{ _('%(name)s: the file is empty.', name=name) }}|"
+        "{{ ngettext('%(num)d rule.', '%(num)d rules.', 5) }}|"
+        "{{ _('%(routed)s (%(share)s%% forwarded)', routed=3, share=40) }}"
+    )
+    html = app.jinja_env.from_string(messages)
+    text = app.jinja_env.from_string("{% autoescape false %}" + messages + "{% endautoescape %}")
+    # Each request in its own app context (the fixture's would keep `g` from one to the next).
+    with app.app_context(), app.test_request_context("/", headers=RU):
+        assert html.render(name="<b>") == (
+            "Проверить статус|&lt;b&gt;: файл пуст.|5 правил.|3 (перенаправлено 40%)"
+        )
+        with flask_babel.force_locale("kk"):
+            assert html.render(name="<b>") == (
+                "Күйін тексеру|&lt;b&gt;: файл бос.|5 ереже.|3 (40% қайта жіберілді)"
+            )
+        assert text.render(name="<b>") == (
+            "Проверить статус|<b>: файл пуст.|5 правил.|3 (перенаправлено 40%)"
+        )
+    with app.app_context(), app.test_request_context("/"):
+        assert html.render(name="x") == (
+            "Check the status|x: the file is empty.|5 rules.|3 (40% forwarded)"
+        )
