@@ -149,11 +149,17 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
     secure_headers(app)
     app.before_request(refuse_nul_in_the_address)
     babel.init_app(app, locale_selector=_select_locale)
-    babel.domain_instance = DOMAIN  # one catalogue lookup a request, not one a message
-    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
-    # Flask-Babel installs Jinja's i18n extension (_, gettext, {% trans %}); the templates also
-    # need the language in force, for <html lang> and the switch in the navbar.
-    app.jinja_env.globals.update(current_language=lambda: str(get_locale()), languages=LANGUAGES)
+    # Flask-Babel installs Jinja's i18n extension (_, gettext, {% trans %}); its messages are
+    # found with one catalogue lookup a request, not one a message (language.py). The
+    # templates also need the language in force, for <html lang> and the navbar's switch.
+    babel.domain_instance = DOMAIN
+    app.jinja_env.globals.update(
+        _=template_gettext,
+        gettext=template_gettext,
+        ngettext=template_ngettext,
+        current_language=lambda: str(get_locale()),
+        languages=LANGUAGES,
+    )
     bootstrap.init_app(app)
     # The limits live in Redis, shared by every web process, unless told otherwise.
     app.config["RATELIMIT_STORAGE_URI"] = (

@@ -69,7 +69,9 @@ def template_gettext(eval_ctx, string: str, **variables) -> str:
 @pass_eval_context
 def template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
     variables.setdefault("num", num)
-    return _formatted(eval_ctx, DOMAIN.get_translations().ungettext(singular, plural, num), variables)
+    return _formatted(
+        eval_ctx, DOMAIN.get_translations().ungettext(singular, plural, num), variables
+    )
 
 
 def _formatted(eval_ctx, text: str, variables: dict) -> str:
