@@ -318,17 +318,3 @@ def model_file(directory: Path) -> ModelFile:
     directory = Path(directory).resolve()
     with _model_files_lock:
         return _model_files.setdefault(directory, ModelFile(directory))
-
-
-def similarities(text: str, others: Sequence[str]) -> list[float]:
-    """How alike `text` is to each of `others` (cosine, 0 to 1) in the suggester's own
-    feature space: its character and word tf-idf, fitted on these texts alone, so that no
-    trained model is needed and the words of this body's appeals weigh as they do here."""
-    if not others:
-        return []
-    features = build_pipeline().named_steps["features"]
-    features.set_params(chars__min_df=1, words__min_df=1)
-    matrix = features.fit_transform([text[:MAX_TEXT_CHARS]] + [o[:MAX_TEXT_CHARS] for o in others])
-    # Each of the two vectorisers' rows has unit length, so a row's norm is sqrt(2).
-    scores = (matrix[1:] @ matrix[0].T).toarray().ravel() / len(features.transformer_list)
-    return [float(score) for score in scores]

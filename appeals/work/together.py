@@ -22,7 +22,7 @@ from appeals.queues import enqueue_once
 from appeals.timeutil import now_utc
 from appeals.work.standing import standing
 
-ml = lazy_import("appeals.suggest.model")
+similarity = lazy_import("appeals.suggest.alike")
 
 LOOKALIKE_DAYS = 60  # the window: appeals submitted in the last 60 days
 LOOKALIKE_MIN_SIMILARITY = 0.3  # below this, two appeals are about different things
@@ -69,7 +69,7 @@ def _scored(appeal: Appeal, candidate_ids: list[int]) -> list[tuple[int, float]]
     texts = db.session.execute(
         select(Appeal.id, Appeal.subject, Appeal.text).where(Appeal.id.in_(candidate_ids))
     ).all()
-    scores = ml.similarities(
+    scores = similarity.similarities(
         f"{appeal.subject}\n{appeal.text}", [f"{row.subject}\n{row.text}" for row in texts]
     )
     alike = [

@@ -56,7 +56,7 @@ def test_serving_pages_leaves_scikit_learn_unimported(app, make_user):
 FIRST_USE_FROM_THREADS = """
 import threading
 from appeals.lazy import lazy_import
-ml = lazy_import("appeals.suggest.model")
+ml = lazy_import("appeals.suggest.alike")
 start, errors = threading.Barrier(16), []
 def use():
     start.wait()
