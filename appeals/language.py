@@ -61,13 +61,14 @@ DOMAIN = OneLookupDomain()
 # The templates' `_`, `gettext` and `ngettext` (and so {% trans %}), as Jinja's i18n extension
 # makes them in its newstyle (escaped where the template autoescapes, always a format string),
 # in one call: the extension's go through three, and the messages are most of a page's calls.
+# Positional-only, so that a message may have a variable named like a parameter.
 @pass_eval_context
-def template_gettext(eval_ctx, string: str, **variables) -> str:
+def template_gettext(eval_ctx, string: str, /, **variables) -> str:
     return _formatted(eval_ctx, DOMAIN.get_translations().ugettext(string), variables)
 
 
 @pass_eval_context
-def template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+def template_ngettext(eval_ctx, singular: str, plural: str, num: int, /, **variables) -> str:
     variables.setdefault("num", num)
     return _formatted(
         eval_ctx, DOMAIN.get_translations().ungettext(singular, plural, num), variables

@@ -658,6 +658,9 @@ def test_a_templates_messages_follow_the_language_in_force_each_time(app):
         assert text.render(name="<b>") == (
             "Проверить статус|<b>: файл пуст.|5 правил.|3 (перенаправлено 40%)"
         )
+        # A message's variables may be named like the function's own parameters.
+        named = "{{ _('%(string)s, %(num)s', string='a', num=2) }}"
+        assert app.jinja_env.from_string(named).render() == "a, 2"
     with app.app_context(), app.test_request_context("/"):
         assert html.render(name="x") == (
             "Check the status|x: the file is empty.|5 rules.|3 (40% forwarded)"
