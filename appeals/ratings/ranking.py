@@ -14,6 +14,7 @@ from sqlalchemy import select
 from appeals.extensions import db
 from appeals.ratings.chart import TrendPoint
 from appeals.reference.models import Body, Region, localized_name, name_columns
+from appeals.scores.cells import cell_days_to_answer
 from appeals.scores.formula import (
     BodyMeasures,
     BodyScore,
@@ -23,6 +24,7 @@ from appeals.scores.formula import (
     rank,
     score_body,
 )
+from appeals.scores.measures import median_of
 from appeals.scores.models import ScoreSnapshot
 from appeals.scores.period import Period
 from appeals.scores.snapshots import (
@@ -32,6 +34,7 @@ from appeals.scores.snapshots import (
     score_settings,
     wanted_bodies,
 )
+from appeals.timeutil import local_today
 
 
 @dataclass(frozen=True)
@@ -467,11 +470,25 @@ class BodyFigures:
 
 def body_figures(period: Period, body_id: int, *, today: date | None = None) -> BodyFigures:
     """One body's measures and score for the period, with when they were counted; a body
-    with nothing in it gets empty figures scored against the same national means."""
-    result = period_scores(period, today=today, medians_for=(body_id,))
+    with nothing in it gets empty figures scored against the same national means. The
+    country's scores are the ranking's, kept in the process for every body's page (asking
+    for this body's median made them a new entry for each body: a country scored again, some
+    100 ms, for every body opened); the median, which no score uses, is read from the body's
+    own cells."""
+    today = today or local_today()
+    result = period_scores(period, today=today, medians_for=())
     for m, s in zip(result.measures, result.scores, strict=True):
         if m.body_id == body_id:
-            return BodyFigures(m, s, result.counted_at)
+            return BodyFigures(_with_median(m, period, today), s, result.counted_at)
     empty = empty_measures(body_id)
     score = score_body(empty, national_means(result.measures), **score_settings())
     return BodyFigures(empty, score, result.counted_at)
+
+
+def _with_median(measures: BodyMeasures, period: Period, today: date) -> BodyMeasures:
+    """The body's measures with its median days to answer: from its cells when the figures
+    were summed from them (they leave medians out), else as counted."""
+    histogram = cell_days_to_answer(measures.body_id, period, today)
+    if histogram is None:
+        return measures
+    return replace(measures, median_days_to_answer=median_of(histogram.items()))

@@ -370,23 +370,33 @@ def cell_figures(
     return UnauditedMeasures(measures, overdue), build.counted_at
 
 
-def cell_timed_answers(body_id: int, period: Period, today: date) -> int | None:
-    """How many answers the body's median days to answer was worked out from (the body page
-    links them), summed from the histograms of fresh cells; None when the cells cannot give
-    it (as cell_figures): then it is counted from the appeals."""
+def cell_days_to_answer(body_id: int, period: Period, today: date) -> dict[int, int] | None:
+    """The body's answers by working days taken (days -> how many), merged from the histograms
+    of fresh cells: what its median days to answer is taken from. None when the cells cannot
+    give it (as cell_figures)."""
     cells = fresh_cells_of(period, today)
     if cells is None:
         return None
     _build, first, last = cells
-    histograms = db.session.execute(
+    histogram: dict[int, int] = {}
+    for days in db.session.execute(
         select(ScoreCell.days_to_answer).where(
             _in_months(first, last),
             ScoreCell.forward_month.is_(None),
             ScoreCell.answers > 0,
             ScoreCell.body_id == body_id,
         )
-    ).scalars()
-    return sum(n for days in histograms for n in days.values())
+    ).scalars():
+        for d, n in days.items():
+            histogram[int(d)] = histogram.get(int(d), 0) + n
+    return histogram
+
+
+def cell_timed_answers(body_id: int, period: Period, today: date) -> int | None:
+    """How many answers the body's median days to answer was worked out from (the body page
+    links them); None when the cells cannot give it: then it is counted from the appeals."""
+    histogram = cell_days_to_answer(body_id, period, today)
+    return None if histogram is None else sum(histogram.values())
 
 
 def _in_months(first: date, last: date) -> ColumnElement:

@@ -28,8 +28,9 @@ from appeals.intake.models import (
     Satisfaction,
 )
 from appeals.queues import get_queue
-from appeals.ratings.ranking import period_ranking
+from appeals.ratings.ranking import body_figures, period_ranking
 from appeals.reference.models import Body, Category, Region
+from appeals.scores import snapshots
 from appeals.scores.appeals_behind import appeals_behind
 from appeals.scores.cells import build_cells, cell_audit_rates, cell_figures, cell_timed_answers
 from appeals.scores.measures import audit_rates, unaudited_measures
@@ -352,6 +353,34 @@ def test_medians_are_worked_out_for_the_bodies_asked_only(scenario):
             assert m == live[m.body_id]
         else:
             assert m == replace(live[m.body_id], median_days_to_answer=None)
+
+
+def test_every_body_page_reads_the_rankings_kept_scores_and_its_own_median(scenario, monkeypatch):
+    """The country is scored once per build for the ranking and every body's page (a body
+    page that asked for its median scored it again for each body); the median comes from the
+    body's own cells and is the live count's."""
+    build_cells(TODAY)
+    db.session.commit()
+    september = Period.month(2026, 9)
+    live = {m.body_id: m for m in unaudited_measures(september, today=TODAY).measures}
+    scored = []
+    count_scoring = snapshots._country_scores
+    monkeypatch.setattr(
+        snapshots, "_country_scores", lambda *a: scored.append(a) or count_scoring(*a)
+    )
+
+    period_ranking(september, today=TODAY)
+    bodies = [*sorted(live), scenario.police]  # the police: no appeals of its own in September
+    pages = {body_id: body_figures(september, body_id, today=TODAY) for body_id in bodies}
+
+    assert len(scored) == 1
+    assert scenario.police not in live and pages[scenario.police].measures.appeals == 0
+    assert pages[scenario.health].measures.median_days_to_answer is not None
+    for body_id, page in pages.items():
+        expected = live.get(body_id)
+        assert page.measures.median_days_to_answer == (
+            expected.median_days_to_answer if expected else None
+        )
 
 
 def test_with_the_cache_off_the_cells_are_neither_built_nor_read(scenario, app, monkeypatch):
