@@ -412,8 +412,9 @@ def trends(body_ids: Collection[int], axis: Sequence[date]) -> dict[int, list[Tr
         )
     ):
         found[body_id][month] = score
+    labels = [(m, f"{m:%m.%Y}") for m in axis]  # the same months for every row
     return {
-        body_id: [TrendPoint(f"{m:%m.%Y}", found[body_id].get(m)) for m in axis]
+        body_id: [TrendPoint(label, found[body_id].get(m)) for m, label in labels]
         for body_id in body_ids
     }
 
