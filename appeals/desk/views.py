@@ -40,6 +40,7 @@ from appeals.intake.models import Appeal
 from appeals.pages import page_of, page_of_list
 from appeals.ratings.chart import trend_svg
 from appeals.ratings.ranking import (
+    BodyFigures,
     Ranking,
     body_figures,
     month_axis,
@@ -54,7 +55,6 @@ from appeals.ratings.ranking import (
 from appeals.reference.labels import BODY_KIND_LABELS
 from appeals.reference.models import Body, Category, Region
 from appeals.scores.appeals_behind import MEASURES, appeals_behind
-from appeals.scores.cells import cell_timed_answers
 from appeals.scores.formula import QUALITY_COMPONENTS
 from appeals.scores.labels import COMPONENT_LABELS
 from appeals.scores.measures import region_body_ids
@@ -248,8 +248,9 @@ def _period_form() -> PeriodForm:
     return PeriodForm.from_args(request.args, today=local_today())
 
 
-def _figures(m, body_id: int, period, period_args: dict) -> list[dict]:
+def _figures(figures: BodyFigures, body_id: int, period, period_args: dict) -> list[dict]:
     """The rows of the body page's table of figures: label, value and linked counts."""
+    m = figures.measures
 
     def link(measure: str, count) -> dict:
         return {
@@ -273,7 +274,7 @@ def _figures(m, body_id: int, period, period_args: dict) -> list[dict]:
             parts[0]["text"] = _("rated")
         return {"label": label, "name": name, "value": value.value, "links": parts, "hint": hint}
 
-    median_n = cell_timed_answers(body_id, period, local_today())
+    median_n = figures.timed_answers
     if median_n is None:  # not whole months, or the cells are not fresh: count them
         median_n = db.session.execute(
             select(func.count()).select_from(
@@ -382,7 +383,7 @@ def body_page(body_id: int):
         measure=measure,
         score=score,
         counted_at=figures.counted_at,
-        figures=_figures(measure, body.id, period, form.query_args()),
+        figures=_figures(figures, body.id, period, form.query_args()),
         components=QUALITY_COMPONENTS,
         component_labels=COMPONENT_LABELS,
         chart=trend_svg(trend_points(trend(body.id, TREND_MONTHS), axis), width=560, height=160),

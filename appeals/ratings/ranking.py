@@ -467,6 +467,9 @@ class BodyFigures:
     measures: BodyMeasures
     score: BodyScore
     counted_at: datetime  # when the figures were counted (the audits: just now)
+    # How many answers the median days to answer was taken from, when the figures were summed
+    # from the cells; None when they were counted (the appeals behind it are counted then).
+    timed_answers: int | None = None
 
 
 def body_figures(period: Period, body_id: int, *, today: date | None = None) -> BodyFigures:
@@ -475,21 +478,16 @@ def body_figures(period: Period, body_id: int, *, today: date | None = None) -> 
     country's scores are the ranking's, kept in the process for every body's page (asking
     for this body's median made them a new entry for each body: a country scored again, some
     100 ms, for every body opened); the median, which no score uses, is read from the body's
-    own cells."""
+    own cells when the figures were summed from them (they leave medians out)."""
     today = today or local_today()
     result = period_scores(period, today=today, medians_for=())
+    histogram = cell_days_to_answer(body_id, period, today)
+    timed = None if histogram is None else sum(histogram.values())
     for m, s in zip(result.measures, result.scores, strict=True):
         if m.body_id == body_id:
-            return BodyFigures(_with_median(m, period, today), s, result.counted_at)
+            if histogram is not None:
+                m = replace(m, median_days_to_answer=median_of(histogram.items()))
+            return BodyFigures(m, s, result.counted_at, timed)
     empty = empty_measures(body_id)
     score = score_body(empty, national_means(result.measures), **score_settings())
-    return BodyFigures(empty, score, result.counted_at)
-
-
-def _with_median(measures: BodyMeasures, period: Period, today: date) -> BodyMeasures:
-    """The body's measures with its median days to answer: from its cells when the figures
-    were summed from them (they leave medians out), else as counted."""
-    histogram = cell_days_to_answer(measures.body_id, period, today)
-    if histogram is None:
-        return measures
-    return replace(measures, median_days_to_answer=median_of(histogram.items()))
+    return BodyFigures(empty, score, result.counted_at, timed)

@@ -340,16 +340,7 @@ def cell_figures(
         .where(in_range)
         .group_by(ScoreCell.body_id)
     ).all()
-    histograms: dict[int, dict[int, int]] = defaultdict(dict)
-    with_answers = [in_range, ScoreCell.answers > 0]
-    if medians_for is not None:
-        with_answers.append(ScoreCell.body_id.in_(sorted(medians_for)))
-    for body_id, days in db.session.execute(
-        select(ScoreCell.body_id, ScoreCell.days_to_answer).where(*with_answers)
-    ):
-        histogram = histograms[body_id]
-        for d, n in days.items():
-            histogram[int(d)] = histogram.get(int(d), 0) + n
+    histograms = _days_histograms(first, last, medians_for)
 
     figures: dict[int, dict] = defaultdict(dict)
     for row in totals:
@@ -372,31 +363,35 @@ def cell_figures(
 
 def cell_days_to_answer(body_id: int, period: Period, today: date) -> dict[int, int] | None:
     """The body's answers by working days taken (days -> how many), merged from the histograms
-    of fresh cells: what its median days to answer is taken from. None when the cells cannot
-    give it (as cell_figures)."""
+    of fresh cells: its median days to answer, and how many answers it was taken from. None
+    when the cells cannot give it (as cell_figures)."""
     cells = fresh_cells_of(period, today)
     if cells is None:
         return None
     _build, first, last = cells
-    histogram: dict[int, int] = {}
-    for days in db.session.execute(
-        select(ScoreCell.days_to_answer).where(
-            _in_months(first, last),
-            ScoreCell.forward_month.is_(None),
-            ScoreCell.answers > 0,
-            ScoreCell.body_id == body_id,
-        )
-    ).scalars():
+    return _days_histograms(first, last, [body_id])[body_id]
+
+
+def _days_histograms(
+    first: date, last: date, body_ids: Collection[int] | None
+) -> defaultdict[int, dict[int, int]]:
+    """Per body (of `body_ids`; None: all), its answers from month `first` to month `last` by
+    working days taken, merged from its cells' histograms."""
+    conditions = [
+        _in_months(first, last),
+        ScoreCell.forward_month.is_(None),
+        ScoreCell.answers > 0,
+    ]
+    if body_ids is not None:
+        conditions.append(ScoreCell.body_id.in_(sorted(body_ids)))
+    histograms: defaultdict[int, dict[int, int]] = defaultdict(dict)
+    for body_id, days in db.session.execute(
+        select(ScoreCell.body_id, ScoreCell.days_to_answer).where(*conditions)
+    ):
+        histogram = histograms[body_id]
         for d, n in days.items():
             histogram[int(d)] = histogram.get(int(d), 0) + n
-    return histogram
-
-
-def cell_timed_answers(body_id: int, period: Period, today: date) -> int | None:
-    """How many answers the body's median days to answer was worked out from (the body page
-    links them); None when the cells cannot give it: then it is counted from the appeals."""
-    histogram = cell_days_to_answer(body_id, period, today)
-    return None if histogram is None else sum(histogram.values())
+    return histograms
 
 
 def _in_months(first: date, last: date) -> ColumnElement:
