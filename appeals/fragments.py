@@ -4,6 +4,7 @@ so whatever changes that makes the old value unreachable: nothing has to find an
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -43,6 +44,13 @@ def _kept(key: str, seconds: int, make: Callable[[], str]) -> str:
     text = make()
     _write(key, text, seconds)
     return text
+
+
+def fragment_key(name: str, *parts: Any) -> str:
+    """The key of a fragment `name` made from `parts` (their text, digested: a part may be long
+    or hold a database's address)."""
+    made_from = "\x1f".join(str(part) for part in parts)
+    return f"fragment:{name}:{hashlib.sha256(made_from.encode()).hexdigest()[:32]}"
 
 
 def cached_fragment(key: str, seconds: int, render: Callable[[], str]) -> Markup:

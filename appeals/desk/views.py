@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
 from flask import (
@@ -23,8 +22,11 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from appeals.accounts.guards import current_scope, prosecutors_only
@@ -32,22 +34,23 @@ from appeals.accounts.scope import Scope
 from appeals.audit.labels import ACT_LABELS
 from appeals.audit.models import Audit
 from appeals.audit.service import act_is_overdue
+from appeals.desk.figures import figure_rows
 from appeals.desk.forms import SORT_COLUMNS, PeriodForm, RankingForm
 from appeals.desk.service import find_appeal_in_scope, overdue_acts, overdue_by_body
 from appeals.extensions import db
+from appeals.fragments import cached_fragment, fragment_key
 from appeals.intake.labels import DECISION_LABELS
 from appeals.intake.models import Appeal
 from appeals.pages import page_of, page_of_list
 from appeals.ratings.chart import trend_svg
 from appeals.ratings.ranking import (
-    BodyFigures,
     Ranking,
     body_figures,
     month_axis,
     period_ranking,
     region_rollup,
     snapshot_months,
-    sort_rows,
+    sorted_ranking,
     trend_points,
     trends,
     worst_movers,
@@ -109,7 +112,7 @@ def _filtered_body_ids(scope: Scope, form: RankingForm) -> list[int] | None:
 def _ranking(form: RankingForm, body_ids: list[int] | None) -> Ranking:
     """The ranking the filters ask for, sorted as asked."""
     ranking = period_ranking(form.to_period(), body_ids=body_ids, kind=form.kind.data or None)
-    return replace(ranking, rows=sort_rows(ranking.rows, form.sort.data, form.order.data))
+    return sorted_ranking(ranking, form.sort.data, form.order.data)
 
 
 @bp.route("/")
@@ -128,25 +131,40 @@ def dashboard():
     per_page = current_app.config["DESK_RANKING_PER_PAGE"]
     ranked = page_of_list([r for r in ranking.rows if r.ranked], per_page)
     unranked = [r for r in ranking.rows if not r.ranked]
-    rows = [*ranked.items, *unranked[:per_page]]
     latest_closed = date(*previous_month(today), 1)
-    axis = month_axis(latest_closed, TREND_MONTHS)
     months = snapshot_months()
     movers_month = months[0] if months else None
+
+    def ranking_html() -> str:
+        rows = [*ranked.items, *unranked[:per_page]]
+        return render_template(
+            "desk/_ranking.html",
+            form=form,
+            scope=scope,
+            ranked=ranked,
+            unranked=unranked[:per_page],
+            unranked_more=max(0, len(unranked) - per_page),
+            regions=region_rollup(ranking, scope.region_id),
+            sparklines={
+                body_id: trend_svg(
+                    points, width=120, height=28, compact=True, title=_("Score trend")
+                )
+                for body_id, points in trends(
+                    [r.body_id for r in rows], month_axis(latest_closed, TREND_MONTHS)
+                ).items()
+            },
+            sort_columns=dict(SORT_COLUMNS),
+            period_args=form.query_args(),
+            filter_args=form.filter_args(),
+        )
+
     return render_template(
         "desk/dashboard.html",
         form=form,
         scope=scope,
         period=form.to_period(),
         counted_at=ranking.counted_at,
-        ranked=ranked,
-        unranked=unranked[:per_page],
-        unranked_more=max(0, len(unranked) - per_page),
-        regions=region_rollup(ranking, scope.region_id),
-        sparklines={
-            body_id: trend_svg(points, width=120, height=28, compact=True, title=_("Score trend"))
-            for body_id, points in trends([r.body_id for r in rows], axis).items()
-        },
+        ranking=_kept_ranking_html(ranking, scope, form, ranked, movers_month, ranking_html),
         movers=(
             worst_movers(movers_month, body_ids=body_ids, kind=form.kind.data or None)
             if movers_month
@@ -155,10 +173,39 @@ def dashboard():
         movers_month=movers_month,
         overdue=overdue_by_body(body_ids, kind=form.kind.data or None, today=today),
         acts=overdue_acts(body_ids, today=today),
-        sort_columns=dict(SORT_COLUMNS),
         period_args=form.query_args(),
         filter_args=form.filter_args(),
     )
+
+
+def _kept_ranking_html(
+    ranking: Ranking,
+    scope: Scope,
+    form: RankingForm,
+    ranked: Pagination,
+    movers_month: date | None,
+    render: Callable[[], str],
+) -> Markup:
+    """The dashboard's rendered ranking, kept in Redis while the scores it shows stand (their
+    key names the cells' build and the latest verdict: an audit shows at once). Figures
+    counted live are rendered every time. A month's snapshot taken again (its trend points)
+    shows with the next build of the cells, within minutes."""
+    if ranking.kept_as is None:
+        return Markup(render())  # noqa: S704  (a template's own escaped output)
+    scores_key = ranking.kept_as[0]
+    key = fragment_key(
+        "desk-ranking",
+        get_locale(),
+        scores_key,
+        scope.region_id,
+        sorted(form.filter_args().items()),
+        form.sort.data,
+        form.order.data,
+        ranked.page,
+        ranked.per_page,
+        movers_month,
+    )
+    return cached_fragment(key, current_app.config["SCORE_CACHE_SECONDS"], render)
 
 
 @bp.route("/ranking.csv")
@@ -248,114 +295,6 @@ def _period_form() -> PeriodForm:
     return PeriodForm.from_args(request.args, today=local_today())
 
 
-def _figures(figures: BodyFigures, body_id: int, period, period_args: dict) -> list[dict]:
-    """The rows of the body page's table of figures: label, value and linked counts."""
-    m = figures.measures
-
-    def link(measure: str, count) -> dict:
-        return {
-            "measure": measure,
-            "count": count,
-            "url": url_for("desk.body_appeals", body_id=body_id, measure=measure, **period_args),
-        }
-
-    def rate(label: str, name: str, success: str, failure: str, hint: str) -> dict:
-        value = getattr(m, name)
-        whole = int(value.n)
-        parts = [link(name, whole)]
-        if name != "satisfaction":
-            good = round(value.successes)
-            parts = [
-                link(f"{name}.successes", good) | {"text": success},
-                link(f"{name}.failures", whole - good) | {"text": failure},
-                link(name, whole) | {"text": _("counted")},
-            ]
-        else:
-            parts[0]["text"] = _("rated")
-        return {"label": label, "name": name, "value": value.value, "links": parts, "hint": hint}
-
-    median_n = figures.timed_answers
-    if median_n is None:  # not whole months, or the cells are not fresh: count them
-        median_n = db.session.execute(
-            select(func.count()).select_from(
-                appeals_behind(body_id, "median_days_to_answer", period).subquery()
-            )
-        ).scalar_one()
-    late_n = int(m.timely.n - round(m.timely.successes))
-    return [
-        {
-            "label": _("Appeals in the period"),
-            "name": "appeals",
-            "links": [link("appeals", m.appeals) | {"text": _("appeals")}],
-            "hint": MEASURES["appeals"],
-        },
-        rate(_("Answered on time"), "timely", _("on time"), _("late"), MEASURES["timely"]),
-        rate(_("Citizen satisfaction"), "satisfaction", "", "", MEASURES["satisfaction"]),
-        rate(
-            _("Audited without violation"),
-            "audit_clean",
-            _("lawful"),
-            _("with violations"),
-            MEASURES["audit_clean"],
-        ),
-        rate(
-            _("No complaint or repeat within 60 days"),
-            "no_followup",
-            _("not followed"),
-            _("followed"),
-            MEASURES["no_followup"],
-        ),
-        rate(
-            _("Complaints about its answers rejected"),
-            "complaints_rejected",
-            _("rejected"),
-            _("upheld"),
-            MEASURES["complaints_rejected"],
-        ),
-        {
-            "label": _("Median working days to the answer"),
-            "name": "median_days_to_answer",
-            "number": m.median_days_to_answer,
-            "links": [link("median_days_to_answer", median_n) | {"text": _("answers")}],
-            "hint": MEASURES["median_days_to_answer"],
-        },
-        {
-            "label": _("Mean working days late"),
-            "name": "mean_days_late",
-            "number": m.mean_days_late,
-            "links": [link("mean_days_late", late_n) | {"text": _("late")}],
-            "hint": MEASURES["mean_days_late"],
-        },
-        {
-            "label": _("Open and overdue now"),
-            "name": "open_overdue",
-            "links": [link("open_overdue", m.open_overdue) | {"text": _("appeals")}],
-            "hint": MEASURES["open_overdue"],
-        },
-        {
-            "label": _("Very overdue now"),
-            "name": "very_overdue",
-            "links": [link("very_overdue", m.very_overdue) | {"text": _("appeals")}],
-            "hint": MEASURES["very_overdue"],
-        },
-        rate(_("Extension rate"), "extension_rate", _("extended"), _("not extended"), ""),
-        rate(
-            _("Forwarded out"),
-            "forwarded_out",
-            _("forwarded"),
-            _("kept"),
-            MEASURES["forwarded_out"],
-        ),
-        rate(
-            _("Forward compliance"),
-            "forward_compliance",
-            _("within 3 working days"),
-            _("late"),
-            MEASURES["forward_compliance"],
-        ),
-    ]
-
-
 @bp.route("/bodies/<int:body_id>")
 def body_page(body_id: int):
     """One body's score for a period: every figure links to the appeals behind it."""
@@ -383,7 +322,7 @@ def body_page(body_id: int):
         measure=measure,
         score=score,
         counted_at=figures.counted_at,
-        figures=_figures(figures, body.id, period, form.query_args()),
+        figures=figure_rows(figures, body.id, period, form.query_args()),
         components=QUALITY_COMPONENTS,
         component_labels=COMPONENT_LABELS,
         chart=trend_svg(trend_points(trend(body.id, TREND_MONTHS), axis), width=560, height=160),

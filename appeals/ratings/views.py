@@ -7,7 +7,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from appeals.fragments import cached_fragment
+from appeals.fragments import cached_fragment, fragment_key
 from appeals.ratings.forms import RatingsForm
 from appeals.ratings.ranking import month_ranking
 from appeals.reference.labels import BODY_KIND_LABELS
@@ -47,17 +47,14 @@ def ratings():
             unranked=[r for r in rows if not r.ranked],
         )
 
-    key = ":".join(
-        str(part)
-        for part in (
-            "fragment:ratings:v1",
-            get_locale(),
-            month.isoformat(),
-            region_id,
-            kind,
-            today.isoformat(),
-            figures_version(),
-        )
+    key = fragment_key(
+        "ratings",
+        get_locale(),
+        month.isoformat(),
+        region_id,
+        kind,
+        today.isoformat(),
+        figures_version(),
     )
     ranking = cached_fragment(key, PUBLIC_MAX_AGE, ranking_html)
     return _cacheable(render_template("ratings/index.html", form=form, ranking=ranking))

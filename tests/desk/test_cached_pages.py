@@ -5,7 +5,10 @@ pages still show the right figures, counted live."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from flask_babel import refresh
 from redis import Redis
 from sqlalchemy import func, select
 
@@ -13,7 +16,11 @@ from appeals.audit.models import Audit
 from appeals.audit.service import record_audit
 from appeals.extensions import db
 from appeals.queues import get_queue
+from appeals.ratings.ranking import _rankings, _sorted
+from appeals.reference.models import Body
+from appeals.scores.cells import build_cells
 from appeals.scores.snapshots import refresh_score_cache
+from appeals.timeutil import local_today
 from tests.pages import by_testid
 
 UNLAWFUL = {
@@ -153,3 +160,68 @@ def test_with_redis_down_the_pages_count_live(
     body_after = _body_page(client, health_record.body_id, args)
     assert float(body_after["quality"]) < float(body_before["quality"])
     assert int(body_after["audited"]) == int(body_before["audited"]) + 1
+
+
+@pytest.fixture
+def rename_body():
+    """Renames a body for the test (the reference tables are seeded once for the run)."""
+    renamed = []
+
+    def rename(body: Body, name: str) -> None:
+        renamed.append((body, body.name_en))
+        body.name_en = name
+        db.session.commit()
+
+    yield rename
+    db.session.rollback()
+    for body, name in renamed:
+        body.name_en = name
+    db.session.commit()
+
+
+def test_the_rendered_ranking_is_kept_for_every_process_per_order_and_language(
+    app, client, login, astana_prosecutor, health_record, redis_server, rename_body
+):
+    """The dashboard's ranking is rendered once per version of the figures, order and
+    language, and kept in Redis: a web process that never counted it shows the kept HTML."""
+    build_cells()  # the figures from fresh cells: the ranking is kept
+    db.session.commit()
+    login(astana_prosecutor)
+    # Whole months (what the cells give), up to the month before this one.
+    first_month = (local_today() - timedelta(days=100)).replace(day=1)
+    last_day = local_today().replace(day=1) - timedelta(days=1)
+    args = {"period": "custom", "start": first_month.isoformat(), "end": last_day.isoformat()}
+
+    def names(query: dict | None = None, headers: dict | None = None) -> list[str]:
+        html = client.get("/prosecutor/", query_string=args | (query or {}), headers=headers)
+        rows = by_testid(html.get_data(as_text=True), "ranking") or by_testid(
+            html.get_data(as_text=True), "too-few"
+        )
+        return [a.text() for a in rows.iter() if a.tag == "a" and "/bodies/" in a.attrs["href"]]
+
+    first = names()
+    health = db.session.get(Body, health_record.body_id)
+    assert health.name_en in first
+    assert len(Redis.from_url(redis_server.url).keys("fragment:desk-ranking:*")) == 1
+
+    rename_body(health, "Astana Health Renamed")
+    _rankings.clear()  # as in another web process: only Redis holds the ranking
+    _sorted.clear()
+    assert names() == first  # the kept HTML of the same figures
+
+    # Another order is another fragment, rendered now: with the new name.
+    assert "Astana Health Renamed" in names({"sort": "name", "order": "desc"})
+    switched = client.post("/language", data={"language": "kk", "next": "/prosecutor/"})
+    assert switched.status_code == 302
+    refresh()  # the test's requests share one app context, where Flask-Babel keeps the locale
+    kazakh = client.get("/prosecutor/", query_string=args)
+    assert '<h2 class="h5 mt-3">Рейтинг</h2>' in kazakh.get_data(as_text=True)
+    assert len(Redis.from_url(redis_server.url).keys("fragment:desk-ranking:*")) == 3
+
+    client.post("/language", data={"language": "en", "next": "/prosecutor/"})
+    refresh()
+    assert names() == first  # English again: the first fragment, still kept
+
+    build_cells()  # the refresh job's new build: every old fragment unreachable
+    db.session.commit()
+    assert "Astana Health Renamed" in names()
