@@ -52,6 +52,7 @@ from appeals.headers import secure_headers
 from appeals.intake import models as _intake  # noqa: F401
 from appeals.intake.attachments import size_text
 from appeals.intake.views import bp as intake_bp
+from appeals.kept_fields import kept_field
 from appeals.language import DOMAIN, LANGUAGES, N_, template_gettext, template_ngettext
 from appeals.notifications import models as _notifications  # noqa: F401
 from appeals.open311.views import bp as open311_bp
@@ -159,6 +160,7 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
         ngettext=template_ngettext,
         current_language=lambda: str(get_locale()),
         languages=LANGUAGES,
+        kept_field=kept_field,  # forms.html: a field rendered once per state and language
     )
     bootstrap.init_app(app)
     # The limits live in Redis, shared by every web process, unless told otherwise.
