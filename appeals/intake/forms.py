@@ -106,8 +106,12 @@ class _AppealFields(CleanForm):
         self.language.choices = list(LANGUAGES.items())
         if not self.language.data:  # a new form: the interface language
             self.language.data = chosen_language()
-        self.subject.validators.append(Length(min=5, max=config["APPEAL_SUBJECT_MAX"]))
-        self.text.validators.append(Length(min=20, max=config["APPEAL_TEXT_MAX"]))
+        # Lists of this form's own: the class's list is shared by every form built.
+        self.subject.validators = [
+            *self.subject.validators,
+            Length(min=5, max=config["APPEAL_SUBJECT_MAX"]),
+        ]
+        self.text.validators = [*self.text.validators, Length(min=20, max=config["APPEAL_TEXT_MAX"])]
         self.category_id.choices = choose_first(_tree_choices(Category))
         # The country itself is not a place an appeal comes from.
         self.region_id.choices = choose_first(_tree_choices(Region)[1:])

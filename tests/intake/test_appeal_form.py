@@ -122,6 +122,18 @@ def test_wrong_field_is_marked_and_nothing_is_saved(
     assert saved_counts() == NOTHING_SAVED
 
 
+def test_a_refusal_says_each_thing_once_however_many_forms_came_before(client, citizen):
+    """Each form has its own length checks: they once piled up on the class, one more for
+    every form built in the process, and the message came as many times."""
+    for _ in range(3):
+        client.get("/appeals/new")
+    response = client.post("/appeals/new", data=appeal_fields(subject="Help", text="Too short."))
+
+    page = response.get_data(as_text=True)
+    assert field_error(page, "subject").count("between 5") == 1
+    assert field_error(page, "text").count("between 20") == 1
+
+
 def test_text_of_exactly_the_maximum_is_accepted(app, client, citizen):
     text = "x" * app.config["APPEAL_TEXT_MAX"]
 
