@@ -1,5 +1,7 @@
 """Flask extensions, created unbound; create_app() binds them."""
 
+from collections.abc import Callable
+
 from flask import current_app
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
@@ -63,6 +65,26 @@ def begin_writing() -> None:
     first, so reading what it will write cannot fail on upgrading the lock later (a GET
     that writes). Requests other than GET and HEAD begin so anyway. No effect elsewhere."""
     db.session.connection(execution_options={SQLITE_WRITER: True})
+
+
+# Marks a view whose request begins as a reader though it posts (see reads_first).
+READS_FIRST = "reads_first"
+
+
+def reads_first(view: Callable) -> Callable:
+    """For a view that checks its input before it writes (a form's POST): on SQLite the
+    request's transactions begin as readers (appeals._reads_only), so the checks (the user,
+    the form's choices, its validators) hold no write lock; the view calls start_writing()
+    before its writes."""
+    setattr(view, READS_FIRST, True)
+    return view
+
+
+def start_writing() -> None:
+    """End the request's reading transaction (it wrote nothing; what it loaded is read again
+    when used) and begin the next as a writer (begin_writing)."""
+    db.session.rollback()
+    begin_writing()
 
 
 def database_is_locked(error: Exception) -> bool:

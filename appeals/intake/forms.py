@@ -111,7 +111,10 @@ class _AppealFields(CleanForm):
             *self.subject.validators,
             Length(min=5, max=config["APPEAL_SUBJECT_MAX"]),
         ]
-        self.text.validators = [*self.text.validators, Length(min=20, max=config["APPEAL_TEXT_MAX"])]
+        self.text.validators = [
+            *self.text.validators,
+            Length(min=20, max=config["APPEAL_TEXT_MAX"]),
+        ]
         self.category_id.choices = choose_first(_tree_choices(Category))
         # The country itself is not a place an appeal comes from.
         self.region_id.choices = choose_first(_tree_choices(Region)[1:])

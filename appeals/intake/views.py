@@ -23,7 +23,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from appeals.deadlines.service import explain_due
-from appeals.extensions import db, limiter, public_form_limit
+from appeals.extensions import db, limiter, public_form_limit, reads_first, start_writing
 from appeals.intake import applicant
 from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.attachments import stored_path
@@ -83,6 +83,7 @@ def _new_appeal(form) -> NewAppeal:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@reads_first
 @login_required
 def new_appeal():
     """The appeal form; on success the appeal is registered and the receipt shown."""
@@ -93,6 +94,7 @@ def new_appeal():
         new = _new_appeal(form)
         new.repeats_id = form.repeats_id.data or None
         new.repeat_reason = form.repeat_reason.data or None
+        start_writing()  # checked without the write lock; taken for the submission only
         try:
             appeal, access_code = submit_appeal(current_user, new)
             # Read before the commit expires it: reloading it after would need the database

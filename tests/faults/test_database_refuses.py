@@ -7,6 +7,7 @@ query): the busy page, 503 with Retry-After, never a 500."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy import text
 from appeals.extensions import db
 from appeals.integrity import refuse_insert_sql
 from tests.conftest import PASSWORD
+from tests.pages import field_error
 from tests.samples import NOTHING_SAVED, appeal_fields, minimal_png, saved_counts, upload
 
 SUBJECT = "Ремонт дороги на улице Абая"
@@ -98,4 +100,32 @@ def test_a_busy_database_answers_503_not_500(app, second_app, make_user):
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     page = response.get_data(as_text=True)
     assert "Too many people are saving at this moment." in page
+    assert saved_counts() == NOTHING_SAVED
+
+
+@pytest.mark.sqlite_only
+def test_a_refused_appeal_form_is_answered_while_another_writes(app, second_app, make_user):
+    """The submission checks its form without SQLite's write lock (extensions.reads_first):
+    a form with a mistake is answered at once with its error while another process holds
+    the lock, instead of waiting its turn only to be refused."""
+    busy_app = second_app(SQLITE_BUSY_TIMEOUT_MS=2000)
+    citizen = make_user()
+    client = busy_app.test_client()
+    client.post("/login", data={"email": citizen.email, "password": PASSWORD})
+    form = appeal_fields(subject="Help")
+    db.session.commit()  # the test itself holds no lock
+    holder = sqlite3.connect(
+        app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"), isolation_level=None
+    )
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        response = client.post("/appeals/new", data=form)
+        waited = time.monotonic() - started
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+    assert response.status_code == 200 and waited < 1.0
+    assert "between 5" in field_error(response.get_data(as_text=True), "subject")
     assert saved_counts() == NOTHING_SAVED
