@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from appeals.accounts.models import User
 from appeals.audit.models import Audit, ResponseAct
@@ -84,6 +85,7 @@ def overdue_acts(body_ids: Sequence[int] | None, *, today: date, limit: int = 20
     (from the dates, like act_is_overdue: the sweep's flag agrees once it has run)."""
     query = (
         select(Audit)
+        .options(joinedload(Audit.appeal).load_only(Appeal.number), joinedload(Audit.body))
         .where(
             Audit.act != ResponseAct.NONE,
             Audit.act_answered_at.is_(None),

@@ -28,6 +28,7 @@ from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from appeals.accounts.guards import current_scope, prosecutors_only
 from appeals.accounts.scope import Scope
@@ -309,7 +310,11 @@ def body_page(body_id: int):
     axis = month_axis(date(*previous_month(today), 1), TREND_MONTHS)
     body_audits = (
         db.session.execute(
-            select(Audit).where(Audit.body_id == body.id).order_by(Audit.id.desc()).limit(10)
+            select(Audit)
+            .options(joinedload(Audit.appeal).load_only(Appeal.number))
+            .where(Audit.body_id == body.id)
+            .order_by(Audit.id.desc())
+            .limit(10)
         )
         .scalars()
         .all()

@@ -3,6 +3,7 @@ each list holds exactly as many appeals as the figure says."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,6 +16,7 @@ from appeals.scores.period import Period
 from appeals.work.service import answer_appeal
 from tests.desk.conftest import body_id
 from tests.factories import submit
+from tests.ops.test_request_costs import statements_sent
 from tests.pages import by_testid, field_error, parse
 
 ALMATY = "750000000"
@@ -210,3 +212,28 @@ def test_the_period_is_validated_on_the_body_page(client, login, astana_prosecut
         field_error(response.get_data(as_text=True), "end")
         == "The last day comes before the first."
     )
+
+
+def test_the_audits_listed_come_with_their_numbers_in_one_query(
+    client, login, astana_prosecutor, health_record
+):
+    """The body page's latest audits and the dashboard's overdue acts show each appeal's
+    number (and the body) read with the audits, not one query per audit."""
+    for appeal in (*health_record.on_time, *health_record.late):
+        audit = record_audit(
+            appeal, False, ["unlawful_refusal"], "Refused unlawfully.", "warning", astana_prosecutor
+        )
+        audit.act_due_on = date(2026, 1, 5)  # long past: every act is overdue
+    db.session.commit()
+    login(astana_prosecutor)
+
+    def one_appeal(statement: str) -> bool:
+        return "FROM appeals" in statement and "appeals.id = " in statement
+
+    with statements_sent(one_appeal) as read:
+        body = client.get(f"/prosecutor/bodies/{health_record.body_id}")
+        desk = client.get("/prosecutor/")
+    numbers = {a.number for a in (*health_record.on_time, *health_record.late)}
+    assert numbers <= set(re.findall(r"[А-ЯA-Z]+-\d{4}-\d+", body.get_data(as_text=True)))
+    assert numbers <= set(re.findall(r"[А-ЯA-Z]+-\d{4}-\d+", desk.get_data(as_text=True)))
+    assert read == []
