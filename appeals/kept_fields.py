@@ -5,7 +5,9 @@ form. A field's HTML depends only on what its key holds (its class and widget, n
 choices, errors, label, description, flags and attributes, the macro's options and the
 language), so a field in the same state is the same HTML for every reader: it is rendered
 once and kept. Hidden fields, the CSRF token among them, are never kept: the templates render
-them apart (form.hidden_tag())."""
+them apart (form.hidden_tag()). Nor is a field holding what a person typed (a password, an
+appeal's text, a search): rendered every time, it is never held in the process beyond its
+request; a choice is kept whatever was sent."""
 
 from __future__ import annotations
 
@@ -59,6 +61,8 @@ def kept_field(
     """A field rendered by a layout's macro (template, macro name: Bootstrap-Flask's
     render_field unless told) with `options`, kept for the field's state (see field_state),
     the layout, the options and the language."""
+    if field.raw_data and getattr(field, "choices", None) is None:  # typed by a person
+        return Markup(get_template_attribute(*layout)(field, **options))
     key = (field_state(field), layout, repr(sorted(options.items())), str(get_locale()))
     html = _kept.get(key)
     if html is None:

@@ -11,7 +11,7 @@ from flask import g, get_template_attribute
 from flask_babel import force_locale
 
 from appeals.accounts.models import Role
-from appeals.kept_fields import kept_field
+from appeals.kept_fields import _kept, kept_field
 from appeals.work.forms import InboxFilterForm
 from tests.conftest import PASSWORD
 from tests.factories import category_id
@@ -80,3 +80,20 @@ def test_every_reader_gets_a_csrf_token_of_their_own(app, make_user, monkeypatch
     assert refused.status_code == 400
     taken = clients["ermek"].post("/appeals/new", data=appeal_fields(csrf_token=tokens["ermek"][0]))
     assert taken.status_code == 302 and "/receipt" in taken.headers["Location"]
+
+
+def test_what_a_person_typed_is_never_kept(client, login, make_user):
+    """A password or an appeal's text sent back on a refused form, or a search, is rendered
+    for that request only: the process keeps no copy of it."""
+    citizen = make_user(Role.CITIZEN, email="dana@example.kz")
+    refused = client.post("/login", data={"email": citizen.email, "password": "typed-secret-42"})
+    assert refused.status_code == 200
+    login(citizen)
+    client.post("/appeals/new", data=appeal_fields(subject="Typed by Dana", text="Too short."))
+    login(make_user(Role.OFFICIAL, body_code="health-71"))
+    assert client.get("/work/", query_string={"q": "typed search words"}).status_code == 200
+
+    kept = repr(list(_kept.items()))
+    assert "typed-secret-42" not in kept
+    assert "Typed by Dana" not in kept and "Too short." not in kept
+    assert "typed search words" not in kept
