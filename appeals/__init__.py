@@ -305,7 +305,7 @@ def _begin_immediate(connection, busy_timeout_ms: int) -> None:
                 driver.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as error:
-                if "database is locked" not in str(error):
+                if not database_is_locked(error):
                     break  # SQLAlchemy's last try raises it, wrapped
             time.sleep(nap)
             nap = min(nap * 2, LONGEST_NAP_S)
