@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import Connection, event, select, update
 
 from appeals.accounts.models import User
 from appeals.deadlines.schedule import schedule_deadline_jobs
@@ -93,16 +93,16 @@ def normalize_number(typed: str) -> str:
     return prefix.translate(_PREFIX_LOOKALIKES) + dash + rest
 
 
-def next_registration_number(kind: AppealKind, year: int) -> str:
+def next_registration_number(connection: Connection, kind: AppealKind, year: int) -> str:
     """The next number for a kind and year, gap-free: the counter row stays locked until commit,
     and a rolled-back appeal rolls its number back too."""
     prefix = current_app.config["REGISTRATION_PREFIXES"][kind]
-    db.session.execute(
+    connection.execute(
         insert_ignoring_duplicates(RegistrationCounter)
         .values(prefix=prefix, year=year, last_value=0)
         .on_conflict_do_nothing()
     )
-    value = db.session.execute(
+    value = connection.execute(
         update(RegistrationCounter)
         .where(RegistrationCounter.prefix == prefix, RegistrationCounter.year == year)
         .values(last_value=RegistrationCounter.last_value + 1)
@@ -110,6 +110,15 @@ def next_registration_number(kind: AppealKind, year: int) -> str:
     ).scalar_one()
     digits = current_app.config["REGISTRATION_DIGITS"]
     return f"{prefix}-{year}-{value:0{digits}d}"
+
+
+@event.listens_for(Appeal, "before_insert")
+def _numbered_as_written(mapper, connection: Connection, appeal: Appeal) -> None:
+    """A new appeal takes its number as its row is written, not when it is built: the counter
+    row is then locked from the INSERT to the commit, not through routing too (on PostgreSQL
+    concurrent submissions queue on that row)."""
+    if appeal.number is None:
+        appeal.number = next_registration_number(connection, appeal.kind, appeal.registered_on.year)
 
 
 def reception_body_id(region_id: int) -> int | None:
@@ -133,13 +142,12 @@ def reception_body_id(region_id: int) -> int | None:
 def numbered_appeal(
     kind: AppealKind, applicant: User | None, now: datetime, **fields
 ) -> tuple[Appeal, str]:
-    """A new appeal, accepted now: registered on the working day of receipt, with its number
-    and the hash of a fresh access code, added to the session. Returns it and the code.
-    An anonymous appeal has no applicant."""
+    """A new appeal, accepted now: registered on the working day of receipt, with the hash of
+    a fresh access code, added to the session; it is numbered when it is flushed. Returns it
+    and the code. An anonymous appeal has no applicant."""
     registered_on = registration_day(now, working_calendar())
     access_code = new_access_code()
     appeal = Appeal(
-        number=next_registration_number(kind, registered_on.year),
         access_code_hash=hash_access_code(access_code),
         kind=kind,
         applicant_id=applicant.id if applicant else None,

@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealKind, RegistrationCounter
@@ -43,6 +43,28 @@ def test_sequence_starts_again_each_year(make_user):
     assert submit(citizen, now=early_2027)[0].number == "З-2027-00000001"
     assert submit(citizen, now=late_2027)[0].number == "З-2027-00000002"
     assert submit(citizen, now=MONDAY)[0].number == "З-2026-00000002"
+
+
+def test_the_number_is_taken_as_the_appeal_is_written(make_user):
+    # Concurrent submissions queue on the counter row from its UPDATE to the commit: the
+    # routing's reads of rules, policy and calendar come before it, not inside that window.
+    citizen = make_user()
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        sent.append(" ".join(statement.split()[:3]))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        appeal, _ = submit(citizen, now=MONDAY)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+    assert appeal.number == "З-2026-00000001" and appeal.due_on is not None
+    counter = sent.index("UPDATE registration_counters SET")
+    assert sent[counter + 1] == "INSERT INTO appeals"
+    read_after = {s.split()[1].split(".")[0] for s in sent[counter:] if s.startswith("SELECT")}
+    assert read_after <= {"cosignatories", "notifications"}  # the receipt's addressees only
 
 
 THREADS = 8
