@@ -81,10 +81,12 @@ def reads_first(view: Callable) -> Callable:
 
 
 def start_writing() -> None:
-    """End the request's reading transaction (it wrote nothing; what it loaded is read again
-    when used) and begin the next as a writer (begin_writing)."""
-    db.session.rollback()
-    begin_writing()
+    """On SQLite, end the request's reading transaction (it wrote nothing; what it loaded is
+    read again when used) and begin the next as a writer (begin_writing). Elsewhere a reader
+    can go on to write: nothing to do."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.rollback()
+        begin_writing()
 
 
 def database_is_locked(error: Exception) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import get_locale
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func, select, text
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func, literal, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from appeals.extensions import db
@@ -124,16 +124,29 @@ class RoutingRule(db.Model):
     body: Mapped[Body] = relationship()
 
 
+# Deeper than any tree of regions, categories or bodies: it bounds the walk up a cycle.
+LONGEST_CHAIN = 32
+
+
 def ancestor_chain(model: type[Region] | type[Category], start_id: int) -> list[int]:
-    """Ids from `start_id` up to the root of its tree (a tree is a few levels deep)."""
+    """Ids from `start_id` up to the root of its tree, in one recursive query; a cycle typed in
+    by mistake ends the chain where it closes."""
+    up = (
+        select(model.id, model.parent_id, literal(0).label("depth"))
+        .where(model.id == start_id)
+        .cte("up", recursive=True)
+    )
+    up = up.union_all(
+        select(model.id, model.parent_id, up.c.depth + 1).where(
+            model.id == up.c.parent_id, up.c.depth < LONGEST_CHAIN
+        )
+    )
     chain: list[int] = []
-    current: int | None = start_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = db.session.execute(
-            select(model.parent_id).where(model.id == current)
-        ).scalar_one_or_none()
-    return chain
+    for node in db.session.execute(select(up.c.id).order_by(up.c.depth)).scalars():
+        if node in chain:
+            break
+        chain.append(node)
+    return chain or [start_id]  # an id not stored (or no longer) is its own chain
 
 
 def body_subtree_ids(body_id: int | None) -> list[int]:
