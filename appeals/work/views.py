@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import STAFF_ROLES, User
@@ -82,7 +83,9 @@ def inbox():
 
 def _workable_or_404(appeal_id: int) -> Appeal:
     """The appeal if it is in the user's inbox scope; 404 otherwise (ids cannot be probed)."""
-    appeal = db.session.get(Appeal, appeal_id)
+    # What the page shows of the appeal's category, region, body and executor comes with it.
+    shown = [joinedload(to) for to in (Appeal.category, Appeal.region, Appeal.current_body)]
+    appeal = db.session.get(Appeal, appeal_id, options=[*shown, joinedload(Appeal.executor)])
     if appeal is None or not in_work_scope(appeal, current_user):
         abort(404)
     return appeal

@@ -22,7 +22,7 @@ from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealStatus, Decision
 from appeals.queues import PIPELINE_JOBS, PendingJob, send_pending_jobs
-from appeals.work.service import answer_appeal
+from appeals.work.service import answer_appeal, assign_executor
 from tests.factories import submit
 from tests.samples import appeal_fields
 
@@ -126,6 +126,29 @@ def test_an_officials_appeal_page_reads_the_appeals_policy_once(app, client, log
     # The page checks each step (extend, suspend, forward, defects...) against the policy
     # (the complaint's policy, for the paragraph on how to complain, is another row).
     assert len(read) == 1, len(read)
+
+
+def test_an_officials_appeal_page_reads_what_it_shows_of_the_appeal_with_it(
+    app, client, login, make_user
+):
+    appeal, _code = submit(make_user(email="dana@example.kz"))
+    head = make_user(Role.HEAD, body_code="health-71")
+    official = make_user(Role.OFFICIAL, body_code="health-71", full_name="Aigerim Executor")
+    assign_executor(appeal, official, head)
+    db.session.commit()
+    login(head)
+    appeal_id = appeal.id
+    db.session.expunge_all()  # nothing kept from before, as in a request of its own
+
+    with statements_sent(lambda statement: True) as sent:
+        page = client.get(f"/work/appeals/{appeal_id}").get_data(as_text=True)
+    assert "Aigerim Executor" in page
+    on_their_own = [
+        s for s in sent if re.match(r"SELECT [^()]*\sFROM (categories|regions)\s+WHERE", s)
+    ]
+    assert on_their_own == []  # the category and the region came with the appeal
+    the_appeal = next(s for s in sent if re.search(r"\sFROM appeals\b.*\bappeals\.id = ", s, re.S))
+    assert re.search(r"JOIN bodies\b", the_appeal) and re.search(r"JOIN users\b", the_appeal)
 
 
 def test_an_appeal_page_builds_only_the_forms_of_the_steps_open_now(app, client, login, make_user):
