@@ -8,7 +8,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from appeals.accounts.models import STAFF_ROLES, Role, User
 from appeals.deadlines.models import DeadlinePolicy
@@ -102,42 +102,31 @@ def in_work_scope(appeal: Appeal, user: User) -> bool:
     return role in ("head", "executor") or (role == "official" and appeal.executor_id is None)
 
 
+# The events after which an extension request no longer waits (or a new one does).
+_EXTENSION_STEPS = (
+    EventKind.EXTENSION_REQUESTED,
+    EventKind.EXTENDED,
+    EventKind.EXTENSION_REFUSED,
+    EventKind.FORWARDED,
+)
+
+
 def pending_extension_request(appeal: Appeal) -> Event | None:
     """The executor's extension request still waiting for the head, if any (a decision or a
-    forwarding to another body ends it)."""
-    last = db.session.execute(
-        select(Event)
-        .where(
-            Event.appeal_id == appeal.id,
-            Event.kind.in_(
-                [
-                    EventKind.EXTENSION_REQUESTED,
-                    EventKind.EXTENDED,
-                    EventKind.EXTENSION_REFUSED,
-                    EventKind.FORWARDED,
-                ]
-            ),
-        )
-        .order_by(Event.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    forwarding to another body ends it). Read from the appeal's events, which its page shows
+    anyway: the page's checks then cost no query of their own."""
+    last = next((e for e in reversed(appeal.events) if e.kind in _EXTENSION_STEPS), None)
     return last if last is not None and last.kind == EventKind.EXTENSION_REQUESTED else None
 
 
 def extensions_so_far(appeal: Appeal) -> int:
     """Extensions of the term at the present body (a forwarding restarts the term)."""
-    last_forward = (
-        select(func.coalesce(func.max(Event.id), 0))
-        .where(Event.appeal_id == appeal.id, Event.kind == EventKind.FORWARDED)
-        .scalar_subquery()
-    )
-    return db.session.execute(
-        select(func.count(Event.id)).where(
-            Event.appeal_id == appeal.id,
-            Event.kind == EventKind.EXTENDED,
-            Event.id > last_forward,
-        )
-    ).scalar_one()
+    count = 0
+    for event in reversed(appeal.events):
+        if event.kind == EventKind.FORWARDED:
+            break
+        count += event.kind == EventKind.EXTENDED
+    return count
 
 
 def policy_terms(appeal: Appeal):

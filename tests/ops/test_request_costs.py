@@ -128,7 +128,7 @@ def test_an_officials_appeal_page_reads_the_appeals_policy_once(app, client, log
     assert len(read) == 1, len(read)
 
 
-def test_an_officials_appeal_page_reads_what_it_shows_of_the_appeal_with_it(
+def test_an_officials_appeal_page_reads_what_it_shows_with_the_appeal(
     app, client, login, make_user
 ):
     appeal, _code = submit(make_user(email="dana@example.kz"))
@@ -149,6 +149,8 @@ def test_an_officials_appeal_page_reads_what_it_shows_of_the_appeal_with_it(
     assert on_their_own == []  # the category and the region came with the appeal
     the_appeal = next(s for s in sent if re.search(r"\sFROM appeals\b.*\bappeals\.id = ", s, re.S))
     assert re.search(r"JOIN bodies\b", the_appeal) and re.search(r"JOIN users\b", the_appeal)
+    # The timeline's events, which the checks of the extension steps read too.
+    assert len([s for s in sent if re.search(r"\sFROM events\b", s)]) == 1
 
 
 def test_an_appeal_page_builds_only_the_forms_of_the_steps_open_now(app, client, login, make_user):
