@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask_babel import get_locale
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func, literal, select, text
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Select,
+    String,
+    UniqueConstraint,
+    bindparam,
+    func,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from appeals.extensions import db
@@ -128,12 +141,13 @@ class RoutingRule(db.Model):
 LONGEST_CHAIN = 32
 
 
-def ancestor_chain(model: type[Region] | type[Category], start_id: int) -> list[int]:
-    """Ids from `start_id` up to the root of its tree, in one recursive query; a cycle typed in
-    by mistake ends the chain where it closes."""
+@functools.cache
+def _walk_up(model: type[Region] | type[Category]) -> Select:
+    """The recursive query of a tree's chain from :start_id up, built once per tree: building
+    a CTE costs SQLAlchemy a millisecond, running it microseconds."""
     up = (
         select(model.id, model.parent_id, literal(0).label("depth"))
-        .where(model.id == start_id)
+        .where(model.id == bindparam("start_id"))
         .cte("up", recursive=True)
     )
     up = up.union_all(
@@ -141,19 +155,32 @@ def ancestor_chain(model: type[Region] | type[Category], start_id: int) -> list[
             model.id == up.c.parent_id, up.c.depth < LONGEST_CHAIN
         )
     )
+    return select(up.c.id).order_by(up.c.depth)
+
+
+def ancestor_chain(model: type[Region] | type[Category], start_id: int) -> list[int]:
+    """Ids from `start_id` up to the root of its tree, in one recursive query; a cycle typed in
+    by mistake ends the chain where it closes."""
+    walk = db.session.execute(_walk_up(model), {"start_id": start_id}).scalars()
     chain: list[int] = []
-    for node in db.session.execute(select(up.c.id).order_by(up.c.depth)).scalars():
+    for node in walk:
         if node in chain:
             break
         chain.append(node)
     return chain or [start_id]  # an id not stored (or no longer) is its own chain
 
 
+@functools.cache
+def _walk_down() -> Select:
+    """The recursive query of a body and every body below :body_id, built once (as _walk_up)."""
+    tree = select(Body.id).where(Body.id == bindparam("body_id")).cte("body_tree", recursive=True)
+    # UNION (not UNION ALL): a cycle typed in by mistake ends the recursion instead of looping.
+    tree = tree.union(select(Body.id).where(Body.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
 def body_subtree_ids(body_id: int | None) -> list[int]:
     """A body and every body below it (Body.parent_id tree), in one recursive query."""
     if body_id is None:
         return []
-    tree = select(Body.id).where(Body.id == body_id).cte("body_tree", recursive=True)
-    # UNION (not UNION ALL): a cycle typed in by mistake ends the recursion instead of looping.
-    tree = tree.union(select(Body.id).where(Body.parent_id == tree.c.id))
-    return list(db.session.execute(select(tree.c.id)).scalars())
+    return list(db.session.execute(_walk_down(), {"body_id": body_id}).scalars())
