@@ -17,6 +17,7 @@ from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import STAFF_ROLES, User
 from appeals.deadlines.service import explain_due
 from appeals.extensions import db
+from appeals.intake.access import SHOWN_WITH_APPEAL
 from appeals.intake.forms import ActionForm
 from appeals.intake.labels import DECISION_LABELS, KIND_LABELS
 from appeals.intake.models import Appeal, Decision
@@ -83,9 +84,8 @@ def inbox():
 
 def _workable_or_404(appeal_id: int) -> Appeal:
     """The appeal if it is in the user's inbox scope; 404 otherwise (ids cannot be probed)."""
-    # What the page shows of the appeal's category, region, body and executor comes with it.
-    shown = [joinedload(to) for to in (Appeal.category, Appeal.region, Appeal.current_body)]
-    appeal = db.session.get(Appeal, appeal_id, options=[*shown, joinedload(Appeal.executor)])
+    options = [*SHOWN_WITH_APPEAL, joinedload(Appeal.executor)]  # the executor is shown too
+    appeal = db.session.get(Appeal, appeal_id, options=options)
     if appeal is None or not in_work_scope(appeal, current_user):
         abort(404)
     return appeal

@@ -128,6 +128,15 @@ def test_an_officials_appeal_page_reads_the_appeals_policy_once(app, client, log
     assert len(read) == 1, len(read)
 
 
+def read_alone(sent: list[str], tables: str) -> list[str]:
+    """The statements that read one of `tables` on its own (a lazy load as a page shows it)."""
+    return [s for s in sent if re.match(rf"SELECT [^()]*\sFROM ({tables})\s+WHERE", s)]
+
+
+def the_appeals_statement(sent: list[str]) -> str:
+    return next(s for s in sent if re.search(r"\sFROM appeals\b.*\bappeals\.id = ", s, re.S))
+
+
 def test_an_officials_appeal_page_reads_what_it_shows_with_the_appeal(
     app, client, login, make_user
 ):
@@ -143,14 +152,24 @@ def test_an_officials_appeal_page_reads_what_it_shows_with_the_appeal(
     with statements_sent(lambda statement: True) as sent:
         page = client.get(f"/work/appeals/{appeal_id}").get_data(as_text=True)
     assert "Aigerim Executor" in page
-    on_their_own = [
-        s for s in sent if re.match(r"SELECT [^()]*\sFROM (categories|regions)\s+WHERE", s)
-    ]
-    assert on_their_own == []  # the category and the region came with the appeal
-    the_appeal = next(s for s in sent if re.search(r"\sFROM appeals\b.*\bappeals\.id = ", s, re.S))
+    assert read_alone(sent, "categories|regions") == []  # they came with the appeal
+    the_appeal = the_appeals_statement(sent)
     assert re.search(r"JOIN bodies\b", the_appeal) and re.search(r"JOIN users\b", the_appeal)
     # The timeline's events, which the checks of the extension steps read too.
     assert len([s for s in sent if re.search(r"\sFROM events\b", s)]) == 1
+
+
+def test_a_citizens_appeal_page_reads_what_it_shows_with_the_appeal(app, client, login, make_user):
+    citizen = make_user(email="dana@example.kz")
+    appeal_id = submit(citizen)[0].id
+    login(citizen)
+    db.session.expunge_all()  # nothing kept from before, as in a request of its own
+
+    with statements_sent(lambda statement: True) as sent:
+        page = client.get(f"/appeals/{appeal_id}").get_data(as_text=True)
+    assert "Healthcare" in page
+    assert read_alone(sent, "categories|regions|bodies") == []
+    assert re.search(r"JOIN bodies\b", the_appeals_statement(sent))
 
 
 def test_an_appeal_page_builds_only_the_forms_of_the_steps_open_now(app, client, login, make_user):
