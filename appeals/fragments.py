@@ -4,12 +4,14 @@ so whatever changes that makes the old value unreachable: nothing has to find an
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 from collections.abc import Callable
 from typing import Any
 
+from flask import current_app
 from markupsafe import Markup
 from redis.exceptions import RedisError
 
@@ -46,10 +48,21 @@ def _kept(key: str, seconds: int, make: Callable[[], str]) -> str:
     return text
 
 
+@functools.cache
+def templates_digest() -> str:
+    """A digest of every template's source, read once per process: a deploy that changes a
+    template (or a macro it imports) makes the fragments rendered by the old ones unreachable."""
+    env = current_app.jinja_env
+    digest = hashlib.sha256()
+    for name in sorted(env.list_templates()):
+        digest.update(f"{name}\x1f{env.loader.get_source(env, name)[0]}\x1e".encode())
+    return digest.hexdigest()[:16]
+
+
 def fragment_key(name: str, *parts: Any) -> str:
-    """The key of a fragment `name` made from `parts` (their text, digested: a part may be long
-    or hold a database's address)."""
-    made_from = "\x1f".join(str(part) for part in parts)
+    """The key of a fragment `name` made from `parts` and the templates that render it (their
+    text, digested: a part may be long or hold a database's address)."""
+    made_from = "\x1f".join(str(part) for part in (templates_digest(), *parts))
     return f"fragment:{name}:{hashlib.sha256(made_from.encode()).hexdigest()[:32]}"
 
 

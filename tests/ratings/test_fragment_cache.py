@@ -4,9 +4,11 @@ at once; with Redis down the page is rendered every time, never an error."""
 
 from __future__ import annotations
 
+from jinja2 import ChoiceLoader, DictLoader
 from redis import Redis
 
 from appeals.extensions import db
+from appeals.fragments import templates_digest
 from appeals.scores.cells import build_cells
 from appeals.timeutil import local_today
 from tests.audit.conftest import body_id
@@ -44,3 +46,22 @@ def test_with_redis_down_the_ranking_is_rendered_every_time(app, client, answere
 
     assert response.status_code == 200
     assert _month_rows(response.get_data(as_text=True)) == [body_id("health-71")]
+
+
+def test_a_deploy_that_changes_a_template_renders_the_ranking_anew(app, client, monkeypatch):
+    this_month = local_today().replace(day=1)
+    build_cells()
+    db.session.commit()
+    assert "Ranked by" not in ranking(client, this_month)  # rendered and kept
+
+    # The next release's template, read by a process started after the deploy.
+    env = app.jinja_env
+    source = env.loader.get_source(env, "ratings/_ranking.html")[0]
+    changed = DictLoader({"ratings/_ranking.html": "<p>Ranked by</p>" + source})
+    monkeypatch.setattr(env, "loader", ChoiceLoader([changed, env.loader]))
+    env.cache.clear()
+    templates_digest.cache_clear()
+    try:
+        assert "Ranked by" in ranking(client, this_month)
+    finally:
+        templates_digest.cache_clear()
