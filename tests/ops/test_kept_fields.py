@@ -12,6 +12,8 @@ from flask_babel import force_locale
 
 from appeals.accounts.models import Role
 from appeals.kept_fields import _kept, kept_field
+from appeals.work.defect_forms import DefectsForm
+from appeals.work.defect_rules import DEFECT_LABELS
 from appeals.work.forms import InboxFilterForm
 from tests.conftest import PASSWORD
 from tests.factories import category_id
@@ -50,6 +52,25 @@ def test_a_kept_field_is_the_html_of_its_state_and_language(app):
         with force_locale("ru"):
             assert "Категория" in kept_field(form.category_id)
         assert "Категория" not in kept_field(form.category_id)
+
+
+def test_a_kept_group_of_checkboxes_shows_its_own_choices_and_errors(app):
+    def group(chosen: list[str], errors: list[str]) -> str:
+        form = DefectsForm(formdata=None, data={"defects": chosen})
+        form.defects.errors = errors
+        return str(get_template_attribute("forms.html", "render_check_options")(form.defects))
+
+    first, second = list(DEFECT_LABELS)[:2]
+    with app.test_request_context("/work/"):
+        one = group([first], [])
+        both = group([first, second], [])
+        refused = group([], ["Choose at least one."])
+        kept = len(_kept)
+        assert group([first], []) == one and len(_kept) == kept  # kept: not rendered again
+    assert one.count("checked") == 1 and both.count("checked") == 2
+    assert "is-invalid" not in one and "Choose at least one." not in one
+    assert refused.count("is-invalid") == len(DEFECT_LABELS) and "Choose at least one." in refused
+    assert "checked" not in refused
 
 
 def test_every_reader_gets_a_csrf_token_of_their_own(app, make_user, monkeypatch):
