@@ -136,6 +136,8 @@ def dashboard():
     months = snapshot_months()
     movers_month = months[0] if months else None
 
+    period_args, filter_args = form.query_args(), form.filter_args()
+
     def ranking_html() -> str:
         rows = [*ranked.items, *unranked[:per_page]]
         return render_template(
@@ -155,8 +157,8 @@ def dashboard():
                 ).items()
             },
             sort_columns=dict(SORT_COLUMNS),
-            period_args=form.query_args(),
-            filter_args=form.filter_args(),
+            period_args=period_args,
+            filter_args=filter_args,
         )
 
     return render_template(
@@ -165,7 +167,9 @@ def dashboard():
         scope=scope,
         period=form.to_period(),
         counted_at=ranking.counted_at,
-        ranking=_kept_ranking_html(ranking, scope, form, ranked, movers_month, ranking_html),
+        ranking=_kept_ranking_html(
+            ranking, scope, form, filter_args, ranked, movers_month, ranking_html
+        ),
         movers=(
             worst_movers(movers_month, body_ids=body_ids, kind=form.kind.data or None)
             if movers_month
@@ -174,8 +178,8 @@ def dashboard():
         movers_month=movers_month,
         overdue=overdue_by_body(body_ids, kind=form.kind.data or None, today=today),
         acts=overdue_acts(body_ids, today=today),
-        period_args=form.query_args(),
-        filter_args=form.filter_args(),
+        period_args=period_args,
+        filter_args=filter_args,
     )
 
 
@@ -183,6 +187,7 @@ def _kept_ranking_html(
     ranking: Ranking,
     scope: Scope,
     form: RankingForm,
+    filter_args: dict[str, str],
     ranked: Pagination,
     movers_month: date | None,
     render: Callable[[], str],
@@ -199,7 +204,7 @@ def _kept_ranking_html(
         get_locale(),
         scores_key,
         scope.region_id,
-        sorted(form.filter_args().items()),
+        sorted(filter_args.items()),
         form.sort.data,
         form.order.data,
         ranked.page,
@@ -303,7 +308,7 @@ def body_page(body_id: int):
     form = _period_form()
     if not form.validate():
         return render_template("desk/body.html", body=body, form=form), 400
-    period = form.to_period()
+    period, period_args = form.to_period(), form.query_args()
     figures = body_figures(period, body.id)
     measure, score = figures.measures, figures.score
     today = local_today()
@@ -327,14 +332,14 @@ def body_page(body_id: int):
         measure=measure,
         score=score,
         counted_at=figures.counted_at,
-        figures=figure_rows(figures, body.id, period, form.query_args()),
+        figures=figure_rows(figures, body.id, period, period_args),
         components=QUALITY_COMPONENTS,
         component_labels=COMPONENT_LABELS,
         chart=trend_svg(trend_points(trend(body.id, TREND_MONTHS), axis), width=560, height=160),
         audits=body_audits,
         act_labels=ACT_LABELS,
         act_overdue=lambda audit: act_is_overdue(audit, today),
-        period_args=form.query_args(),
+        period_args=period_args,
     )
 
 

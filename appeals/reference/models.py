@@ -140,9 +140,12 @@ class RoutingRule(db.Model):
 # Deeper than any tree of regions, categories or bodies: it bounds the walk up a cycle.
 LONGEST_CHAIN = 32
 
+# The models whose rows form a tree through parent_id.
+Tree = type[Region] | type[Category] | type[Body]
+
 
 @functools.cache
-def _walk_up(model: type[Region] | type[Category]) -> Select:
+def _walk_up(model: Tree) -> Select:
     """The recursive query of a tree's chain from :start_id up, built once per tree: building
     a CTE costs SQLAlchemy a millisecond, running it microseconds."""
     up = (
@@ -158,7 +161,7 @@ def _walk_up(model: type[Region] | type[Category]) -> Select:
     return select(up.c.id).order_by(up.c.depth)
 
 
-def ancestor_chain(model: type[Region] | type[Category], start_id: int) -> list[int]:
+def ancestor_chain(model: Tree, start_id: int) -> list[int]:
     """Ids from `start_id` up to the root of its tree, in one recursive query; a cycle typed in
     by mistake ends the chain where it closes."""
     walk = db.session.execute(_walk_up(model), {"start_id": start_id}).scalars()

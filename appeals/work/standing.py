@@ -88,7 +88,7 @@ def standing(appeal: Appeal, user: User) -> Standing:
     if not active_staff or user.body_id is None or appeal.current_body_id is None:
         return Standing(None)
     if user.role == Role.HEAD:
-        above = ancestor_chain(Body, appeal.current_body_id)  # type: ignore[arg-type]
+        above = ancestor_chain(Body, appeal.current_body_id)
         return Standing("head" if user.body_id in above else None)
     if user.body_id != appeal.current_body_id:
         return Standing(None)
