@@ -13,13 +13,16 @@ from pathlib import Path
 wsgi_app = "appeals:create_app()"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 
-# Sync-style work (SQL, templates) is bound by the CPU: one process per core, each with eight
-# threads so that a request waiting on the database, Redis or a slow client does not hold the
-# core. Measured on 2 cores (bench/README.md, "Serving"): 2x8 served the home page and the
-# status check faster, and with a lower p95, than 4x4, 3x8, 2x16, 2x2 or 4 sync workers.
+# Sync-style work (SQL, templates) is bound by the CPU: one process per core, each with two
+# threads, so that a request waiting on the database or Redis does not leave the core idle.
+# More threads cost CPU: they share the process's GIL, and a page longer than its 5 ms turn is
+# cut into turns among them. Measured on 2 cores at 50 users (bench/README.md, "Serving"):
+# 2x2 served the signed-in and desk pages 20-30% faster than 2x8, with a lower p95; 2x8 kept
+# only the lightest page (the home page, about 1 ms) 11% ahead. Idle keep-alive connections
+# wait in gunicorn's poller, not in a thread; a TLS terminator in front buffers slow clients.
 cores = multiprocessing.cpu_count()
 workers = int(os.environ.get("WEB_CONCURRENCY", cores))
-threads = int(os.environ.get("WEB_THREADS", 8))
+threads = int(os.environ.get("WEB_THREADS", 2))
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("WEB_TIMEOUT", 60))
 graceful_timeout = 30

@@ -199,11 +199,21 @@ class CpuWindow(threading.Thread):
             time.sleep(max(0.0, started + at - time.monotonic()))
             self.samples.append((time.monotonic(), cpu_seconds()))
 
+    def spent(self) -> tuple[dict[str, float], float]:
+        """CPU seconds of each role over the window, and the window's seconds."""
+        (t0, before), (t1, after) = self.samples
+        return {role: after.get(role, 0) - before.get(role, 0) for role, _marks in ROLES}, t1 - t0
+
+    def busy(self) -> tuple[float, float, int]:
+        """Cores busy over the window: the web's, all the run's processes', and the machine's."""
+        spent, window = self.spent()
+        web = spent["web (gunicorn)"] / window
+        return web, sum(spent.values()) / window, os.cpu_count() or 1
+
     def lines(self, requests_per_second: float) -> list[str]:
         """The CPU of each role over the window, against the machine's cores."""
-        (t0, before), (t1, after) = self.samples
-        window, cores = t1 - t0, os.cpu_count() or 1
-        spent = {role: after.get(role, 0) - before.get(role, 0) for role, _marks in ROLES}
+        spent, window = self.spent()
+        cores = os.cpu_count() or 1
         lines = [f"| {role} | {seconds / window:.2f} | {seconds / window / cores:.0%} |"
                  for role, seconds in spent.items() if seconds >= 0.05]  # fmt: skip
         total = sum(spent.values()) / window
@@ -324,8 +334,11 @@ def main() -> None:
         for name in (args.only.split(",") if args.only else PAGES) if args.pages else []:
             prefix = work / f"page-{name}"
             targets(app, work / "targets.json", args.users)  # fresh recovery codes
+            page_cpu = CpuWindow(ramp=args.users / spawn_rate(args.users), seconds=args.pages)
+            page_cpu.start()
             locust({**env, "LOAD_ONLY": name}, host, ["OnePage"], args.users, args.pages, prefix)
-            alone += [{**row, "Page": name} for row in stats(prefix)]
+            page_cpu.join()
+            alone += [{**row, "Page": name, "cpu": page_cpu} for row in stats(prefix)]
         stop(processes.pop(0))
         # The ceiling: a hello-world under the same gunicorn settings.
         hello_port = free_port()
@@ -408,6 +421,17 @@ def report_alone(rows, hello, args) -> None:
         print(f"| {r['Page']} | {r['Name']} | {r['Request Count']} | {r['Failure Count']} | "
               f"{rate:.1f} | {r['50%']} | {r['95%']} | {r['99%']} | "
               f"{rate / ceiling:.1%} |")  # fmt: skip
+    # Whether a page alone is held back by the cores or by waiting (locks, the GIL, naps).
+    print("\nCPU during each page's run (every request of the run counted)\n")
+    print("| run | req/s | web cores | all cores | of the machine | web ms per request |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        if r["Name"] != "Aggregated":
+            continue
+        web, everything, cores = r["cpu"].busy()
+        rate = float(r["Requests/s"])
+        print(f"| {r['Page']} | {rate:.1f} | {web:.2f} | {everything:.2f} | "
+              f"{everything / cores:.0%} | {web / rate * 1000 if rate else 0:.1f} |")  # fmt: skip
 
 
 if __name__ == "__main__":
