@@ -213,12 +213,10 @@ class CpuWindow(threading.Thread):
     def lines(self, requests_per_second: float) -> list[str]:
         """The CPU of each role over the window, against the machine's cores."""
         spent, window = self.spent()
-        cores = os.cpu_count() or 1
+        web, total, cores = self.busy()
         lines = [f"| {role} | {seconds / window:.2f} | {seconds / window / cores:.0%} |"
                  for role, seconds in spent.items() if seconds >= 0.05]  # fmt: skip
-        total = sum(spent.values()) / window
         lines.append(f"| all of these | {total:.2f} | {total / cores:.0%} |")
-        web = spent["web (gunicorn)"] / window
         per_request = web / requests_per_second * 1000
         lines.append(f"\nweb CPU per request: {per_request:.1f} ms ({requests_per_second:.1f} "
                      f"req/s; a {window:.0f} s window, {cores} cores)")  # fmt: skip
