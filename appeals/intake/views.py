@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload
 
 from appeals.deadlines.service import explain_due
 from appeals.extensions import db, limiter, public_form_limit, reads_first, start_writing
@@ -186,6 +187,8 @@ def my_appeals():
     page = page_of(
         select(Appeal)
         .where(or_(mine, Appeal.id.in_(cosigned)) if cosigned else mine)
+        # Each row names its body: read with the rows, not one lazy load per body.
+        .options(joinedload(Appeal.current_body))
         .order_by(Appeal.submitted_at.desc(), Appeal.id.desc()),
         20,
     )

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
+from markupsafe import escape
 from redis import Redis
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
@@ -22,8 +23,9 @@ from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealStatus, Decision
 from appeals.queues import PIPELINE_JOBS, PendingJob, send_pending_jobs
+from appeals.reference.models import Body
 from appeals.work.service import answer_appeal, assign_executor
-from tests.factories import submit
+from tests.factories import ASTANA, submit
 from tests.samples import appeal_fields
 
 
@@ -170,6 +172,24 @@ def test_a_citizens_appeal_page_reads_what_it_shows_with_the_appeal(app, client,
     assert "Healthcare" in page
     assert read_alone(sent, "categories|regions|bodies") == []
     assert re.search(r"JOIN bodies\b", the_appeals_statement(sent))
+
+
+def test_the_citizens_list_reads_the_bodies_with_its_rows(app, client, login, make_user):
+    citizen = make_user(email="dana@example.kz")
+    # Three appeals at three bodies: a lazy load would read each body on its own.
+    submit(citizen, category="healthcare", region=ASTANA)
+    submit(citizen, category="healthcare.medicines", region="750000000")  # Almaty
+    submit(citizen, category="labour", region=ASTANA)
+    login(citizen)
+    db.session.expunge_all()  # nothing kept from before, as in a request of its own
+
+    with statements_sent(lambda statement: True) as sent:
+        page = client.get("/appeals/").get_data(as_text=True)
+    bodies = db.session.scalars(select(Appeal.current_body_id).distinct()).all()
+    assert len(bodies) == 3
+    for body in db.session.scalars(select(Body).where(Body.id.in_(bodies))):
+        assert str(escape(body.name)) in page
+    assert read_alone(sent, "bodies") == []
 
 
 def test_an_appeal_page_builds_only_the_forms_of_the_steps_open_now(app, client, login, make_user):
