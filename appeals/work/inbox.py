@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from appeals.accounts.models import STAFF_ROLES, Role, User
 from appeals.deadlines.service import working_calendar
@@ -101,9 +101,9 @@ def inbox_query(user: User, filters: InboxFilters, today: date, scope_ids: Seque
         select(Appeal)
         .where(*criteria)
         .options(
-            selectinload(Appeal.executor),
-            selectinload(Appeal.current_body),
-            selectinload(Appeal.category),
+            joinedload(Appeal.executor),
+            joinedload(Appeal.current_body),
+            joinedload(Appeal.category),
         )
         .order_by(Appeal.effective_due_on.asc().nulls_last(), Appeal.id)
     )

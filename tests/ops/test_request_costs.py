@@ -192,6 +192,28 @@ def test_the_citizens_list_reads_the_bodies_with_its_rows(app, client, login, ma
     assert read_alone(sent, "bodies") == []
 
 
+def test_the_inbox_reads_executors_bodies_and_categories_with_its_rows(
+    app, client, login, make_user
+):
+    head = make_user(Role.HEAD, body_code="health-71")
+    official = make_user(Role.OFFICIAL, body_code="health-71", full_name="Aigerim Executor")
+    for subject in ("No appointment", "No medicines", "A rude doctor"):
+        appeal, _code = submit(make_user(), subject=subject)
+        assign_executor(appeal, official, head)
+    submit(make_user(), category="healthcare.medicines")  # another category, nobody's yet
+    db.session.commit()
+    login(head)
+    db.session.expire_all()  # read again, as in a request of its own (the signed-in head too)
+
+    with statements_sent(lambda statement: True) as sent:
+        page = client.get("/work/").get_data(as_text=True)
+    assert page.count("Aigerim Executor") >= 3 and "Medicines" in page
+    # Not one more statement per kind of thing the rows name (a lazy or a select-in load).
+    # (The filter's choices read the categories and the staff on their own, not by id.)
+    by_ids = [s for s in read_alone(sent, "categories|users|bodies") if re.search(r"\.id IN", s)]
+    assert by_ids == []
+
+
 def test_an_appeal_page_builds_only_the_forms_of_the_steps_open_now(app, client, login, make_user):
     appeal, _code = submit(make_user(email="dana@example.kz"))
     head = make_user(Role.HEAD, body_code="health-71")
