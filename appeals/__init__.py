@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import time
 from datetime import date
@@ -264,7 +265,9 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """SQLite for several processes: WAL, a busy wait, enforced foreign keys; transactions of
     read-only requests (GET, HEAD) and of `begin_reading` begin DEFERRED and take no write
     lock, every other one BEGIN IMMEDIATE, so a read-then-write transaction never fails on
-    upgrading its lock (a GET that writes anyway is run again: AppealsFlask)."""
+    upgrading its lock (a GET that writes anyway is run again: AppealsFlask). A view that
+    reads first (extensions.reads_first) begins as a reader too and takes the write lock at
+    its first write, on the same connection: it holds the lock only while it writes."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -279,23 +282,37 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         options = connection.get_execution_options()
-        if options.get(SQLITE_READER) or (not options.get(SQLITE_WRITER) and _reads_only()):
+        mode = "reader" if options.get(SQLITE_READER) else None
+        if mode is None and not options.get(SQLITE_WRITER):
+            mode = _request_reads()
+        connection.info[WRITES_LATER] = mode == "reads first"
+        if mode is not None:
             connection.exec_driver_sql("BEGIN")  # deferred: a reader under WAL
         else:
             _begin_immediate(connection, busy_timeout_ms)
 
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_statement(connection, _cursor, statement, *_rest):
+        if connection.info.get(WRITES_LATER) and WRITES.match(statement):
+            connection.info[WRITES_LATER] = False
+            _write_from_here(connection.connection.dbapi_connection, busy_timeout_ms)
+
 
 # Naps between tries for SQLite's write lock: from half a millisecond, doubling up to 4 ms.
 FIRST_NAP_S, LONGEST_NAP_S = 0.0005, 0.004
+# connection.info: its transaction reads first and takes the write lock at its first write.
+WRITES_LATER = "sqlite_writes_later"
+# The statements that write (SQLAlchemy's flush and the services' own INSERT/UPDATE/DELETE).
+WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
-def _begin_immediate(connection, busy_timeout_ms: int) -> None:
+def _try_write_lock(driver: sqlite3.Connection, busy_timeout_ms: int) -> bool:
     """BEGIN IMMEDIATE, trying again for the write lock after short naps up to the busy
-    timeout, then "database is locked" as SQLite would. SQLite's own wait sleeps longer and
-    longer (up to 100 ms a time): among dozens of writers the lock then stands free while
-    they sleep, and a writer that came early may wait seconds behind later ones. The tries
-    go to the driver itself: a few microseconds each (bench/README.md, stop 22)."""
-    driver = connection.connection.dbapi_connection
+    timeout; False when it is still taken (or another error came: the caller's last try
+    raises it). SQLite's own wait sleeps longer and longer (up to 100 ms a time): among
+    dozens of writers the lock then stands free while they sleep, and a writer that came
+    early may wait seconds behind later ones. The tries go to the driver itself: a few
+    microseconds each (bench/README.md, stop 22)."""
     deadline = time.monotonic() + busy_timeout_ms / 1000
     nap = FIRST_NAP_S
     driver.execute("PRAGMA busy_timeout=0")
@@ -303,29 +320,49 @@ def _begin_immediate(connection, busy_timeout_ms: int) -> None:
         while time.monotonic() + nap < deadline:
             try:
                 driver.execute("BEGIN IMMEDIATE")
-                return
+                return True
             except sqlite3.OperationalError as error:
                 if not database_is_locked(error):
-                    break  # SQLAlchemy's last try raises it, wrapped
+                    return False
             time.sleep(nap)
             nap = min(nap * 2, LONGEST_NAP_S)
     finally:
         driver.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-    connection.exec_driver_sql("BEGIN IMMEDIATE")  # the last try: SQLAlchemy's error if any
+    return False
 
 
-def _reads_only() -> bool:
-    """In a request: its method only reads (or its view reads first: extensions.reads_first)
-    and it has not been found to write (AppealsFlask), or it is answering busy and only reads
-    for its error page."""
+def _begin_immediate(connection, busy_timeout_ms: int) -> None:
+    """A transaction that writes from its start: the write lock first (_try_write_lock)."""
+    if not _try_write_lock(connection.connection.dbapi_connection, busy_timeout_ms):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # the last try: SQLAlchemy's error if any
+
+
+def _write_from_here(driver: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """The reader's first write: end its reading (it wrote nothing) and take the write lock
+    on the same connection, before the statement runs. Its session keeps what it read (the
+    form's choices, the routing rules, the policy: a moment old at most); SQLite would refuse
+    to upgrade the reader itself once another connection has written since it began. Busy
+    past the wait: the statement fails with "database is locked" (a 503)."""
+    driver.execute("COMMIT")
+    if not _try_write_lock(driver, busy_timeout_ms):
+        driver.execute("BEGIN IMMEDIATE")  # the last try: its error is the statement's
+
+
+def _request_reads() -> str | None:
+    """How a request's transactions begin on SQLite: "reader" when its method only reads and
+    it has not been found to write (AppealsFlask), or it is answering busy and only reads for
+    its error page; "reads first" for a view marked so (extensions.reads_first); None (a
+    writer) otherwise, and outside requests."""
     if not has_request_context():
-        return False
+        return None
     mode = g.get("sqlite_mode")
     if mode is not None:
-        return mode == "reader"
+        return "reader" if mode == "reader" else None
     if request.method in READ_ONLY_METHODS:
-        return True
-    return getattr(current_app.view_functions.get(request.endpoint), READS_FIRST, False)
+        return "reader"
+    if getattr(current_app.view_functions.get(request.endpoint), READS_FIRST, False):
+        return "reads first"
+    return None
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -72,21 +72,14 @@ READS_FIRST = "reads_first"
 
 
 def reads_first(view: Callable) -> Callable:
-    """For a view that checks its input before it writes (a form's POST): on SQLite the
-    request's transactions begin as readers (appeals._reads_only), so the checks (the user,
-    the form's choices, its validators) hold no write lock; the view calls start_writing()
-    before its writes."""
+    """For a view that checks its input and reads what it needs before it writes (a form's
+    POST): on SQLite the request's transaction begins as a reader and takes the write lock
+    at its first write (appeals._tune_sqlite), so the checks (the user, the form's choices,
+    its validators) and the service's reads hold no write lock, and a refused form never
+    waits for it. What it read before is kept: a write that depends on a value read must
+    read it in its own statement (as the registration number's UPDATE ... RETURNING)."""
     setattr(view, READS_FIRST, True)
     return view
-
-
-def start_writing() -> None:
-    """On SQLite, end the request's reading transaction (it wrote nothing; what it loaded is
-    read again when used) and begin the next as a writer (begin_writing). Elsewhere a reader
-    can go on to write: nothing to do."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.rollback()
-        begin_writing()
 
 
 def database_is_locked(error: Exception) -> bool:

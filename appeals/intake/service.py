@@ -154,6 +154,8 @@ def numbered_appeal(
         status=AppealStatus.SUBMITTED,
         submitted_at=now,
         registered_on=registered_on,
+        # None yet: said here, so that its first notices do not ask the database for them.
+        cosignatories=[],
         **fields,
     )
     db.session.add(appeal)

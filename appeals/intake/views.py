@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from appeals.deadlines.service import explain_due
-from appeals.extensions import db, limiter, public_form_limit, reads_first, start_writing
+from appeals.extensions import db, limiter, public_form_limit, reads_first
 from appeals.intake import applicant
 from appeals.intake.access import readable_appeal_or_404
 from appeals.intake.attachments import stored_path
@@ -95,7 +95,6 @@ def new_appeal():
         new = _new_appeal(form)
         new.repeats_id = form.repeats_id.data or None
         new.repeat_reason = form.repeat_reason.data or None
-        start_writing()  # checked without the write lock; taken for the submission only
         try:
             appeal, access_code = submit_appeal(current_user, new)
             # Read before the commit expires it: reloading it after would need the database

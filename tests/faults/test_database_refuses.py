@@ -11,7 +11,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from appeals.extensions import db
 from appeals.integrity import refuse_insert_sql
@@ -129,3 +129,36 @@ def test_a_refused_appeal_form_is_answered_while_another_writes(app, second_app,
     assert response.status_code == 200 and waited < 1.0
     assert "between 5" in field_error(response.get_data(as_text=True), "subject")
     assert saved_counts() == NOTHING_SAVED
+
+
+@pytest.mark.sqlite_only
+def test_a_submission_holds_the_write_lock_only_while_it_writes(app, client, login, make_user):
+    """The submission reads its routing rule, policy and calendar as a reader, and takes the
+    write lock at its first write (extensions.reads_first): other writers wait only for its
+    writes. Probed from another connection as each statement is sent."""
+    login(make_user())
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    lock_free: dict[str, bool] = {}
+
+    def probe(conn, cursor, statement, *args):
+        for name, marker in (("routing", "FROM routing_rules"), ("appeal", "INSERT INTO appeals")):
+            if marker in statement and name not in lock_free:
+                other = sqlite3.connect(path, isolation_level=None, timeout=0)
+                try:
+                    other.execute("BEGIN IMMEDIATE")
+                    other.execute("ROLLBACK")
+                    lock_free[name] = True
+                except sqlite3.OperationalError:
+                    lock_free[name] = False
+                finally:
+                    other.close()
+
+    db.session.commit()  # the test itself holds no lock
+    event.listen(db.engine, "before_cursor_execute", probe)
+    try:
+        response = client.post("/appeals/new", data=appeal_fields())
+    finally:
+        event.remove(db.engine, "before_cursor_execute", probe)
+    assert response.status_code == 302
+    assert lock_free == {"routing": True, "appeal": False}
+    assert saved_counts()["appeals"] == 1
