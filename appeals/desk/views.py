@@ -80,7 +80,7 @@ def body_kind_labels():
 
 
 def _body_or_404(body_id: int) -> Body:
-    body = db.session.get(Body, body_id)
+    body = db.session.get(Body, body_id, options=[joinedload(Body.region)])  # the page names it
     if body is None or not current_scope().has_body(body.id):
         abort(404)
     return body

@@ -7,10 +7,13 @@ import re
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
+from markupsafe import escape
+
 from appeals.accounts.models import Role
 from appeals.audit.service import record_audit
 from appeals.extensions import db
 from appeals.intake.models import Decision
+from appeals.reference.models import Body
 from appeals.scores.measures import body_measures
 from appeals.scores.period import Period
 from appeals.work.service import answer_appeal
@@ -236,4 +239,20 @@ def test_the_audits_listed_come_with_their_numbers_in_one_query(
     numbers = {a.number for a in (*health_record.on_time, *health_record.late)}
     assert numbers <= set(re.findall(r"[А-ЯA-Z]+-\d{4}-\d+", body.get_data(as_text=True)))
     assert numbers <= set(re.findall(r"[А-ЯA-Z]+-\d{4}-\d+", desk.get_data(as_text=True)))
+    assert read == []
+
+
+def test_the_body_page_reads_the_bodys_region_with_the_body(
+    client, login, astana_prosecutor, health_record
+):
+    login(astana_prosecutor)
+    db.session.expire_all()  # read again, as in a request of its own
+
+    def region_alone(statement: str) -> bool:
+        return bool(re.match(r"SELECT [^()]*\sFROM regions\s+WHERE regions\.id = ", statement))
+
+    with statements_sent(region_alone) as read:
+        page = client.get(f"/prosecutor/bodies/{health_record.body_id}").get_data(as_text=True)
+    body = db.session.get(Body, health_record.body_id)
+    assert body.region is not None and str(escape(body.region.name)) in page
     assert read == []
