@@ -302,8 +302,9 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 FIRST_NAP_S, LONGEST_NAP_S = 0.0005, 0.004
 # connection.info: its transaction reads first and takes the write lock at its first write.
 WRITES_LATER = "sqlite_writes_later"
-# The statements that write (SQLAlchemy's flush and the services' own INSERT/UPDATE/DELETE).
-WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+# The statements that write (SQLAlchemy's flush and the services' own INSERT/UPDATE/DELETE),
+# and a savepoint, which opens a part that writes: the lock is taken before it, not inside.
+WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT)\b", re.IGNORECASE)
 
 
 def _try_write_lock(driver: sqlite3.Connection, busy_timeout_ms: int) -> bool:

@@ -105,9 +105,10 @@ class Reader:
         return shape.format(self.rng.choice(self.found)) if self.found else listing
 
     def get(self):
-        response = self.client.get(self.url())
+        url = self.url()
+        response = self.client.get(url)
         if response.status_code != 200:
-            raise SystemExit(f"{self.url()}: {response.status_code}")
+            raise SystemExit(f"{url}: {response.status_code}")
         return response
 
 

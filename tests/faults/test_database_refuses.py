@@ -9,10 +9,13 @@ from __future__ import annotations
 import sqlite3
 import time
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
+from appeals.deadlines.calendar import DayKind
+from appeals.deadlines.models import Holiday
 from appeals.extensions import db
 from appeals.integrity import refuse_insert_sql
 from tests.conftest import PASSWORD
@@ -131,6 +134,19 @@ def test_a_refused_appeal_form_is_answered_while_another_writes(app, second_app,
     assert saved_counts() == NOTHING_SAVED
 
 
+def write_lock_is_free(path: str) -> bool:
+    """Whether another connection could take SQLite's write lock now."""
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
 @pytest.mark.sqlite_only
 def test_a_submission_holds_the_write_lock_only_while_it_writes(app, client, login, make_user):
     """The submission reads its routing rule, policy and calendar as a reader, and takes the
@@ -143,15 +159,7 @@ def test_a_submission_holds_the_write_lock_only_while_it_writes(app, client, log
     def probe(conn, cursor, statement, *args):
         for name, marker in (("routing", "FROM routing_rules"), ("appeal", "INSERT INTO appeals")):
             if marker in statement and name not in lock_free:
-                other = sqlite3.connect(path, isolation_level=None, timeout=0)
-                try:
-                    other.execute("BEGIN IMMEDIATE")
-                    other.execute("ROLLBACK")
-                    lock_free[name] = True
-                except sqlite3.OperationalError:
-                    lock_free[name] = False
-                finally:
-                    other.close()
+                lock_free[name] = write_lock_is_free(path)
 
     db.session.commit()  # the test itself holds no lock
     event.listen(db.engine, "before_cursor_execute", probe)
@@ -162,3 +170,19 @@ def test_a_submission_holds_the_write_lock_only_while_it_writes(app, client, log
     assert response.status_code == 302
     assert lock_free == {"routing": True, "appeal": False}
     assert saved_counts()["appeals"] == 1
+
+
+@pytest.mark.sqlite_only
+def test_a_reads_first_transaction_takes_the_lock_before_a_savepoint(app):
+    """A part that writes under a savepoint: the lock is taken before the savepoint opens,
+    not at its first write (ending the reader there would end the savepoint with it)."""
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    db.session.commit()
+    with app.test_request_context("/appeals/new", method="POST"):  # a reads_first view
+        db.session.execute(select(Holiday.id)).first()
+        assert write_lock_is_free(path)  # reading
+        with db.session.begin_nested():
+            db.session.add(Holiday(day=date(2031, 1, 2), kind=DayKind.DAY_OFF, name="A test"))
+        assert not write_lock_is_free(path)  # writing
+        db.session.rollback()
+    assert db.session.scalar(select(Holiday.id).where(Holiday.day == date(2031, 1, 2))) is None
