@@ -63,7 +63,8 @@ SQLITE_WRITER = "sqlite_writer"
 def begin_writing() -> None:
     """Begin the session's next transaction as a writer: on SQLite it takes the write lock
     first, so reading what it will write cannot fail on upgrading the lock later (a GET
-    that writes). Requests other than GET and HEAD begin so anyway. No effect elsewhere."""
+    that writes). Requests other than GET and HEAD begin so anyway, but a reads_first view's,
+    which takes the lock at its first write. No effect elsewhere."""
     db.session.connection(execution_options={SQLITE_WRITER: True})
 
 

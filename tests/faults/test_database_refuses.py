@@ -1,8 +1,8 @@
 """The database refusing a write in the middle of a submission (a trigger on the last table
 the submission writes, after the appeal, its number, events and attachments): nothing is
 half-saved, the citizen sees a clear message on the form, not a 500 page, and what they typed
-is still in it. A busy SQLite past its wait (a POST takes the write lock with its first
-query): the busy page, 503 with Retry-After, never a 500."""
+is still in it. A busy SQLite past its wait (the appeal form's POST takes the write lock at
+its first write): the busy page, 503 with Retry-After, never a 500."""
 
 from __future__ import annotations
 
