@@ -11,7 +11,7 @@ import re
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from appeals.accounts.models import Role
 from appeals.deadlines.jobs import sweep_deadlines
@@ -142,28 +142,64 @@ def test_the_inbox_with_its_filters_uses_indexes(client, login, world):
 KEYS_OF_A_PAGE = re.compile(r"^SELECT appeals\.id\s+FROM appeals\b.*\bORDER BY", re.DOTALL)
 
 
-def index_alone(statement: str, parameters) -> bool:
-    """Whether the statement reads appeals from ix_appeals_body_inbox alone, no table row."""
+def reads_of_appeals(statement: str, parameters) -> list[str]:
+    """How the statement's plan reads appeals, one entry a scan."""
     if db.session.connection().dialect.name == "sqlite":
-        plan = sqlite_plan(statement, parameters)
-        return any("COVERING INDEX ix_appeals_body_inbox" in detail for detail in plan)
+        return [d for d in sqlite_plan(statement, parameters) if re.search(r"\bappeals\b", d)]
     nodes = postgres_plan(statement, parameters, "enable_seqscan", "enable_bitmapscan")
-    scans = [
-        (n["Node Type"], n.get("Index Name")) for n in nodes if n.get("Relation Name") == "appeals"
+    return [
+        f"{n['Node Type']} using {n.get('Index Name')}"
+        for n in nodes
+        if n.get("Relation Name") == "appeals"
     ]
-    return scans == [("Index Only Scan", "ix_appeals_body_inbox")]
+
+
+def index_alone(reads: list[str]) -> bool:
+    """Whether appeals is read from ix_appeals_body_inbox alone, no table row."""
+    if db.session.connection().dialect.name == "sqlite":
+        return any("COVERING INDEX ix_appeals_body_inbox" in read for read in reads)
+    return reads == ["Index Only Scan using ix_appeals_body_inbox"]
+
+
+def spread_over_every_body(copies: int) -> None:
+    """PostgreSQL chooses among indexes by the table's statistics. Left alone, they describe
+    whatever an earlier test left in the table (a body that held every appeal, then an empty
+    table), and any index is as good as another. So the table is made a country's in small:
+    copies of the test's appeals in every body, most of them closed, vacuumed and analyzed
+    (the visibility map is what makes a scan of the index alone cheaper)."""
+    columns = [c.name for c in db.metadata.tables["appeals"].columns if c.name != "id"]
+    chosen = {
+        "number": "a.number || '-' || b.id || '-' || g",
+        "current_body_id": "b.id",
+        "status": "CASE WHEN g % 5 = 0 THEN a.status ELSE 'closed' END",
+    }
+    db.session.execute(
+        text(
+            f"INSERT INTO appeals ({', '.join(columns)}) "
+            f"SELECT {', '.join(chosen.get(c, 'a.' + c) for c in columns)} "
+            "FROM appeals a CROSS JOIN bodies b CROSS JOIN generate_series(1, :copies) g"
+        ),
+        {"copies": copies},
+    )
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE appeals"))
 
 
 def test_the_inbox_pages_its_keys_from_one_index(client, login, world):
-    """A body with half a million appeals: the inbox sorts and counts the open ones from the
-    index and reads only the page's 25 rows from the table."""
+    """Many bodies, many appeals: the inbox sorts and counts the open ones of a body from the
+    index alone and reads only the page's 25 rows from the table. (SQLite's planner takes the
+    covering index by its equalities, whatever the table holds.)"""
+    if db.session.connection().dialect.name == "postgresql":
+        spread_over_every_body(copies=40)
     for user in (world["official"], world["head"]):
         login(user)
         with captured() as statements:
             assert client.get("/work/").status_code == 200
         keys = [(s, p) for s, p in statements if KEYS_OF_A_PAGE.match(s)]
         assert len(keys) == 1, [s for s, _p in statements]
-        assert index_alone(*keys[0]), keys[0][0]
+        reads = reads_of_appeals(*keys[0])
+        assert index_alone(reads), (reads, keys[0][0])
         db.session.rollback()
 
 
