@@ -81,6 +81,8 @@ class Config:
     LIST_COUNT_CAP = _env_int("LIST_COUNT_CAP", 10_000)
     # Rows of the prosecutor's ranking per page (the CSV and the printable report have all).
     DESK_RANKING_PER_PAGE = _env_int("DESK_RANKING_PER_PAGE", 50)
+    # Rows of the public ratings per page (the open data's ratings list every body).
+    RATINGS_PER_PAGE = _env_int("RATINGS_PER_PAGE", 50)
     COMPLAINT_WINDOW_MONTHS = _env_int("COMPLAINT_WINDOW_MONTHS", 3)
     AUDIT_ACT_EXTENSIONS = _env_int("AUDIT_ACT_EXTENSIONS", 1)
     AUDIT_ACT_EXTENSION_MAX = _env_int("AUDIT_ACT_EXTENSION_MAX", 30)

@@ -74,6 +74,11 @@ def refused_save(error: SQLAlchemyError) -> None:
     )
 
 
+def requested_page() -> int:
+    """The page the request's ?page= asks for; the first when it is not a number."""
+    return request.args.get("page", 1, type=int)
+
+
 def page_of(query: Select, per_page: int, *, bounded: bool = False) -> Pagination:
     """The page of `query` that the request's ?page= asks for (the first when it is not a
     number): below 1, or past any page a list could have, is not found (404), never a 500;
@@ -83,7 +88,7 @@ def page_of(query: Select, per_page: int, *, bounded: bool = False) -> Paginatio
     admin log) counts at most LIST_COUNT_CAP rows and pages no further than them: its
     `total` is then LIST_COUNT_CAP + 1 and `capped` is true ("more than ..."), so neither the
     count nor the OFFSET of a deep page grows with the table."""
-    page = request.args.get("page", 1, type=int)
+    page = requested_page()
     cap = current_app.config["LIST_COUNT_CAP"] if bounded else None
     last_page = MAX_PAGE if cap is None else -(-cap // per_page)
     if page < 1 or page > last_page:
@@ -124,7 +129,7 @@ class ListPagination(Pagination):
 
 def page_of_list(items: list, per_page: int) -> Pagination:
     """The page of `items` that ?page= asks for: out of range is not found (404)."""
-    page = request.args.get("page", 1, type=int)
+    page = requested_page()
     last_page = max(1, -(-len(items) // per_page))
     if page < 1 or page > last_page:
         abort(404)

@@ -3,11 +3,12 @@ figures appear here, never an appeal or a person."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
 from appeals.fragments import cached_fragment, fragment_key
+from appeals.pages import page_of_list, requested_page
 from appeals.ratings.forms import RatingsForm
 from appeals.ratings.ranking import month_ranking
 from appeals.reference.labels import BODY_KIND_LABELS
@@ -24,8 +25,9 @@ PUBLIC_MAX_AGE = 300
 
 @bp.route("/")
 def ratings():
-    """The ranking of bodies for a month, by region and kind, from snapshots when taken; the
-    rendered ranking is kept in Redis for the figures' version (fragments.py)."""
+    """The ranking of bodies for a month, by region and kind, from snapshots when taken, a
+    page at a time; each rendered page is kept in Redis for the figures' version
+    (fragments.py)."""
     today = local_today()
     form = RatingsForm.from_args(request.args, today=today)
     if not form.validate():
@@ -37,14 +39,28 @@ def ratings():
     def ranking_html() -> str:
         body_ids = region_body_ids(region_id) if region_id is not None else None
         rows, from_snapshot = month_ranking(month, body_ids=body_ids, kind=kind, today=today)
+        # A country has thousands of bodies: one page of the ranking, and as many of those
+        # too few to rank (the open data's ratings list every body).
+        per_page = current_app.config["RATINGS_PER_PAGE"]
+        unranked = [r for r in rows if not r.ranked]
         return render_template(
             "ratings/_ranking.html",
             kind_labels=BODY_KIND_LABELS,
             period=Period.month(month.year, month.month),
             current=(month.year, month.month) == (today.year, today.month),
             from_snapshot=from_snapshot,
-            ranked=[r for r in rows if r.ranked],
-            unranked=[r for r in rows if not r.ranked],
+            ranked=page_of_list([r for r in rows if r.ranked], per_page),
+            unranked=unranked[:per_page],
+            unranked_more=max(0, len(unranked) - per_page),
+            filter_args={
+                name: value
+                for name, value in (
+                    ("month", f"{month:%Y-%m}"),
+                    ("region", region_id),
+                    ("kind", kind),
+                )
+                if value
+            },
         )
 
     key = fragment_key(
@@ -55,6 +71,7 @@ def ratings():
         kind,
         today.isoformat(),
         figures_version(),
+        requested_page(),
     )
     ranking = cached_fragment(key, PUBLIC_MAX_AGE, ranking_html)
     return _cacheable(render_template("ratings/index.html", form=form, ranking=ranking))

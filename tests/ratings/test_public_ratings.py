@@ -161,6 +161,35 @@ def test_small_bodies_are_listed_apart(client, answered_in, last_month, app, mon
     assert _month_rows(html, "ratings-too-few") == [body_id("police-71")]
 
 
+def test_the_ranking_is_shown_a_page_at_a_time(client, answered_in, last_month, app, monkeypatch):
+    """A country's thousands of bodies: one page of the ranking in its order, the filters
+    kept by the pager, and as many bodies too few to rank with a count of the rest and the
+    open data that lists every body."""
+    monkeypatch.setitem(app.config, "RATINGS_PER_PAGE", 1)
+    answered_in(last_month, n=3)
+    answered_in(last_month, code="police-71", category="police", n=2)
+    answered_in(last_month, code="health-75", region=ALMATY, n=1)
+    answered_in(last_month, code="education-71", category="education", n=1)
+    month = {"month": f"{last_month:%Y-%m}"}
+
+    first = client.get("/ratings/", query_string=month).get_data(as_text=True)
+    second = client.get("/ratings/", query_string=month | {"page": 2}).get_data(as_text=True)
+    assert _month_rows(first) == [body_id("health-71")]
+    assert _month_rows(second) == [body_id("police-71")]
+    assert "2" in by_testid(second, "ratings").text()  # its place in the whole ranking
+    links = [e.attrs["href"] for e in by_testid(first, "ratings-pages").iter() if e.tag == "a"]
+    assert any("page=2" in link and f"month={month['month']}" in link for link in links)
+
+    assert len(_month_rows(first, "ratings-too-few")) == 1
+    more = by_testid(first, "ratings-too-few-more")
+    assert "And 1 more" in more.text()
+    csv_link = next(e.attrs["href"] for e in more.iter() if e.tag == "a")
+    listed = client.get(csv_link).get_data(as_text=True)
+    assert all(name in listed for name in ("Health Department", "Police Department", "Education"))
+    assert client.get("/ratings/", query_string=month | {"page": 3}).status_code == 404
+    assert client.get("/ratings/", query_string=month | {"page": 0}).status_code == 404
+
+
 def test_no_personal_data_on_the_page(client, answered_in, last_month, general_prosecutor):
     appeals = answered_in(last_month, n=3)
     rate_answer(
