@@ -1,5 +1,6 @@
 """Rules the database keeps itself, below the ORM: tables that are append-only (their rows
-are never updated or deleted) and inserts refused on a condition, as triggers. One
+are never updated or deleted), inserts refused on a condition, and counts of the changes
+to a table (for caches that must know when it changed), as triggers. One
 definition of the trigger SQL per dialect, used by the migration that adds them and by
 create_all (the tests' schema), so the two cannot drift apart.
 
@@ -82,6 +83,33 @@ def refuse_insert_sql(
     return create, [f"DROP TRIGGER IF EXISTS {name}"]
 
 
+def change_count_function(counter: str) -> str:
+    """PostgreSQL's function behind the triggers counting into `counter`."""
+    return f"count_{counter}"
+
+
+def change_count_sql(table: str, counter: str, dialect: str) -> tuple[list[str], list[str]]:
+    """The statements of triggers adding one to the `version` of `counter`'s single row on
+    every insert, update or delete in `table` (a change made any way: a form, a command, a
+    migration, a console); and those that undo them."""
+    bump = f"UPDATE {counter} SET version = version + 1"
+    if dialect == "postgresql":
+        function = change_count_function(counter)
+        create = [
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ "
+            f"BEGIN {bump}; RETURN NULL; END $$ LANGUAGE plpgsql",
+            f"CREATE TRIGGER {table}_counted AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+        ]
+        return create, [f"DROP TRIGGER IF EXISTS {table}_counted ON {table}"]
+    ops = ("INSERT", "UPDATE", "DELETE")
+    create = [
+        f"CREATE TRIGGER {table}_counted_{op.lower()} AFTER {op} ON {table} BEGIN {bump}; END"
+        for op in ops
+    ]
+    return create, [f"DROP TRIGGER IF EXISTS {table}_counted_{op.lower()}" for op in ops]
+
+
 def _attach(table: Table, statements: dict[str, list[str]]) -> None:
     """Run each dialect's statements when create_all makes the table."""
     for dialect, sqls in statements.items():
@@ -102,6 +130,15 @@ def refuse_insert_when(table: Table, name: str, condition: str, message: str) ->
             d: refuse_insert_sql(table.name, name, condition, message, d)[0]
             for d in ("postgresql", "sqlite")
         },
+    )
+
+
+def count_changes(table: Table, counter: Table) -> None:
+    """Triggers counting every change of the table in `counter` (a table of one row with a
+    `version`), made with the table by create_all."""
+    _attach(
+        table,
+        {d: change_count_sql(table.name, counter.name, d)[0] for d in ("postgresql", "sqlite")},
     )
 
 

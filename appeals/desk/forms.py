@@ -7,14 +7,13 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import StopValidation, ValidationError
 
 from appeals.cleantext import CleanForm
-from appeals.extensions import db
+from appeals.reference.choices import body_kinds, tree_choices
 from appeals.reference.labels import BODY_KIND_LABELS
-from appeals.reference.models import Body, Region
+from appeals.reference.models import Region
 from appeals.scores.period import Period
 
 PERIOD_KINDS = [
@@ -187,26 +186,11 @@ SORT_COLUMNS = [
 
 def region_choices(region_ids: set[int] | None) -> list[tuple[str, str]]:
     """Regions as a tree, children indented; only those in `region_ids` (None: all)."""
-    rows = db.session.execute(select(Region).where(Region.is_active)).scalars().all()
-    children: dict[int | None, list[Region]] = {}
-    for row in rows:
-        children.setdefault(row.parent_id, []).append(row)
-    choices: list[tuple[str, str]] = []
-
-    def walk(parent_id: int | None, depth: int) -> None:
-        for row in sorted(children.get(parent_id, []), key=lambda r: r.name):
-            shown = region_ids is None or row.id in region_ids
-            if shown:
-                choices.append((str(row.id), "\u2003" * depth + row.name))
-            walk(row.id, depth + 1 if shown else depth)
-
-    walk(None, 0)
-    return choices
+    return [(str(i), name) for i, name in tree_choices(Region, shown=region_ids)]
 
 
 def body_kind_choices() -> list[tuple[str, str]]:
-    kinds = db.session.execute(select(Body.kind).distinct().order_by(Body.kind)).scalars()
-    return [(kind, BODY_KIND_LABELS.get(kind, kind.capitalize())) for kind in kinds]
+    return [(kind, BODY_KIND_LABELS.get(kind, kind.capitalize())) for kind in body_kinds()]
 
 
 class RankingForm(PeriodForm):

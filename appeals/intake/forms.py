@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import (
     EmailField,
     HiddenField,
@@ -19,7 +18,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from appeals.cleantext import CleanForm
-from appeals.extensions import db
 from appeals.intake.attachments import (
     AttachmentRejected,
     CheckedFile,
@@ -35,27 +33,8 @@ from appeals.intake.labels import (
 )
 from appeals.intake.service import own_appeal_by_number, own_earlier_appeals
 from appeals.language import LANGUAGES, chosen_language
-from appeals.reference.models import Category, Region, localized_name
-
-
-def _tree_choices(model) -> list[tuple[int, str]]:
-    """Active rows as choices, children indented under their parents (names read as columns
-    in the reader's language: the form is built on every appeal page and every submission)."""
-    rows = db.session.execute(
-        select(model.id, model.parent_id, localized_name(model)).where(model.is_active)
-    ).all()
-    children: dict[int | None, list[tuple[str, int]]] = {}
-    for row_id, parent_id, name in rows:
-        children.setdefault(parent_id, []).append((name or "", row_id))
-    choices: list[tuple[int, str]] = []
-
-    def walk(parent_id: int | None, depth: int) -> None:
-        for name, row_id in sorted(children.get(parent_id, [])):
-            choices.append((row_id, "\u2003" * depth + name))
-            walk(row_id, depth + 1)
-
-    walk(None, 0)
-    return choices
+from appeals.reference.choices import tree_choices
+from appeals.reference.models import Category, Region
 
 
 def optional_int(value) -> int | None:
@@ -115,9 +94,9 @@ class _AppealFields(CleanForm):
             *self.text.validators,
             Length(min=20, max=config["APPEAL_TEXT_MAX"]),
         ]
-        self.category_id.choices = choose_first(_tree_choices(Category))
+        self.category_id.choices = choose_first(tree_choices(Category))
         # The country itself is not a place an appeal comes from.
-        self.region_id.choices = choose_first(_tree_choices(Region)[1:])
+        self.region_id.choices = choose_first(tree_choices(Region)[1:])
         # The hint tells the limits in force, not the defaults.
         self.attachments.description = _(
             "Up to %(count)s files: PDF, JPG, PNG, DOCX, ODT or TXT, %(size)s each.",

@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import SelectField
 
 from appeals.cleantext import CleanForm
-from appeals.extensions import db
 from appeals.ratings.ranking import month_axis
+from appeals.reference.choices import body_kinds, top_region_choices
 from appeals.reference.labels import BODY_KIND_LABELS
-from appeals.reference.models import Body, Region
 
 MONTHS_OFFERED = 13  # this month so far and the twelve before it
 
@@ -35,16 +33,11 @@ class RatingsForm(CleanForm):
             for i, m in enumerate(months)
         ]
         # The top of the tree only (oblasts and cities): districts are too small to compare.
-        roots = select(Region.id).where(Region.parent_id.is_(None))
-        top = db.session.execute(
-            select(Region).where(Region.is_active, Region.parent_id.in_(roots))
-        ).scalars()
-        self.region.choices = [("", _l("Whole country"))] + sorted(
-            ((str(r.id), r.name) for r in top), key=lambda pair: pair[1]
-        )
-        kinds = db.session.execute(select(Body.kind).distinct().order_by(Body.kind)).scalars()
+        self.region.choices = [("", _l("Whole country"))] + [
+            (str(region_id), name) for region_id, name in top_region_choices()
+        ]
         self.kind.choices = [("", _l("All kinds"))] + [
-            (k, BODY_KIND_LABELS.get(k, k.capitalize())) for k in kinds
+            (k, BODY_KIND_LABELS.get(k, k.capitalize())) for k in body_kinds()
         ]
 
     @classmethod

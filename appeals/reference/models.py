@@ -6,12 +6,17 @@ import functools
 
 from flask_babel import get_locale
 from sqlalchemy import (
+    DDL,
+    Column,
     ForeignKey,
     Index,
+    Integer,
     Select,
     String,
+    Table,
     UniqueConstraint,
     bindparam,
+    event,
     func,
     literal,
     select,
@@ -20,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from appeals.extensions import db
+from appeals.integrity import count_changes
 
 
 class Localized:
@@ -106,6 +112,24 @@ class Category(Localized, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
 
     parent: Mapped[Category | None] = relationship(remote_side=[id])
+
+
+# How many times the regions, the bodies and the categories have changed, counted by
+# triggers: the choices made from them are kept in each process until the count moves
+# (reference/choices.py).
+reference_changes = Table(
+    "reference_changes",
+    db.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+event.listen(
+    reference_changes,
+    "after_create",
+    DDL("INSERT INTO reference_changes (id, version) VALUES (1, 0)"),
+)
+for _counted in (Region, Body, Category):
+    count_changes(_counted.__table__, reference_changes)
 
 
 class RoutingRule(db.Model):

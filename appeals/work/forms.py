@@ -25,7 +25,6 @@ from appeals.intake.forms import (
     REASON_MAX_LENGTH,
     ActionForm,
     AppealForm,
-    _tree_choices,
     choose_first,
     file_checks,
     optional_int,
@@ -37,6 +36,7 @@ from appeals.intake.labels import (
     STATUS_LABELS,
 )
 from appeals.intake.models import Appeal, AppealKind, AppealStatus
+from appeals.reference.choices import tree_choices
 from appeals.reference.models import Category
 from appeals.work.defects import leave_ground_refusal
 from appeals.work.inbox import SEARCH_MAX, InboxFilters
@@ -215,7 +215,7 @@ class InboxFilterForm(CleanForm):
             (k.value, KIND_LABELS[k].split(":")[0]) for k in AppealKind
         ]
         self.category_id.choices = [("", _l("Any category"))] + [
-            (str(i), name) for i, name in _tree_choices(Category)
+            (str(i), name) for i, name in tree_choices(Category)
         ]
         self.executor.choices = [("", _l("Anyone")), ("none", _l("Not assigned"))] + [
             (str(u.id), u.full_name) for u in executors
