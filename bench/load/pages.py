@@ -177,6 +177,7 @@ def main():
             if fresh_build(local_today()) is None:
                 started = time.perf_counter()
                 refresh_cached_figures()
+                db.session.commit()  # the job's wrapper commits; called here, so must this
                 print(f"built the score cells in {time.perf_counter() - started:.0f} s")
             counts = Counts(db.engine)
         print("| page | users | ms a request | statements | relationship loads | by class |")
