@@ -70,21 +70,21 @@ def tree_choices(
     return choices
 
 
-def top_region_choices() -> list[tuple[int, str]]:
+def top_region_choices() -> tuple[tuple[int, str], ...]:
     """The active regions just below the top of the tree (oblasts and cities of republican
-    significance), by name."""
+    significance), by name. A tuple: the kept value is shared by every request."""
 
-    def make() -> list[tuple[int, str]]:
+    def make() -> tuple[tuple[int, str], ...]:
         children = _tree(Region)
         tops = [pair for _name, root in children.get(None, []) for pair in children.get(root, [])]
-        return [(row_id, name) for name, row_id in sorted(tops)]
+        return tuple((row_id, name) for name, row_id in sorted(tops))
 
     return kept_while_unchanged("top regions", make)
 
 
-def body_kinds() -> list[str]:
-    """The kinds of body there are, in order."""
+def body_kinds() -> tuple[str, ...]:
+    """The kinds of body there are, in order (a tuple, as above)."""
     return kept_while_unchanged(
         "body kinds",
-        lambda: list(db.session.scalars(select(Body.kind).distinct().order_by(Body.kind))),
+        lambda: tuple(db.session.scalars(select(Body.kind).distinct().order_by(Body.kind))),
     )
