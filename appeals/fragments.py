@@ -1,6 +1,7 @@
 """Rendered fragments of heavy pages, and values costly to compute, kept in Redis and shared
-by every web process. A key names what its value was made from (e.g. the score cells' build),
-so whatever changes that makes the old value unreachable: nothing has to find and delete it."""
+by every web process, or kept in the process itself (kept_in_process). A key names what its
+value was made from (e.g. the score cells' build), so whatever changes that makes the old
+value unreachable: nothing has to find and delete it."""
 
 from __future__ import annotations
 
@@ -81,3 +82,19 @@ def kept_value(key: str) -> Any:
 def keep_value(key: str, value: Any, seconds: int) -> None:
     """Keep a JSON-serialisable value under `key` for `seconds` (Redis unreachable: not kept)."""
     _write(key, json.dumps(value), seconds)
+
+
+def kept_in_process(
+    memo: dict, key: tuple, build: Callable[[], Any], *, limit: int, keep=None
+) -> Any:
+    """memo[key]; built when missing and kept (when `keep` accepts it), the oldest entries
+    dropped past `limit`. What is kept here is kept per process, under a key naming what it
+    was made from."""
+    value = memo.get(key)
+    if value is None:
+        value = build()
+        if keep is None or keep(value):
+            memo[key] = value
+            while len(memo) > limit:
+                memo.pop(next(iter(memo)), None)
+    return value

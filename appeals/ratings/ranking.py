@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from appeals.extensions import db
+from appeals.fragments import kept_in_process
 from appeals.ratings.chart import TrendPoint
 from appeals.reference.models import Body, Region, localized_name, name_columns
 from appeals.scores.cells import cell_days_to_answer
@@ -29,7 +30,6 @@ from appeals.scores.models import ScoreSnapshot
 from appeals.scores.period import Period
 from appeals.scores.snapshots import (
     PeriodScores,
-    kept_in_process,
     period_scores,
     score_settings,
     wanted_bodies,

@@ -7,34 +7,31 @@ choices again only after a change."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
 
 from appeals.extensions import db
+from appeals.fragments import kept_in_process
 from appeals.reference.models import Body, Category, Region, localized_name, name_columns
 from appeals.reference.models import reference_changes as changes
 
 T = TypeVar("T")
 Tree = dict[int | None, list[tuple[str, int]]]
 
-# (database, what, languages) -> (the tables' version it was made at, the value). Threads
-# may make the same value twice at worst; each assignment is whole.
-_kept: dict[tuple[str, str, tuple[str, ...]], tuple[int, object]] = {}
+# (database, what, name columns, the tables' count of changes) -> the value made then; a
+# handful of values a language, so the values of counts gone by soon drop out.
+_kept: dict[tuple, Any] = {}
+KEPT = 64
 
 
 def kept_while_unchanged(what: str, make: Callable[[], T]) -> T:
     """make()'s value, made again only when the reference tables have changed since, for the
-    reader's language (names are read in it). The version is read before making: a value
-    made while an admin's change commits is at least as new as the version it is kept at."""
+    reader's language (names are read in it). The count is read before making: a value made
+    while an admin's change commits is at least as new as the count it is kept under."""
     version = db.session.execute(select(changes.c.version)).scalar_one()
-    key = (str(db.engine.url), what, name_columns())
-    held = _kept.get(key)
-    if held is not None and held[0] == version:
-        return cast(T, held[1])
-    value = make()
-    _kept[key] = (version, value)
-    return value
+    key = (str(db.engine.url), what, name_columns(), version)
+    return cast(T, kept_in_process(_kept, key, make, limit=KEPT))
 
 
 def _tree(model: type[Region] | type[Category]) -> Tree:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +28,7 @@ from sqlalchemy import delete, func, select
 
 from appeals.audit.models import Audit
 from appeals.extensions import db
+from appeals.fragments import kept_in_process
 from appeals.queues import app_job, redis_connection
 from appeals.reference.models import Body
 from appeals.scores.cells import (
@@ -174,22 +175,6 @@ def wanted_bodies(
 # are put in per request), so a new build or a new verdict is never shown stale.
 _scored: dict[tuple, PeriodScores] = {}
 SCORED_KEPT = 64
-
-
-def kept_in_process(
-    memo: dict, key: tuple, build: Callable[[], Any], *, limit: int, keep=None
-) -> Any:
-    """memo[key]; built when missing and kept (when `keep` accepts it), the oldest entries
-    dropped past `limit`. What is kept here is kept per process, under a key naming what it
-    was made from."""
-    value = memo.get(key)
-    if value is None:
-        value = build()
-        if keep is None or keep(value):
-            memo[key] = value
-            while len(memo) > limit:
-                memo.pop(next(iter(memo)), None)
-    return value
 
 
 def _scored_key(period: Period, today: date, medians_for: Collection[int] | None) -> tuple | None:
