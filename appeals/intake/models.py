@@ -179,6 +179,9 @@ class Appeal(db.Model):
         # The citizen's list, newest first: a range of this index, neither a sort nor a
         # count of every appeal a frequent writer ever sent.
         Index("ix_appeals_applicant_submitted", "applicant_id", "submitted_at", "id"),
+        # An appeal's look-alikes, the body's newest running ones (work/together.py): read
+        # newest first until enough are found, not every running appeal of a big body sorted.
+        Index("ix_appeals_body_submitted", "current_body_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,6 +10,7 @@ Runs on the database that bench/load/run.py generated (its --workdir), with a Re
 
     python bench/load/pages.py --workdir /work/load1m                    # every page, 50 users
     python bench/load/pages.py --workdir /work/load1m --only inbox --profile
+    python bench/load/pages.py --workdir /work/load1m --only inbox --profile tottime --profile-file /tmp/p
 
 Only reads: nothing is submitted. The score cells are built first when the load run's build
 is not fresh (the desk pages would count live otherwise)."""
@@ -124,7 +125,7 @@ def readers(app, name: str, users: int, targets: dict) -> list[Reader]:
     return [Reader(app, token, address, targets, rng) for token in tokens]
 
 
-def measure(app, counts: Counts, name: str, users: int, requests: int, targets, profile):
+def measure(app, counts: Counts, name: str, users: int, requests: int, targets, profile, dump_to):
     group = readers(app, name, users, targets)
     for reader in group:  # warm: each user's first page, the process's caches
         reader.get()
@@ -145,8 +146,11 @@ def measure(app, counts: Counts, name: str, users: int, requests: int, targets, 
     )
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats(profile).print_stats(40)
         print(out.getvalue())
+        if dump_to:  # for pstats' callers and callees: python -m pstats FILE
+            stats.dump_stats(f"{dump_to}.{name.replace(' ', '_')}")
 
 
 def main():
@@ -156,7 +160,14 @@ def main():
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--requests", type=int, default=500, help="per page")
     parser.add_argument("--only", default="", help="pages, comma-separated: " + ", ".join(PAGES))
-    parser.add_argument("--profile", action="store_true", help="cProfile each page (slower)")
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="cumulative",
+        default="",
+        help="cProfile each page (slower); sorted by cumulative (default) or tottime",
+    )
+    parser.add_argument("--profile-file", default="", help="dump each page's profile to FILE.page")
     args = parser.parse_args()
     work = Path(args.workdir)
     targets = json.loads((work / "targets.json").read_text())
@@ -183,7 +194,16 @@ def main():
         print("| page | users | ms a request | statements | relationship loads | by class |")
         print("|---|---:|---:|---:|---:|---|")
         for name in names:
-            measure(app, counts, name, args.users, args.requests, targets, args.profile)
+            measure(
+                app,
+                counts,
+                name,
+                args.users,
+                args.requests,
+                targets,
+                args.profile,
+                args.profile_file,
+            )
     finally:
         redis.stop()
 

@@ -16,6 +16,7 @@ from sqlalchemy import event, select, text
 from appeals.accounts.models import Role
 from appeals.deadlines.jobs import sweep_deadlines
 from appeals.extensions import db
+from appeals.intake.models import Appeal
 from appeals.reference.models import Category
 from appeals.work.service import assign_executor
 from tests.factories import submit
@@ -161,13 +162,15 @@ def index_alone(reads: list[str]) -> bool:
     return reads == ["Index Only Scan using ix_appeals_body_inbox"]
 
 
-def spread_over_every_body(copies: int) -> None:
+def spread_over_every_body(copies: int, crowded: int | None = None) -> None:
     """PostgreSQL chooses among indexes by the table's statistics. Left alone, they describe
     whatever an earlier test left in the table (a body that held every appeal, then an empty
     table), and any index is as good as another. So the table is made a country's in small:
     copies of the test's appeals in every body, most of them closed, vacuumed and analyzed
-    (the visibility map is what makes a scan of the index alone cheaper)."""
+    (the visibility map is what makes a scan of the index alone cheaper). A `crowded` body
+    gets 100 times the copies, all of them running: a big body's inbox."""
     columns = [c.name for c in db.metadata.tables["appeals"].columns if c.name != "id"]
+    last = db.session.scalar(text("SELECT max(id) FROM appeals"))  # the test's own appeals
     chosen = {
         "number": "a.number || '-' || b.id || '-' || g",
         "current_body_id": "b.id",
@@ -181,6 +184,17 @@ def spread_over_every_body(copies: int) -> None:
         ),
         {"copies": copies},
     )
+    if crowded is not None:
+        chosen.update(number="a.number || '-c-' || g", current_body_id="b.id", status="a.status")
+        db.session.execute(
+            text(
+                f"INSERT INTO appeals ({', '.join(columns)}) "
+                f"SELECT {', '.join(chosen.get(c, 'a.' + c) for c in columns)} "
+                "FROM appeals a CROSS JOIN bodies b CROSS JOIN generate_series(1, :copies) g "
+                "WHERE a.id <= :last AND a.current_body_id = :crowded AND b.id = :crowded"
+            ),
+            {"copies": copies * 100, "crowded": crowded, "last": last},
+        )
     db.session.commit()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE appeals"))
@@ -201,6 +215,42 @@ def test_the_inbox_pages_its_keys_from_one_index(client, login, world):
         reads = reads_of_appeals(*keys[0])
         assert index_alone(reads), (reads, keys[0][0])
         db.session.rollback()
+
+
+NEWEST_OF_A_BODY = re.compile(
+    r"^SELECT appeals\.id\s+FROM appeals\b.*ORDER BY appeals\.submitted_at DESC", re.DOTALL
+)
+
+
+def sorts(statement: str, parameters) -> list[str]:
+    """The sorts in the statement's plan: rows read first, then put in order."""
+    if db.session.connection().dialect.name == "sqlite":
+        return [d for d in sqlite_plan(statement, parameters) if "TEMP B-TREE" in d]
+    nodes = postgres_plan(statement, parameters, "enable_seqscan", "enable_bitmapscan")
+    return [n["Node Type"] for n in nodes if "Sort" in n["Node Type"]]
+
+
+def test_an_appeals_look_alikes_are_read_newest_first_from_an_index(client, login, world):
+    """The official's page of an appeal compares it with the body's newest running appeals.
+    A big body has tens of thousands running: they are read from an index in submission
+    order until enough are found, not all read and then sorted (on the generated data, a
+    body of 16,789 running appeals: 30 ms a page before, 1.4 ms after). PostgreSQL plans by
+    the table's statistics, so there the body is made big; a small body's few are rightly
+    read from the inbox's index and sorted. SQLite's planner goes by the query's shape."""
+    if db.session.connection().dialect.name == "postgresql":
+        spread_over_every_body(copies=40, crowded=world["body"])
+    appeal_id = db.session.scalar(
+        select(Appeal.id).where(Appeal.current_body_id == world["body"]).order_by(Appeal.id)
+    )
+    login(world["official"])
+    with captured() as statements:
+        assert client.get(f"/work/appeals/{appeal_id}").status_code == 200
+    newest = [(s, p) for s, p in statements if NEWEST_OF_A_BODY.match(s)]
+    assert len(newest) == 1, [s for s, _p in statements]
+    reads = reads_of_appeals(*newest[0])
+    assert any("ix_appeals_body_submitted" in read for read in reads), (reads, newest[0][0])
+    assert not sorts(*newest[0]), newest[0][0]
+    db.session.rollback()
 
 
 def test_the_citizens_list_uses_indexes(client, login, world):
