@@ -34,6 +34,12 @@ class ResponseAct(StrEnum):
 
 
 PENDING_ACT = "act_answered_at IS NULL AND act_overdue_at IS NULL AND act_due_on IS NOT NULL"
+# Every act the body has not answered, flagged overdue or not: the desk's list of overdue acts.
+UNANSWERED_ACT = "act_answered_at IS NULL AND act_due_on IS NOT NULL"
+UNANSWERED_ACT_INDEXES = {
+    "ix_audits_unanswered_acts": ("act_due_on", "id"),
+    "ix_audits_unanswered_acts_by_body": ("body_id", "act_due_on", "id"),
+}
 
 
 class Audit(db.Model):
@@ -48,6 +54,18 @@ class Audit(db.Model):
             "act_due_on",
             sqlite_where=text(PENDING_ACT),
             postgresql_where=text(PENDING_ACT),
+        ),
+        # The desk's oldest overdue acts, of the whole country (in order, the first 20) or of
+        # some bodies: read from the acts still unanswered (only they are in these indexes),
+        # not from every audit ever made.
+        *(
+            Index(
+                name,
+                *columns,
+                sqlite_where=text(UNANSWERED_ACT),
+                postgresql_where=text(UNANSWERED_ACT),
+            )
+            for name, columns in UNANSWERED_ACT_INDEXES.items()
         ),
     )
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 
 from appeals.accounts.models import Role, User
 from appeals.accounts.service import hash_password
+from appeals.audit.act_terms import act_due_date
 from appeals.deadlines.models import DeadlinePolicy
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
@@ -86,6 +87,9 @@ AUDIT_COLUMNS = (
     "note",
     "act",
     "created_at",
+    "act_due_on",
+    "act_answered_at",
+    "act_overdue_at",
 )
 SUBJECTS = [
     "No answer about the queue for housing",
@@ -191,10 +195,8 @@ def generate(
             answers.append((appeal_id, "The matter was considered; the answer is attached.",
                             p.decision, executor, body_id, answered_at))  # fmt: skip
             if p.audited:
-                lawful = (offset % 5) != 0
-                audits.append((appeal_id, body_id, prosecutor, flag(lawful),
-                               "[]" if lawful else '["red_tape"]', "", "none",
-                               ts(p.answered_at + timedelta(days=10))))  # fmt: skip
+                audits.append(_audit(appeal_id, body_id, prosecutor, p.answered_at, len(audits),
+                                     today, calendar, ts, day, flag))  # fmt: skip
     timings["rows"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -227,6 +229,26 @@ def generate(
         f"{len(audits):,} audits in {timings['write']:.1f} s"
     )
     return Report(len(rows), len(events), len(body_ids), users, timings)
+
+
+def _audit(appeal_id, body_id, prosecutor, answered_at, nth, today, calendar, ts, day, flag):
+    """The nth audit, ten days after the answer. One in five finds a violation and demands a
+    representation; of those past their term, two in three were answered (three days before
+    it), the others are flagged overdue the day after, as the sweep would."""
+    audited_at = answered_at + timedelta(days=10)
+    if nth % 5:
+        return (appeal_id, body_id, prosecutor, flag(True), "[]", "", "none", ts(audited_at),
+                None, None, None)  # fmt: skip
+    due = act_due_date((audited_at + ZONE_OFFSET).date(), calendar)
+    answered = overdue = None
+    if due < today:
+        due_at = datetime(due.year, due.month, due.day, 12, tzinfo=UTC) - ZONE_OFFSET  # noon
+        if nth // 5 % 3 != 2:
+            answered = ts(due_at - timedelta(days=3))
+        else:
+            overdue = ts(due_at + timedelta(days=1))
+    return (appeal_id, body_id, prosecutor, flag(False), '["red_tape"]', "", "representation",
+            ts(audited_at), day(due), answered, overdue)  # fmt: skip
 
 
 def _formats(dialect: str):

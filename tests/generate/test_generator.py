@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from appeals.accounts.models import Role, User
-from appeals.audit.models import Audit
+from appeals.audit.jobs import mark_acts_overdue
+from appeals.audit.models import Audit, ResponseAct
 from appeals.deadlines.jobs import clear_stale_overdue_flags, mark_overdue
 from appeals.extensions import db
 from appeals.generate.plan import access_code, hashed_code
@@ -116,6 +117,26 @@ def test_statuses_agree_with_the_dates(generated):
     # The sweep finds nothing to change: the flags are what it would set.
     assert clear_stale_overdue_flags(TODAY) == 0
     assert mark_overdue(TODAY) == 0
+    db.session.rollback()
+
+
+def test_audits_that_find_a_violation_demand_an_act_with_its_term(generated):
+    """One audit in five finds a violation and demands a representation, with the act's
+    term; one answered is answered before its term, one past it unanswered is flagged as the
+    sweep would flag it (so the desk's list of overdue acts has rows on generated data)."""
+    audits = db.session.scalars(select(Audit)).all()
+    acts = [a for a in audits if a.act == ResponseAct.REPRESENTATION]
+    assert acts and all(not a.lawful and a.act_due_on > a.created_at.date() for a in acts)
+    assert all(a.act_due_on is None and a.lawful for a in audits if a.act == ResponseAct.NONE)
+    for act in acts:
+        if act.act_answered_at is not None:
+            assert (
+                act.created_at < act.act_answered_at and act.act_answered_at.date() < act.act_due_on
+            )
+        assert (act.act_overdue_at is not None) == (
+            act.act_answered_at is None and act.act_due_on < TODAY
+        )
+    assert mark_acts_overdue(TODAY) == 0
     db.session.rollback()
 
 
