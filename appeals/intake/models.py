@@ -354,7 +354,8 @@ class Attachment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
-    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id"))
+    # Indexed: an answer's files are read by it on every page that shows the answer.
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
