@@ -10,7 +10,8 @@ Runs on the database that bench/load/run.py generated (its --workdir), with a Re
 
     python bench/load/pages.py --workdir /work/load1m                    # every page, 50 users
     python bench/load/pages.py --workdir /work/load1m --only inbox --profile
-    python bench/load/pages.py --workdir /work/load1m --only inbox --profile tottime --profile-file /tmp/p
+    python bench/load/pages.py --workdir /work/load1m --only inbox --profile tottime \
+        --profile-file /tmp/p            # then: python -m pstats /tmp/p.inbox
 
 Only reads: nothing is submitted. The score cells are built first when the load run's build
 is not fresh (the desk pages would count live otherwise)."""
