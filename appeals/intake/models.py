@@ -182,13 +182,16 @@ class Appeal(db.Model):
         # An appeal's look-alikes, the body's newest running ones (work/together.py): read
         # newest first until enough are found, not every running appeal of a big body sorted.
         Index("ix_appeals_body_submitted", "current_body_id", "submitted_at"),
+        # Open311's listing, newest first over the last 90 days, of some services or all.
+        Index("ix_appeals_submitted", "submitted_at"),
+        Index("ix_appeals_category_submitted", "category_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)
     access_code_hash: Mapped[str] = mapped_column(String(64))
     kind: Mapped[AppealKind] = mapped_column(String(20))
-    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     subject: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)

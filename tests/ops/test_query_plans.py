@@ -70,8 +70,12 @@ def postgres_plan(statement: str, parameters, *priced_out: str) -> list[dict]:
     return nodes
 
 
-def full_scans(statement: str, parameters) -> list[str]:
-    """The full scans of appeals or events in the statement's plan."""
+def full_scans(statement: str, parameters, whole_index: bool = False) -> list[str]:
+    """The full scans of a watched table in the statement's plan. On PostgreSQL, with the
+    sequential scan priced out, a full scan may come as a walk of a whole index (an index
+    scan with no condition on the index): counted too with `whole_index`. Not always: the
+    planner may rightly walk the primary key in order for a LIMIT when the statistics an
+    earlier test left make the rows it looks for seem many."""
     if db.session.connection().dialect.name == "sqlite":
         return [
             detail
@@ -79,19 +83,23 @@ def full_scans(statement: str, parameters) -> list[str]:
             if (match := re.match(r"SCAN (\w+)", detail)) and match.group(1) in WATCHED
         ]
     return [
-        f"Seq Scan on {node['Relation Name']}"
+        f"{node['Node Type']} on {node['Relation Name']} {node.get('Index Name') or ''}".strip()
         for node in postgres_plan(statement, parameters, "enable_seqscan")
-        if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in WATCHED
+        if node.get("Relation Name") in WATCHED
+        and (
+            node["Node Type"] == "Seq Scan"
+            or (whole_index and node["Node Type"].startswith("Index") and "Index Cond" not in node)
+        )
     ]
 
 
-def assert_no_full_scan(statements) -> None:
+def assert_no_full_scan(statements, whole_index: bool = False) -> None:
     assert statements, "nothing was captured"
     problems = []
     for statement, parameters in statements:
         if NEVER_TRUE.search(statement):
             continue  # a filter that can match nothing (SQLAlchemy's false()): read no row
-        scans = full_scans(statement, parameters)
+        scans = full_scans(statement, parameters, whole_index)
         if scans:
             problems.append(f"{scans}\n{statement}")
     db.session.rollback()
@@ -287,6 +295,23 @@ def test_the_status_check_uses_indexes(client, world):
         assert response.status_code == 200
         assert world["number"] in response.get_data(as_text=True)
     assert_no_full_scan(statements)
+
+
+def test_the_open311_listing_uses_indexes(client, world):
+    """The public listing, newest first over the last 90 days, of all services or some, open,
+    closed or both: read from indexes, each row's last step from its own events (it grouped
+    every event of every appeal, and read every appeal: 1.4 to 2.9 s on a million)."""
+    for query in ("", "?status=open", "?status=closed", "?service_code=healthcare"):
+        with captured() as statements:
+            response = client.get(f"/open311/v2/requests.json{query}")
+            assert response.status_code == 200, query
+            assert (query != "?status=closed") == bool(response.get_json()), query
+        # Newest first, read in that order: not every open appeal read by status, then sorted
+        # (SQLite's planner goes by the query's shape; PostgreSQL's by the statistics, and a
+        # test's small table is rightly sorted).
+        if db.session.connection().dialect.name == "sqlite":
+            assert not [sorts(s, p) for s, p in statements if sorts(s, p)], query
+        assert_no_full_scan(statements, whole_index=True)
 
 
 def test_the_deadline_sweep_uses_indexes(world):
