@@ -6,7 +6,7 @@ from receipt to answer, the satisfaction points), so the open data and the ratin
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -15,9 +15,11 @@ from sqlalchemy import func, select
 
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import begin_reading, db
+from appeals.fragments import keep_value, kept_value
 from appeals.intake.models import Appeal, Satisfaction
 from appeals.ratings.ranking import RankingRow, month_ranking
 from appeals.reference.models import Body, Category, Region
+from appeals.scores.cells import figures_version
 from appeals.scores.measures import median_of
 from appeals.scores.predicates import answered, on_time, open_late, received_on, sum_if
 from appeals.scores.sql_dates import local_date_sql, month_of
@@ -95,12 +97,62 @@ def statistics(first: date, last: date, today: date) -> list[StatisticsRow]:
     received, answered, answered on time, open past the due date today, the median working
     days from receipt to answer, and satisfaction (satisfied 1, partly 0.5, not 0, over the
     rated answers). Months from `first` to `last` (first days of months). Small counts are
-    suppressed; a median or a satisfaction over a suppressed count is suppressed with it."""
+    suppressed; a median or a satisfaction over a suppressed count is suppressed with it.
+
+    Each month's figures are kept in Redis until the score cells are counted again (the
+    public ratings' version, figures_version): counting a year of a country's appeals took
+    seconds, and anyone may ask, for any run of months."""
     threshold = min_count()
+    seconds = current_app.config["SCORE_CACHE_SECONDS"]
+    months = _months(first, last)
+    version = figures_version()
+    keys = {m: f"opendata:statistics:{today}:{version}:{m}" for m in months}
+    kept = {m: kept_value(keys[m]) if seconds > 0 else None for m in months}
+    missing = [m for m in months if kept[m] is None]
+    if missing:
+        counted = _counted(missing[0], missing[-1], today)
+        for m in missing:
+            kept[m] = counted.get(month_label(m), [])
+            if seconds > 0:
+                keep_value(keys[m], kept[m], seconds)
+    names = _names()
+    rows = [_published(Figures(*f), names, threshold) for m in months for f in kept[m]]
+    return sorted(rows, key=lambda r: (r.month, r.body_code or "", r.category_code, r.region_code))
+
+
+@dataclass
+class Figures:
+    """One group's figures as counted, before suppression and names (kept as a JSON list)."""
+
+    month: str
+    body_id: int | None
+    category_id: int
+    region_id: int
+    received: int
+    answered: int
+    answered_on_time: int
+    open_overdue: int
+    rated: int
+    points: float
+    median_days: float | None
+
+
+def _months(first: date, last: date) -> list[date]:
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
+
+
+def _counted(first: date, last: date, today: date) -> dict[str, list[list]]:
+    """The figures of the months from `first` to `last`, by month: the appeals received in
+    them, read by the index on the date of receipt."""
+    db.session.rollback()  # end the transaction the version was read in (it wrote nothing)
     begin_reading()  # a long read: leave SQLite's writers free
     month = month_of(received_on())
     keys = (month.label("month"), Appeal.current_body_id, Appeal.category_id, Appeal.region_id)
-    where = [received_on().is_not(None), received_on() >= first, received_on() <= _month_end(last)]
+    where = [received_on() >= first, received_on() <= _month_end(last)]
     counts = db.session.execute(
         select(
             *keys,
@@ -130,37 +182,52 @@ def statistics(first: date, last: date, today: date) -> list[StatisticsRow]:
     for *group, received, answered_on, n in pairs:
         days = calendar.working_days_between(_as_date(received), _as_date(answered_on))
         histograms[tuple(group)][days] += n
-    names = _names()
-    rows = []
+    db.session.rollback()  # end the reading transaction
+    by_month: dict[str, list[list]] = defaultdict(list)
     for row in counts:
         group = (row.month, row.current_body_id, row.category_id, row.region_id)
-        answered_n = suppressed(row.answered, threshold)
-        rated_n = suppressed(row.rated, threshold)
-        body = names["bodies"].get(row.current_body_id, (None, None))
-        category = names["categories"][row.category_id]
-        region = names["regions"][row.region_id]
-        rows.append(
-            StatisticsRow(
-                month=month_label(row.month),
-                body_code=body[0],
-                body_name=body[1],
-                category_code=category[0],
-                category_name=category[1],
-                region_code=region[0],
-                region_name=region[1],
-                received=suppressed(row.received, threshold),
-                answered=answered_n,
-                answered_on_time=suppressed(row.answered_on_time, threshold),
-                open_overdue=suppressed(row.open_overdue, threshold),
-                median_working_days_to_answer=(
-                    median_of(histograms[group].items()) if answered_n else None
-                ),
-                rated=rated_n,
-                satisfaction=round(float(row.points) / row.rated, 3) if rated_n else None,
-            )
+        by_month[month_label(row.month)].append(
+            [
+                month_label(row.month),
+                row.current_body_id,
+                row.category_id,
+                row.region_id,
+                row.received,
+                row.answered,
+                row.answered_on_time,
+                row.open_overdue,
+                row.rated,
+                float(row.points),
+                median_of(histograms[group].items()) if row.answered else None,
+            ]
         )
-    db.session.rollback()  # end the reading transaction
-    return sorted(rows, key=lambda r: (r.month, r.body_code or "", r.category_code, r.region_code))
+    return by_month
+
+
+def _published(figures: Figures, names, threshold: int) -> StatisticsRow:
+    """A group's row as published: names in the reader's language, small counts suppressed
+    and the figures made of them with them."""
+    answered_n = suppressed(figures.answered, threshold)
+    rated_n = suppressed(figures.rated, threshold)
+    body = names["bodies"].get(figures.body_id, (None, None))
+    category = names["categories"][figures.category_id]
+    region = names["regions"][figures.region_id]
+    return StatisticsRow(
+        month=figures.month,
+        body_code=body[0],
+        body_name=body[1],
+        category_code=category[0],
+        category_name=category[1],
+        region_code=region[0],
+        region_name=region[1],
+        received=suppressed(figures.received, threshold),
+        answered=answered_n,
+        answered_on_time=suppressed(figures.answered_on_time, threshold),
+        open_overdue=suppressed(figures.open_overdue, threshold),
+        median_working_days_to_answer=figures.median_days if answered_n else None,
+        rated=rated_n,
+        satisfaction=round(figures.points / figures.rated, 3) if rated_n else None,
+    )
 
 
 def _month_end(month: date) -> date:
@@ -217,4 +284,5 @@ def _rounded(value: float | None, digits: int = 3) -> float | None:
 
 
 def as_dicts(rows: list[StatisticsRow]) -> list[dict[str, Any]]:
-    return [asdict(row) for row in rows]
+    # The rows hold plain values: no need for asdict's deep copy (a year is 10^5 rows).
+    return [dict(vars(row)) for row in rows]

@@ -12,9 +12,11 @@ from appeals.extensions import db
 from appeals.intake.applicant import rate_answer
 from appeals.intake.models import Decision, Satisfaction
 from appeals.opendata.statistics import RATINGS_COLUMNS, STATISTICS_COLUMNS
+from appeals.scores.snapshots import refresh_cached_figures
 from appeals.timeutil import local_today
 from appeals.work.service import answer_appeal, assign_executor
 from tests.factories import submit
+from tests.ops.test_request_costs import statements_sent
 
 ANSWER = "We have checked your appeal and arranged an appointment for you next week. " * 3
 SECRET_TEXT = "My neighbour Serik Secret-Neighbour floods my flat every night."
@@ -122,3 +124,27 @@ def test_ratings_suppress_a_small_bodys_count_and_figures(client, figures):
     assert health["appeals"] == 6 and health["score"] is not None
     assert education["appeals"] is None
     assert (education["score"], education["grade"], education["timeliness"]) == (None,) * 3
+
+
+def test_statistics_are_counted_once_until_the_figures_are_counted_again(client, figures, people):
+    """Counting a year of a country's appeals takes seconds and anyone may ask: each month's
+    figures are kept until the score cells are counted again, as the ratings are."""
+    (health,) = _by_category(client.get("/open-data/statistics.json").get_json(), "healthcare")
+    assert health["received"] == 6
+    for _ in range(2):
+        submit(figures["applicant"])
+    db.session.commit()
+    with statements_sent(lambda statement: "FROM appeals" in statement) as sent:
+        again = client.get("/api/v1/open-data/statistics").get_json()
+    assert _by_category(again, "healthcare")[0]["received"] == 6  # as kept
+    assert not sent
+    refresh_cached_figures()  # the refresh job: a new version of the figures
+    db.session.commit()
+    (health,) = _by_category(client.get("/open-data/statistics.json").get_json(), "healthcare")
+    assert health["received"] == 8
+
+
+def test_statistics_are_counted_without_redis(app, client, figures, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")
+    (health,) = _by_category(client.get("/open-data/statistics.json").get_json(), "healthcare")
+    assert health["received"] == 6

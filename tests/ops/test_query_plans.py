@@ -314,6 +314,15 @@ def test_the_open311_listing_uses_indexes(client, world):
         assert_no_full_scan(statements, whole_index=True)
 
 
+def test_the_open_datas_statistics_read_the_months_asked_for(client, world):
+    """The statistics count the appeals received in the months asked for: read by the date
+    of receipt, not a scan of every appeal (11 to 17 s a request on a million)."""
+    with captured() as statements:
+        response = client.get("/api/v1/open-data/statistics")
+        assert response.status_code == 200 and response.get_json()
+    assert_no_full_scan(statements, whole_index=True)
+
+
 def test_the_deadline_sweep_uses_indexes(world):
     db.session.commit()
     with captured() as statements:
