@@ -125,6 +125,10 @@ class Config:
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
     # Open data (appeals/opendata): counts from 1 to this minus 1 are published empty.
     OPEN_DATA_MIN_COUNT = _env_int("OPEN_DATA_MIN_COUNT", 5)
+    # The open data's statistics of the last twelve months are counted by a job this often
+    # (seconds; a year of a million appeals took 7 s) and kept twice as long: a request only
+    # reads them. Other months are counted when first asked for and kept as long.
+    OPEN_DATA_REFRESH_SECONDS = _env_int("OPEN_DATA_REFRESH_SECONDS", 900)
 
     PASSWORD_HASH_COST = (3, 65536)  # argon2 time cost, memory in KiB (the library's default)
 

@@ -10,6 +10,7 @@ from rq.cron import CronScheduler
 from appeals.audit.jobs import sweep_audit_acts
 from appeals.deadlines.jobs import send_overdue_digest, sweep_deadlines
 from appeals.notifications.jobs import requeue_pending_notifications
+from appeals.opendata.jobs import count_open_statistics
 from appeals.scores.snapshots import refresh_score_cache, snapshot_previous_month
 from appeals.suggest.jobs import retrain_suggester
 from appeals.work.defect_jobs import sweep_unfixed_defects
@@ -44,6 +45,12 @@ def register_periodic_jobs(scheduler: CronScheduler, config: Mapping[str, Any]) 
         refresh_score_cache,
         queue_name=config["RQ_SLOW_QUEUE"],
         interval=config["SCORE_CACHE_REFRESH_SECONDS"],
+    )
+    # The open data's statistics of the last twelve months, kept twice as long as this.
+    scheduler.register(
+        count_open_statistics,
+        queue_name=config["RQ_SLOW_QUEUE"],
+        interval=config["OPEN_DATA_REFRESH_SECONDS"],
     )
     # Nightly, at the cron's hour in the scheduler's local zone (see SUGGEST_RETRAIN_CRON).
     scheduler.register(

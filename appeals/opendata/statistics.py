@@ -19,7 +19,6 @@ from appeals.fragments import keep_value, kept_value
 from appeals.intake.models import Appeal, Satisfaction
 from appeals.ratings.ranking import RankingRow, month_ranking
 from appeals.reference.models import Body, Category, Region
-from appeals.scores.cells import figures_version
 from appeals.scores.measures import median_of
 from appeals.scores.predicates import answered, on_time, open_late, received_on, sum_if
 from appeals.scores.sql_dates import local_date_sql, month_of
@@ -99,25 +98,33 @@ def statistics(first: date, last: date, today: date) -> list[StatisticsRow]:
     rated answers). Months from `first` to `last` (first days of months). Small counts are
     suppressed; a median or a satisfaction over a suppressed count is suppressed with it.
 
-    Each month's figures are kept in Redis until the score cells are counted again (the
-    public ratings' version, figures_version): counting a year of a country's appeals took
-    seconds, and anyone may ask, for any run of months."""
+    Each month's figures are read as kept in Redis (count_statistics): counting a year of a
+    country's appeals takes seconds, and anyone may ask, for any run of months."""
     threshold = min_count()
-    seconds = current_app.config["SCORE_CACHE_SECONDS"]
-    months = _months(first, last)
-    version = figures_version()
-    keys = {m: f"opendata:statistics:{today}:{version}:{m}" for m in months}
-    kept = {m: kept_value(keys[m]) if seconds > 0 else None for m in months}
-    missing = [m for m in months if kept[m] is None]
+    months = months_between(first, last)
+    kept = {month: kept_value(_key(month, today)) for month in months}
+    missing = [month for month in months if kept[month] is None]
     if missing:
-        counted = _counted(missing[0], missing[-1], today)
-        for m in missing:
-            kept[m] = counted.get(month_label(m), [])
-            if seconds > 0:
-                keep_value(keys[m], kept[m], seconds)
+        kept |= count_statistics(missing, today)
     names = _names()
     rows = [_published(Figures(*f), names, threshold) for m in months for f in kept[m]]
     return sorted(rows, key=lambda r: (r.month, r.body_code or "", r.category_code, r.region_code))
+
+
+def count_statistics(months: list[date], today: date) -> dict[date, list[list]]:
+    """Count the months' figures (all in one reading) and keep each in Redis for twice the
+    refresh job's interval (Redis unreachable: counted every time, never an error)."""
+    counted = _counted(months[0], months[-1], today)
+    seconds = 2 * current_app.config["OPEN_DATA_REFRESH_SECONDS"]
+    figures = {month: counted.get(month_label(month), []) for month in months}
+    for month, rows in figures.items():
+        keep_value(_key(month, today), rows, seconds)
+    return figures
+
+
+def _key(month: date, today: date) -> str:
+    # "open past the due date" is as of today: a new day, new figures.
+    return f"opendata:statistics:{today}:{month:%Y-%m}"
 
 
 @dataclass
@@ -137,7 +144,8 @@ class Figures:
     median_days: float | None
 
 
-def _months(first: date, last: date) -> list[date]:
+def months_between(first: date, last: date) -> list[date]:
+    """The first days of the months from `first` to `last`."""
     months, month = [], first
     while month <= last:
         months.append(month)
@@ -148,7 +156,7 @@ def _months(first: date, last: date) -> list[date]:
 def _counted(first: date, last: date, today: date) -> dict[str, list[list]]:
     """The figures of the months from `first` to `last`, by month: the appeals received in
     them, read by the index on the date of receipt."""
-    db.session.rollback()  # end the transaction the version was read in (it wrote nothing)
+    db.session.rollback()  # end the transaction the kept months were looked up in
     begin_reading()  # a long read: leave SQLite's writers free
     month = month_of(received_on())
     keys = (month.label("month"), Appeal.current_body_id, Appeal.category_id, Appeal.region_id)

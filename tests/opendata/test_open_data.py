@@ -11,8 +11,9 @@ import pytest
 from appeals.extensions import db
 from appeals.intake.applicant import rate_answer
 from appeals.intake.models import Decision, Satisfaction
+from appeals.opendata.jobs import count_open_statistics
 from appeals.opendata.statistics import RATINGS_COLUMNS, STATISTICS_COLUMNS
-from appeals.scores.snapshots import refresh_cached_figures
+from appeals.periodic import register_periodic_jobs
 from appeals.timeutil import local_today
 from appeals.work.service import answer_appeal, assign_executor
 from tests.factories import submit
@@ -126,9 +127,11 @@ def test_ratings_suppress_a_small_bodys_count_and_figures(client, figures):
     assert (education["score"], education["grade"], education["timeliness"]) == (None,) * 3
 
 
-def test_statistics_are_counted_once_until_the_figures_are_counted_again(client, figures, people):
-    """Counting a year of a country's appeals takes seconds and anyone may ask: each month's
-    figures are kept until the score cells are counted again, as the ratings are."""
+def test_statistics_are_counted_once_then_read_until_the_job_counts_them_again(
+    app, client, figures
+):
+    """Counting a year of a country's appeals takes seconds and anyone may ask: a request
+    reads each month's figures as kept; the job counts the last twelve months again."""
     (health,) = _by_category(client.get("/open-data/statistics.json").get_json(), "healthcare")
     assert health["received"] == 6
     for _ in range(2):
@@ -138,10 +141,28 @@ def test_statistics_are_counted_once_until_the_figures_are_counted_again(client,
         again = client.get("/api/v1/open-data/statistics").get_json()
     assert _by_category(again, "healthcare")[0]["received"] == 6  # as kept
     assert not sent
-    refresh_cached_figures()  # the refresh job: a new version of the figures
-    db.session.commit()
+    assert count_open_statistics() == 12  # the periodic job
     (health,) = _by_category(client.get("/open-data/statistics.json").get_json(), "healthcare")
     assert health["received"] == 8
+    # A month the job does not count is counted when first asked for, then kept.
+    old = "?from=2020-01&to=2020-02"
+    assert client.get(f"/open-data/statistics.json{old}").get_json() == []
+    with statements_sent(lambda statement: "FROM appeals" in statement) as sent:
+        assert client.get(f"/api/v1/open-data/statistics{old}").get_json() == []
+    assert not sent
+
+
+def test_the_job_runs_on_the_slow_queue_more_often_than_its_figures_expire(app):
+    registered = {}
+
+    class Recorder:
+        def register(self, func, **options):
+            registered[func] = options
+
+    register_periodic_jobs(Recorder(), app.config)
+    options = registered[count_open_statistics]
+    assert options["queue_name"] == app.config["RQ_SLOW_QUEUE"]
+    assert options["interval"] == app.config["OPEN_DATA_REFRESH_SECONDS"]
 
 
 def test_statistics_are_counted_without_redis(app, client, figures, monkeypatch):

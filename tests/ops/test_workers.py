@@ -15,6 +15,7 @@ from redis import Redis
 from rq import Queue, SimpleWorker, Worker
 from rq.job import Job, JobStatus
 
+from appeals.opendata.jobs import count_open_statistics
 from appeals.periodic import register_periodic_jobs
 from appeals.scores.snapshots import refresh_score_cache, snapshot_previous_month
 from appeals.suggest.jobs import retrain_suggester
@@ -48,7 +49,12 @@ def worker_env(app, redis_server, tmp_path) -> dict[str, str]:
 def test_slow_jobs_have_their_own_queue_and_the_fast_worker_does_not_serve_it(app):
     slow = app.config["RQ_SLOW_QUEUE"]
     jobs = registered(app)
-    for func in (retrain_suggester, refresh_score_cache, snapshot_previous_month):
+    for func in (
+        retrain_suggester,
+        refresh_score_cache,
+        snapshot_previous_month,
+        count_open_statistics,
+    ):
         assert jobs[func]["queue_name"] == slow, func.__name__
     others = {options["queue_name"] for func, options in jobs.items()} - {slow}
     assert others and others <= set(app.config["RQ_QUEUES"])
