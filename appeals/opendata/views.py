@@ -49,6 +49,7 @@ def dictionary():
         statistics=STATISTICS_DICTIONARY,
         ratings=RATINGS_DICTIONARY,
         threshold=current_app.config["OPEN_DATA_MIN_COUNT"],
+        every_minutes=max(1, current_app.config["OPEN_DATA_REFRESH_SECONDS"] // 60),
     )
 
 

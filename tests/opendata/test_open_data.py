@@ -169,3 +169,9 @@ def test_statistics_are_counted_without_redis(app, client, figures, monkeypatch)
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")
     (health,) = _by_category(client.get("/open-data/statistics.json").get_json(), "healthcare")
     assert health["received"] == 6
+
+
+def test_the_page_says_how_old_the_statistics_may_be(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "OPEN_DATA_REFRESH_SECONDS", 1800)
+    page = client.get("/open-data/").get_data(as_text=True)
+    assert "The statistics are counted every 30 minutes" in page
