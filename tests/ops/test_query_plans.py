@@ -152,8 +152,8 @@ def test_the_inbox_with_its_filters_uses_indexes(client, login, world):
 KEYS_OF_A_PAGE = re.compile(r"^SELECT appeals\.id\s+FROM appeals\b.*\bORDER BY", re.DOTALL)
 
 
-def reads_of_appeals(statement: str, parameters, table: str = "appeals") -> list[str]:
-    """How the statement's plan reads appeals (or another table), one entry a scan."""
+def reads_of(statement: str, parameters, table: str = "appeals") -> list[str]:
+    """How the statement's plan reads a table (appeals unless told), one entry a scan."""
     if db.session.connection().dialect.name == "sqlite":
         return [d for d in sqlite_plan(statement, parameters) if re.search(rf"\b{table}\b", d)]
     nodes = postgres_plan(statement, parameters, "enable_seqscan", "enable_bitmapscan")
@@ -221,7 +221,7 @@ def test_the_inbox_pages_its_keys_from_one_index(client, login, world):
             assert client.get("/work/").status_code == 200
         keys = [(s, p) for s, p in statements if KEYS_OF_A_PAGE.match(s)]
         assert len(keys) == 1, [s for s, _p in statements]
-        reads = reads_of_appeals(*keys[0])
+        reads = reads_of(*keys[0])
         assert index_alone(reads), (reads, keys[0][0])
         db.session.rollback()
 
@@ -256,7 +256,7 @@ def test_an_appeals_look_alikes_are_read_newest_first_from_an_index(client, logi
         assert client.get(f"/work/appeals/{appeal_id}").status_code == 200
     newest = [(s, p) for s, p in statements if NEWEST_OF_A_BODY.match(s)]
     assert len(newest) == 1, [s for s, _p in statements]
-    reads = reads_of_appeals(*newest[0])
+    reads = reads_of(*newest[0])
     assert any("ix_appeals_body_submitted" in read for read in reads), (reads, newest[0][0])
     assert not sorts(*newest[0]), newest[0][0]
     db.session.rollback()
@@ -378,6 +378,6 @@ def test_the_desks_overdue_acts_are_read_from_the_unanswered_ones(client, login,
             assert client.get(f"/prosecutor/{query}").status_code == 200
         acts = [(s, p) for s, p in statements if OVERDUE_ACTS.search(s)]
         assert len(acts) == 1, (query, [s for s, _p in statements])
-        reads = reads_of_appeals(*acts[0], table="audits")
+        reads = reads_of(*acts[0], table="audits")
         assert reads and all("ix_audits_unanswered_acts" in read for read in reads), (query, reads)
         db.session.rollback()
