@@ -275,6 +275,11 @@ def paginated(query: Select, page: int, per_page: int, endpoint: str, **args) ->
     A Link header goes with it (see link_header)."""
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     items = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).scalars()
+    return a_page(list(items), total, page, per_page, endpoint, **args)
+
+
+def a_page(items: list, total: int, page: int, per_page: int, endpoint: str, **args) -> dict:
+    """A page's items (already taken) with the counts and the links to the other pages."""
     pages = max(1, -(-total // per_page))
 
     def link(number: int) -> str:
@@ -289,7 +294,7 @@ def paginated(query: Select, page: int, per_page: int, endpoint: str, **args) ->
     }
     g.api_links = links
     return {
-        "items": list(items),
+        "items": items,
         "page": page,
         "per_page": per_page,
         "total": total,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from appeals.api.core import ApiBlueprint, api_abort, json_errors
+from appeals.api.core import ApiBlueprint, a_page, api_abort, json_errors, link_header, page_schema
 from appeals.cleantext import CleanString
 from appeals.opendata import statistics as stats
 from appeals.opendata.periods import MONTH, month_range, parse_month
@@ -19,6 +19,7 @@ bp = ApiBlueprint(
     "and the public ratings. Counts below OPEN_DATA_MIN_COUNT are null.",
 )
 json_errors(bp)
+bp.after_request(link_header)
 PUBLIC = {"security": []}
 
 
@@ -29,6 +30,10 @@ def _month_field(**kwargs) -> CleanString:
 class StatisticsArgs(Schema):
     from_ = _month_field(data_key="from", load_default=None)
     to = _month_field(load_default=None)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    # A year at a country's bodies is some 10^5 rows: pages of up to a thousand; the site's
+    # CSV download has every row at once.
+    per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1_000))
 
 
 class RatingsArgs(Schema):
@@ -50,6 +55,9 @@ class StatisticsRowSchema(Schema):
     median_working_days_to_answer = fields.Float(allow_none=True)
     rated = fields.Integer(allow_none=True)
     satisfaction = fields.Float(allow_none=True)
+
+
+StatisticsPage = page_schema(StatisticsRowSchema, "StatisticsPage")
 
 
 class RatingSchema(Schema):
@@ -77,17 +85,21 @@ def _month(value: str | None, default):
 
 @bp.route("/statistics")
 @bp.arguments(StatisticsArgs, location="query")
-@bp.response(200, StatisticsRowSchema(many=True))
+@bp.response(200, StatisticsPage)
 @bp.doc(**PUBLIC)
 def statistics(args):
     """Statistics per month of receipt, body, category and region (the last twelve months
-    unless `from` and `to` say otherwise, at most ten years)."""
+    unless `from` and `to` say otherwise, at most ten years), a page at a time: by month,
+    then by body, category and region code."""
     today = local_today()
     default_first, default_last = month_range(today)
     first, last = _month(args["from_"], default_first), _month(args["to"], default_last)
     if last < first or (last.year - first.year) * 12 + last.month - first.month > 120:
         api_abort(422, fields_at_fault={"to": ["From `from` to `to`, at most ten years."]})
-    return stats.as_dicts(stats.statistics(first, last, today))
+    page, per_page = args["page"], args["per_page"]
+    rows, total = stats.statistics_page(first, last, today, (page - 1) * per_page, per_page)
+    asked = {"from": f"{first:%Y-%m}", "to": f"{last:%Y-%m}"}
+    return a_page(stats.as_dicts(rows), total, page, per_page, "api_open_data.statistics", **asked)
 
 
 @bp.route("/ratings")

@@ -95,36 +95,67 @@ def statistics(first: date, last: date, today: date) -> list[StatisticsRow]:
     """Per month of receipt at the body that holds the appeal now, body, category and region:
     received, answered, answered on time, open past the due date today, the median working
     days from receipt to answer, and satisfaction (satisfied 1, partly 0.5, not 0, over the
-    rated answers). Months from `first` to `last` (first days of months). Small counts are
-    suppressed; a median or a satisfaction over a suppressed count is suppressed with it.
+    rated answers). Months from `first` to `last` (first days of months), in order, each by
+    body, category and region code. Small counts are suppressed; a median or a satisfaction
+    over a suppressed count is suppressed with it.
 
     Each month's figures are read as kept in Redis (count_statistics): counting a year of a
     country's appeals takes seconds, and anyone may ask, for any run of months."""
-    threshold = min_count()
+    rows, _total = statistics_page(first, last, today, 0, None)
+    return rows
+
+
+def statistics_page(
+    first: date, last: date, today: date, offset: int, limit: int | None
+) -> tuple[list[StatisticsRow], int]:
+    """The statistics' rows from `offset` on, at most `limit` (None: all), and how many rows
+    the months hold. Only the months the rows fall in are read: each month's number of rows
+    is kept beside its figures."""
     months = months_between(first, last)
-    kept = {month: kept_value(_key(month, today)) for month in months}
-    missing = [month for month in months if kept[month] is None]
-    if missing:
-        kept |= count_statistics(missing, today)
+    sizes = {month: kept_value(_key(month, today, "rows")) for month in months}
+    counted: dict[date, list[list]] = {}
+    if missing := [month for month in months if sizes[month] is None]:
+        counted = count_statistics(missing, today)
+        sizes |= {month: len(rows) for month, rows in counted.items()}
+    end = sum(sizes.values()) if limit is None else offset + limit
+    figures, start = [], 0
+    for month in months:
+        if start < end and offset < start + sizes[month]:
+            kept = counted.get(month)
+            if kept is None:
+                kept = kept_value(_key(month, today))
+            if kept is None:  # expired between the two reads: count it again
+                kept = count_statistics([month], today)[month]
+            figures += kept[max(0, offset - start) : end - start]
+        start += sizes[month]
     names = _names()
-    rows = [_published(Figures(*f), names, threshold) for m in months for f in kept[m]]
-    return sorted(rows, key=lambda r: (r.month, r.body_code or "", r.category_code, r.region_code))
+    threshold = min_count()
+    return [_published(Figures(*f), names, threshold) for f in figures], start
 
 
 def count_statistics(months: list[date], today: date) -> dict[date, list[list]]:
-    """Count the months' figures (all in one reading) and keep each in Redis for twice the
+    """Count the months' figures (all in one reading), each month's rows by body, category
+    and region code, and keep each month with its number of rows in Redis for twice the
     refresh job's interval (Redis unreachable: counted every time, never an error)."""
     counted = _counted(months[0], months[-1], today)
+    codes = {
+        kind: {i: code for i, (code, _name) in found.items()} for kind, found in _names().items()
+    }
+
+    def order(f: list) -> tuple[str, str, str]:
+        return (codes["bodies"].get(f[1], ""), codes["categories"][f[2]], codes["regions"][f[3]])
+
     seconds = 2 * current_app.config["OPEN_DATA_REFRESH_SECONDS"]
-    figures = {month: counted.get(month_label(month), []) for month in months}
+    figures = {month: sorted(counted.get(month_label(month), []), key=order) for month in months}
     for month, rows in figures.items():
         keep_value(_key(month, today), rows, seconds)
+        keep_value(_key(month, today, "rows"), len(rows), seconds)
     return figures
 
 
-def _key(month: date, today: date) -> str:
+def _key(month: date, today: date, what: str = "figures") -> str:
     # "open past the due date" is as of today: a new day, new figures.
-    return f"opendata:statistics:{today}:{month:%Y-%m}"
+    return f"opendata:statistics:{today}:{month:%Y-%m}:{what}"
 
 
 @dataclass

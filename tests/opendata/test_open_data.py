@@ -109,13 +109,34 @@ def test_no_personal_data_anywhere(client, figures):
 
 
 def test_the_api_gives_the_same_statistics_without_a_token(client, figures):
-    assert (
-        client.get("/api/v1/open-data/statistics").get_json()
-        == client.get("/open-data/statistics.json").get_json()
-    )
+    download = client.get("/open-data/statistics.json").get_json()
+    assert len(download) == 2
+    page = client.get("/api/v1/open-data/statistics").get_json()
+    assert page["items"] == download and (page["total"], page["pages"]) == (2, 1)
     bad = client.get("/api/v1/open-data/statistics?from=2026-13")
     assert bad.status_code == 422 and bad.get_json()["fields"]
+    assert client.get("/api/v1/open-data/statistics?per_page=1001").status_code == 422
     assert client.get("/open-data/statistics.json?from=nonsense").status_code == 400
+
+
+def test_the_api_gives_the_statistics_a_page_at_a_time(client, figures, make_user):
+    """A year of a country's statistics is some 10^5 rows: the API gives them a page at a
+    time, in the download's order, with links to the other pages."""
+    applicant = figures["applicant"]
+    for category in ("ecology", "labour", "land"):
+        submit(applicant, category=category)
+    db.session.commit()
+    download = client.get("/open-data/statistics.json?from=2020-01").get_json()
+    assert len(download) >= 4
+    first = client.get("/api/v1/open-data/statistics?from=2020-01&per_page=3")
+    body = first.get_json()
+    assert body["items"] == download[:3]
+    assert (body["total"], body["pages"]) == (len(download), -(-len(download) // 3))
+    assert 'rel="next"' in first.headers["Link"]
+    second = client.get(body["links"]["next"]).get_json()
+    assert second["items"] == download[3:6] and second["page"] == 2
+    past = client.get("/api/v1/open-data/statistics?from=2020-01&per_page=3&page=99")
+    assert past.status_code == 200 and past.get_json()["items"] == []
 
 
 def test_ratings_suppress_a_small_bodys_count_and_figures(client, figures):
@@ -139,7 +160,7 @@ def test_statistics_are_counted_once_then_read_until_the_job_counts_them_again(
     db.session.commit()
     with statements_sent(lambda statement: "FROM appeals" in statement) as sent:
         again = client.get("/api/v1/open-data/statistics").get_json()
-    assert _by_category(again, "healthcare")[0]["received"] == 6  # as kept
+    assert _by_category(again["items"], "healthcare")[0]["received"] == 6  # as kept
     assert not sent
     assert count_open_statistics() == 12  # the periodic job
     (health,) = _by_category(client.get("/open-data/statistics.json").get_json(), "healthcare")
@@ -148,7 +169,7 @@ def test_statistics_are_counted_once_then_read_until_the_job_counts_them_again(
     old = "?from=2020-01&to=2020-02"
     assert client.get(f"/open-data/statistics.json{old}").get_json() == []
     with statements_sent(lambda statement: "FROM appeals" in statement) as sent:
-        assert client.get(f"/api/v1/open-data/statistics{old}").get_json() == []
+        assert client.get(f"/api/v1/open-data/statistics{old}").get_json()["items"] == []
     assert not sent
 
 
