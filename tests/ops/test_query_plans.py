@@ -300,7 +300,7 @@ def test_the_status_check_uses_indexes(client, world):
 def test_the_open311_listing_uses_indexes(client, world):
     """The public listing, newest first over the last 90 days, of all services or some, open,
     closed or both: read from indexes, each row's last step from its own events (it grouped
-    every event of every appeal, and read every appeal: 1.4 to 2.9 s on a million)."""
+    every event of every appeal, and read every appeal: 1.6 to 2.9 s on a million)."""
     for query in ("", "?status=open", "?status=closed", "?service_code=healthcare"):
         with captured() as statements:
             response = client.get(f"/open311/v2/requests.json{query}")
