@@ -257,7 +257,12 @@ def test_an_appeals_look_alikes_are_read_newest_first_from_an_index(client, logi
     newest = [(s, p) for s, p in statements if NEWEST_OF_A_BODY.match(s)]
     assert len(newest) == 1, [s for s, _p in statements]
     reads = reads_of(*newest[0])
-    assert any("ix_appeals_body_submitted" in read for read in reads), (reads, newest[0][0])
+    # Newest first from an index on the submission time. PostgreSQL may rightly walk all
+    # bodies' newest (ix_appeals_submitted) when the crowded body is much of the table.
+    wanted = ["ix_appeals_body_submitted"]
+    if db.session.connection().dialect.name == "postgresql":
+        wanted.append("ix_appeals_submitted")
+    assert any(name in read for read in reads for name in wanted), (reads, newest[0][0])
     assert not sorts(*newest[0]), newest[0][0]
     db.session.rollback()
 
