@@ -17,7 +17,7 @@ from appeals.deadlines.service import working_calendar
 from appeals.extensions import begin_reading, db
 from appeals.fragments import keep_value, kept_value
 from appeals.intake.models import Appeal, Satisfaction
-from appeals.ratings.ranking import RankingRow, month_ranking
+from appeals.ratings.ranking import RankingRow, month_axis, month_ranking
 from appeals.reference.models import Body, Category, Region
 from appeals.scores.measures import median_of
 from appeals.scores.predicates import answered, on_time, open_late, received_on, sum_if
@@ -176,12 +176,8 @@ class Figures:
 
 
 def months_between(first: date, last: date) -> list[date]:
-    """The first days of the months from `first` to `last`."""
-    months, month = [], first
-    while month <= last:
-        months.append(month)
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return months
+    """The first days of the months from `first` to `last` (the trends' axis of months)."""
+    return month_axis(last, (last.year - first.year) * 12 + last.month - first.month + 1)
 
 
 def _counted(first: date, last: date, today: date) -> dict[str, list[list]]:
