@@ -13,7 +13,9 @@ import json
 import os
 import random
 import re
+import time
 
+import gevent
 from locust import FastHttpUser, constant, task
 
 TARGETS = json.load(open(os.environ["LOAD_TARGETS"])) if os.environ.get("LOAD_TARGETS") else {}
@@ -23,6 +25,24 @@ THINK = constant(float(os.environ.get("LOAD_WAIT", "0")))
 PROSECUTORS = sorted(TARGETS.get("recovery_codes", {}))
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 OWN = re.compile(r'href="/appeals/(\d+)"')
+READY = os.environ.get("LOAD_READY", "")
+SECONDS = float(os.environ.get("LOAD_SECONDS", "0"))
+_ready_users = 0
+
+
+def ready(user) -> None:
+    """One more user signed in (or needing none). Once all are, the measured run begins."""
+    global _ready_users
+    _ready_users += 1
+    runner = user.environment.runner
+    if _ready_users != runner.target_user_count:
+        return
+    user.environment.stats.reset_all()
+    if READY:
+        with open(READY, "w") as out:
+            out.write(str(time.time()))
+    if SECONDS:
+        gevent.spawn_later(SECONDS, runner.quit)
 
 
 def csrf(html: str) -> str:
@@ -36,6 +56,10 @@ class Signed(FastHttpUser):
     pool = "citizens"
 
     def on_start(self):
+        self.sign_in()
+        ready(self)
+
+    def sign_in(self):
         if self.pool == "prosecutors":  # an account of their own: each signs in with a code
             self.email = PROSECUTORS.pop()
         else:
@@ -63,8 +87,9 @@ class Citizen(Signed):
     own: list[str] = []
 
     def on_start(self):
-        super().on_start()
+        self.sign_in()
         self.my_appeals()  # their appeals' ids, for one_appeal
+        ready(self)
 
     @task(3)
     def my_appeals(self):
@@ -143,6 +168,9 @@ class Public(FastHttpUser):
     weight = 3
     wait_time = THINK
 
+    def on_start(self):
+        ready(self)
+
     @task(1)
     def home(self):
         self.client.get("/", name="public: home")
@@ -166,6 +194,9 @@ class Hello(FastHttpUser):
     """Only for the ceiling run: the runner names the classes of each run."""
 
     wait_time = THINK
+
+    def on_start(self):
+        ready(self)
 
     @task
     def hello(self):
