@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
+from urllib.parse import quote, urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -69,8 +70,19 @@ def user_of_link(token: str, purpose: str, max_age_seconds: int) -> tuple[User, 
     return user, data
 
 
+ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"  # what Flask's url_for leaves unquoted in an anchor
+
+
 def site_link(endpoint: str, **values: Any) -> str:
-    """An absolute link to a page for a notice or an e-mail, on SITE_URL: commands and jobs
-    have no request to build it from, so one is made for the URL map."""
-    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-        return url_for(endpoint, **values, _external=True)
+    """An absolute link to a page for a notice or an e-mail, on SITE_URL, whether or not a
+    request is being served: commands and jobs have none, and a request's own address may not
+    be the public one. Built from the URL map bound to SITE_URL (a notice has several links,
+    and a request context made for each cost a receipt's job a tenth of its time)."""
+    site = urlsplit(current_app.config["SITE_URL"])
+    adapter = current_app.url_map.bind(
+        site.netloc, script_name=site.path or "/", url_scheme=site.scheme or "http"
+    )
+    anchor = values.pop("_anchor", None)
+    current_app.inject_url_defaults(endpoint, values)
+    link = adapter.build(endpoint, values, force_external=True)
+    return f"{link}#{quote(anchor, safe=ANCHOR_SAFE)}" if anchor else link

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from html import unescape
 from typing import Any
 
@@ -193,21 +194,28 @@ def _plain(text: str) -> str:
 
 def _notice_helpers(appeal: Appeal | None, payload: dict[str, Any]) -> dict[str, Any]:
     """What the applicant's notice templates read besides the payload: the labels of the
-    stored codes, body names in the notice's language, links and the complaint's route."""
+    stored codes, body names in the notice's language, links and the complaint's route. The
+    route and its paragraph are functions, worked out once and only by the notices that show
+    them: a receipt does not, and they were a fifth of its job."""
     answer = db.session.get(Answer, payload["answer_id"]) if payload.get("answer_id") else None
+
+    @cache
+    def complaint():
+        return complaint_route(appeal) if appeal is not None else None
+
+    @cache
+    def complaint_paragraph():
+        # The answer's own paragraph, as it was given; for no answer, the one it would carry.
+        if answer is not None and answer.how_to_complain:
+            return answer.how_to_complain
+        return how_to_complain(appeal) if appeal is not None else None
+
     return {
         "body_name": _body_name,
         "site_link": site_link,
         "answer": answer,
-        "complaint": complaint_route(appeal) if appeal is not None else None,
-        # The answer's own paragraph, as it was given; for no answer, the one it would carry.
-        "complaint_paragraph": (
-            answer.how_to_complain
-            if answer is not None and answer.how_to_complain
-            else how_to_complain(appeal)
-            if appeal is not None
-            else None
-        ),
+        "complaint": complaint,
+        "complaint_paragraph": complaint_paragraph,
     }
 
 

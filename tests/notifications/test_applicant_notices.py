@@ -86,6 +86,23 @@ def test_registered_with_the_number_the_access_code_and_the_due_date(case, run_j
         assert body in text
 
 
+def test_links_are_on_the_sites_public_address_under_its_path(
+    app, case, run_jobs, smtp_server, monkeypatch
+):
+    """The notice is made in the worker, with no request: its links come from SITE_URL, a
+    path under the host included."""
+    monkeypatch.setitem(app.config, "SITE_URL", "https://appeals.gov.kz/portal")
+    appeals, _staff = case
+    run_jobs()
+
+    for appeal, _code in appeals.values():
+        _subject, text, html = read(
+            smtp_server, appeal, {"ru": "зарегистрировано", "en": "is registered"}
+        )
+        link = f"https://appeals.gov.kz/portal/appeals/{appeal.id}"
+        assert link in text and f'href="{link}"' in html
+
+
 def test_forwarded_names_the_body_and_why(case, run_jobs, smtp_server):
     appeals, staff = both(case)
     police = db.session.execute(select(Body).where(Body.code == "police-71")).scalar_one()
