@@ -20,6 +20,9 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 # 2x2 served the signed-in and desk pages 20-30% faster than 2x8, with a lower p95; 2x8 kept
 # only the lightest page (the home page, about 1 ms) 11% ahead. Idle keep-alive connections
 # wait in gunicorn's poller, not in a thread; a TLS terminator in front buffers slow clients.
+# A gthread process keeps every connection it accepted, busy or not: clients that hold their
+# connections to gunicorn itself split unevenly between the processes. Sync workers
+# (WEB_THREADS=1) take one only when idle, which evened the tail in stop 28's runs.
 cores = multiprocessing.cpu_count()
 workers = int(os.environ.get("WEB_CONCURRENCY", cores))
 threads = int(os.environ.get("WEB_THREADS", 2))
