@@ -152,12 +152,18 @@ def spawn_rate(users: int) -> int:
     return max(1, users // 5)
 
 
+def ready_file(prefix: Path) -> Path:
+    """Where locust writes the moment every user of the run named `prefix` has signed in."""
+    return Path(f"{prefix}.ready")
+
+
 def locust(env, host: str, classes: list[str], users: int, seconds: int, prefix: Path) -> None:
     """Run locust headless (it exits 1 when a request failed: the table says which): `seconds`
     from the moment every user has signed in (locustfile.ready), which it writes to
-    `prefix`.ready; -t only bounds a run whose users never all sign in."""
-    Path(f"{prefix}.ready").unlink(missing_ok=True)
-    env = {**env, "LOAD_READY": f"{prefix}.ready", "LOAD_SECONDS": str(seconds)}
+    ready_file(prefix); -t only bounds a run whose users never all sign in."""
+    ready = ready_file(prefix)
+    ready.unlink(missing_ok=True)
+    env = {**env, "LOAD_READY": str(ready), "LOAD_SECONDS": str(seconds)}
     subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench/load/locustfile.py"), "--headless",
         "-u", str(users), "-r", str(spawn_rate(users)), "-t", f"{seconds + SIGN_IN_BOUND}s",
         "--host", host, "--csv", str(prefix), "--only-summary", "--stop-timeout", "10",
@@ -329,7 +335,7 @@ def main() -> None:
         wait_http(f"{host}/readyz")
         caught_up = catch_up(redis.url, [*app.config["RQ_QUEUES"], app.config["RQ_SLOW_QUEUE"]])
         print(f"catch-up before the run: {caught_up}")
-        cpu = CpuWindow(Path(f"{work / 'mixed'}.ready"), seconds=args.seconds)
+        cpu = CpuWindow(ready_file(work / "mixed"), seconds=args.seconds)
         cpu.start()
         locust(env, host, ["Citizen", "Official", "Prosecutor", "Public"], args.users,
                args.seconds, work / "mixed")  # fmt: skip
@@ -344,7 +350,7 @@ def main() -> None:
         for name in (args.only.split(",") if args.only else PAGES) if args.pages else []:
             prefix = work / f"page-{name}"
             targets(app, work / "targets.json", args.users)  # fresh recovery codes
-            page_cpu = CpuWindow(Path(f"{prefix}.ready"), seconds=args.pages)
+            page_cpu = CpuWindow(ready_file(prefix), seconds=args.pages)
             page_cpu.start()
             locust({**env, "LOAD_ONLY": name}, host, ["OnePage"], args.users, args.pages, prefix)
             page_cpu.join()
