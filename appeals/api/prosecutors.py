@@ -5,7 +5,7 @@ the desk (accounts/scope.py): a body or an appeal outside it is 404."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate, validates_schema
@@ -163,16 +163,12 @@ def _period(args) -> Period:
     reaches a day before the period, and the calendar begins in 2000.)"""
     today = local_today()
     start = args.get("start") or today.replace(day=1)
-    end = args.get("end") or max(start, _month_end(start))
+    end = args.get("end") or Period.month_of(start).end
     if not EARLIEST_START <= start <= today:
         api_abort(422, fields_at_fault={"start": [f"From {EARLIEST_START} to today."]})
     if end < start or (end - start).days > CUSTOM_RANGE_MAX_DAYS:
         api_abort(422, fields_at_fault={"end": ["After start, at most three years later."]})
     return Period(start, end)
-
-
-def _month_end(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def _body_or_404(body_id: int) -> Body:

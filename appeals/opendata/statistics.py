@@ -20,8 +20,12 @@ from appeals.intake.models import Appeal, Satisfaction
 from appeals.ratings.ranking import RankingRow, month_axis, month_ranking
 from appeals.reference.models import Body, Category, Region
 from appeals.scores.measures import median_of
+from appeals.scores.period import Period
 from appeals.scores.predicates import answered, on_time, open_late, received_on, sum_if
 from appeals.scores.sql_dates import local_date_sql, month_of
+
+# Codes and names of the reference rows by id, per kind (bodies, categories, regions).
+Names = dict[str, dict[int, tuple[str, str]]]
 
 # The columns of the statistics, in order (the data dictionary describes each).
 STATISTICS_COLUMNS = (
@@ -112,10 +116,11 @@ def statistics_page(
     the months hold. Only the months the rows fall in are read: each month's number of rows
     is kept beside its figures."""
     months = months_between(first, last)
+    names = _names()
     sizes = {month: kept_value(_key(month, today, "rows")) for month in months}
     counted: dict[date, list[list]] = {}
     if missing := [month for month in months if sizes[month] is None]:
-        counted = count_statistics(missing, today)
+        counted = count_statistics(missing, today, names)
         sizes |= {month: len(rows) for month, rows in counted.items()}
     end = sum(sizes.values()) if limit is None else offset + limit
     figures, start = [], 0
@@ -125,21 +130,24 @@ def statistics_page(
             if kept is None:
                 kept = kept_value(_key(month, today))
             if kept is None:  # expired between the two reads: count it again
-                kept = count_statistics([month], today)[month]
+                kept = count_statistics([month], today, names)[month]
             figures += kept[max(0, offset - start) : end - start]
         start += sizes[month]
-    names = _names()
     threshold = min_count()
     return [_published(Figures(*f), names, threshold) for f in figures], start
 
 
-def count_statistics(months: list[date], today: date) -> dict[date, list[list]]:
+def count_statistics(
+    months: list[date], today: date, names: Names | None = None
+) -> dict[date, list[list]]:
     """Count the months' figures (all in one reading), each month's rows by body, category
     and region code, and keep each month with its number of rows in Redis for twice the
-    refresh job's interval (Redis unreachable: counted every time, never an error)."""
+    refresh job's interval (Redis unreachable: counted every time, never an error). `names`:
+    the reference names already read (for their codes), else read here."""
     counted = _counted(months[0], months[-1], today)
     codes = {
-        kind: {i: code for i, (code, _name) in found.items()} for kind, found in _names().items()
+        kind: {i: code for i, (code, _name) in found.items()}
+        for kind, found in (names or _names()).items()
     }
 
     def order(f: list) -> tuple[str, str, str]:
@@ -187,7 +195,7 @@ def _counted(first: date, last: date, today: date) -> dict[str, list[list]]:
     begin_reading()  # a long read: leave SQLite's writers free
     month = month_of(received_on())
     keys = (month.label("month"), Appeal.current_body_id, Appeal.category_id, Appeal.region_id)
-    where = [received_on() >= first, received_on() <= _month_end(last)]
+    where = [received_on() >= first, received_on() <= Period.month_of(last).end]
     counts = db.session.execute(
         select(
             *keys,
@@ -265,16 +273,11 @@ def _published(figures: Figures, names, threshold: int) -> StatisticsRow:
     )
 
 
-def _month_end(month: date) -> date:
-    next_month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return date.fromordinal(next_month.toordinal() - 1)
-
-
 def _as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _names() -> dict[str, dict[int, tuple[str, str]]]:
+def _names() -> Names:
     """Codes and names of bodies, categories and regions, in the reader's language."""
     return {
         "bodies": {b.id: (b.code, b.name) for b in db.session.execute(select(Body)).scalars()},

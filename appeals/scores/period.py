@@ -25,6 +25,11 @@ class Period:
         return cls(date(year, month, 1), date(year, month, last))
 
     @classmethod
+    def month_of(cls, day: date) -> Period:
+        """The month the day falls in."""
+        return cls.month(day.year, day.month)
+
+    @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
         if not 1 <= quarter <= 4:
             raise ValueError(f"a quarter is 1 to 4, not {quarter}")

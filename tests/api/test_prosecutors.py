@@ -54,6 +54,9 @@ def test_scores_figures_and_the_appeals_behind_a_figure(api_as, people, answered
     assert api.get(f"/api/v1/prosecutor/bodies/{body_id('health-75')}").status_code == 404
     backwards = api.get(f"/api/v1/prosecutor/bodies/{health}?start=2026-05-01&end=2026-04-01")
     assert backwards.status_code == 422
+    # Without an end, the period runs to the end of the start's month (a leap February here).
+    february = api.get(f"/api/v1/prosecutor/bodies/{health}?start=2024-02-10").get_json()
+    assert (february["start"], february["end"]) == ("2024-02-10", "2024-02-29")
 
 
 def test_audit_through_the_api(api_as, people, answered):
