@@ -55,3 +55,11 @@ def on_starting(server):
 
 def child_exit(server, worker):
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    # The worker has loaded the app: its objects leave the collector's passes (appeals/heap.py).
+    # Imported here, not above: the master process never loads the app.
+    from appeals.heap import settle
+
+    settle()

@@ -26,6 +26,7 @@ from rq.worker_pool import WorkerPool
 
 from appeals import create_app
 from appeals.extensions import db
+from appeals.heap import settle
 from appeals.queues import use_app
 from appeals.suggest.service import request_first_training
 
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> None:
         with app.app_context():
             request_first_training()
     kind = worker_class(queues, app.config["RQ_SLOW_QUEUE"])
+    settle()  # before the pool forks: each worker inherits the frozen app
     if args.processes == 1:
         kind(queues, connection=connection).work(with_scheduler=True, burst=args.burst)
         return

@@ -1,6 +1,6 @@
-"""Prometheus metrics (prometheus_client): the latency of every request by endpoint, and,
-counted when /metrics is scraped, the RQ queues' lengths, their failed jobs and the open
-overdue appeals.
+"""Prometheus metrics (prometheus_client): the latency of every request by endpoint, the web
+processes' time in Python's garbage collector, and, counted when /metrics is scraped, the RQ
+queues' lengths, their failed jobs and the open overdue appeals.
 
 Under gunicorn each worker process keeps its own histogram; gunicorn.conf.py sets
 PROMETHEUS_MULTIPROC_DIR so that a scrape of any worker reports the sum of all of them."""
@@ -8,6 +8,7 @@ PROMETHEUS_MULTIPROC_DIR so that a scrape of any worker reports the sum of all o
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 
@@ -16,6 +17,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
+    Counter,
     Histogram,
     generate_latest,
 )
@@ -28,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from appeals.extensions import begin_reading, db
+from appeals.heap import collector_seconds
 from appeals.intake.models import OPEN_STATUSES, Appeal
 from appeals.queues import redis_connection
 
@@ -39,6 +42,13 @@ REQUEST_SECONDS = Histogram(
     ["endpoint", "method", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0),
 )
+
+COLLECTOR_SECONDS = Counter(
+    "appeals_gc_seconds",
+    "Time the web processes spent in Python's garbage collector since they settled.",
+)
+_collector = {"reported": 0.0}
+_collector_lock = threading.Lock()  # a process's threads report their passes once
 
 
 def instrument(app: Flask) -> None:
@@ -55,7 +65,18 @@ def instrument(app: Flask) -> None:
             REQUEST_SECONDS.labels(
                 request.endpoint or "unmatched", request.method, str(response.status_code)
             ).observe(time.perf_counter() - started)
+        _report_collector()
         return response
+
+
+def _report_collector() -> None:
+    """Add the collector's seconds since the last report (read here, not in the collector's
+    callback, which may run while prometheus_client holds its lock)."""
+    with _collector_lock:
+        spent = collector_seconds()
+        if spent > _collector["reported"]:
+            COLLECTOR_SECONDS.inc(spent - _collector["reported"])
+            _collector["reported"] = spent
 
 
 class LiveFigures:

@@ -202,20 +202,26 @@ def cpu_seconds() -> dict[str, float]:
 class CpuWindow(threading.Thread):
     """Samples cpu_seconds() while locust runs: when every user has signed in (the moment
     locust writes to `ready`, and resets its figures) and a second before locust stops, so
-    that the window holds the steady state that the request rates describe."""
+    that the window holds the steady state that the request rates describe. With the web's
+    /metrics, also the web processes' seconds in the garbage collector and their requests."""
 
-    def __init__(self, ready: Path, seconds: float):
+    def __init__(self, ready: Path, seconds: float, metrics_url: str = ""):
         super().__init__(daemon=True)
-        self.ready, self.seconds, self.samples = ready, seconds, []
+        self.ready, self.seconds, self.metrics_url = ready, seconds, metrics_url
+        self.samples, self.collector = [], []
 
     def run(self) -> None:
         bound = time.monotonic() + self.seconds + SIGN_IN_BOUND
         while not self.ready.exists() and time.monotonic() < bound:
             time.sleep(0.05)
-        started = time.monotonic()
-        self.samples.append((started, cpu_seconds()))
+        self._sample()
         time.sleep(max(1.0, self.seconds - 1))
+        self._sample()
+
+    def _sample(self) -> None:
         self.samples.append((time.monotonic(), cpu_seconds()))
+        if self.metrics_url:
+            self.collector.append(collector_and_requests(self.metrics_url))
 
     def spent(self) -> tuple[dict[str, float], float]:
         """CPU seconds of each role over the window, and the window's seconds."""
@@ -238,7 +244,26 @@ class CpuWindow(threading.Thread):
         per_request = web / requests_per_second * 1000
         lines.append(f"\nweb CPU per request: {per_request:.1f} ms ({requests_per_second:.1f} "
                      f"req/s; a {window:.0f} s window, {cores} cores)")  # fmt: skip
+        if len(self.collector) == 2:
+            (gc0, served0), (gc1, served1) = self.collector
+            if served1 > served0:
+                lines.append(f"of which in the garbage collector: "
+                             f"{(gc1 - gc0) / (served1 - served0) * 1000:.2f} ms")  # fmt: skip
         return lines
+
+
+def collector_and_requests(metrics_url: str) -> tuple[float, float]:
+    """The web processes' seconds in the garbage collector and the requests they answered,
+    summed over their processes, as /metrics reports them."""
+    text = urllib.request.urlopen(metrics_url, timeout=10).read().decode()
+    collector = served = 0.0
+    for line in text.splitlines():
+        name, _, value = line.rpartition(" ")
+        if name == "appeals_gc_seconds_total":
+            collector += float(value)
+        elif name.startswith("appeals_http_request_duration_seconds_count"):
+            served += float(value)
+    return collector, served
 
 
 def stats(prefix: Path) -> list[dict]:
@@ -335,7 +360,7 @@ def main() -> None:
         wait_http(f"{host}/readyz")
         caught_up = catch_up(redis.url, [*app.config["RQ_QUEUES"], app.config["RQ_SLOW_QUEUE"]])
         print(f"catch-up before the run: {caught_up}")
-        cpu = CpuWindow(ready_file(work / "mixed"), seconds=args.seconds)
+        cpu = CpuWindow(ready_file(work / "mixed"), args.seconds, f"{host}/metrics")
         cpu.start()
         locust(env, host, ["Citizen", "Official", "Prosecutor", "Public"], args.users,
                args.seconds, work / "mixed")  # fmt: skip
