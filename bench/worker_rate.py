@@ -1,7 +1,8 @@
 """Benchmark: how fast one RQ worker delivers notices, forking a work horse per job (RQ's
 Worker) against running jobs in its own process (RQ's SimpleWorker), in one run on the same
-data. Each submission's receipt is one delivery job; delivery keeps up with intake only if
-the worker drains them faster than citizens submit.
+data; then SimpleWorker in a process settled as worker.py settles it (appeals/heap.py) against
+Python's collector as it starts, alternated. Each submission's receipt is one delivery job;
+delivery keeps up with intake only if the worker drains them faster than citizens submit.
 
 Run from the project root (SQLite and a local Redis in a temporary folder; notices go to the
 log channel, as with MAIL_SERVER unset):
@@ -12,6 +13,7 @@ log channel, as with MAIL_SERVER unset):
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 import tempfile
@@ -30,6 +32,7 @@ from appeals import create_app  # noqa: E402
 from appeals.accounts.models import Role, User  # noqa: E402
 from appeals.accounts.service import create_user  # noqa: E402
 from appeals.extensions import db  # noqa: E402
+from appeals.heap import settle  # noqa: E402
 from appeals.intake.service import NewAppeal, submit_appeal  # noqa: E402
 from appeals.localredis import LocalRedis  # noqa: E402
 from appeals.queues import use_app  # noqa: E402
@@ -94,7 +97,18 @@ def main() -> None:
                 rates[worker_class.__name__] = jobs / elapsed
                 print(f"{worker_class.__name__:13s} {jobs} jobs in {elapsed:5.1f} s: "
                       f"{jobs / elapsed:6.1f} jobs/s")  # fmt: skip
-        print(f"SimpleWorker / Worker: {rates['SimpleWorker'] / rates['Worker']:.1f}x")
+            print(f"SimpleWorker / Worker: {rates['SimpleWorker'] / rates['Worker']:.1f}x")
+            defaults = gc.get_threshold()
+            for kind in ("as it starts", "settled") * 2:
+                if kind == "settled":
+                    settle()
+                else:
+                    gc.unfreeze()
+                    gc.set_threshold(*defaults)
+                submit_many(applicant, args.notices)
+                jobs, elapsed = drain(SimpleWorker, connection)
+                print(f"SimpleWorker, collector {kind:12s} {jobs} jobs in {elapsed:5.1f} s: "
+                      f"{jobs / elapsed:6.1f} jobs/s")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -43,12 +43,16 @@ REQUEST_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0),
 )
 
+# Labelled, so that no process writes its value before it has one to report (a CLI command
+# under PROMETHEUS_MULTIPROC_DIR need not have the folder).
 COLLECTOR_SECONDS = Counter(
     "appeals_gc_seconds",
-    "Time the web processes spent in Python's garbage collector since they settled.",
+    "Time the web processes spent in Python's garbage collector since they settled, by the "
+    "generation of the pass (2: full passes).",
+    ["generation"],
 )
-_collector = {"reported": 0.0}
-_collector_lock = threading.Lock()  # a process's threads report their passes once
+_reported = [0.0, 0.0, 0.0]
+_collector_lock = threading.Lock()  # a process's threads report each pass once
 
 
 def instrument(app: Flask) -> None:
@@ -73,10 +77,10 @@ def _report_collector() -> None:
     """Add the collector's seconds since the last report (read here, not in the collector's
     callback, which may run while prometheus_client holds its lock)."""
     with _collector_lock:
-        spent = collector_seconds()
-        if spent > _collector["reported"]:
-            COLLECTOR_SECONDS.inc(spent - _collector["reported"])
-            _collector["reported"] = spent
+        for generation, spent in enumerate(collector_seconds()):
+            if spent > _reported[generation]:
+                COLLECTOR_SECONDS.labels(str(generation)).inc(spent - _reported[generation])
+                _reported[generation] = spent
 
 
 class LiveFigures:

@@ -259,7 +259,7 @@ def collector_and_requests(metrics_url: str) -> tuple[float, float]:
     collector = served = 0.0
     for line in text.splitlines():
         name, _, value = line.rpartition(" ")
-        if name == "appeals_gc_seconds_total":
+        if name.startswith("appeals_gc_seconds_total"):  # each generation's
             collector += float(value)
         elif name.startswith("appeals_http_request_duration_seconds_count"):
             served += float(value)
