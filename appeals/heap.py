@@ -3,9 +3,10 @@
 A page makes tens of thousands of short-lived objects (rows, forms, markup). At Python's
 defaults the collector makes a young pass every 700 allocations, so many of a page's objects
 are still in use at a pass and are promoted, and the full passes that follow walk every object
-the process holds: the loaded app's 300,000, 180-270 ms each on this machine with the GIL held.
-Measured under the load test (bench/README.md, "Stop 29"): 0.65-0.76 ms of each request in the
-collector, pauses up to 270 ms; after `settle`, 0.24-0.27 ms and pauses up to 74 ms."""
+the process holds (the loaded app's 200,000, 327,000 once it has served the pages), 180-270 ms
+each on this machine with the GIL held. Measured under the load test (bench/README.md, "Stop
+29"): 0.65-0.76 ms of each request in the collector, pauses up to 274 ms; after `settle`,
+0.24-0.33 ms, no full pass, pauses up to 74 ms."""
 
 from __future__ import annotations
 
