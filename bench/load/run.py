@@ -160,10 +160,9 @@ def ready_file(prefix: Path) -> Path:
 def locust(env, host: str, classes: list[str], users: int, seconds: int, prefix: Path) -> None:
     """Run locust headless (it exits 1 when a request failed: the table says which): `seconds`
     from the moment every user has signed in (locustfile.ready), which it writes to
-    ready_file(prefix); -t only bounds a run whose users never all sign in."""
-    ready = ready_file(prefix)
-    ready.unlink(missing_ok=True)
-    env = {**env, "LOAD_READY": str(ready), "LOAD_SECONDS": str(seconds)}
+    ready_file(prefix) (the CpuWindow reading it removes an earlier one); -t only bounds a
+    run whose users never all sign in."""
+    env = {**env, "LOAD_READY": str(ready_file(prefix)), "LOAD_SECONDS": str(seconds)}
     subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench/load/locustfile.py"), "--headless",
         "-u", str(users), "-r", str(spawn_rate(users)), "-t", f"{seconds + SIGN_IN_BOUND}s",
         "--host", host, "--csv", str(prefix), "--only-summary", "--stop-timeout", "10",
@@ -207,6 +206,9 @@ class CpuWindow(threading.Thread):
 
     def __init__(self, ready: Path, seconds: float, metrics_url: str = ""):
         super().__init__(daemon=True)
+        # Before the thread and locust start: a file an earlier run left in the same folder
+        # would start the window at once, with the sign-ins.
+        ready.unlink(missing_ok=True)
         self.ready, self.seconds, self.metrics_url = ready, seconds, metrics_url
         self.samples, self.collector = [], []
 
