@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import pyotp  # noqa: E402
+from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 from redis import Redis  # noqa: E402
 from rq import Queue  # noqa: E402
 from rq.registry import StartedJobRegistry  # noqa: E402
@@ -259,12 +260,11 @@ def collector_and_requests(metrics_url: str) -> tuple[float, float]:
     summed over their processes, as /metrics reports them."""
     text = urllib.request.urlopen(metrics_url, timeout=10).read().decode()
     collector = served = 0.0
-    for line in text.splitlines():
-        name, _, value = line.rpartition(" ")
-        if name.startswith("appeals_gc_seconds_total"):  # each generation's
-            collector += float(value)
-        elif name.startswith("appeals_http_request_duration_seconds_count"):
-            served += float(value)
+    for family in text_string_to_metric_families(text):
+        if family.name == "appeals_gc_seconds":  # each generation's
+            collector += sum(s.value for s in family.samples if s.name.endswith("_total"))
+        elif family.name == "appeals_http_request_duration_seconds":
+            served += sum(s.value for s in family.samples if s.name.endswith("_count"))
     return collector, served
 
 
