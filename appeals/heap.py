@@ -6,7 +6,7 @@ are still in use at a pass and are promoted, and the full passes that follow wal
 the process holds (the loaded app's 200,000, 327,000 once it has served the pages), 180-270 ms
 each on this machine with the GIL held. Measured under the load test (bench/README.md, "Stop
 29"): 0.65-0.76 ms of each request in the collector, pauses up to 274 ms; after `settle`,
-0.24-0.33 ms, no full pass, pauses up to 74 ms."""
+timed the same way, 0.24-0.27 ms, no full pass, pauses up to 74 ms."""
 
 from __future__ import annotations
 
