@@ -71,11 +71,18 @@ class Counts:
     def __init__(self, engine):
         self.statements = 0
         self.loads: Counter[str] = Counter()
+        self.seconds: Counter[str] = Counter()  # by statement text
+        self._started = 0.0
         event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "after_cursor_execute", self._done)
         event.listen(Session, "do_orm_execute", self._orm)
 
     def _statement(self, *_args):
         self.statements += 1
+        self._started = time.perf_counter()
+
+    def _done(self, _connection, _cursor, statement, *_args):
+        self.seconds[" ".join(statement.split())] += time.perf_counter() - self._started
 
     def _orm(self, state):
         if state.is_relationship_load:
@@ -84,6 +91,15 @@ class Counts:
     def reset(self):
         self.statements = 0
         self.loads.clear()
+        self.seconds.clear()
+
+    def slowest(self, requests: int, shown: int = 12) -> str:
+        """The statements that took the most time in the driver's execute (on SQLite the rows
+        are fetched after it; on PostgreSQL it holds the server's work), in ms a request."""
+        return "\n".join(
+            f"  {seconds / requests * 1000:6.2f} ms  {text[:150]}"
+            for text, seconds in self.seconds.most_common(shown)
+        )
 
 
 class Reader:
@@ -126,7 +142,9 @@ def readers(app, name: str, users: int, targets: dict) -> list[Reader]:
     return [Reader(app, token, address, targets, rng) for token in tokens]
 
 
-def measure(app, counts: Counts, name: str, users: int, requests: int, targets, profile, dump_to):
+def measure(
+    app, counts: Counts, name: str, users: int, requests: int, targets, profile, dump_to, sql
+):
     group = readers(app, name, users, targets)
     for reader in group:  # warm: each user's first page, the process's caches
         reader.get()
@@ -145,6 +163,8 @@ def measure(app, counts: Counts, name: str, users: int, requests: int, targets, 
         f"| {name} | {len(group)} | {per_request:.2f} | {counts.statements / requests:.1f} "
         f"| {sum(counts.loads.values()) / requests:.1f} | {loads or '-'} |"
     )
+    if sql:
+        print(counts.slowest(requests))
     if profiler:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
@@ -167,6 +187,11 @@ def main():
         const="cumulative",
         default="",
         help="cProfile each page (slower); sorted by cumulative (default) or tottime",
+    )
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="each page's slowest statements, by time in the driver's execute",
     )
     parser.add_argument("--profile-file", default="", help="dump each page's profile to FILE.page")
     args = parser.parse_args()
@@ -204,6 +229,7 @@ def main():
                 targets,
                 args.profile,
                 args.profile_file,
+                args.statements,
             )
     finally:
         redis.stop()

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from appeals.accounts.models import Role
 from appeals.audit.models import Audit
@@ -278,6 +278,40 @@ def test_the_pages_read_fresh_cells_until_the_next_build(scenario):
     assert new.open_overdue == old.open_overdue - 1
     assert new.median_days_to_answer != old.median_days_to_answer
     assert after.measures == period_scores(september, today=TODAY, fresh=True).measures
+
+
+def test_the_desk_reads_a_builds_overdue_list_once_and_follows_the_next_build(scenario):
+    """The counts of every body's overdue appeals are read and parsed once per build (not at
+    every desk page), and a new build's counts show at once."""
+    build_cells(TODAY)
+    db.session.commit()
+    reads = []
+
+    def note(_conn, _cursor, statement, *_args):
+        if "score_cell_builds.overdue" in statement:
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        first = {row.body_id: row.open_overdue for row in overdue_by_body(None, today=TODAY)}
+        db.session.rollback()  # the next page's transaction
+        again = {row.body_id: row.open_overdue for row in overdue_by_body(None, today=TODAY)}
+        assert again == first and first[scenario.health] > 0
+        assert len(reads) == 1
+
+        a4 = db.session.get(Appeal, scenario.appeals["a4"])
+        answer_appeal(a4, "At last.", Decision.EXPLAINED, a4.executor, at=utc(2026, 9, 28))
+        db.session.commit()
+        # The build still says what it counted until the next one.
+        kept = {row.body_id: row.open_overdue for row in overdue_by_body(None, today=TODAY)}
+        assert kept == first
+        build_cells(TODAY)
+        db.session.commit()
+        after = {row.body_id: row.open_overdue for row in overdue_by_body(None, today=TODAY)}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert after.get(scenario.health, 0) == first[scenario.health] - 1
+    assert len(reads) == 2
 
 
 def test_a_verdict_after_the_build_moves_the_scores_kept_between_pages(scenario):
