@@ -13,19 +13,22 @@ from pathlib import Path
 wsgi_app = "appeals:create_app()"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 
-# Sync-style work (SQL, templates) is bound by the CPU: one process per core, each with two
-# threads, so that a request waiting on the database or Redis does not leave the core idle.
-# More threads cost CPU: they share the process's GIL, and a page longer than its 5 ms turn is
-# cut into turns among them. Measured on 2 cores at 50 users (bench/README.md, "Serving"):
-# 2x2 served the signed-in and desk pages 20-30% faster than 2x8, with a lower p95; 2x8 kept
-# only the lightest page (the home page, about 1 ms) 11% ahead. Idle keep-alive connections
-# wait in gunicorn's poller, not in a thread; a TLS terminator in front buffers slow clients.
-# A gthread process keeps every connection it accepted, busy or not: clients that hold their
-# connections to gunicorn itself split unevenly between the processes. Sync workers
-# (WEB_THREADS=1) take one only when idle, which evened the tail in stop 28's runs.
+# The work (SQL, templates) is bound by the CPU: one process per core, each taking one request
+# at a time (gunicorn's sync workers). A sync worker accepts a connection only when it is free
+# and closes it after the response, so each request goes to an idle process. A gthread worker
+# accepts every connection it is offered, busy or not: kept connections split unevenly between
+# the processes (38 and 20 of 50 in stop 28), and closed ones (as nginx's proxy_pass does by
+# default) still queue behind a busy process's threads. Measured on 2 cores at 50 users,
+# mixed traffic, alternated (bench/README.md, "Stop 30"): p95 300-310 ms with sync workers
+# against 330-390 with two threads a process on SQLite, 420-460 against 520-560 on
+# PostgreSQL; throughput the same on SQLite, 3-9% lower on PostgreSQL; two threads with each
+# connection closed after its response, 530-550 ms. WEB_THREADS above 1 selects gthread
+# workers (more threads share one GIL and cut each other's pages into turns: stop 24). A
+# sync worker's request is stopped after WEB_TIMEOUT; the TLS terminator in front buffers
+# slow clients, so that none holds a process (README, "Deployment").
 cores = multiprocessing.cpu_count()
 workers = int(os.environ.get("WEB_CONCURRENCY", cores))
-threads = int(os.environ.get("WEB_THREADS", 2))
+threads = int(os.environ.get("WEB_THREADS", 1))
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("WEB_TIMEOUT", 60))
 graceful_timeout = 30
