@@ -496,8 +496,8 @@ def stored_overdue(today: date) -> dict[int, tuple[int, int]] | None:
 
 
 # A build's "overdue now" counts, parsed once per process: a build is written whole and never
-# changed (the next one replaces it), and its list of thousands of bodies took a desk page
-# 0.4 ms to read and parse at every call.
+# changed (the next one replaces it), and reading and parsing its list of every body cost a
+# desk page 0.2-0.6 ms at each call (fresh_build, stored_overdue; 1,000,000 appeals).
 _overdue_of_build: dict[tuple, dict[int, tuple[int, int]]] = {}
 
 
