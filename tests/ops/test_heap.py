@@ -4,12 +4,9 @@ young generation is larger, and its time is reported on /metrics (appeals/heap.p
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 from appeals.heap import YOUNG_GENERATION
-from tests.ops.test_lazy_sklearn import ROOT, in_a_fresh_process
+from tests.ops.test_lazy_sklearn import in_a_fresh_process
 
 SETTLED_PAGES = """
 import gc, json, re, sys
@@ -73,12 +70,6 @@ def test_gunicorns_workers_settle_once_they_have_loaded_the_app():
 def test_a_command_starts_before_the_metrics_folder_exists(tmp_path):
     """The environment of every process may name the folder gunicorn makes when it starts: a
     migration or a worker started first must not need it (no metric is written on import)."""
-    result = subprocess.run(
-        [sys.executable, "-c", "import appeals.ops.metrics"],
-        cwd=ROOT,
-        env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "not-yet")},
-        capture_output=True,
-        text=True,
-        timeout=120,
+    in_a_fresh_process(
+        "import appeals.ops.metrics", env={"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "not-yet")}
     )
-    assert result.returncode == 0, result.stderr[-2000:]

@@ -28,12 +28,16 @@ print(json.dumps({"statuses": statuses, "heavy": heavy}))
 """
 
 
-def in_a_fresh_process(code: str, *args: str) -> subprocess.CompletedProcess:
-    """Run `code` in a new Python (nothing imported yet); it must succeed."""
+def in_a_fresh_process(
+    code: str, *args: str, env: dict[str, str | None] | None = None
+) -> subprocess.CompletedProcess:
+    """Run `code` in a new Python (nothing imported yet), with `env` set in its environment
+    (None: left out); it must succeed."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     result = subprocess.run(
         [sys.executable, "-c", code, *args],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={name: value for name, value in environment.items() if value is not None},
         capture_output=True,
         text=True,
         timeout=120,

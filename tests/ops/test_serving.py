@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.ops.test_lazy_sklearn import in_a_fresh_process
 
 # In a process of its own: gunicorn.conf.py sets the metrics folder for the process it runs in.
 READ_SETTINGS = """
@@ -20,21 +18,11 @@ print(json.dumps({name: settings[name] for name in ("workers", "threads", "worke
 
 
 def _settings(tmp_path: Path, **env: str) -> dict:
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in ("WEB_CONCURRENCY", "WEB_THREADS", "GUNICORN_CMD_ARGS")
-    }
-    environment |= {"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"), **env}
-    result = subprocess.run(
-        [sys.executable, "-c", READ_SETTINGS],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    unset = dict.fromkeys(("WEB_CONCURRENCY", "WEB_THREADS", "GUNICORN_CMD_ARGS"))
+    result = in_a_fresh_process(
+        READ_SETTINGS,
+        env={**unset, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"), **env},
     )
-    assert result.returncode == 0, result.stderr[-2000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
