@@ -31,15 +31,6 @@ print(json.dumps({
 }))
 """
 
-GUNICORN_HOOK = """
-import gc, json, runpy
-from appeals import create_app
-app = create_app("config.TestConfig")
-hooks = runpy.run_path("gunicorn.conf.py")
-hooks["post_worker_init"](None)
-print(json.dumps({"frozen": gc.get_freeze_count(), "young": gc.get_threshold()[0]}))
-"""
-
 
 def _report(result) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -59,12 +50,6 @@ def test_a_settled_process_keeps_the_loaded_app_out_of_the_collectors_passes(app
     assert report["young"] == YOUNG_GENERATION
     # The full pass gc.collect() made, on /metrics.
     assert "2" in dict(report["reported"]) and float(dict(report["reported"])["2"]) > 0
-
-
-def test_gunicorns_workers_settle_once_they_have_loaded_the_app():
-    report = _report(in_a_fresh_process(GUNICORN_HOOK))
-    assert report["frozen"] > 0
-    assert report["young"] == YOUNG_GENERATION
 
 
 def test_a_command_starts_before_the_metrics_folder_exists(tmp_path):
