@@ -119,11 +119,16 @@ def _render_appeal(appeal: Appeal, status: int = 200, **submitted):
     today = local_today()
     alike = together.look_alikes(appeal)
     forms = _page_forms(appeal, alike, submitted)
+    actions = available_actions(appeal, current_user, today) | defects.defect_actions(
+        appeal, current_user
+    )
+    # The answer's section (its templates, the paragraph every answer gets, the refusal's
+    # window) only for the user who may answer now: most who open an appeal may not.
+    answering = "answer" in actions
     page = render_template(
         "work/appeal.html",
         appeal=appeal,
-        actions=available_actions(appeal, current_user, today)
-        | defects.defect_actions(appeal, current_user),
+        actions=actions,
         forms=forms,
         kind_labels=KIND_LABELS,
         decision_labels=DECISION_LABELS,
@@ -131,17 +136,17 @@ def _render_appeal(appeal: Appeal, status: int = 200, **submitted):
         pending_request=pending_extension_request(appeal),
         forward_late=forward_would_be_late(appeal, today),
         answer_min_length=ANSWER_MIN_LENGTH,
-        answer_templates=templates_for(appeal),
+        answer_templates=templates_for(appeal) if answering else [],
         look_alikes=alike,
         may_group=together.may_group(appeal, current_user),
         group_lead=db.session.get(Appeal, appeal.group_lead_id) if appeal.group_lead_id else None,
         group_members=together.members_of(appeal),
-        complaint_paragraph=how_to_complain(appeal),
+        complaint_paragraph=how_to_complain(appeal) if answering else None,
         today_local=today,
         defects_request=defects.shown_request(appeal),
         defect_labels=DEFECT_LABELS,
         latest_fix_by=defects.latest_fix_date(appeal, today),
-        refusal_due_on=refusal_due_on(appeal),
+        refusal_due_on=refusal_due_on(appeal) if answering else None,
     )
     return page, status
 
