@@ -9,12 +9,12 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.request import urlopen
 
 from appeals.localredis import free_port
+from tests.faults.conftest import wait_for
 from tests.ops.test_lazy_sklearn import ROOT, in_a_fresh_process
 
 # In a process of its own: gunicorn.conf.py sets the metrics folder for the process it runs in.
@@ -50,24 +50,15 @@ def test_threads_and_processes_as_the_environment_asks(tmp_path):
     assert settings == {"workers": 3, "threads": 2, "worker_class": "gthread", "preload_app": True}
 
 
-def _status(url: str) -> int:
+def _status(url: str) -> int | None:
+    """The status a page is answered with (an error page's too); None while nothing listens."""
     try:
         with urlopen(url, timeout=30) as response:
             return response.status
-    except HTTPError as error:  # an error page is an answer too: the test shows its status
+    except HTTPError as error:
         return error.code
-
-
-def _answering(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            _status(url)
-            return
-        except (URLError, ConnectionError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    except (URLError, ConnectionError):
+        return None
 
 
 def test_workers_forked_from_the_loaded_app_answer_while_they_are_replaced(app, tmp_path):
@@ -98,7 +89,7 @@ def test_workers_forked_from_the_loaded_app_answer_while_they_are_replaced(app, 
         )
     site = f"http://127.0.0.1:{port}"
     try:
-        _answering(f"{site}/healthz")
+        wait_for(lambda: _status(f"{site}/healthz") is not None, 60, "gunicorn did not start")
         statuses = [_status(f"{site}{path}") for path in ("/ratings/", "/status") * 10]
         with urlopen(f"{site}/metrics", timeout=30) as response:
             metrics = response.read().decode()
