@@ -6,6 +6,7 @@ periodic job builds them in a real worker."""
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -30,7 +31,7 @@ from appeals.intake.models import (
 from appeals.queues import get_queue
 from appeals.ratings.ranking import body_figures, period_ranking
 from appeals.reference.models import Body, Category, Region
-from appeals.scores import snapshots
+from appeals.scores import cells, snapshots
 from appeals.scores.appeals_behind import appeals_behind
 from appeals.scores.cells import build_cells, cell_audit_rates, cell_days_to_answer, cell_figures
 from appeals.scores.measures import audit_rates, unaudited_measures
@@ -39,6 +40,7 @@ from appeals.scores.period import Period
 from appeals.scores.snapshots import period_scores, refresh_score_cache
 from appeals.timeutil import local_today, now_utc
 from appeals.work.service import answer_appeal
+from tests.factories import submit
 from tests.scores.conftest import TODAY, utc
 
 MONTHS_2026 = [Period.month(2026, m) for m in range(1, 13)]
@@ -237,6 +239,89 @@ def test_a_rebuild_replaces_the_cells_and_its_record(scenario):
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(ScoreCell)) == first
     assert db.session.scalar(select(func.count()).select_from(ScoreCellBuild)) == 1
+
+
+def _cell_rows_written(run) -> int:
+    """Rows of score_cells inserted, updated or deleted while `run()` runs (an executemany
+    counts each of its rows; a DELETE without parameters, of every cell, counts them all)."""
+    written = {"rows": 0}
+    every = db.session.scalar(select(func.count()).select_from(ScoreCell))
+
+    def count(_conn, _cursor, statement, parameters, _context, executemany):
+        if re.match(r"\s*(INSERT INTO|UPDATE|DELETE FROM) score_cells\b", statement):
+            rows = len(parameters) if executemany else 1
+            written["rows"] += every if statement.strip().endswith("score_cells") else rows
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return written["rows"]
+
+
+def test_a_rebuild_writes_only_the_cells_that_changed(make_user):
+    """Between two builds a few cells change; the write lock (SQLite's one for the whole
+    database, which every submission waits for) is held while those are written, not all."""
+    _generate(4, 300, make_user)
+    build_cells(TODAY)
+    db.session.commit()
+    cells_before = db.session.scalar(select(func.count()).select_from(ScoreCell))
+    # A new appeal (its cell is new or changed), and a cell no count gives any more.
+    submit(make_user())
+    body_id = db.session.scalar(select(Body.id).limit(1))
+    db.session.add(ScoreCell(body_id=body_id, due_month=date(2001, 1, 1), appeals=1))
+    db.session.commit()
+
+    def rebuild(today: date):
+        build_cells(today)
+        db.session.commit()
+
+    assert 2 <= _cell_rows_written(lambda: rebuild(TODAY)) <= 3
+    gone = select(func.count()).where(ScoreCell.due_month == date(2001, 1, 1))
+    assert db.session.scalar(gone) == 0
+    assert_cells_match_a_live_count(TODAY)
+    # A day later the open appeals past due are a day later: their cells change, no other.
+    tomorrow = TODAY + timedelta(days=1)
+    assert 0 < _cell_rows_written(lambda: rebuild(tomorrow)) < cells_before / 2
+    assert_cells_match_a_live_count(tomorrow)
+
+
+def test_a_build_rewrites_every_cell_when_another_build_wrote_meanwhile(make_user, monkeypatch):
+    """The changes are worked out from the cells read before the write lock; if another
+    build (a `flask scores cells` beside the job) wrote since, they are all written again."""
+    _generate(5, 200, make_user)
+    build_cells(TODAY)
+    db.session.commit()
+    worked_out = cells._changes
+
+    def another_build_writes_meanwhile(*args):
+        changes = worked_out(*args)
+        first = db.session.execute(select(ScoreCell).limit(1)).scalar_one()
+        with db.engine.connect() as other:  # committed while this build still reads
+            other.execute(
+                ScoreCell.__table__.insert().values(
+                    body_id=first.body_id,
+                    due_month=first.due_month,
+                    answer_month=first.answer_month,
+                    forward_month=first.forward_month,
+                    forward_until=first.forward_until,
+                    appeals=7,
+                    days_to_answer={},
+                )
+            )
+            other.execute(ScoreCellBuild.__table__.update().values(counted_at=now_utc()))
+            other.commit()
+        return changes
+
+    monkeypatch.setattr(cells, "_changes", another_build_writes_meanwhile)
+    build_cells(TODAY)
+    db.session.commit()
+    assert_cells_match_a_live_count(TODAY)
+    keys = select(ScoreCell.body_id, ScoreCell.due_month, ScoreCell.answer_month,
+                  ScoreCell.forward_month, ScoreCell.forward_until)  # fmt: skip
+    stored = db.session.execute(keys).all()
+    assert len(stored) == len(set(stored))
 
 
 def test_only_whole_months_come_from_the_cells(scenario):
