@@ -26,7 +26,7 @@ So a page of whole months reads no appeal, event or audit that the build has cou
 The cells are rebuilt by the periodic refresh job (one scan of every appeal), which writes only
 the cells that changed since the build before (a day later, about 1% of them; a few between
 two builds of a day), so that the write lock every submission waits for on SQLite is held for
-a moment, not while every cell is written again (bench/README.md, "Stop 32"). They are used
+a moment, not while every cell is written again (scores/cell_rows.py). They are used
 only while they are younger than SCORE_CACHE_SECONDS and were counted for today's date: the
 same promise as the cache of a period's figures (snapshots.period_figures), which serves any
 other period. A worker that stops makes the pages count live, never serve old figures for long."""
@@ -34,11 +34,9 @@ other period. A worker that stops makes the pages count live, never serve old fi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
-from hashlib import blake2b
-from itertools import chain, islice
+from itertools import chain
 from typing import Any
 
 from flask import current_app
@@ -48,11 +46,9 @@ from sqlalchemy import (
     case,
     delete,
     func,
-    insert,
     literal_column,
     or_,
     select,
-    update,
 )
 from sqlalchemy.orm import defer
 
@@ -60,11 +56,20 @@ from appeals.audit.models import Audit
 from appeals.extensions import begin_reading, begin_writing, db
 from appeals.fragments import kept_in_process
 from appeals.intake.models import Appeal, AppealKind, Event
+from appeals.scores.cell_rows import (
+    SUMMED,
+    build_counted_at,
+    cell_row,
+    changes_to,
+    histogram_json,
+    stored_cells,
+    write_all,
+    write_changes,
+)
 from appeals.scores.formula import Rate
 from appeals.scores.measures import (
     COMPLAINT,
     PARENT,
-    SCAN_SUMS,
     UnauditedMeasures,
     add_scan_row,
     assemble,
@@ -88,11 +93,6 @@ from appeals.scores.predicates import (
 )
 from appeals.scores.sql_dates import local_date_sql, month_of
 from appeals.timeutil import local_today, now_utc
-
-SUMMED = (*SCAN_SUMS, "followed", "complaints_decided", "complaints_upheld")
-AUDIT_SUMS = ("audited", "audited_lawful")
-INSERT_BATCH = 5_000  # cells per INSERT executemany
-FORWARDING_SUMS = ("forwardings", "forwarded_in_time", "forwarded_out", "forwarded_back")
 
 
 def build_cells(today: date | None = None) -> int:
@@ -163,7 +163,7 @@ def build_cells(today: date | None = None) -> int:
     def new_cells():
         return chain(
             (
-                _cell_row(key, cell, days_to_answer=_histogram_json(histograms.get(key, {})))
+                cell_row(key, cell, days_to_answer=histogram_json(histograms.get(key, {})))
                 for key, cell in sums.items()
                 if key[0] is not None  # appeals held by no body (never routed)
             ),
@@ -173,8 +173,8 @@ def build_cells(today: date | None = None) -> int:
     # 6. What changed against the cells stored now, worked out before the write lock: between
     #    two builds a few cells change (the new appeals', the answered ones'), and the lock is
     #    held only while they are written, not while every cell is written again.
-    stored = _stored_cells()
-    changes = _changes(stored, new_cells()) if stored.cells else None
+    stored = stored_cells()
+    changes = changes_to(stored, new_cells()) if stored.cells else None
     if reading_apart:
         # The counting is done: end the reader's transaction and write in a new one that
         # takes the write lock first. On SQLite a reader may not turn writer once another
@@ -183,10 +183,10 @@ def build_cells(today: date | None = None) -> int:
         db.session.rollback()
         begin_writing()
     # The build's row locked (PostgreSQL): a build writing at once waits, or is seen here.
-    if changes is not None and _build_counted_at(lock=True) == stored.counted_at:
-        written = _write_changes(changes)
+    if changes is not None and build_counted_at(lock=True) == stored.counted_at:
+        written = write_changes(changes)
     else:  # the first build, or another build wrote since the cells were read: all again
-        written = _write_all(new_cells())
+        written = write_all(new_cells())
     db.session.execute(delete(ScoreCellBuild))
     db.session.add(
         ScoreCellBuild(
@@ -199,119 +199,6 @@ def build_cells(today: date | None = None) -> int:
     )
     db.session.flush()
     return written
-
-
-# A cell's key, and the counts a build compares (with the points and the histogram) to tell
-# a cell that changed.
-CELL_KEY = ("body_id", "due_month", "answer_month", "forward_month", "forward_until")
-CELL_COUNTS = tuple(name for name in (*SUMMED, *AUDIT_SUMS, *FORWARDING_SUMS) if name != "points")
-
-
-@dataclass
-class StoredCells:
-    counted_at: datetime | None  # the build that wrote them
-    cells: dict[tuple, tuple[int, bytes]]  # key (CELL_KEY) -> (id, fingerprint)
-
-
-@dataclass
-class CellChanges:
-    inserted: list[dict[str, Any]]
-    updated: list[dict[str, Any]]  # with the stored cell's id
-    deleted: list[int]
-    cells: int  # in the new build, changed or not
-
-
-def _fingerprint(cell: Any) -> bytes:
-    """A cell's sums and histogram, alike whether read back or counted (PostgreSQL's sums
-    come as Decimal, its histogram's keys in any order)."""
-    histogram = sorted((int(days), int(n)) for days, n in (cell["days_to_answer"] or {}).items())
-    canonical = (tuple(int(cell[name]) for name in CELL_COUNTS), float(cell["points"]), histogram)
-    return blake2b(repr(canonical).encode(), digest_size=16).digest()
-
-
-def _stored_cells() -> StoredCells:
-    """The cells stored now and the build that wrote them, read in one transaction. A key
-    stored twice (never written so) reads as no cells: the next build writes them all."""
-    counted_at = _build_counted_at()
-    rows = db.session.execute(
-        select(
-            ScoreCell.id,
-            *(getattr(ScoreCell, name) for name in CELL_KEY),
-            *(getattr(ScoreCell, name) for name in (*CELL_COUNTS, "points", "days_to_answer")),
-        )
-    ).mappings()
-    cells, read = {}, 0
-    for row in rows:
-        cells[tuple(row[name] for name in CELL_KEY)] = (row["id"], _fingerprint(row))
-        read += 1
-    return StoredCells(counted_at, cells if len(cells) == read else {})
-
-
-def _build_counted_at(lock: bool = False) -> datetime | None:
-    query = select(ScoreCellBuild.counted_at).limit(1)
-    return db.session.execute(query.with_for_update() if lock else query).scalar()
-
-
-def _changes(stored: StoredCells, rows: Iterable[dict[str, Any]]) -> CellChanges:
-    """The cells to insert, to update and to delete to turn the stored cells into `rows`
-    (the stored cells are used up)."""
-    left = stored.cells
-    changes = CellChanges([], [], [], 0)
-    for row in rows:
-        changes.cells += 1
-        found = left.pop(tuple(row[name] for name in CELL_KEY), None)
-        if found is None:
-            changes.inserted.append(row)
-        elif found[1] != _fingerprint(row):
-            changes.updated.append({"id": found[0], **row})
-    changes.deleted = [cell_id for cell_id, _ in left.values()]
-    return changes
-
-
-def _write_changes(changes: CellChanges) -> int:
-    for start in range(0, len(changes.deleted), INSERT_BATCH):
-        ids = changes.deleted[start : start + INSERT_BATCH]
-        db.session.execute(delete(ScoreCell).where(ScoreCell.id.in_(ids)))
-    if changes.updated:  # by primary key: one executemany
-        db.session.execute(update(ScoreCell), changes.updated)
-    _insert_cells(iter(changes.inserted))
-    return changes.cells
-
-
-def _write_all(rows: Iterator[dict[str, Any]]) -> int:
-    db.session.execute(delete(ScoreCell))
-    return _insert_cells(rows)
-
-
-def _insert_cells(rows: Iterator[dict[str, Any]]) -> int:
-    written = 0
-    while batch := list(islice(rows, INSERT_BATCH)):
-        # Every row has every column, NULLs rendered, so that a batch is one executemany (the
-        # ORM would leave out the None months and start a new batch wherever the set left out
-        # changes); batches of rows, not all at once, so the rows are not all held twice.
-        db.session.execute(insert(ScoreCell).execution_options(render_nulls=True), batch)
-        written += len(batch)
-    return written
-
-
-def _histogram_json(histogram: dict[int, int]) -> dict[str, int]:
-    return {str(d): n for d, n in sorted(histogram.items())}
-
-
-def _cell_row(key: tuple, sums: dict[str, Any], **columns: Any) -> dict[str, Any]:
-    """A cell to insert: every sum (zero unless given), so that the rows insert together."""
-    body_id, due_month, answer_month, *forward = key
-    forward_month, forward_until = [*forward, None, None][:2]
-    return {
-        "body_id": body_id,
-        "due_month": due_month,
-        "answer_month": answer_month,
-        "forward_month": forward_month,
-        "forward_until": forward_until,
-        **{name: sums.get(name, 0) for name in (*SUMMED, *AUDIT_SUMS, *FORWARDING_SUMS)},
-        "days_to_answer": {},
-        **columns,
-    }
 
 
 def _forwarding_rows() -> list[dict[str, Any]]:
@@ -364,7 +251,7 @@ def _forwarding_rows() -> list[dict[str, Any]]:
         sums = dict(
             forwardings=n, forwarded_in_time=in_time, forwarded_out=out, forwarded_back=came_back
         )
-        rows.append(_cell_row(key, sums))
+        rows.append(cell_row(key, sums))
     for body_id, fmonth, until, due, answer, out, came_back in grouped(
         pairs.c.body_id,
         pairs.c.month,
@@ -374,7 +261,7 @@ def _forwarding_rows() -> list[dict[str, Any]]:
         where=(pairs.c.next_month.is_not(None),),
     ):
         key = (body_id, _as_date(due), _as_date(answer), _as_date(fmonth), _as_date(until))
-        rows.append(_cell_row(key, {"forwarded_out": -out, "forwarded_back": -came_back}))
+        rows.append(cell_row(key, {"forwarded_out": -out, "forwarded_back": -came_back}))
     return rows
 
 

@@ -1,7 +1,7 @@
 """The score cells: summed over any run of whole months they give exactly the figures a count
 over the appeals gives (on the hand-worked scenario and on generated appeals with every odd
-case), the pages read them while they are fresh and count live when they are not, and the
-periodic job builds them in a real worker."""
+case), the pages read them while they are fresh and count live when they are not, a rebuild
+writes only the cells that changed, and the periodic job builds them in a real worker."""
 
 from __future__ import annotations
 
@@ -293,7 +293,7 @@ def test_a_build_rewrites_every_cell_when_another_build_wrote_meanwhile(make_use
     _generate(5, 200, make_user)
     build_cells(TODAY)
     db.session.commit()
-    worked_out = cells._changes
+    worked_out = cells.changes_to
 
     def another_build_writes_meanwhile(*args):
         changes = worked_out(*args)
@@ -314,7 +314,7 @@ def test_a_build_rewrites_every_cell_when_another_build_wrote_meanwhile(make_use
             other.commit()
         return changes
 
-    monkeypatch.setattr(cells, "_changes", another_build_writes_meanwhile)
+    monkeypatch.setattr(cells, "changes_to", another_build_writes_meanwhile)
     build_cells(TODAY)
     db.session.commit()
     assert_cells_match_a_live_count(TODAY)
