@@ -20,7 +20,7 @@ from appeals.intake.event_text import event_text
 from appeals.intake.models import Appeal, AppealStatus, Event, EventKind
 from appeals.notifications.models import Notification
 from appeals.notifications.service import render_notice
-from appeals.timeutil import now_utc
+from appeals.timeutil import local_today, now_utc
 from tests.factories import submit
 from tests.pages import by_testid, field_error, page_text
 
@@ -63,8 +63,9 @@ def test_prosecutor_records_violations_with_an_act(
     assert audit.act == ResponseAct.REPRESENTATION
     assert audit.body_id == appeal.current_body_id
     assert audit.prosecutor_id == astana_prosecutor.id
-    # 30 calendar days from today by default, counted by the deadline engine.
-    assert audit.act_due_on == act_due_date(audit.created_at.date(), working_calendar())
+    # 30 calendar days from today by default, counted by the deadline engine: the local
+    # date (after 19:00 UTC it is already tomorrow in Astana).
+    assert audit.act_due_on == act_due_date(local_today(audit.created_at), working_calendar())
     db.session.refresh(appeal)
     assert appeal.status == AppealStatus.ANSWERED  # an audit changes no status
     event = db.session.execute(
