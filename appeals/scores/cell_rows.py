@@ -70,6 +70,7 @@ def stored_cells() -> StoredCells:
 
 
 def build_counted_at(lock: bool = False) -> datetime | None:
+    """When the stored cells were counted (None: never); `lock` locks the build's row."""
     query = select(ScoreCellBuild.counted_at).limit(1)
     return db.session.execute(query.with_for_update() if lock else query).scalar()
 
@@ -91,21 +92,23 @@ def changes_to(stored: StoredCells, rows: Iterable[dict[str, Any]]) -> CellChang
 
 
 def write_changes(changes: CellChanges) -> int:
+    """Write the changed cells only; returns the cells of the new build."""
     for start in range(0, len(changes.deleted), INSERT_BATCH):
         ids = changes.deleted[start : start + INSERT_BATCH]
         db.session.execute(delete(ScoreCell).where(ScoreCell.id.in_(ids)))
     if changes.updated:  # by primary key: one executemany
         db.session.execute(update(ScoreCell), changes.updated)
-    insert_cells(iter(changes.inserted))
+    _insert_cells(iter(changes.inserted))
     return changes.cells
 
 
 def write_all(rows: Iterator[dict[str, Any]]) -> int:
+    """Replace every stored cell with `rows`; returns how many."""
     db.session.execute(delete(ScoreCell))
-    return insert_cells(rows)
+    return _insert_cells(rows)
 
 
-def insert_cells(rows: Iterator[dict[str, Any]]) -> int:
+def _insert_cells(rows: Iterator[dict[str, Any]]) -> int:
     written = 0
     while batch := list(islice(rows, INSERT_BATCH)):
         # Every row has every column, NULLs rendered, so that a batch is one executemany (the
