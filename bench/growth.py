@@ -5,7 +5,8 @@ worker's peak memory at 100,000, 1,000,000 and 3,000,000 generated appeals (issu
 
 Each size starts from an empty schema (migrations, reference data, then `flask generate`);
 the jobs run in a child process as a worker runs them (its peak RSS is the worker's memory),
-the pages through the test client in another, with a real Redis. The figures are printed as
+the cells' build once more in another (the steady state: only the changed cells written),
+the pages through the test client in a third, with a real Redis. The figures are printed as
 a Markdown table for bench/README.md. The database is emptied: give it a throwaway one
 (scripts/pg-start).
 """
@@ -102,6 +103,21 @@ def run_jobs() -> dict:
     return result
 
 
+def run_build_again() -> dict:
+    """The cells' build once more, in a process of its own as the slow worker's work horse
+    runs it: the steady state, which reads the stored cells and writes the changed ones."""
+    from appeals import create_app
+    from appeals.scores.snapshots import refresh_score_cache
+
+    app = create_app()
+    with app.app_context():
+        started = time.perf_counter()
+        refresh_score_cache()
+        seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"cells_again": seconds, "cells_again_peak_mb": peak}
+
+
 def run_pages() -> dict:
     """The inbox of the busiest body's head and the national prosecutor's dashboard: the first
     request in a new process (nothing kept in it yet) and the median of PAGE_RUNS after it."""
@@ -164,10 +180,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--sizes", default="100000,1000000,3000000")
-    parser.add_argument("--child", choices=("jobs", "pages"))
+    parser.add_argument("--child", choices=("jobs", "again", "pages"))
     args = parser.parse_args()
     if args.child == "jobs":
         print(json.dumps(run_jobs()))
+        return
+    if args.child == "again":
+        print(json.dumps(run_build_again()))
         return
     if args.child == "pages":
         print(json.dumps(run_pages()))
@@ -187,18 +206,21 @@ def main() -> None:
         for size in (int(part) for part in args.sizes.split(",")):
             generated = fresh_database(env, size)
             jobs = child("jobs", env)
+            again = child("again", env)
             pages = child("pages", env)
-            row = {"appeals": size, "generate": generated, **jobs, **pages}
+            row = {"appeals": size, "generate": generated, **jobs, **again, **pages}
             print(json.dumps(row), flush=True)
             rows.append(row)
     print()
     print("| appeals | generate | sweep (Redis empty) | sweep (steady) | cell build | "
-          "worker peak | inbox (first / then) | dashboard (first / then) |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|")
+          "worker peak | cell build again (its peak) | inbox (first / then) | "
+          "dashboard (first / then) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
             f"| {r['appeals']:,} | {r['generate']:.0f} s | {r['sweep_first']:.2f} s | "
             f"{r['sweep_again']:.2f} s | {r['cells']:.1f} s | {r['peak_mb']:.0f} MB | "
+            f"{r['cells_again']:.1f} s ({r['cells_again_peak_mb']:.0f} MB) | "
             f"{r['inbox_first'] * 1000:.0f} / {r['inbox'] * 1000:.0f} ms | "
             f"{r['dashboard_first'] * 1000:.0f} / {r['dashboard'] * 1000:.0f} ms |"
         )

@@ -60,7 +60,7 @@ def stored_cells() -> StoredCells:
             ScoreCell.id,
             *(getattr(ScoreCell, name) for name in CELL_KEY),
             *(getattr(ScoreCell, name) for name in (*CELL_COUNTS, "points", "days_to_answer")),
-        )
+        ).execution_options(yield_per=INSERT_BATCH)  # in batches: never every row at once
     ).mappings()
     cells, read = {}, 0
     for row in rows:
