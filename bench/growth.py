@@ -84,38 +84,39 @@ def run_jobs() -> dict:
     """The worker's periodic jobs, as it runs them: the sweep twice (the first repairs what an
     empty Redis lost: every open appeal's reminders; the second is the steady state) and the
     score cells' build."""
-    from appeals import create_app
     from appeals.deadlines.jobs import sweep_deadlines
     from appeals.scores.snapshots import refresh_score_cache
 
-    app = create_app()
-    result = {}
-    with app.app_context():
-        for name, job in (
-            ("sweep_first", sweep_deadlines),
-            ("sweep_again", sweep_deadlines),
-            ("cells", refresh_score_cache),
-        ):
-            started = time.perf_counter()
-            job()
-            result[name] = time.perf_counter() - started
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return result
+    jobs = (
+        ("sweep_first", sweep_deadlines),
+        ("sweep_again", sweep_deadlines),
+        ("cells", refresh_score_cache),
+    )
+    return timed_jobs(jobs, "peak_mb")
 
 
 def run_build_again() -> dict:
     """The cells' build once more, in a process of its own as the slow worker's work horse
     runs it: the steady state, which reads the stored cells and writes the changed ones."""
-    from appeals import create_app
     from appeals.scores.snapshots import refresh_score_cache
 
+    return timed_jobs((("cells_again", refresh_score_cache),), "cells_again_peak_mb")
+
+
+def timed_jobs(jobs, peak: str) -> dict:
+    """Each (name, job) in turn in the app, as a worker runs it: its seconds by name, and the
+    process's peak RSS in MB under `peak`."""
+    from appeals import create_app
+
     app = create_app()
+    result = {}
     with app.app_context():
-        started = time.perf_counter()
-        refresh_score_cache()
-        seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"cells_again": seconds, "cells_again_peak_mb": peak}
+        for name, job in jobs:
+            started = time.perf_counter()
+            job()
+            result[name] = time.perf_counter() - started
+    result[peak] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
 
 
 def run_pages() -> dict:
