@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import func, select, update
 
 from appeals.accounts.models import Role
@@ -20,6 +21,7 @@ from appeals.intake.event_text import event_text
 from appeals.intake.models import Appeal, AppealStatus, Event, EventKind
 from appeals.notifications.models import Notification
 from appeals.notifications.service import render_notice
+from appeals.reference.models import Body
 from appeals.timeutil import local_today, now_utc
 from tests.factories import submit
 from tests.pages import by_testid, field_error, page_text
@@ -340,6 +342,38 @@ def test_an_unanswered_act_past_its_deadline_shows_overdue_until_answered(
     assert "answered" in by_testid(page, "act").text()
     db.session.refresh(audit)
     assert audit.act_answered_at is not None
+
+
+def test_the_desk_lists_an_act_past_its_deadline_in_the_readers_language_until_answered(
+    client, login, astana_prosecutor, answered_appeal
+):
+    """The dashboard's list names the appeal (a link to it), its body in the reader's
+    language and the act's due date; an act still in time, or answered, is not listed."""
+    late = answered_appeal()
+    in_time = answered_appeal()
+    overdue = record_audit(
+        late, False, ["red_tape"], "x", "warning", astana_prosecutor, today=date(2025, 1, 10)
+    )
+    record_audit(in_time, False, ["red_tape"], "x", "warning", astana_prosecutor)
+    db.session.commit()
+    body = db.session.get(Body, late.current_body_id)
+    login(astana_prosecutor)
+    assert client.post("/language", data={"language": "kk", "next": "/"}).status_code == 302
+    refresh()  # the test's requests share one app context, where Flask-Babel keeps the locale
+
+    acts = by_testid(client.get("/prosecutor/").get_data(as_text=True), "overdue-acts")
+
+    assert acts is not None
+    items = [e for e in acts.iter() if e.tag == "li"]
+    assert len(items) == 1
+    link = next(e for e in items[0].iter() if e.tag == "a")
+    assert link.attrs["href"] == f"/prosecutor/appeals/{late.id}"
+    assert link.text() == late.number
+    assert body.name_kk and body.name_kk in items[0].text()
+    assert f"{overdue.act_due_on:%d.%m.%Y}" in items[0].text()
+
+    assert client.post(f"/prosecutor/audits/{overdue.id}/reply").status_code == 302
+    assert by_testid(client.get("/prosecutor/").get_data(as_text=True), "overdue-acts") is None
 
 
 def test_a_reply_to_an_act_of_another_region_is_not_found(
