@@ -98,9 +98,28 @@ def _form_filter(multiline: bool):
 
 
 @cache  # one entry per interface language
-def _wtforms_messages(locale: str) -> Translations:
-    """WTForms' own messages (a required field, a number out of range) in one language."""
+def _wtforms_catalogue(locale: str) -> Translations:
     return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WTFormsMessages:
+    """WTForms' own messages (a required field, a number out of range) in the language in
+    force when each is asked for, as Flask-WTF gives them, from a catalogue read once per
+    language and process: Flask-WTF reads it from disk again in every request that builds a
+    form (0.16-0.23 ms). Outside a request, as written."""
+
+    def gettext(self, string: str) -> str:
+        if not has_request_context():
+            return string
+        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        if not has_request_context():
+            return singular if n == 1 else plural
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = WTFormsMessages()
 
 
 class CleanForm(FlaskForm):
@@ -118,12 +137,9 @@ class CleanForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
         def get_translations(self, form):
-            """WTForms' messages in the request's language, from a catalogue read once per
-            language and process: Flask-WTF reads it from disk again in every request that
-            builds a form (0.2-0.3 ms of a page)."""
-            if not has_request_context() or not current_app.config.get("WTF_I18N_ENABLED", True):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return super().get_translations(form)
-            return _wtforms_messages(str(get_locale()))
+            return WTFORMS_MESSAGES
 
     def validate(self, extra_validators=None) -> bool:
         """Also refused when the request was too large: its files were dropped unread
