@@ -99,6 +99,7 @@ def _form_filter(multiline: bool):
 
 @cache  # one entry per interface language
 def _wtforms_catalogue(locale: str) -> Translations:
+    """WTForms' catalogue of its own messages for one language, as its package ships it."""
     return Translations.load(messages_path(), [locale], domain="wtforms")
 
 

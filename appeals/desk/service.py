@@ -73,8 +73,8 @@ def _largest(
 
 
 def _body_names(body_ids: Sequence[int]) -> dict[int, str]:
-    """The bodies' names in the reader's language, read as plain columns (the dashboard
-    shows only the names: built as objects, the bodies cost it more than their reading)."""
+    """The bodies' names in the reader's language, read as plain columns: the lists show
+    only the names, and building the bodies as objects cost more than reading them."""
     rows = db.session.execute(select(Body.id, localized_name(Body)).where(Body.id.in_(body_ids)))
     return {body_id: name for body_id, name in rows}
 
