@@ -16,7 +16,7 @@ from appeals.extensions import db
 from appeals.intake.access import can_read
 from appeals.intake.models import Appeal
 from appeals.intake.service import normalize_number
-from appeals.reference.models import Body, localized_name
+from appeals.reference.models import Body, localized_name, name_choices
 from appeals.scores.cells import stored_overdue
 from appeals.scores.predicates import open_late
 
@@ -51,7 +51,7 @@ def overdue_by_body(
     if kind:
         query = query.where(Appeal.current_body_id.in_(select(Body.id).where(Body.kind == kind)))
     counts = db.session.execute(query).all()
-    names = _body_names([body_id for body_id, _ in counts])
+    names = dict(name_choices(Body, Body.id.in_([body_id for body_id, _ in counts])))
     return [OverdueCount(body_id, names[body_id], n) for body_id, n in counts]
 
 
@@ -68,15 +68,8 @@ def _largest(
         of_kind = select(Body.id).where(Body.kind == kind)
         wanted &= set(db.session.execute(of_kind).scalars())
     top = sorted(wanted, key=lambda body_id: (-overdue[body_id][0], body_id))[:limit]
-    names = _body_names(top)
+    names = dict(name_choices(Body, Body.id.in_(top)))
     return [OverdueCount(body_id, names[body_id], overdue[body_id][0]) for body_id in top]
-
-
-def _body_names(body_ids: Sequence[int]) -> dict[int, str]:
-    """The bodies' names in the reader's language, read as plain columns: the lists show
-    only the names, and building the bodies as objects cost more than reading them."""
-    rows = db.session.execute(select(Body.id, localized_name(Body)).where(Body.id.in_(body_ids)))
-    return {body_id: name for body_id, name in rows}
 
 
 @dataclass(frozen=True)
