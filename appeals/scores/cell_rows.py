@@ -26,7 +26,8 @@ INSERT_BATCH = 5_000  # cells per INSERT executemany
 # A cell's key, and the counts a build compares (with the points and the histogram) to tell
 # a cell that changed.
 CELL_KEY = ("body_id", "due_month", "answer_month", "forward_month", "forward_until")
-CELL_COUNTS = tuple(name for name in (*SUMMED, *AUDIT_SUMS, *FORWARDING_SUMS) if name != "points")
+SUMS = (*SUMMED, *AUDIT_SUMS, *FORWARDING_SUMS)  # every sum a cell holds
+CELL_COUNTS = tuple(name for name in SUMS if name != "points")
 
 
 @dataclass
@@ -124,16 +125,12 @@ def histogram_json(histogram: dict[int, int]) -> dict[str, int]:
 
 
 def cell_row(key: tuple, sums: dict[str, Any], **columns: Any) -> dict[str, Any]:
-    """A cell to insert: every sum (zero unless given), so that the rows insert together."""
-    body_id, due_month, answer_month, *forward = key
-    forward_month, forward_until = [*forward, None, None][:2]
+    """A cell to insert: every sum (zero unless given), so that the rows insert together. A
+    key without the forwarding's months (the appeals' cells) has them None."""
+    padded = [*key, None, None][: len(CELL_KEY)]
     return {
-        "body_id": body_id,
-        "due_month": due_month,
-        "answer_month": answer_month,
-        "forward_month": forward_month,
-        "forward_until": forward_until,
-        **{name: sums.get(name, 0) for name in (*SUMMED, *AUDIT_SUMS, *FORWARDING_SUMS)},
+        **dict(zip(CELL_KEY, padded, strict=True)),
+        **{name: sums.get(name, 0) for name in SUMS},
         "days_to_answer": {},
         **columns,
     }
