@@ -17,7 +17,7 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 from flask import abort, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -110,14 +110,18 @@ class WTFormsMessages:
     form (0.16-0.23 ms). Outside a request, as written."""
 
     def gettext(self, string: str) -> str:
-        if not has_request_context():
-            return string
-        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+        return self._catalogue().ugettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalogue().ungettext(singular, plural, n)
+
+    @staticmethod
+    def _catalogue() -> NullTranslations:
+        """The catalogue of the language in force; none (the messages as written) outside a
+        request."""
         if not has_request_context():
-            return singular if n == 1 else plural
-        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+            return NullTranslations()
+        return _wtforms_catalogue(str(get_locale()))
 
 
 WTFORMS_MESSAGES = WTFormsMessages()
