@@ -195,6 +195,11 @@ class Config:
     # kept in Redis. Audits are never cached: a verdict counts at once.
     SCORE_CACHE_SECONDS = _env_int("SCORE_CACHE_SECONDS", 300)
     SCORE_CACHE_REFRESH_SECONDS = _env_int("SCORE_CACHE_REFRESH_SECONDS", 240)
+    # A refresh counts again only the bodies whose appeals changed since (scores/cell_scope.py);
+    # every body is counted again at least this often, and on a new day.
+    SCORE_CELLS_WHOLE_SECONDS = _env_int("SCORE_CELLS_WHOLE_SECONDS", 3600)
+    # Longer than any transaction that writes an event lasts (a request is stopped after 60 s).
+    SCORE_CELLS_EVENT_MARGIN_SECONDS = _env_int("SCORE_CELLS_EVENT_MARGIN_SECONDS", 600)
 
     # /metrics: empty, open (restrict it at the TLS terminator); set, only with
     # `Authorization: Bearer <METRICS_TOKEN>`.
@@ -217,3 +222,7 @@ class TestConfig(Config):
     # English when a request names no language, so that the tests read the source texts;
     # the tests of the default set it (tests/public/test_language_kk.py).
     DEFAULT_LANGUAGE = "en"
+    # Every build of the score cells counts every body: tests write appeals straight into the
+    # tables, with no events to name their bodies; the tests of counting only the changed
+    # bodies set it (tests/scores/test_cell_scope.py).
+    SCORE_CELLS_WHOLE_SECONDS = 0

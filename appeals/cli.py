@@ -78,8 +78,9 @@ def register_cli(app: Flask) -> None:
 
     @scores.command("cells")
     def cells_command() -> None:
-        """Count the score cells afresh now (the refresh job does it every few minutes)."""
-        cells = build_cells()
+        """Count every body's score cells afresh now (the refresh job counts the bodies that
+        changed every few minutes, and every body once an hour)."""
+        cells = build_cells(whole=True)
         db.session.commit()
         click.echo(f"Score cells counted: {cells}.")
 

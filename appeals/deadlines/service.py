@@ -30,11 +30,7 @@ def working_calendar() -> WorkingCalendar:
     checked_in = db.session.info.get(_CHECKED_IN)
     if key in _cache and checked_in is not None and checked_in is db.session().get_transaction():
         return _cache[key][1]
-    fingerprint = tuple(
-        db.session.execute(
-            select(func.count(Holiday.id), func.max(Holiday.id), func.max(Holiday.updated_at))
-        ).one()
-    )
+    fingerprint = calendar_version()
     cached = _cache.get(key)
     if cached is None or cached[0] != fingerprint:
         rows = db.session.execute(select(Holiday.day, Holiday.kind, Holiday.name)).all()
@@ -44,6 +40,16 @@ def working_calendar() -> WorkingCalendar:
         _cache[key] = (fingerprint, calendar)
     db.session.info[_CHECKED_IN] = db.session().get_transaction()
     return _cache[key][1]
+
+
+def calendar_version() -> tuple:
+    """What tells one state of the Holiday table from another: its count, its last id and its
+    last change (a day added, removed or edited changes one of them)."""
+    return tuple(
+        db.session.execute(
+            select(func.count(Holiday.id), func.max(Holiday.id), func.max(Holiday.updated_at))
+        ).one()
+    )
 
 
 @event.listens_for(Session, "after_flush")

@@ -34,6 +34,7 @@ CELL_COUNTS = tuple(name for name in SUMS if name != "points")
 class StoredCells:
     counted_at: datetime | None  # the build that wrote them
     cells: dict[tuple, tuple[int, bytes]]  # key (CELL_KEY) -> (id, fingerprint)
+    read: int  # rows read: more than the cells when a key was stored twice
 
 
 @dataclass
@@ -52,22 +53,25 @@ def fingerprint(cell: Any) -> bytes:
     return blake2b(repr(canonical).encode(), digest_size=16).digest()
 
 
-def stored_cells() -> StoredCells:
-    """The cells stored now and the build that wrote them, read in one transaction. A key
-    stored twice (never written so) reads as no cells: the next build writes them all."""
+def stored_cells(body_ids: list[int] | None = None) -> StoredCells:
+    """The cells of `body_ids` (None: all) stored now and the build that wrote them, read in
+    one transaction. A key stored twice (never written so) reads as no cells: the next build
+    writes them all."""
     counted_at = build_counted_at()
-    rows = db.session.execute(
-        select(
-            ScoreCell.id,
-            *(getattr(ScoreCell, name) for name in CELL_KEY),
-            *(getattr(ScoreCell, name) for name in (*CELL_COUNTS, "points", "days_to_answer")),
-        ).execution_options(yield_per=INSERT_BATCH)  # in batches: never every row at once
-    ).mappings()
+    query = select(
+        ScoreCell.id,
+        *(getattr(ScoreCell, name) for name in CELL_KEY),
+        *(getattr(ScoreCell, name) for name in (*CELL_COUNTS, "points", "days_to_answer")),
+    )
+    if body_ids is not None:
+        query = query.where(ScoreCell.body_id.in_(body_ids))
+    # In batches: never every row at once.
+    rows = db.session.execute(query.execution_options(yield_per=INSERT_BATCH)).mappings()
     cells, read = {}, 0
     for row in rows:
         cells[tuple(row[name] for name in CELL_KEY)] = (row["id"], fingerprint(row))
         read += 1
-    return StoredCells(counted_at, cells if len(cells) == read else {})
+    return StoredCells(counted_at, cells if len(cells) == read else {}, read)
 
 
 def build_counted_at(lock: bool = False) -> datetime | None:

@@ -23,11 +23,12 @@ body and the appeal's months; the verdicts recorded after the build are added pe
 moves the score at once. The "overdue now" counts of every body are stored with the build.
 So a page of whole months reads no appeal, event or audit that the build has counted.
 
-The cells are rebuilt by the periodic refresh job (one scan of every appeal), which writes only
-the cells that changed since the build before (a day later, about 1% of them; a few between
-two builds of a day), so that the write lock every submission waits for on SQLite is held for
-a moment, not while every cell is written again (scores/cell_rows.py). They are used
-only while they are younger than SCORE_CACHE_SECONDS and were counted for today's date: the
+The cells are rebuilt by the periodic refresh job. It counts again only the bodies whose
+appeals have events since an earlier build, and every body once an hour, on a new day and after
+a change of the calendar (scores/cell_scope.py). It writes only the cells that changed since
+the build before (a day later, about 1% of them; a few between two builds of a day), so that
+the write lock every submission waits for on SQLite is held for a moment, not while every cell
+is written again (scores/cell_rows.py). They are used only while they are younger than SCORE_CACHE_SECONDS and were counted for today's date: the
 same promise as the cache of a period's figures (snapshots.period_figures), which serves any
 other period. A worker that stops makes the pages count live, never serve old figures for long."""
 
@@ -53,6 +54,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import defer
 
 from appeals.audit.models import Audit
+from appeals.deadlines.service import calendar_version
 from appeals.extensions import begin_reading, begin_writing, db
 from appeals.fragments import kept_in_process
 from appeals.intake.models import Appeal, AppealKind, Event
@@ -66,6 +68,7 @@ from appeals.scores.cell_rows import (
     write_all,
     write_changes,
 )
+from appeals.scores.cell_scope import bodies_to_count, next_marks
 from appeals.scores.formula import Rate
 from appeals.scores.measures import (
     COMPLAINT,
@@ -73,6 +76,7 @@ from appeals.scores.measures import (
     UnauditedMeasures,
     add_scan_row,
     assemble,
+    body_filter,
     complaints,
     followups,
     forwarding_measures,
@@ -95,9 +99,11 @@ from appeals.scores.sql_dates import local_date_sql, month_of
 from appeals.timeutil import local_today, now_utc
 
 
-def build_cells(today: date | None = None) -> int:
-    """Count every cell afresh and replace the stored ones (the caller commits: readers see
-    the old cells or the new ones, never a mix). Returns the number of cells."""
+def build_cells(today: date | None = None, *, whole: bool = False) -> int:
+    """Count the cells afresh and replace the stored ones (the caller commits: readers see
+    the old cells or the new ones, never a mix): the cells of the bodies whose appeals
+    changed since the last build, or with `whole` (or when cell_scope.py says so) of every
+    body. Returns the number of cells stored."""
     today = today or local_today()
     # Outside a transaction (the job), the counting (seconds at a million appeals) reads in
     # a transaction of its own that takes no write lock on SQLite, and the cells are written
@@ -106,58 +112,23 @@ def build_cells(today: date | None = None) -> int:
     if reading_apart:
         begin_reading()
     counted_at = now_utc()
-    sums: dict[tuple, dict[str, Any]] = defaultdict(dict)
-    histograms: dict[tuple, dict[int, int]] = defaultdict(dict)
-
-    # 1. The main scan over every appeal that can fall in a period, grouped by months too.
-    first_due, last_due = _due_range()
-    where = [or_(Appeal.effective_due_on.is_not(None), Appeal.answered_at.is_not(None))]
-    for row in scan_rows(where, today, first_due or today, last_due or today, by_month=True):
-        key = (row.body_id, _as_date(row.due_month), _as_date(row.answer_month))
-        add_scan_row(sums[key], histograms[key], row)
-
-    # 2. Follow-ups, in the cell of the answer they follow.
-    parent_months = (
-        month_of(PARENT.effective_due_on),
-        month_of(local_date_sql(PARENT.answered_at)),
-    )
-    for body_id, due_month, answer_month, followed in followups(None, group=parent_months):
-        sums[(body_id, _as_date(due_month), _as_date(answer_month))]["followed"] = followed
-
-    # 3. Complaints, in the cell of the month they were decided (no due month).
-    decided = (
-        COMPLAINT.kind == AppealKind.COMPLAINT.value,
-        COMPLAINT.parent_id > 0,
-        answered(COMPLAINT),
-    )
-    decided_month = (month_of(local_date_sql(COMPLAINT.answered_at)),)
-    for body_id, month, n, upheld in complaints(None, *decided, group=decided_month):
-        cell = sums[(body_id, None, _as_date(month))]
-        cell["complaints_decided"], cell["complaints_upheld"] = n, upheld
-
-    # 4. The latest audit of each appeal, in the cell of the audited body and its months:
-    #    among the audits up to the last id read first, so that one committed meanwhile is
-    #    among those a page adds (above it), never counted twice nor missed.
-    last_audit_id = db.session.execute(select(func.max(Audit.id))).scalar() or 0
-    counted_audits = latest_audit_ids().where(Audit.id <= last_audit_id)
-    due_month, answer_month = period_months()
-    for body_id, due, answer, audited, lawful in db.session.execute(
+    last_event_id = db.session.scalar(select(func.max(Event.id))) or 0
+    calendar = repr(calendar_version())
+    previous = db.session.execute(
         select(
-            Audit.body_id,
-            due_month,
-            answer_month,
-            func.count(),
-            sum_if(Audit.lawful.is_(True)),
-        )
-        .join(Appeal, Appeal.id == Audit.appeal_id)
-        .where(Audit.id.in_(counted_audits), *where)
-        .group_by(Audit.body_id, due_month, answer_month)
-    ):
-        cell = sums[(body_id, _as_date(due), _as_date(answer))]
-        cell["audited"], cell["audited_lawful"] = audited, lawful
-
-    # 5. Forwarding out, in rows of their own (a few per body and month).
-    forwarding_rows = _forwarding_rows()
+            ScoreCellBuild.counted_at,
+            ScoreCellBuild.today,
+            ScoreCellBuild.cells,
+            ScoreCellBuild.whole_at,
+            ScoreCellBuild.calendar,
+            ScoreCellBuild.event_marks,
+        ).limit(1)
+    ).first()
+    bodies = None if whole else bodies_to_count(previous, today, calendar, counted_at)
+    # The audits up to the last id read first are counted, so that one committed meanwhile
+    # is among those a page adds (above it), never counted twice nor missed.
+    last_audit_id = db.session.execute(select(func.max(Audit.id))).scalar() or 0
+    sums, histograms, forwarding_rows = _count(bodies, today, last_audit_id)
     overdue = [[body_id, *counts] for body_id, counts in sorted(overdue_now(today, None).items())]
 
     def new_cells():
@@ -170,11 +141,17 @@ def build_cells(today: date | None = None) -> int:
             forwarding_rows,
         )
 
-    # 6. What changed against the cells stored now, worked out before the write lock: between
-    #    two builds a few cells change (the new appeals', the answered ones'), and the lock is
-    #    held only while they are written, not while every cell is written again.
-    stored = stored_cells()
-    changes = changes_to(stored, new_cells()) if stored.cells else None
+    # What changed against the cells stored now, worked out before the write lock: between
+    # two builds a few cells change (the new appeals', the answered ones'), and the lock is
+    # held only while they are written, not while every cell is written again.
+    stored = stored_cells(bodies)
+    stored_before = len(stored.cells)
+    if bodies is not None and stored.read != stored_before:
+        # A key stored twice (never written so): all are written again, from a whole count.
+        if reading_apart:
+            db.session.rollback()
+        return build_cells(today, whole=True)
+    changes = changes_to(stored, new_cells()) if stored.cells or bodies is not None else None
     if reading_apart:
         # The counting is done: end the reader's transaction and write in a new one that
         # takes the write lock first. On SQLite a reader may not turn writer once another
@@ -183,28 +160,101 @@ def build_cells(today: date | None = None) -> int:
         db.session.rollback()
         begin_writing()
     # The build's row locked (PostgreSQL): a build writing at once waits, or is seen here.
-    if changes is not None and build_counted_at(lock=True) == stored.counted_at:
+    unchanged = build_counted_at(lock=True) == stored.counted_at
+    if bodies is not None and not unchanged:
+        # Another build wrote meanwhile: some bodies' counts cannot replace its cells.
+        if reading_apart:
+            db.session.rollback()
+        return build_cells(today, whole=True)
+    if changes is not None and unchanged:
         written = write_changes(changes)
     else:  # the first build, or another build wrote since the cells were read: all again
         written = write_all(new_cells())
+    total = written if bodies is None else previous.cells - stored_before + written
+    margin = timedelta(seconds=current_app.config["SCORE_CELLS_EVENT_MARGIN_SECONDS"])
     db.session.execute(delete(ScoreCellBuild))
     db.session.add(
         ScoreCellBuild(
             counted_at=counted_at,
             today=today,
-            cells=written,
+            cells=total,
             overdue=overdue,
             last_audit_id=last_audit_id,
+            whole_at=counted_at if bodies is None else previous.whole_at,
+            calendar=calendar,
+            event_marks=next_marks(previous, counted_at, last_event_id, margin),
         )
     )
     db.session.flush()
-    return written
+    return total
 
 
-def _forwarding_rows() -> list[dict[str, Any]]:
-    """The rows of forwarding out (see the module's doc), grouped in SQL: per body and month
-    of the forwarding (with the appeal's months when it came back), then the corrections of
-    the pairs forwarded out in two or more months."""
+def _count(
+    bodies: list[int] | None, today: date, last_audit_id: int
+) -> tuple[dict[tuple, dict[str, Any]], dict[tuple, dict[int, int]], list[dict[str, Any]]]:
+    """The cells of `bodies` (None: every body) counted: the sums and days-to-answer
+    histograms by key, and the rows of forwarding out."""
+    sums: dict[tuple, dict[str, Any]] = defaultdict(dict)
+    histograms: dict[tuple, dict[int, int]] = defaultdict(dict)
+    if bodies == []:
+        return sums, histograms, []  # nothing changed
+
+    # 1. The main scan over every appeal that can fall in a period, grouped by months too.
+    counted = or_(Appeal.effective_due_on.is_not(None), Appeal.answered_at.is_not(None))
+    held = body_filter(bodies, Appeal.current_body_id)
+    first_due, last_due = _due_range(held)
+    for row in scan_rows(
+        [counted, *held], today, first_due or today, last_due or today, by_month=True
+    ):
+        key = (row.body_id, _as_date(row.due_month), _as_date(row.answer_month))
+        add_scan_row(sums[key], histograms[key], row)
+
+    # 2. Follow-ups, in the cell of the answer they follow.
+    parent_months = (
+        month_of(PARENT.effective_due_on),
+        month_of(local_date_sql(PARENT.answered_at)),
+    )
+    for body_id, due_month, answer_month, followed in followups(bodies, group=parent_months):
+        sums[(body_id, _as_date(due_month), _as_date(answer_month))]["followed"] = followed
+
+    # 3. Complaints, in the cell of the month they were decided (no due month).
+    decided = (
+        COMPLAINT.kind == AppealKind.COMPLAINT.value,
+        COMPLAINT.parent_id > 0,
+        answered(COMPLAINT),
+    )
+    decided_month = (month_of(local_date_sql(COMPLAINT.answered_at)),)
+    for body_id, month, n, upheld in complaints(bodies, *decided, group=decided_month):
+        cell = sums[(body_id, None, _as_date(month))]
+        cell["complaints_decided"], cell["complaints_upheld"] = n, upheld
+
+    # 4. The latest audit of each appeal (up to `last_audit_id`), in the cell of the audited
+    #    body and the appeal's months.
+    counted_audits = latest_audit_ids().where(Audit.id <= last_audit_id)
+    due_month, answer_month = period_months()
+    for body_id, due, answer, audited, lawful in db.session.execute(
+        select(
+            Audit.body_id,
+            due_month,
+            answer_month,
+            func.count(),
+            sum_if(Audit.lawful.is_(True)),
+        )
+        .join(Appeal, Appeal.id == Audit.appeal_id)
+        .where(Audit.id.in_(counted_audits), counted, *body_filter(bodies, Audit.body_id))
+        .group_by(Audit.body_id, due_month, answer_month)
+    ):
+        cell = sums[(body_id, _as_date(due), _as_date(answer))]
+        cell["audited"], cell["audited_lawful"] = audited, lawful
+
+    # 5. Forwarding out, in rows of their own (a few per body and month).
+    return sums, histograms, _forwarding_rows(bodies)
+
+
+def _forwarding_rows(bodies: list[int] | None) -> list[dict[str, Any]]:
+    """The rows of forwarding out of `bodies` (None: every body; see the module's doc),
+    grouped in SQL: per body and month of the forwarding (with the appeal's months when it
+    came back), then the corrections of the pairs forwarded out in two or more months."""
     month = month_of(local_date_sql(Event.created_at))
     by_month = (
         select(
@@ -214,7 +264,7 @@ def _forwarding_rows() -> list[dict[str, Any]]:
             func.count().label("forwardings"),
             sum_if(forwarded_in_time()).label("in_time"),
         )
-        .where(forwarded_by_a_body())
+        .where(forwarded_by_a_body(), *body_filter(bodies, Event.from_body_id))
         .group_by(Event.from_body_id, Event.appeal_id, month)
         .subquery("forwarded_months")
     )
@@ -265,11 +315,11 @@ def _forwarding_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def _due_range() -> tuple[date | None, date | None]:
-    """The first and last due date in the data: the first guess of the working days the scan
-    needs (scan_rows widens it if an appeal needs more)."""
+def _due_range(where: list[ColumnElement]) -> tuple[date | None, date | None]:
+    """The first and last due date of the appeals `where` selects: the first guess of the
+    working days the scan needs (scan_rows widens it if an appeal needs more)."""
     first, last = db.session.execute(
-        select(func.min(Appeal.due_on), func.max(Appeal.effective_due_on))
+        select(func.min(Appeal.due_on), func.max(Appeal.effective_due_on)).where(*where)
     ).one()
     return _as_date(first), _as_date(last)
 

@@ -134,7 +134,7 @@ def region_body_ids(region_id: int) -> list[int]:
     )
 
 
-def _body_filter(ids: list[int] | None, body_column: ColumnElement) -> list[ColumnElement]:
+def body_filter(ids: list[int] | None, body_column: ColumnElement) -> list[ColumnElement]:
     # No "IS NOT NULL" for all bodies: SQLite would walk the body index and fetch each row
     # by rowid, several times slower than the plain scan; the None group is dropped instead.
     return [] if ids is None else [body_column.in_(ids)]
@@ -328,7 +328,7 @@ def audit_rates(period: Period, *, ids: Collection[int] | None = None) -> dict[i
             select(Audit.body_id, func.count(), sum_if(Audit.lawful.is_(True)))
             .join(Appeal, Appeal.id == Audit.appeal_id)
             .where(
-                *_body_filter(ids, Audit.body_id),
+                *body_filter(ids, Audit.body_id),
                 Audit.id.in_(latest_audit_ids()),
                 in_period(period),
             )
@@ -366,7 +366,7 @@ def unaudited_measures(
 ) -> UnauditedMeasures:
     """Every figure but the audits, of the bodies `ids` (None: all): five grouped queries."""
     today = today or local_today()
-    where_body = _body_filter(ids, Appeal.current_body_id)
+    where_body = body_filter(ids, Appeal.current_body_id)
 
     # 1. One scan of the period's appeals, grouped by (body, working days to answer): volume,
     #    timeliness, satisfaction, extensions, the days-to-answer histogram and lateness.
@@ -464,7 +464,7 @@ def followups(ids: list[int] | None, *where: ColumnElement, group: Iterable = ()
             # "> 0" rather than "IS NOT NULL": SQLite then walks the parent_id index over the
             # few children instead of scanning every parent (measured 10x at 100,000 rows).
             CHILD.parent_id > 0,
-            *_body_filter(ids, PARENT.current_body_id),
+            *body_filter(ids, PARENT.current_body_id),
             *where,
             answered(PARENT),
             CHILD.submitted_at >= PARENT.answered_at,
@@ -486,7 +486,7 @@ def complaints(ids: list[int] | None, *where: ColumnElement, group: Iterable = (
         )
         .select_from(COMPLAINT)
         .join(PARENT, PARENT.id == COMPLAINT.parent_id)
-        .where(*where, *_body_filter(ids, PARENT.current_body_id))
+        .where(*where, *body_filter(ids, PARENT.current_body_id))
         .group_by(PARENT.current_body_id, *group)
     ).all()
 
@@ -516,7 +516,7 @@ def forwarding_figures(period: Period, ids: list[int] | None) -> dict[int, dict]
                 func.count(func.distinct(case((came_back, Event.appeal_id)))),
             )
             .join(Appeal, Appeal.id == Event.appeal_id)
-            .where(forwardings_out(period), *_body_filter(ids, Event.from_body_id))
+            .where(forwardings_out(period), *body_filter(ids, Event.from_body_id))
             .group_by(Event.from_body_id)
         )
     }
@@ -533,7 +533,7 @@ def overdue_now(today: date, ids: list[int] | None) -> dict[int, tuple[int, int]
             body, Appeal.effective_due_on, DeadlinePolicy.term, DeadlinePolicy.unit, func.count()
         )
         .outerjoin(DeadlinePolicy, DeadlinePolicy.id == Appeal.policy_id)
-        .where(*_body_filter(ids, body), open_late(today))
+        .where(*body_filter(ids, body), open_late(today))
         .group_by(body, Appeal.effective_due_on, DeadlinePolicy.term, DeadlinePolicy.unit)
     ):
         if body_id is None:

@@ -108,6 +108,13 @@ class ScoreCellBuild(db.Model):
     overdue: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
     # The latest audit the cells counted: later verdicts are added per request.
     last_audit_id: Mapped[int | None]
+    # A build recounts only the bodies whose appeals have events since an earlier build
+    # (cell_scope.py); these tell it which, and when every body must be counted again:
+    # when all were last counted, the holiday calendar they were counted under, and the
+    # last event id each recent build had seen ([[ISO time, id], ...]).
+    whole_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    calendar: Mapped[str | None] = mapped_column(String(120))
+    event_marks: Mapped[list[list[Any]] | None] = mapped_column(JSON, default=list)
 
 
 # Indexes for these queries, on other areas' tables (declared here so that create_all and

@@ -18,6 +18,7 @@ from appeals.deadlines.jobs import sweep_deadlines
 from appeals.extensions import db
 from appeals.intake.models import Appeal, Decision
 from appeals.reference.models import Body, Category
+from appeals.scores.cells import build_cells
 from appeals.work.service import answer_appeal, assign_executor
 from tests.factories import submit
 
@@ -386,3 +387,16 @@ def test_the_desks_overdue_acts_are_read_from_the_unanswered_ones(client, login,
         reads = reads_of(*acts[0], table="audits")
         assert reads and all("ix_audits_unanswered_acts" in read for read in reads), (query, reads)
         db.session.rollback()
+
+
+def test_a_build_of_the_changed_bodies_score_cells_uses_indexes(app, monkeypatch, world):
+    """The refresh job every few minutes counts again only the bodies with new events
+    (scores/cell_scope.py): finding them and counting them reads no whole table."""
+    monkeypatch.setitem(app.config, "SCORE_CELLS_WHOLE_SECONDS", 3600)
+    monkeypatch.setitem(app.config, "SCORE_CELLS_EVENT_MARGIN_SECONDS", 0)
+    build_cells(whole=True)
+    db.session.commit()
+    submit(world["citizen"])
+    with captured() as statements:
+        build_cells()
+    assert_no_full_scan(statements)

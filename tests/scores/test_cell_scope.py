@@ -1,0 +1,224 @@
+"""A build of the score cells counts again only the bodies whose appeals changed since an
+earlier build (scores/cell_scope.py), and every body when that cannot be trusted: the
+figures summed from the cells stay those of a live count after each kind of change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from appeals.accounts.models import Role
+from appeals.audit.models import ResponseAct, Violation
+from appeals.audit.service import record_audit
+from appeals.deadlines.holidays import add_calendar_day, remove_calendar_day
+from appeals.extensions import db
+from appeals.intake.applicant import rate_answer
+from appeals.intake.models import Appeal, Decision, Event, EventKind, Satisfaction
+from appeals.reference.models import Body
+from appeals.scores import cells
+from appeals.scores.cell_scope import event_bound, next_marks
+from appeals.scores.cells import build_cells
+from appeals.scores.models import ScoreCellBuild
+from appeals.timeutil import now_utc
+from appeals.work.service import answer_appeal
+from appeals.work.terms import forward_appeal
+from tests.factories import submit
+from tests.scores.conftest import TODAY, utc
+from tests.scores.test_cells import assert_cells_match_a_live_count
+
+
+@pytest.fixture
+def counted(app, monkeypatch) -> list[set[int] | None]:
+    """Builds count only the changed bodies (as in production, with no margin: the tests'
+    builds follow each other within seconds); the list gets the bodies each build counted
+    (None: every body)."""
+    monkeypatch.setitem(app.config, "SCORE_CELLS_WHOLE_SECONDS", 3600)
+    monkeypatch.setitem(app.config, "SCORE_CELLS_EVENT_MARGIN_SECONDS", 0)
+    seen: list[set[int] | None] = []
+    read_stored = cells.stored_cells
+
+    def stored_cells(body_ids=None):
+        seen.append(None if body_ids is None else set(body_ids))
+        return read_stored(body_ids)
+
+    monkeypatch.setattr(cells, "stored_cells", stored_cells)
+    return seen
+
+
+def build(today=TODAY) -> int:
+    n = build_cells(today)
+    db.session.commit()
+    return n
+
+
+def stored_cell_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(cells.ScoreCell))
+
+
+def test_a_build_counts_again_only_the_bodies_whose_appeals_changed(scenario, counted, make_user):
+    health, police, akimat = scenario.health, scenario.police, scenario.akimat
+    citizen = db.session.get(Appeal, scenario.appeals["a1"]).applicant
+    head = make_user(Role.HEAD, body_code="health-71")
+    prosecutor = make_user(Role.PROSECUTOR, body_code="prosecutor-71")
+    build()
+    assert counted == [None]  # the first build counts every body
+    whole_at = db.session.scalar(select(ScoreCellBuild.whole_at))
+
+    # A new appeal at the health department, and one of its appeals forwarded to the akimat.
+    submit(citizen, now=utc(2026, 11, 24))
+    a4 = db.session.get(Appeal, scenario.appeals["a4"])
+    akimat_body = db.session.get(Body, akimat)
+    forward_appeal(a4, akimat_body, "Roads, not health", head, today=TODAY)
+    db.session.commit()
+    assert build() == stored_cell_count()
+    assert counted[-1] == {health, akimat}
+    assert_cells_match_a_live_count(TODAY)
+    assert db.session.scalar(select(ScoreCellBuild.whole_at)) == whole_at
+
+    # The police's answer to a complaint about the health department's answer is audited:
+    # the complaint's cells are the police's, its decision counts against health's answer.
+    c2 = db.session.get(Appeal, scenario.appeals["c2"])
+    violations = [Violation.FORMAL_REPLY.value]
+    record_audit(
+        c2, False, violations, "no substance", ResponseAct.WARNING, prosecutor, today=TODAY
+    )
+    db.session.commit()
+    build()
+    assert counted[-1] == {police, health}
+    assert_cells_match_a_live_count(TODAY)
+
+    # An answer and its rating at the akimat.
+    a6 = db.session.get(Appeal, scenario.appeals["a6"])
+    akimat_head = make_user(Role.HEAD, body_code="akimat-71")
+    answer_appeal(a6, "Repaired.", Decision.SATISFIED, akimat_head, at=utc(2026, 11, 24))
+    rate_answer(a6, Satisfaction.SATISFIED, None, a6.applicant)
+    db.session.commit()
+    build()
+    assert counted[-1] == {health, akimat}  # a6 was forwarded by health
+    assert_cells_match_a_live_count(TODAY)
+
+    # Nothing changed: nothing is counted, and the build is fresh.
+    before = db.session.scalar(select(ScoreCellBuild.counted_at))
+    build()
+    assert counted[-1] == set()
+    assert db.session.scalar(select(ScoreCellBuild.counted_at)) > before
+    assert_cells_match_a_live_count(TODAY)
+
+
+def test_every_body_is_counted_on_a_new_day_after_a_calendar_change_and_each_hour(
+    scenario, counted
+):
+    build()
+    build()
+    assert counted == [None, set()]
+    # A new day: open appeals fall late by the day.
+    tomorrow = TODAY + timedelta(days=1)
+    build(tomorrow)
+    assert counted[-1] is None
+    assert_cells_match_a_live_count(tomorrow)
+    # A day off added to the calendar: every figure in working days may move.
+    day_off = datetime(2026, 9, 14).date()  # a Monday inside the scenario's terms
+    add_calendar_day(day_off, "day_off", "Test", None)
+    db.session.commit()
+    try:
+        build(tomorrow)
+        assert counted[-1] is None
+        assert_cells_match_a_live_count(tomorrow)
+        build(tomorrow)
+        assert counted[-1] == set()
+    finally:
+        remove_calendar_day(day_off, None)
+        db.session.commit()
+    build(tomorrow)
+    assert counted[-1] is None
+    # Every body was last counted over an hour ago.
+    db.session.execute(update(ScoreCellBuild).values(whole_at=now_utc() - timedelta(hours=2)))
+    db.session.commit()
+    build(tomorrow)
+    assert counted[-1] is None
+    assert db.session.scalar(select(ScoreCellBuild.whole_at)) > now_utc() - timedelta(minutes=1)
+
+
+def test_a_change_no_event_records_is_counted_at_the_next_whole_count(scenario, counted):
+    """Every change through the services writes an event; one made in the database by hand
+    waits for the hourly count of every body."""
+    build()
+    a4 = db.session.get(Appeal, scenario.appeals["a4"])
+    a4.current_body_id = scenario.police
+    db.session.commit()
+    build()
+    assert counted[-1] == set()
+    police_cells = select(func.sum(cells.ScoreCell.appeals)).where(
+        cells.ScoreCell.body_id == scenario.police
+    )
+    police_before = db.session.scalar(police_cells)
+    db.session.execute(update(ScoreCellBuild).values(whole_at=now_utc() - timedelta(hours=2)))
+    db.session.commit()
+    build()
+    assert counted[-1] is None
+    assert db.session.scalar(police_cells) == police_before + 1
+    assert_cells_match_a_live_count(TODAY)
+
+
+def test_the_next_build_starts_after_the_mark_of_a_build_a_margin_older():
+    """Builds every 4 minutes, a margin of 10: each build keeps the marks of the 10 minutes
+    before it and the one before those; the next build starts after that one's id."""
+    margin = timedelta(minutes=10)
+    start = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
+    build = None
+    bounds = []
+    for n in range(5):
+        at = start + timedelta(minutes=4 * n)
+        build = ScoreCellBuild(
+            counted_at=at, event_marks=next_marks(build, at, last_event_id=100 * n, margin=margin)
+        )
+        marks = [(datetime.fromisoformat(t), i) for t, i in build.event_marks]
+        bounds.append(event_bound(marks, at, margin))
+    # At 06:00, 06:04 and 06:08 no build is 10 minutes older: every body is counted. At 06:12
+    # the build of 06:00 is; at 06:16, the one of 06:04 (06:00's mark is dropped).
+    assert bounds == [None, None, None, 0, 100]
+    assert [i for _t, i in build.event_marks] == [100, 200, 300, 400]
+
+
+def test_an_event_committed_after_a_build_read_is_counted_by_a_later_build(
+    scenario, counted, app, monkeypatch, make_user
+):
+    """PostgreSQL numbers an event when it is written and shows it when its transaction
+    commits: a build can see a later id before an earlier one. The margin takes the next
+    builds back to a mark from before any transaction still open (SQLite writes one
+    transaction at a time, so it shows ids in order)."""
+    if db.session.connection().dialect.name == "sqlite":
+        pytest.skip("SQLite commits one writer at a time")
+    monkeypatch.setitem(app.config, "SCORE_CELLS_EVENT_MARGIN_SECONDS", 600)
+    build()
+    # As if this build had been made 700 s ago: the next one starts after its mark.
+    marks = db.session.scalar(select(ScoreCellBuild.event_marks))
+    shifted = [
+        [(datetime.fromisoformat(t) - timedelta(seconds=700)).isoformat(), i] for t, i in marks
+    ]
+    db.session.execute(update(ScoreCellBuild).values(event_marks=shifted))
+    db.session.commit()
+    a6 = db.session.get(Appeal, scenario.appeals["a6"])
+    akimat_head = make_user(Role.HEAD, body_code="akimat-71")
+    with db.engine.connect() as slow:
+        # The akimat forwards a6 on: numbered now, committed after the next build read.
+        slow.execute(
+            Event.__table__.insert().values(
+                appeal_id=a6.id,
+                kind=EventKind.FORWARDED,
+                actor_id=akimat_head.id,
+                from_body_id=scenario.akimat,
+                to_body_id=scenario.police,
+                created_at=now_utc(),
+                data={"late": False},
+            )
+        )
+        submit(a6.applicant, now=utc(2026, 11, 24))  # a later event, committed first
+        build()
+        assert counted[-1] == {scenario.health}
+        slow.commit()
+    build()
+    assert scenario.akimat in counted[-1]
+    assert_cells_match_a_live_count(TODAY)
