@@ -14,76 +14,63 @@ an earlier build, and every body when that cannot be trusted:
 - so many bodies changed that one scan of every appeal costs less.
 
 An event's id is taken when it is written and becomes visible when its transaction commits,
-so a build may not yet see an event with a smaller id than the last it saw. Each build keeps
-the last event id it saw ("marks"); the next one starts after the mark of a build at least
-SCORE_CELLS_EVENT_MARGIN_SECONDS older than the last build, so an event whose transaction
-was open while a build read (for less than the margin) is seen by a later one."""
+so a build may see an event and not yet one with a smaller id (on PostgreSQL; SQLite commits one
+writer at a time). Each build marks the last event written more than
+SCORE_CELLS_EVENT_MARGIN_SECONDS before it began: a transaction still open then began after
+that (none lasts as long), so its events have greater ids, and the next build looks at the
+events after the mark (those of the margin again, at little cost)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, union
+from sqlalchemy import Row, func, select, union
 from sqlalchemy.orm import aliased
 
 from appeals.audit.models import Audit
 from appeals.extensions import db
 from appeals.intake.models import Appeal, Event
 from appeals.reference.models import Body
-from appeals.scores.models import ScoreCellBuild
 
 # More changed bodies than this share of all bodies: one scan of every appeal costs less
 # than finding each body's appeals.
 MOST_BODIES_SHARE = 0.25
 
-Marks = list[tuple[datetime, int]]  # (when a build began counting, the last event id it saw)
-
 
 def bodies_to_count(
-    previous: ScoreCellBuild | None, today: date, calendar: str, counted_at: datetime
+    previous: Row | None, today: date, calendar: str, counted_at: datetime
 ) -> list[int] | None:
-    """The bodies whose cells may have changed since the `previous` build, or None when
-    every body must be counted (see the module's doc)."""
-    config = current_app.config
-    if previous is None or previous.today != today or previous.calendar != calendar:
+    """The bodies whose cells may have changed since the `previous` build (its event_mark,
+    today, calendar, whole_at), or None when every body must be counted (see the module's
+    doc)."""
+    if previous is None or previous.event_mark is None:
         return None
-    whole_every = timedelta(seconds=config["SCORE_CELLS_WHOLE_SECONDS"])
+    if previous.today != today or previous.calendar != calendar:
+        return None
+    whole_every = timedelta(seconds=current_app.config["SCORE_CELLS_WHOLE_SECONDS"])
     if previous.whole_at is None or counted_at - previous.whole_at >= whole_every:
         return None
-    margin = timedelta(seconds=config["SCORE_CELLS_EVENT_MARGIN_SECONDS"])
-    bound = event_bound(marks_of(previous), previous.counted_at, margin)
-    if bound is None:
-        return None
-    bodies = changed_bodies(bound)
+    bodies = changed_bodies(previous.event_mark)
     if len(bodies) > MOST_BODIES_SHARE * db.session.scalar(select(func.count(Body.id))):
         return None
     return sorted(bodies)
 
 
-def marks_of(build: ScoreCellBuild | None) -> Marks:
-    if build is None:
-        return []
-    return [(datetime.fromisoformat(at), event_id) for at, event_id in build.event_marks or []]
-
-
-def event_bound(marks: Marks, last_build_at: datetime, margin: timedelta) -> int | None:
-    """The last event id seen by the latest build that began at least `margin` before the
-    last build: every event not yet visible to the last build has a greater id (None: no
-    build that old is known)."""
-    old_enough = [event_id for at, event_id in marks if at <= last_build_at - margin]
-    return old_enough[-1] if old_enough else None
-
-
-def next_marks(
-    previous: ScoreCellBuild | None, counted_at: datetime, last_event_id: int, margin: timedelta
-) -> list[list]:
-    """The marks a new build keeps: its own, those of the builds within `margin` before it,
-    and the latest one older than that (the next build's bound), oldest first."""
-    marks = [*marks_of(previous), (counted_at, last_event_id)]
-    cut = counted_at - margin
-    kept = [mark for mark in marks if mark[0] <= cut][-1:] + [m for m in marks if m[0] > cut]
-    return [[at.isoformat(), event_id] for at, event_id in kept]
+def event_mark(counted_at: datetime, last_event_id: int) -> int:
+    """The id after which the next build looks for events: that of the last event (up to
+    `last_event_id`) written more than the margin before `counted_at`, found by walking back
+    from the newest; 0 when there is none."""
+    margin = timedelta(seconds=current_app.config["SCORE_CELLS_EVENT_MARGIN_SECONDS"])
+    return (
+        db.session.scalar(
+            select(Event.id)
+            .where(Event.id <= last_event_id, Event.created_at < counted_at - margin)
+            .order_by(Event.id.desc())
+            .limit(1)
+        )
+        or 0
+    )
 
 
 def changed_bodies(after_event_id: int) -> set[int]:

@@ -28,9 +28,10 @@ appeals have events since an earlier build, and every body once an hour, on a ne
 a change of the calendar (scores/cell_scope.py). It writes only the cells that changed since
 the build before (a day later, about 1% of them; a few between two builds of a day), so that
 the write lock every submission waits for on SQLite is held for a moment, not while every cell
-is written again (scores/cell_rows.py). They are used only while they are younger than SCORE_CACHE_SECONDS and were counted for today's date: the
-same promise as the cache of a period's figures (snapshots.period_figures), which serves any
-other period. A worker that stops makes the pages count live, never serve old figures for long."""
+is written again (scores/cell_rows.py). They are used only while they are younger than
+SCORE_CACHE_SECONDS and were counted for today's date: the same promise as the cache of a
+period's figures (snapshots.period_figures), which serves any other period. A worker that stops
+makes the pages count live, never serve old figures for long."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ from appeals.scores.cell_rows import (
     write_all,
     write_changes,
 )
-from appeals.scores.cell_scope import bodies_to_count, next_marks
+from appeals.scores.cell_scope import bodies_to_count, event_mark
 from appeals.scores.formula import Rate
 from appeals.scores.measures import (
     COMPLAINT,
@@ -112,7 +113,7 @@ def build_cells(today: date | None = None, *, whole: bool = False) -> int:
     if reading_apart:
         begin_reading()
     counted_at = now_utc()
-    last_event_id = db.session.scalar(select(func.max(Event.id))) or 0
+    mark = event_mark(counted_at, db.session.scalar(select(func.max(Event.id))) or 0)
     calendar = repr(calendar_version())
     previous = db.session.execute(
         select(
@@ -121,7 +122,7 @@ def build_cells(today: date | None = None, *, whole: bool = False) -> int:
             ScoreCellBuild.cells,
             ScoreCellBuild.whole_at,
             ScoreCellBuild.calendar,
-            ScoreCellBuild.event_marks,
+            ScoreCellBuild.event_mark,
         ).limit(1)
     ).first()
     bodies = None if whole else bodies_to_count(previous, today, calendar, counted_at)
@@ -171,7 +172,6 @@ def build_cells(today: date | None = None, *, whole: bool = False) -> int:
     else:  # the first build, or another build wrote since the cells were read: all again
         written = write_all(new_cells())
     total = written if bodies is None else previous.cells - stored_before + written
-    margin = timedelta(seconds=current_app.config["SCORE_CELLS_EVENT_MARGIN_SECONDS"])
     db.session.execute(delete(ScoreCellBuild))
     db.session.add(
         ScoreCellBuild(
@@ -180,9 +180,9 @@ def build_cells(today: date | None = None, *, whole: bool = False) -> int:
             cells=total,
             overdue=overdue,
             last_audit_id=last_audit_id,
+            event_mark=mark,
             whole_at=counted_at if bodies is None else previous.whole_at,
             calendar=calendar,
-            event_marks=next_marks(previous, counted_at, last_event_id, margin),
         )
     )
     db.session.flush()

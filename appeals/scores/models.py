@@ -108,13 +108,12 @@ class ScoreCellBuild(db.Model):
     overdue: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
     # The latest audit the cells counted: later verdicts are added per request.
     last_audit_id: Mapped[int | None]
-    # A build recounts only the bodies whose appeals have events since an earlier build
-    # (cell_scope.py); these tell it which, and when every body must be counted again:
-    # when all were last counted, the holiday calendar they were counted under, and the
-    # last event id each recent build had seen ([[ISO time, id], ...]).
+    # The next build counts again only the bodies named around the events after
+    # `event_mark` (cell_scope.py), unless every body must be counted: when all were last
+    # counted, and the holiday calendar they were counted under.
+    event_mark: Mapped[int | None]
     whole_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     calendar: Mapped[str | None] = mapped_column(String(120))
-    event_marks: Mapped[list[list[Any]] | None] = mapped_column(JSON, default=list)
 
 
 # Indexes for these queries, on other areas' tables (declared here so that create_all and

@@ -1,6 +1,6 @@
 """score cell builds remember what the next one needs to count only the bodies that changed:
-when every body was last counted (whole_at), the holiday calendar they were counted under, and
-the last event id each recent build had seen (event_marks)
+the event id after which it looks for events (event_mark), when every body was last counted
+(whole_at) and the holiday calendar they were counted under
 
 Revision ID: a4c6e8f0b2d5
 Revises: c9d1e3f5a7b6
@@ -22,13 +22,13 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('score_cell_builds', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('event_mark', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('whole_at', appeals.timeutil.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('calendar', sa.String(length=120), nullable=True))
-        batch_op.add_column(sa.Column('event_marks', sa.JSON(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('score_cell_builds', schema=None) as batch_op:
-        batch_op.drop_column('event_marks')
         batch_op.drop_column('calendar')
         batch_op.drop_column('whole_at')
+        batch_op.drop_column('event_mark')

@@ -4,7 +4,7 @@ figures summed from the cells stay those of a live count after each kind of chan
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -16,9 +16,10 @@ from appeals.deadlines.holidays import add_calendar_day, remove_calendar_day
 from appeals.extensions import db
 from appeals.intake.applicant import rate_answer
 from appeals.intake.models import Appeal, Decision, Event, EventKind, Satisfaction
+from appeals.intake.workflow import record_event
 from appeals.reference.models import Body
 from appeals.scores import cells
-from appeals.scores.cell_scope import event_bound, next_marks
+from appeals.scores.cell_scope import event_mark
 from appeals.scores.cells import build_cells
 from appeals.scores.models import ScoreCellBuild
 from appeals.timeutil import now_utc
@@ -162,44 +163,38 @@ def test_a_change_no_event_records_is_counted_at_the_next_whole_count(scenario, 
     assert_cells_match_a_live_count(TODAY)
 
 
-def test_the_next_build_starts_after_the_mark_of_a_build_a_margin_older():
-    """Builds every 4 minutes, a margin of 10: each build keeps the marks of the 10 minutes
-    before it and the one before those; the next build starts after that one's id."""
-    margin = timedelta(minutes=10)
-    start = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
-    build = None
-    bounds = []
-    for n in range(5):
-        at = start + timedelta(minutes=4 * n)
-        build = ScoreCellBuild(
-            counted_at=at, event_marks=next_marks(build, at, last_event_id=100 * n, margin=margin)
-        )
-        marks = [(datetime.fromisoformat(t), i) for t, i in build.event_marks]
-        bounds.append(event_bound(marks, at, margin))
-    # At 06:00, 06:04 and 06:08 no build is 10 minutes older: every body is counted. At 06:12
-    # the build of 06:00 is; at 06:16, the one of 06:04 (06:00's mark is dropped).
-    assert bounds == [None, None, None, 0, 100]
-    assert [i for _t, i in build.event_marks] == [100, 200, 300, 400]
+def test_a_build_marks_the_last_event_written_a_margin_before_it(
+    scenario, app, monkeypatch, make_user
+):
+    """The next build looks at the events after it: those of the last 10 minutes again, and
+    any still being written when this build began (they began later than the mark)."""
+    monkeypatch.setitem(app.config, "SCORE_CELLS_EVENT_MARGIN_SECONDS", 600)
+    head = make_user(Role.HEAD, body_code="health-71")
+    a4 = db.session.get(Appeal, scenario.appeals["a4"])
+    now = now_utc()
+    ids = []
+    for minutes in (30, 20, 5, 1):
+        event = record_event(a4, EventKind.ASSIGNED, head)
+        event.created_at = now - timedelta(minutes=minutes)
+        db.session.flush()
+        ids.append(event.id)
+    assert event_mark(now, ids[-1]) == ids[1]
+    assert event_mark(now, ids[0]) == ids[0]  # up to the last id read
+    assert event_mark(now - timedelta(hours=1), ids[-1]) < ids[0]
+    db.session.rollback()
 
 
 def test_an_event_committed_after_a_build_read_is_counted_by_a_later_build(
     scenario, counted, app, monkeypatch, make_user
 ):
     """PostgreSQL numbers an event when it is written and shows it when its transaction
-    commits: a build can see a later id before an earlier one. The margin takes the next
-    builds back to a mark from before any transaction still open (SQLite writes one
-    transaction at a time, so it shows ids in order)."""
+    commits: a build can see a later id before an earlier one. The next build looks at the
+    events after the last one written a margin before, so it sees the earlier one too
+    (SQLite commits one writer at a time, so it shows ids in order)."""
     if db.session.connection().dialect.name == "sqlite":
         pytest.skip("SQLite commits one writer at a time")
     monkeypatch.setitem(app.config, "SCORE_CELLS_EVENT_MARGIN_SECONDS", 600)
     build()
-    # As if this build had been made 700 s ago: the next one starts after its mark.
-    marks = db.session.scalar(select(ScoreCellBuild.event_marks))
-    shifted = [
-        [(datetime.fromisoformat(t) - timedelta(seconds=700)).isoformat(), i] for t, i in marks
-    ]
-    db.session.execute(update(ScoreCellBuild).values(event_marks=shifted))
-    db.session.commit()
     a6 = db.session.get(Appeal, scenario.appeals["a6"])
     akimat_head = make_user(Role.HEAD, body_code="akimat-71")
     with db.engine.connect() as slow:
@@ -217,7 +212,6 @@ def test_an_event_committed_after_a_build_read_is_counted_by_a_later_build(
         )
         submit(a6.applicant, now=utc(2026, 11, 24))  # a later event, committed first
         build()
-        assert counted[-1] == {scenario.health}
         slow.commit()
     build()
     assert scenario.akimat in counted[-1]
