@@ -98,8 +98,12 @@ class Citizen(Signed):
 
     @task(2)
     def one_appeal(self):
-        if self.own:
-            self.client.get(f"/appeals/{random.choice(self.own)}", name="citizen: an appeal")
+        if not self.own:
+            # Nothing to open: look at the list again, rather than loop at once without a
+            # request (with no wait between tasks, that took a core of the load generator).
+            self.my_appeals()
+            return
+        self.client.get(f"/appeals/{random.choice(self.own)}", name="citizen: an appeal")
 
     @task(2)
     def submit(self):

@@ -36,7 +36,7 @@ from prometheus_client.parser import text_string_to_metric_families  # noqa: E40
 from redis import Redis  # noqa: E402
 from rq import Queue  # noqa: E402
 from rq.registry import StartedJobRegistry  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import exists, func, select  # noqa: E402
 
 from appeals import create_app  # noqa: E402
 from appeals.accounts.models import Role, User  # noqa: E402
@@ -85,9 +85,9 @@ def stop(process: subprocess.Popen) -> None:
 def targets(app, path: Path, users: int) -> dict:
     with app.app_context():
 
-        def emails(role, like, n):
+        def emails(role, like, n, *where):
             return list(db.session.execute(
-                select(User.email).where(User.role == role, User.email.like(like)).limit(n)
+                select(User.email).where(User.role == role, User.email.like(like), *where).limit(n)
             ).scalars())  # fmt: skip
 
         def prosecutors(n):
@@ -126,8 +126,17 @@ def targets(app, path: Path, users: int) -> dict:
         sample = db.session.execute(select(Appeal.category_id, Appeal.region_id).limit(1)).one()
         data = {
             "password": "gen-pass-2026",
-            # Citizens spread over all the generated ones (the first are the frequent writers).
-            "citizens": random.Random(11).sample(emails(Role.CITIZEN, "gen%-citizen-%", None), 500),
+            # Citizens spread over all the generated ones that have an appeal to open (the first
+            # are the frequent writers).
+            "citizens": random.Random(11).sample(
+                emails(
+                    Role.CITIZEN,
+                    "gen%-citizen-%",
+                    None,
+                    exists().where(Appeal.applicant_id == User.id),
+                ),
+                500,
+            ),
             "officials": emails(Role.OFFICIAL, "gen%-official-%", 200),
             "recovery_codes": prosecutors(users),
             "statuses": [(number, access_code(appeal_id)) for appeal_id, number in rows],
