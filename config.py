@@ -196,7 +196,7 @@ class Config:
     SCORE_CACHE_SECONDS = _env_int("SCORE_CACHE_SECONDS", 300)
     SCORE_CACHE_REFRESH_SECONDS = _env_int("SCORE_CACHE_REFRESH_SECONDS", 240)
     # A refresh counts again only the bodies whose appeals changed since (scores/cell_scope.py);
-    # every body is counted again at least this often, and on a new day.
+    # every body is counted again at least this often, on a new day and after a calendar change.
     SCORE_CELLS_WHOLE_SECONDS = _env_int("SCORE_CELLS_WHOLE_SECONDS", 3600)
     # Longer than any transaction that writes an event lasts (a request is stopped after 60 s).
     SCORE_CELLS_EVENT_MARGIN_SECONDS = _env_int("SCORE_CELLS_EVENT_MARGIN_SECONDS", 600)

@@ -17,7 +17,7 @@ from appeals.deadlines.rules import Terms, add_term, unusual_days
 from appeals.extensions import db
 from appeals.timeutil import local_date
 
-_cache: dict[str, tuple[tuple, WorkingCalendar]] = {}
+_cache: dict[str, tuple[str, WorkingCalendar]] = {}
 # The transaction whose calendar was checked against the Holiday table: a submission asks for
 # the calendar three times, and within one transaction the table changes only by its own flush.
 _CHECKED_IN = "calendar_checked_in"
@@ -42,14 +42,13 @@ def working_calendar() -> WorkingCalendar:
     return _cache[key][1]
 
 
-def calendar_version() -> tuple:
+def calendar_version() -> str:
     """What tells one state of the Holiday table from another: its count, its last id and its
     last change (a day added, removed or edited changes one of them)."""
-    return tuple(
-        db.session.execute(
-            select(func.count(Holiday.id), func.max(Holiday.id), func.max(Holiday.updated_at))
-        ).one()
-    )
+    row = db.session.execute(
+        select(func.count(Holiday.id), func.max(Holiday.id), func.max(Holiday.updated_at))
+    ).one()
+    return "/".join(str(value) for value in row)
 
 
 @event.listens_for(Session, "after_flush")

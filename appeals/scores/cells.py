@@ -114,7 +114,7 @@ def build_cells(today: date | None = None, *, whole: bool = False) -> int:
         begin_reading()
     counted_at = now_utc()
     mark = event_mark(counted_at, db.session.scalar(select(func.max(Event.id))) or 0)
-    calendar = repr(calendar_version())
+    calendar = calendar_version()
     previous = db.session.execute(
         select(
             ScoreCellBuild.counted_at,

@@ -135,6 +135,7 @@ def region_body_ids(region_id: int) -> list[int]:
 
 
 def body_filter(ids: list[int] | None, body_column: ColumnElement) -> list[ColumnElement]:
+    """The condition that keeps the rows of the bodies `ids` (None: no condition)."""
     # No "IS NOT NULL" for all bodies: SQLite would walk the body index and fetch each row
     # by rowid, several times slower than the plain scan; the None group is dropped instead.
     return [] if ids is None else [body_column.in_(ids)]
