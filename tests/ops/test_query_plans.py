@@ -1,8 +1,8 @@
 """The hot queries use indexes: every statement that the inbox (with its filters), the
-citizen's list, the status check, the deadline sweep and the desk's list of a body's appeals
-send is EXPLAINed, and a full scan of appeals or events fails the test. On SQLite by the
-plan's words; on PostgreSQL with sequential scans priced out (enable_seqscan off), so that
-a small test table does not hide a missing index."""
+citizen's list, the status check, the deadline sweep, the desk's list of a body's appeals and
+the score cells' refresh of the changed bodies send is EXPLAINed, and a full scan of appeals or
+events fails the test. On SQLite by the plan's words; on PostgreSQL with sequential scans
+priced out (enable_seqscan off), so that a small test table does not hide a missing index."""
 
 from __future__ import annotations
 
