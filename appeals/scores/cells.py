@@ -117,7 +117,6 @@ def build_cells(today: date | None = None, *, whole: bool = False) -> int:
     calendar = calendar_version()
     previous = db.session.execute(
         select(
-            ScoreCellBuild.counted_at,
             ScoreCellBuild.today,
             ScoreCellBuild.cells,
             ScoreCellBuild.whole_at,
