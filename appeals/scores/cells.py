@@ -146,11 +146,7 @@ def build_cells(today: date | None = None, *, whole: bool = False) -> int:
     # held only while they are written, not while every cell is written again.
     stored = stored_cells(bodies)
     stored_before = len(stored.cells)
-    if bodies is not None and stored.read != stored_before:
-        # A key stored twice (never written so): all are written again, from a whole count.
-        if reading_apart:
-            db.session.rollback()
-        return build_cells(today, whole=True)
+    twice = stored.read != stored_before  # a key stored twice (never written so)
     changes = changes_to(stored, new_cells()) if stored.cells or bodies is not None else None
     if reading_apart:
         # The counting is done: end the reader's transaction and write in a new one that
@@ -161,8 +157,9 @@ def build_cells(today: date | None = None, *, whole: bool = False) -> int:
         begin_writing()
     # The build's row locked (PostgreSQL): a build writing at once waits, or is seen here.
     unchanged = build_counted_at(lock=True) == stored.counted_at
-    if bodies is not None and not unchanged:
-        # Another build wrote meanwhile: some bodies' counts cannot replace its cells.
+    if bodies is not None and (twice or not unchanged):
+        # Some bodies' counts cannot mend a key stored twice, nor replace the cells another
+        # build wrote meanwhile: every body is counted, and every cell written again.
         if reading_apart:
             db.session.rollback()
         return build_cells(today, whole=True)
