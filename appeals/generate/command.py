@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import UTC, datetime
+from datetime import time as day_time
+from zoneinfo import ZoneInfo
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from appeals.extensions import db
 from appeals.generate.load import PASSWORD, generate
@@ -22,17 +24,23 @@ def register_generate(app: Flask) -> None:
         "--today",
         type=click.DateTime(["%Y-%m-%d"]),
         default=None,
-        help="The last day of the data (default: today).",
+        help="The last day of the data, to its end (default: up to this moment).",
     )
     def generate_command(appeals: int, bodies: int, months: int, seed: int, today) -> None:
         """Generate bodies with staff, citizens and appeals with their events, answers,
         ratings and audits (after `flask seed`; a second seed adds another set)."""
         started = time.perf_counter()
-        day: date | None = today.date() if today else None
-        report = generate(appeals, bodies, months, seed, today=day, log=click.echo)
+        now = end_of_day(today) if today else None
+        report = generate(appeals, bodies, months, seed, now=now, log=click.echo)
         db.session.commit()
         click.echo(
             f"Generated {report.appeals:,} appeals, {report.events:,} events, "
             f"{report.bodies:,} bodies, {report.users:,} accounts (password {PASSWORD}) "
             f"in {time.perf_counter() - started:.1f} s"
         )
+
+
+def end_of_day(day: datetime) -> datetime:
+    """The day's last second in the site's zone, as an aware UTC moment."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return datetime.combine(day.date(), day_time.max, zone).astimezone(UTC)

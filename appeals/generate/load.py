@@ -30,7 +30,7 @@ from appeals.generate.plan import (
 from appeals.intake.models import Appeal, RegistrationCounter
 from appeals.reference.models import Body, Category, Region
 from appeals.reference.seed import seed_holidays
-from appeals.timeutil import local_today
+from appeals.timeutil import local_today, now_utc
 
 PASSWORD = "gen-pass-2026"  # every generated account's, for the load test
 CHUNK = 20_000
@@ -120,11 +120,13 @@ def generate(
     bodies: int,
     months: int,
     seed: int,
-    today: date | None = None,
+    now: datetime | None = None,
     log: Callable[[str], None] = lambda _: None,
 ) -> Report:
-    """Generate and write everything; commits in chunks (this is a bulk load, not a step)."""
-    today = today or local_today()
+    """Generate and write everything up to `now` (default: this moment); commits in chunks
+    (this is a bulk load, not a step)."""
+    now = now or now_utc()
+    today = local_today(now)
     rng = random.Random(seed)
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -146,7 +148,7 @@ def generate(
         citizens=citizens,
         categories=len(categories),
         months=months,
-        today=today,
+        now=now,
         terms=terms,
         calendar=calendar,
     )
@@ -175,7 +177,6 @@ def generate(
             if p.status not in ("registered", "withdrawn", "left_without_consideration")
             else None
         )
-        closed_at = p.answered_at + timedelta(days=3) if p.status == "closed" else None
         rows.append(
             (
                 appeal_id, numbers[offset], hashed_code(appeal_id), p.kind,
@@ -184,7 +185,7 @@ def generate(
                 body_id, body_ids[p.first_body] if p.first_body is not None else body_id,
                 executor, policies[p.kind], p.status, yes if p.is_overdue else no,
                 ts(p.submitted_at), day(p.registered_on), day(p.forwarded_on or p.registered_on),
-                day(p.due_on), day(p.extended_until), ts(p.answered_at), ts(closed_at),
+                day(p.due_on), day(p.extended_until), ts(p.answered_at), ts(p.rated_at),
                 p.decision, p.satisfaction,
                 first_id + p.parent if p.parent is not None else None, p.parent_reason, 1,
             )
@@ -194,9 +195,9 @@ def generate(
             answered_at = ts(p.answered_at)
             answers.append((appeal_id, "The matter was considered; the answer is attached.",
                             p.decision, executor, body_id, answered_at))  # fmt: skip
-            if p.audited:
-                audits.append(_audit(appeal_id, body_id, prosecutor, p.answered_at, len(audits),
-                                     today, calendar, ts, day, flag))  # fmt: skip
+            if p.audited_at:
+                audits.append(_audit(appeal_id, body_id, prosecutor, p.audited_at, len(audits),
+                                     now, calendar, ts, day, flag))  # fmt: skip
     timings["rows"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -231,18 +232,17 @@ def generate(
     return Report(len(rows), len(events), len(body_ids), users, timings)
 
 
-def _audit(appeal_id, body_id, prosecutor, answered_at, nth, today, calendar, ts, day, flag):
-    """The nth audit, ten days after the answer. One in five finds a violation and demands a
-    representation; of those past their term, two in three were answered (three days before
-    it), the others are flagged overdue the day after, as the sweep would."""
-    audited_at = answered_at + timedelta(days=10)
+def _audit(appeal_id, body_id, prosecutor, audited_at, nth, now, calendar, ts, day, flag):
+    """The nth audit. One in five finds a violation and demands a representation; of those
+    past their term by `now`, two in three were answered (three days before it), the others
+    are flagged overdue the day after, as the sweep would."""
     if nth % 5:
         return (appeal_id, body_id, prosecutor, flag(True), "[]", "", "none", ts(audited_at),
                 None, None, None)  # fmt: skip
     due = act_due_date((audited_at + ZONE_OFFSET).date(), calendar)
     answered = overdue = None
-    if due < today:
-        due_at = datetime(due.year, due.month, due.day, 12, tzinfo=UTC) - ZONE_OFFSET  # noon
+    due_at = datetime(due.year, due.month, due.day, 12, tzinfo=UTC) - ZONE_OFFSET  # noon
+    if due_at + timedelta(days=1) <= now:
         if nth // 5 % 3 != 2:
             answered = ts(due_at - timedelta(days=3))
         else:
@@ -400,35 +400,30 @@ def _events(out: list, appeal_id: int, p: AppealPlan, body_id: int, body_ids, ex
     head = heads[p.body]
     out.append((appeal_id, "submitted", None, ts(p.submitted_at), "submitted", None, None,
                 None, None))  # fmt: skip
-    registered = _at(p.registered_on, 9)
     if p.first_body is not None:
         late = "true" if (p.forwarded_on - p.registered_on).days > 5 else "false"
-        out.append((appeal_id, "forwarded", heads[p.first_body], ts(_at(p.forwarded_on, 11)),
+        out.append((appeal_id, "forwarded", heads[p.first_body], ts(p.forwarded_at),
                     "registered",
                     body_ids[p.first_body], body_id, None, f'{{"late": {late}}}'))  # fmt: skip
     if executor is not None:
-        out.append((appeal_id, "assigned", head, ts(registered), "in_progress", None, None,
+        out.append((appeal_id, "assigned", head, ts(p.assigned_at), "in_progress", None, None,
                     None, f'{{"executor_id": {executor}}}'))  # fmt: skip
     if p.extended_until:
-        out.append((appeal_id, "extended", head, ts(_at(p.due_on, 10)), None, None, None, None,
+        out.append((appeal_id, "extended", head, ts(p.extended_at), None, None, None, None,
                     f'{{"until": "{p.extended_until.isoformat()}"}}'))  # fmt: skip
     if p.answered_at:
         out.append((appeal_id, "answered", executor, ts(p.answered_at), "answered", None, None,
                     None, f'{{"decision": "{p.decision}"}}'))  # fmt: skip
     if p.satisfaction:
-        out.append((appeal_id, "rated", None, ts(p.answered_at + timedelta(days=3)), "closed",
+        out.append((appeal_id, "rated", None, ts(p.rated_at), "closed",
                     None, None, None, f'{{"satisfaction": "{p.satisfaction}"}}'))  # fmt: skip
     if p.is_overdue:
-        out.append((appeal_id, "overdue", None, ts(_at(p.overdue_on, 1)), None, None, None,
+        out.append((appeal_id, "overdue", None, ts(p.overdue_at), None, None, None,
                     None, None))  # fmt: skip
     if p.status in ("withdrawn", "left_without_consideration"):
         actor = head if p.status == "left_without_consideration" else None
-        out.append((appeal_id, p.status, actor, ts(registered + timedelta(days=2)), p.status,
+        out.append((appeal_id, p.status, actor, ts(p.ended_at), p.status,
                     None, None, None, None))  # fmt: skip
-
-
-def _at(day: date, hour: int) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
 def _drop_secondary_indexes(tables: Sequence[str]) -> list[str]:

@@ -4,7 +4,12 @@ The shape follows what a country's appeals look like: more appeals in spring and
 on weekdays, bodies of very different sizes (a long tail: a few ministries and akimats get
 most appeals), each body with its own answer speed (some slow, a few very slow, so some
 appeals are overdue and some very overdue), extensions, forwards, complaints about answers,
-repeats by the same citizen, ratings and prosecutors' audits."""
+repeats by the same citizen, ratings and prosecutors' audits.
+
+The data ends at a moment (`now`): every step is dated in the order it happens and only if
+its moment has come, so an appeal answered yesterday is not yet rated, and an extension or a
+forward still ahead is not made. Events dated later than the moment the data was written
+would be "new" to everything that reads events since a mark (the score cells' refresh)."""
 
 from __future__ import annotations
 
@@ -35,6 +40,7 @@ REPEAT_REASONS = ["disagrees", "late", "other_defect", "no_new_arguments"]
 BODY_KINDS = ["akimat", "department", "police", "committee", "ministry"]
 ACCESS_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # intake.service's alphabet
 ZONE_OFFSET = timedelta(hours=5)  # Almaty: local office hours to UTC
+HALF_AN_HOUR, AN_HOUR = timedelta(minutes=30), timedelta(hours=1)
 
 
 def access_code(appeal_id: int) -> str:
@@ -79,8 +85,14 @@ class AppealPlan:
     parent_reason: str | None = None
     first_body: int | None = None  # forwarded from
     forwarded_on: date | None = None
-    audited: bool = False
-    overdue_on: date | None = None
+    # When each step happened (UTC); None for a step not taken (or not yet taken).
+    forwarded_at: datetime | None = None
+    assigned_at: datetime | None = None
+    extended_at: datetime | None = None
+    rated_at: datetime | None = None
+    audited_at: datetime | None = None
+    overdue_at: datetime | None = None
+    ended_at: datetime | None = None  # withdrawn or left without consideration
     extra: dict = field(default_factory=dict)
 
 
@@ -126,11 +138,13 @@ def plan_appeals(
     citizens: int,
     categories: int,
     months: int,
-    today: date,
+    now: datetime,
     terms: dict[str, tuple[int, str]],
     calendar: WorkingCalendar,
 ) -> list[AppealPlan]:
-    """Every appeal in order of submission (complaints and repeats after what they follow)."""
+    """Every appeal in order of submission (complaints and repeats after what they follow),
+    with no step later than `now` (aware, UTC)."""
+    today = local_day(now)
     starts = month_starts(today, months)
     month_cum = cumulative([SEASON[start.month - 1] for start in starts])
     body_cum = cumulative([b.weight for b in bodies])
@@ -140,6 +154,7 @@ def plan_appeals(
     decision_cum = cumulative(DECISION_WEIGHTS)
     complaints = appeals * 3 // 100
     repeats = appeals * 3 // 100
+    shared = (bodies, now, terms, calendar, decision_cum)
     plans: list[AppealPlan] = []
     for _ in range(appeals - complaints - repeats):
         start = starts[pick(rng, month_cum)]
@@ -151,52 +166,27 @@ def plan_appeals(
             if day < start:
                 day = start
         kind = KINDS[pick(rng, kind_cum)][0]
-        plans.append(
-            _appeal(
-                rng,
-                day,
-                kind,
-                pick(rng, body_cum),
-                pick(rng, citizen_cum),
-                rng.randrange(categories),
-                bodies,
-                today,
-                terms,
-                calendar,
-                decision_cum,
-            )
-        )
+        body, citizen = pick(rng, body_cum), pick(rng, citizen_cum)
+        plans.append(_appeal(rng, day, kind, body, citizen, rng.randrange(categories), *shared))
     plans.sort(key=lambda p: p.submitted_at)
     # Complaints about refused or partly satisfied answers, 1-30 days after the answer, at
-    # another body; repeats of a citizen's own earlier appeal, 5-90 days later.
+    # another body; repeats of a citizen's own earlier appeal, 5-90 days later. Each is
+    # submitted after what it follows.
     answered = [i for i, p in enumerate(plans) if p.answered_at and p.decision != "satisfied"]
     extra: list[AppealPlan] = []
     for _ in range(complaints):
         parent = plans[rng.choice(answered)] if answered else plans[rng.randrange(len(plans))]
-        day = ((parent.answered_at or parent.submitted_at) + ZONE_OFFSET).date() + timedelta(
-            days=rng.randint(1, 30)
-        )
-        day = min(day, today)
+        after = parent.answered_at or parent.submitted_at
+        day = min(local_day(after) + timedelta(days=rng.randint(1, 30)), today)
         body = pick(rng, body_cum)
         child = _appeal(
-            rng,
-            day,
-            "complaint",
-            body,
-            parent.citizen,
-            parent.category,
-            bodies,
-            today,
-            terms,
-            calendar,
-            decision_cum,
+            rng, day, "complaint", body, parent.citizen, parent.category, *shared, after=after
         )
         child.extra["parent_plan"] = parent
         extra.append(child)
     for _ in range(repeats):
         parent = plans[rng.randrange(len(plans))]
-        day = (parent.submitted_at + ZONE_OFFSET).date() + timedelta(days=rng.randint(5, 90))
-        day = min(day, today)
+        day = min(local_day(parent.submitted_at) + timedelta(days=rng.randint(5, 90)), today)
         child = _appeal(
             rng,
             day,
@@ -204,19 +194,12 @@ def plan_appeals(
             parent.body,
             parent.citizen,
             parent.category,
-            bodies,
-            today,
-            terms,
-            calendar,
-            decision_cum,
+            *shared,
+            after=parent.submitted_at,
         )
         child.extra["parent_plan"] = parent
         child.parent_reason = rng.choice(REPEAT_REASONS)
         extra.append(child)
-    for child in extra:  # strictly after what it follows, even when both fall on today
-        parent = child.extra["parent_plan"]
-        if child.submitted_at <= parent.submitted_at:
-            child.submitted_at = parent.submitted_at + timedelta(minutes=1)
     plans.extend(extra)
     plans.sort(key=lambda p: p.submitted_at)
     position = {id(p): i for i, p in enumerate(plans)}
@@ -225,13 +208,40 @@ def plan_appeals(
     return plans
 
 
-def _appeal(
-    rng, day, kind, body, citizen, category, bodies, today, terms, calendar, decision_cum
-) -> AppealPlan:
+def local_day(moment: datetime) -> date:
+    return (moment + ZONE_OFFSET).date()
+
+
+def at(day: date, hour: int) -> datetime:
+    """The hour (UTC) of a day."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def _submitted_at(rng, day: date, after: datetime | None, now: datetime) -> datetime:
+    """A time of day in office hours, after what the appeal follows (`after`) and not past
+    `now`: a time drawn past either is drawn again between them."""
     hour = min(23, max(0, int(rng.gauss(13, 3))))
     local = datetime.combine(day, time(hour, rng.randrange(60), rng.randrange(60)))
-    submitted_at = (local - ZONE_OFFSET).replace(tzinfo=UTC)
-    registered_on = calendar.next_working_day(day)
+    moment = (local - ZONE_OFFSET).replace(tzinfo=UTC)
+    if moment > now or (after and moment <= after):
+        earliest = (
+            after + timedelta(seconds=1)
+            if after
+            else (datetime.combine(day, time()) - ZONE_OFFSET).replace(tzinfo=UTC)
+        )
+        earliest = min(earliest, now)
+        moment = earliest + (now - earliest) * rng.random()
+    return moment
+
+
+def _appeal(
+    rng, day, kind, body, citizen, category, bodies, now, terms, calendar, decision_cum, after=None
+) -> AppealPlan:
+    """One appeal's steps, in the order they happen, each taken only if its moment has come:
+    a forward, the assignment, an extension (or its end: withdrawn, left without
+    consideration), the answer, then a rating and an audit of it, or the overdue flag."""
+    submitted_at = _submitted_at(rng, day, after, now)
+    registered_on = calendar.next_working_day(local_day(submitted_at))
     term, unit = terms[kind]
     due = (
         calendar.add_calendar_days(registered_on, term)
@@ -239,43 +249,61 @@ def _appeal(
         else calendar.add_working_days(registered_on, term)
     )
     plan = AppealPlan(submitted_at, kind, body, citizen, category, registered_on, due)
-    if kind != "complaint" and rng.random() < 0.06:  # extended by the head
-        plan.extended_until = calendar.add_working_days(due, 30)
     if rng.random() < 0.03 and len(bodies) > 1:  # forwarded from another body first
-        plan.first_body = (body + 1 + rng.randrange(len(bodies) - 1)) % len(bodies)
-        plan.forwarded_on = calendar.add_working_days(registered_on, rng.randint(1, 6))
+        forwarded_on = calendar.add_working_days(registered_on, rng.randint(1, 6))
+        if at(forwarded_on, 11) <= now:
+            plan.first_body = (body + 1 + rng.randrange(len(bodies) - 1)) % len(bodies)
+            plan.forwarded_on, plan.forwarded_at = forwarded_on, at(forwarded_on, 11)
+    # The competent body's head takes it on the day of registration (or of the forward).
+    registered_at = at(registered_on, 9)
+    taken_at = max(registered_at, submitted_at, plan.forwarded_at or submitted_at)
+    taken_at += HALF_AN_HOUR
+    roll = rng.random()
+    if roll < 0.03:
+        ended_at = max(registered_at + timedelta(days=2), taken_at)
+        if ended_at <= now:
+            plan.status = "withdrawn" if roll < 0.02 else "left_without_consideration"
+            plan.ended_at = ended_at
+            return plan
+    if kind != "complaint" and rng.random() < 0.06:  # extended by the head on the last day
+        extended_at = max(at(due, 10), taken_at)
+        if extended_at <= now:
+            plan.extended_until = calendar.add_working_days(due, 30)
+            plan.extended_at = extended_at
     effective_due = plan.extended_until or due
     # The answer: the body's speed times the term, spread; a few never answered in time.
     share = max(0.05, rng.gauss(bodies[body].speed, 0.25))
     if plan.extended_until:
         share += 0.8
     span = max(1, (effective_due - registered_on).days)
-    answer_day = registered_on + timedelta(days=max(1, round(share * span)))
-    roll = rng.random()
-    if roll < 0.02:
-        plan.status = "withdrawn"
-        return plan
-    if roll < 0.03:
-        plan.status = "left_without_consideration"
-        return plan
-    if answer_day <= today:
-        answer_day = calendar.next_working_day(answer_day)
-    if answer_day <= today:
-        local = datetime.combine(answer_day, time(rng.randint(9, 17), rng.randrange(60)))
-        plan.answered_at = (local - ZONE_OFFSET).replace(tzinfo=UTC)
+    answer_day = calendar.next_working_day(
+        registered_on + timedelta(days=max(1, round(share * span)))
+    )
+    local = datetime.combine(answer_day, time(rng.randint(9, 17), rng.randrange(60)))
+    answered_at = max(
+        (local - ZONE_OFFSET).replace(tzinfo=UTC),
+        (plan.extended_at or taken_at) + AN_HOUR,
+    )
+    if answered_at <= now:
+        plan.assigned_at, plan.answered_at = taken_at, answered_at
         plan.decision = DECISIONS[pick(rng, decision_cum)]
         plan.status = "answered"
-        if rng.random() < 0.4:
+        if rng.random() < 0.4 and answered_at + timedelta(days=3) <= now:
             plan.satisfaction = rng.choice(SATISFACTIONS)
-            plan.status = "closed"
-        plan.audited = rng.random() < 0.01
-    else:
+            plan.status, plan.rated_at = "closed", answered_at + timedelta(days=3)
+        if rng.random() < 0.01 and answered_at + timedelta(days=10) <= now:
+            plan.audited_at = answered_at + timedelta(days=10)
+        return plan
+    if taken_at <= now:
         plan.status = (
             "suspended"
             if rng.random() < 0.03
             else ("in_progress" if rng.random() < 0.85 else "registered")
         )
-        if plan.status != "suspended" and today > effective_due:
-            plan.is_overdue = True
-            plan.overdue_on = effective_due + timedelta(days=1)
+        if plan.status != "registered":
+            plan.assigned_at = taken_at
+    if plan.status != "suspended" and effective_due < local_day(now):
+        overdue_at = at(effective_due + timedelta(days=1), 1)  # the night sweep's
+        if overdue_at <= now:
+            plan.is_overdue, plan.overdue_at = True, overdue_at
     return plan

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -12,8 +13,9 @@ from appeals.accounts.models import Role, User
 from appeals.audit.jobs import mark_acts_overdue
 from appeals.audit.models import Audit, ResponseAct
 from appeals.deadlines.jobs import clear_stale_overdue_flags, mark_overdue
+from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
-from appeals.generate.plan import access_code, hashed_code
+from appeals.generate.plan import access_code, hashed_code, plan_appeals, plan_bodies
 from appeals.intake.models import (
     OPEN_STATUSES,
     RUNNING_STATUSES,
@@ -28,6 +30,7 @@ from tests.conftest import tables_restored
 from tests.factories import submit
 
 TODAY = date(2026, 11, 25)
+END = datetime(2026, 11, 25, 18, 59, 59, 999999, tzinfo=UTC)  # TODAY's last second in Almaty
 
 
 def foreign_keys() -> set[tuple[str, str]]:
@@ -205,3 +208,64 @@ def test_an_appeal_submitted_after_generation_gets_a_new_id_and_the_next_number(
 def test_access_code_matches(generated):
     appeal = generated[3]
     assert access_code_matches(appeal, access_code(appeal.id))
+
+
+def test_no_step_is_dated_after_the_end_of_the_data_and_each_follows_the_one_before(generated):
+    """`--today` ends the data at that day's last second: no event, answer, rating or audit
+    later (a later one would be "new" to the score cells' refresh after the load), and each
+    appeal's timeline runs in order (assigned after the forward, answered after both)."""
+    events = db.session.execute(
+        select(Event.appeal_id, Event.kind, Event.created_at).order_by(Event.appeal_id, Event.id)
+    ).all()
+    assert max(e.created_at for e in events) <= END
+    timelines: dict[int, list] = defaultdict(list)
+    for event in events:
+        timelines[event.appeal_id].append(event)
+    for appeal in generated:
+        steps = timelines[appeal.id]
+        assert steps[0].kind == "submitted" and steps[0].created_at == appeal.submitted_at
+        times = [e.created_at for e in steps]
+        assert times == sorted(times), (appeal.number, [e.kind for e in steps])
+        for moment in (appeal.answered_at, appeal.closed_at):
+            assert moment is None or moment <= END
+    assert db.session.scalar(select(func.max(Answer.created_at))) <= END
+    for audit in db.session.scalars(select(Audit)):
+        assert audit.created_at <= END
+        assert all(m is None or m <= END for m in (audit.act_answered_at, audit.act_overdue_at))
+    # Answered in the last three days: not yet rated; the data's last day has appeals.
+    recent = [a for a in generated if a.answered_at and a.answered_at > END - timedelta(days=3)]
+    assert recent and all(a.status == "answered" for a in recent)
+    db.session.commit()
+
+
+def test_a_plan_ending_in_the_morning_leaves_the_rest_of_the_day_out(app):
+    """Ending at 10:30 in Almaty: today's appeals were submitted before it, and what was not
+    yet taken up (or answered, forwarded, extended, flagged) is not."""
+    now = datetime(2026, 11, 25, 5, 30, tzinfo=UTC)
+    rng = random.Random(7)
+    terms = {kind: (15, "working") for kind in ("statement", "request", "proposal", "feedback")}
+    terms |= {"report": (10, "working"), "complaint": (10, "working")}
+    plans = plan_appeals(
+        rng,
+        appeals=4000,
+        bodies=plan_bodies(rng, 20, 4000),
+        citizens=1000,
+        categories=5,
+        months=2,
+        now=now,
+        terms=terms,
+        calendar=working_calendar(),
+    )
+    moments = [
+        getattr(p, name)
+        for p in plans
+        for name in (
+            "submitted_at", "forwarded_at", "assigned_at", "extended_at", "answered_at",
+            "rated_at", "audited_at", "overdue_at", "ended_at",
+        )
+    ]  # fmt: skip
+    assert max(m for m in moments if m is not None) <= now
+    today = [p for p in plans if p.submitted_at >= now - timedelta(hours=10, minutes=30)]
+    assert today and all(p.assigned_at is None and p.status == "registered" for p in today)
+    assert all(p.rated_at is None or p.rated_at - p.answered_at == timedelta(days=3) for p in plans)
+    assert sum(p.status == "closed" for p in plans) > 100
