@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -352,10 +351,21 @@ def take_step(name: str, appeal_id: int):
     return _back(appeal_id)
 
 
+def _step_view(name: str):
+    """The view of one step: a function with a name of its own, as Flask-WTF's CSRF check
+    names every view it protects (a functools.partial has none: every post was a 500)."""
+
+    def step_view(appeal_id: int):
+        return take_step(name, appeal_id)
+
+    step_view.__name__ = step_view.__qualname__ = f"take_step_{name}"
+    return step_view
+
+
 for _name, _step in STEPS.items():
     bp.add_url_rule(
         f"/appeals/<int:appeal_id>/{_step.path}",
         endpoint=_name,
-        view_func=functools.partial(take_step, _name),
+        view_func=_step_view(_name),
         methods=["POST"],
     )

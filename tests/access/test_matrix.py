@@ -47,6 +47,15 @@ GET_ON_POST_ONLY = [
     for standing in STANDINGS
 ]
 API_WRITES = [row for row in MATRIX if row.method == "POST" and row.auth != "session"]
+# The site's forms; the API and Open311 (their unknown addresses included) take a token, not
+# a cookie, and are exempt from CSRF.
+FORM_POSTS = [
+    row
+    for row in MATRIX
+    if row.method == "POST"
+    and row.auth == "session"
+    and not row.path.startswith(("/api/", "/open311/"))
+]
 
 
 def test_every_route_has_a_row_and_every_row_a_route(app):
@@ -143,6 +152,24 @@ def test_read_only_token_writes_nothing(row: Row, app, world, clients):
     for standing in STANDINGS[1:]:
         response = send(row, standing, world, clients, token=world.read_tokens[standing])
         assert response.status_code == 403, standing
+    assert fingerprint(app) == before
+
+
+@pytest.mark.parametrize("row", FORM_POSTS, ids=_key)
+def test_a_form_post_without_its_csrf_token_is_refused(row: Row, app, world, clients, monkeypatch):
+    """CSRF is on in production and off in the other tests: every form's post, sent by a user
+    it is allowed to (or the last standing) without the token, is refused with the token's
+    message, never a 500, and writes nothing. Flask-WTF names each view it protects; the
+    officials' steps, once registered as functools.partial objects, were a 500 for every
+    post."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    standing = next((s for s in STANDINGS if row.cells[s] == ALLOW), STANDINGS[-1])
+    before = fingerprint(app)
+
+    response = send(row, standing, world, clients)
+
+    assert response.status_code == 400, (standing, response.status_code)
+    assert "security token" in response.get_data(as_text=True)
     assert fingerprint(app) == before
 
 
