@@ -20,11 +20,18 @@ from locust import FastHttpUser, constant, task
 
 TARGETS = json.load(open(os.environ["LOAD_TARGETS"])) if os.environ.get("LOAD_TARGETS") else {}
 ACCEPTED = os.environ.get("LOAD_ACCEPTED", "")
+ANSWERED = os.environ.get("LOAD_ANSWERED", "")
 # Seconds between a user's requests: 0 measures what the server sustains at this concurrency.
 THINK = constant(float(os.environ.get("LOAD_WAIT", "0")))
 PROSECUTORS = sorted(TARGETS.get("recovery_codes", {}))
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 OWN = re.compile(r'href="/appeals/(\d+)"')
+# The answer form's hidden fields (its prefix names them: answer-csrf_token, answer-version).
+ANSWER_FORM = re.compile(r'name="answer-(csrf_token|version)" type="hidden" value="([^"]+)"')
+ANSWER_TEXT = (
+    "The matter was considered on its merits. The works are planned for the coming season; "
+    "the reasons and how to complain are set out below."
+)
 READY = os.environ.get("LOAD_READY", "")
 SECONDS = float(os.environ.get("LOAD_SECONDS", "0"))
 _ready_users = 0
@@ -152,6 +159,40 @@ class Official(Signed):
         ids = re.findall(r'href="/work/appeals/(\d+)"', page.text)
         if ids:
             self.client.get(f"/work/appeals/{random.choice(ids)}", name="official: an appeal")
+
+    @task(1)
+    def answer(self):
+        """The next of the official's own appeals in progress (the runner lists them; each is
+        taken once, whichever user signed in as the official): its page, then the answer."""
+        mine = TARGETS.get("answerable", {}).get(self.email)
+        if not mine:
+            self.open_appeal()
+            return
+        appeal_id = mine.pop()
+        page = self.client.get(f"/work/appeals/{appeal_id}", name="official: an appeal")
+        fields = dict(ANSWER_FORM.findall(page.text))
+        with self.client.post(
+            f"/work/appeals/{appeal_id}/answer",
+            data={
+                "answer-csrf_token": fields.get("csrf_token", ""),
+                "answer-version": fields.get("version", ""),
+                "answer-decision": "explained",
+                "answer-text": ANSWER_TEXT,
+            },
+            name="official: answer",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            # Sent or refused, the step returns to the appeal's page; the runner then checks
+            # in the database that every answer recorded here was saved.
+            back = response.headers.get("Location", "").endswith(f"/work/appeals/{appeal_id}")
+            if response.status_code == 302 and back:
+                response.success()
+                if ANSWERED:
+                    with open(ANSWERED, "a") as out:
+                        out.write(f"{appeal_id}\n")
+            else:
+                response.failure(f"not answered: {response.status_code}")
 
 
 class Prosecutor(Signed):

@@ -43,7 +43,7 @@ from appeals.accounts.models import Role, User  # noqa: E402
 from appeals.accounts.second_factor import enable_second_factor, new_secret  # noqa: E402
 from appeals.extensions import db  # noqa: E402
 from appeals.generate.plan import access_code  # noqa: E402
-from appeals.intake.models import Appeal, RegistrationCounter  # noqa: E402
+from appeals.intake.models import Answer, Appeal, AppealStatus, RegistrationCounter  # noqa: E402
 from appeals.localredis import LocalRedis, free_port  # noqa: E402
 from appeals.notifications.models import Notification  # noqa: E402
 
@@ -124,6 +124,7 @@ def targets(app, path: Path, users: int) -> dict:
             .order_by(func.count().desc()).limit(20)
         ).scalars().all()  # fmt: skip
         sample = db.session.execute(select(Appeal.category_id, Appeal.region_id).limit(1)).one()
+        answerable = officials_work()
         data = {
             "password": "gen-pass-2026",
             # Citizens spread over all the generated ones that have an appeal to open (the first
@@ -137,7 +138,11 @@ def targets(app, path: Path, users: int) -> dict:
                 ),
                 500,
             ),
-            "officials": emails(Role.OFFICIAL, "gen%-official-%", 200),
+            # The officials with the most appeals of their own in progress, and those appeals
+            # (Official.answer takes each once).
+            "officials": sorted(answerable, key=lambda e: -len(answerable[e]))[:200]
+            or emails(Role.OFFICIAL, "gen%-official-%", 200),
+            "answerable": answerable,
             "recovery_codes": prosecutors(users),
             "statuses": [(number, access_code(appeal_id)) for appeal_id, number in rows],
             "bodies": [b for b in busiest if b],
@@ -148,10 +153,31 @@ def targets(app, path: Path, users: int) -> dict:
     return data
 
 
+def officials_work(limit: int = 40_000) -> dict[str, list[int]]:
+    """The generated officials' appeals in progress, by the official's e-mail: what each may
+    answer (the executor answers)."""
+    rows = db.session.execute(
+        select(User.email, Appeal.id)
+        .join(User, User.id == Appeal.executor_id)
+        .where(
+            Appeal.status == AppealStatus.IN_PROGRESS,
+            User.role == Role.OFFICIAL,
+            User.email.like("gen%-official-%"),
+        )
+        .order_by(Appeal.id)
+        .limit(limit)
+    )
+    work: dict[str, list[int]] = defaultdict(list)
+    for email, appeal_id in rows:
+        work[email].append(appeal_id)
+    return work
+
+
 # The per-page runs (--pages): each task alone at the same concurrency.
 PAGES = ["Public.home", "Public.ratings", "Public.status", "Citizen.my_appeals",
          "Citizen.one_appeal", "Citizen.submit", "Official.inbox", "Official.inbox_overdue",
-         "Official.open_appeal", "Prosecutor.dashboard", "Prosecutor.body_page"]  # fmt: skip
+         "Official.open_appeal", "Official.answer", "Prosecutor.dashboard",
+         "Prosecutor.body_page"]  # fmt: skip
 
 
 # Seconds the users may take to start and sign in before the measured run (50 sign-ins take
@@ -284,9 +310,15 @@ def stats(prefix: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def check_database(app, accepted: list[int]) -> dict:
-    """Every accepted submission present; numbers unique and gap-free per prefix and year."""
+def check_database(app, accepted: list[int], answered: list[int]) -> dict:
+    """Every accepted submission present; numbers unique and gap-free per prefix and year;
+    every answer the officials sent saved, once, its appeal answered."""
     with app.app_context():
+        saved = db.session.execute(
+            select(Answer.appeal_id, Appeal.status)
+            .join(Appeal, Appeal.id == Answer.appeal_id)
+            .where(Answer.appeal_id.in_(answered))
+        ).all() if answered else []  # fmt: skip
         present = db.session.scalar(
             select(func.count()).select_from(Appeal).where(Appeal.id.in_(accepted))
         ) if accepted else 0  # fmt: skip
@@ -301,7 +333,9 @@ def check_database(app, accepted: list[int]) -> dict:
                     for c in db.session.execute(select(RegistrationCounter)).scalars()}  # fmt: skip
         behind = [key for key, values in series.items() if counters.get(key) != len(values)]
     return {"accepted": len(accepted), "present": present, "unique": len(numbers) == len(set(
-        numbers)), "series_with_gaps": gaps, "counters_off": behind}  # fmt: skip
+        numbers)), "series_with_gaps": gaps, "counters_off": behind, "answered": len(answered),
+        "answers_saved": len({a for a, status in saved if status == AppealStatus.ANSWERED}),
+        "answered_twice": len(saved) - len(set(a for a, _s in saved))}  # fmt: skip
 
 
 def receipts_delivered(app, accepted: list[int], marks: dict[str, datetime]) -> dict:
@@ -341,6 +375,7 @@ def main() -> None:
            "SECRET_KEY": "load-test", "APPEALS_INSTANCE_DIR": str(work),
            "RATELIMIT_PUBLIC_FORMS": "1000000 per minute", "PYTHONPATH": str(ROOT),
            "LOAD_TARGETS": str(work / "targets.json"), "LOAD_ACCEPTED": str(work / "accepted"),
+           "LOAD_ANSWERED": str(work / "answered"),
            "PROMETHEUS_MULTIPROC_DIR": str(work / "prometheus"), "TZ": "Asia/Almaty"}  # fmt: skip
     os.environ.update(env)
     processes: list[subprocess.Popen] = []
@@ -360,6 +395,7 @@ def main() -> None:
         sh([*flask, "scores", "cells"], env, stdout=subprocess.DEVNULL)
         targets(app, work / "targets.json", args.users)
         (work / "accepted").write_text("")
+        (work / "answered").write_text("")
         port = free_port()
         host = f"http://127.0.0.1:{port}"
         web_env = {**env, "BIND": f"127.0.0.1:{port}", "WEB_ACCESS_LOG": ""}
@@ -400,7 +436,7 @@ def main() -> None:
                                                      hello_seconds)}  # fmt: skip
         time.sleep(5)
         backlog_after = queue.count
-        checks = check_database(app, read_accepted(work))
+        checks = check_database(app, read_accepted(work), read_ids(work / "answered"))
         # Sync workers close each connection, which lowers the hello-world's rate: it is also
         # measured with two threads a process and kept connections, and the higher is used.
         if web_env.get("WEB_THREADS", "1") == "1":
@@ -443,7 +479,11 @@ def catch_up(redis_url: str, queues: list[str], limit: float = 600) -> str:
 
 
 def read_accepted(work: Path) -> list[int]:
-    return [int(x) for x in (work / "accepted").read_text().split()]
+    return read_ids(work / "accepted")
+
+
+def read_ids(path: Path) -> list[int]:
+    return [int(x) for x in path.read_text().split()]
 
 
 def hello_world(env, web_env, prefix: Path, users: int, seconds: int) -> float:
