@@ -50,6 +50,13 @@ def live_server(app) -> Iterator[LiveServer]:
     server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def csrf_checked(app, monkeypatch) -> None:
+    """The browser posts the real forms, so the CSRF check is on, as in production (the
+    other tests turn it off): a view it cannot protect fails here, not first in production."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Launch Debian's Chromium, headless unless --headed; skip when it is not installed."""
