@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from appeals.accounts.guards import restrict_blueprint
 from appeals.accounts.models import STAFF_ROLES, User
 from appeals.deadlines.service import explain_due
-from appeals.extensions import db
+from appeals.extensions import db, reads_first
 from appeals.intake.access import SHOWN_WITH_APPEAL
 from appeals.intake.forms import ActionForm
 from appeals.intake.labels import DECISION_LABELS, KIND_LABELS
@@ -182,6 +182,10 @@ class Step:
     take: Callable[[Appeal, Any], Any]  # (appeal, valid form) -> the service's result
     done: Callable[[Appeal, Any, Any], tuple[str, str]]  # -> (message, flash category)
     invalid: str | None = None  # told besides the form's errors when it does not validate
+    # SQLite's write lock from the first write only (extensions.reads_first), for a step
+    # whose service updates the appeal's row: its version, checked by that UPDATE, refuses
+    # the step when someone changed the appeal after it was read ("changed meanwhile").
+    reads_first: bool = False
 
 
 def _forwarded(appeal: Appeal, form: ForwardForm, late: bool) -> tuple[str, str]:
@@ -215,6 +219,7 @@ STEPS: dict[str, Step] = {
             _("%(name)s is now the executor.", name=appeal.executor.full_name),
             "success",
         ),
+        reads_first=True,
     ),
     "answer": Step(
         "answer",
@@ -228,6 +233,7 @@ STEPS: dict[str, Step] = {
         ),
         lambda appeal, *_a: _answered(appeal),
         invalid=_l("Please correct the marked fields. Attached files must be chosen again."),
+        reads_first=True,
     ),
     "request_extension": Step(
         "extension",
@@ -359,7 +365,7 @@ def _step_view(name: str):
         return take_step(name, appeal_id)
 
     step_view.__name__ = step_view.__qualname__ = f"take_step_{name}"
-    return step_view
+    return reads_first(step_view) if STEPS[name].reads_first else step_view
 
 
 for _name, _step in STEPS.items():

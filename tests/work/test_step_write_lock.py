@@ -1,0 +1,121 @@
+"""The answer and the assignment hold SQLite's write lock only while they write
+(extensions.reads_first through the step's `reads_first`): other writers (submissions,
+notices, the other officials' answers) wait for their writes only, not for the page's checks
+and reads. What they read is kept: the appeal's version, checked by the UPDATE of its row,
+refuses a step when someone changed the appeal after it was read."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import event, select
+
+from appeals.extensions import db
+from appeals.intake.models import Answer, Appeal
+from appeals.work import service
+from tests.work.conftest import flashed, post_step, state, version_of
+from tests.work.test_assign_and_answer import REASONED
+
+
+@pytest.fixture(autouse=True)
+def sqlite_only(app):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+
+
+def database_path(app) -> str:
+    return app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+
+
+def write_lock_is_free(path: str) -> bool:
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
+def lock_while(app, markers: dict[str, str]) -> dict[str, bool]:
+    """Listen to the statements sent and record, at the first of each marker, whether another
+    connection could take the write lock then."""
+    path, free = database_path(app), {}
+
+    def probe(_conn, _cursor, statement, *_args):
+        for name, marker in markers.items():
+            if marker in statement and name not in free:
+                free[name] = write_lock_is_free(path)
+
+    event.listen(db.engine, "before_cursor_execute", probe)
+    return free, lambda: event.remove(db.engine, "before_cursor_execute", probe)
+
+
+def test_an_answer_holds_the_write_lock_only_while_it_writes(app, client, login, people, assigned):
+    login(people.official)
+    appeal_id, version = assigned.id, version_of(assigned.id)  # the test's reads, before
+    free, stop = lock_while(
+        app, {"reading the appeal": "FROM appeals", "writing the answer": "INSERT INTO answers"}
+    )
+    try:
+        response = post_step(
+            client, appeal_id, "answer", "answer", version, decision="explained", text=REASONED
+        )
+    finally:
+        stop()
+
+    assert "The answer is sent" in flashed(client, response)
+    assert free == {"reading the appeal": True, "writing the answer": False}
+
+
+def test_an_assignment_holds_the_write_lock_only_while_it_writes(
+    app, client, login, people, appeal
+):
+    login(people.head)
+    appeal_id, version = appeal.id, version_of(appeal.id)
+    free, stop = lock_while(
+        app, {"reading the appeal": "FROM appeals", "writing the event": "INSERT INTO events"}
+    )
+    try:
+        response = post_step(
+            client, appeal_id, "assign", "assign", version, executor_id=people.official.id
+        )
+    finally:
+        stop()
+
+    assert "is now the executor" in flashed(client, response)
+    assert free == {"reading the appeal": True, "writing the event": False}
+
+
+def test_an_answer_to_an_appeal_changed_after_it_was_read_is_refused(
+    app, client, login, people, assigned, monkeypatch
+):
+    """Another process changes the appeal between the step's reads and its first write (no
+    lock is held then): the UPDATE of the appeal finds another version, and nothing is
+    saved."""
+    login(people.official)
+    before = state(assigned.id)
+    answer_appeal = service.answer_appeal
+
+    def changed_first(appeal, *args, **kwargs):
+        other = sqlite3.connect(database_path(app), isolation_level=None)
+        other.execute("UPDATE appeals SET version = version + 1 WHERE id = ?", (appeal.id,))
+        other.close()
+        return answer_appeal(appeal, *args, **kwargs)
+
+    monkeypatch.setattr(service, "answer_appeal", changed_first)
+
+    response = post_step(
+        client, assigned.id, "answer", "answer", decision="explained", text=REASONED
+    )
+
+    assert "changed meanwhile by someone else" in flashed(client, response)
+    after = state(assigned.id)
+    version = 6  # state()'s place of the version, which the other process moved on
+    assert after[:version] + after[version + 1 :] == before[:version] + before[version + 1 :]
+    assert after[version] == before[version] + 1
+    assert db.session.scalar(select(Answer.id).where(Answer.appeal_id == assigned.id)) is None
+    assert db.session.get(Appeal, assigned.id).status == "in_progress"
