@@ -160,10 +160,17 @@ class Official(Signed):
         if ids:
             self.client.get(f"/work/appeals/{random.choice(ids)}", name="official: an appeal")
 
-    @task(1)
+
+class Answering(Official):
+    """Officials answering their own appeals in progress: those with the most (the runner
+    lists them and their appeals; each appeal is answered once, whichever user signed in as
+    its executor). One whose appeals are all answered opens appeals from the inbox."""
+
+    weight = 1
+    pool = "answering"
+
     def answer(self):
-        """The next of the official's own appeals in progress (the runner lists them; each is
-        taken once, whichever user signed in as the official): its page, then the answer."""
+        """The next of the official's appeals in progress: its page, then the answer."""
         mine = TARGETS.get("answerable", {}).get(self.email)
         if not mine:
             self.open_appeal()
@@ -193,6 +200,9 @@ class Official(Signed):
                         out.write(f"{appeal_id}\n")
             else:
                 response.failure(f"not answered: {response.status_code}")
+
+
+Answering.tasks = [Answering.answer]
 
 
 class Prosecutor(Signed):

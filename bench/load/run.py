@@ -124,8 +124,7 @@ def targets(app, path: Path, users: int) -> dict:
             .order_by(func.count().desc()).limit(20)
         ).scalars().all()  # fmt: skip
         sample = db.session.execute(select(Appeal.category_id, Appeal.region_id).limit(1)).one()
-        officials = emails(Role.OFFICIAL, "gen%-official-%", 200)
-        answerable = officials_work(officials)
+        answerable = officials_work(50)
         data = {
             "password": "gen-pass-2026",
             # Citizens spread over all the generated ones that have an appeal to open (the first
@@ -139,8 +138,11 @@ def targets(app, path: Path, users: int) -> dict:
                 ),
                 500,
             ),
-            "officials": officials,
-            "answerable": answerable,  # Official.answer takes each once
+            "officials": emails(Role.OFFICIAL, "gen%-official-%", 200),
+            # The officials with the most appeals in progress, and those appeals (Answering
+            # answers each once).
+            "answering": list(answerable),
+            "answerable": answerable,
             "recovery_codes": prosecutors(users),
             "statuses": [(number, access_code(appeal_id)) for appeal_id, number in rows],
             "bodies": [b for b in busiest if b],
@@ -151,13 +153,23 @@ def targets(app, path: Path, users: int) -> dict:
     return data
 
 
-def officials_work(officials: list[str]) -> dict[str, list[int]]:
-    """The officials' appeals in progress, by the official's e-mail: what each may answer
-    (the executor answers)."""
+def officials_work(n: int) -> dict[str, list[int]]:
+    """The appeals in progress of the n generated officials with the most, by the official's
+    e-mail: what each may answer (the executor answers)."""
+    in_progress = (Appeal.status == AppealStatus.IN_PROGRESS, User.role == Role.OFFICIAL,
+                   User.email.like("gen%-official-%"))  # fmt: skip
+    busiest = (
+        select(User.id)
+        .join(Appeal, Appeal.executor_id == User.id)
+        .where(*in_progress)
+        .group_by(User.id)
+        .order_by(func.count().desc())
+        .limit(n)
+    )
     rows = db.session.execute(
         select(User.email, Appeal.id)
         .join(User, User.id == Appeal.executor_id)
-        .where(Appeal.status == AppealStatus.IN_PROGRESS, User.email.in_(officials))
+        .where(*in_progress, User.id.in_(busiest))
         .order_by(Appeal.id)
     )
     work: dict[str, list[int]] = defaultdict(list)
@@ -169,7 +181,7 @@ def officials_work(officials: list[str]) -> dict[str, list[int]]:
 # The per-page runs (--pages): each task alone at the same concurrency.
 PAGES = ["Public.home", "Public.ratings", "Public.status", "Citizen.my_appeals",
          "Citizen.one_appeal", "Citizen.submit", "Official.inbox", "Official.inbox_overdue",
-         "Official.open_appeal", "Official.answer", "Prosecutor.dashboard",
+         "Official.open_appeal", "Answering.answer", "Prosecutor.dashboard",
          "Prosecutor.body_page"]  # fmt: skip
 
 
@@ -404,7 +416,7 @@ def main() -> None:
         print(f"catch-up before the run: {caught_up}")
         cpu = CpuWindow(ready_file(work / "mixed"), args.seconds, f"{host}/metrics")
         cpu.start()
-        locust(env, host, ["Citizen", "Official", "Prosecutor", "Public"], args.users,
+        locust(env, host, ["Citizen", "Official", "Answering", "Prosecutor", "Public"], args.users,
                args.seconds, work / "mixed")  # fmt: skip
         cpu.join()
         marks = {"the end": datetime.now(UTC)}
