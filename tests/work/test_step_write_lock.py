@@ -14,6 +14,7 @@ from sqlalchemy import event, select
 from appeals.extensions import db
 from appeals.intake.models import Answer, Appeal
 from appeals.work import service
+from tests.faults.test_database_refuses import write_lock_is_free
 from tests.work.conftest import flashed, post_step, state, version_of
 from tests.work.test_assign_and_answer import REASONED
 
@@ -26,18 +27,6 @@ def sqlite_only(app):
 
 def database_path(app) -> str:
     return app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-
-
-def write_lock_is_free(path: str) -> bool:
-    other = sqlite3.connect(path, isolation_level=None, timeout=0)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        other.close()
 
 
 def lock_while(app, markers: dict[str, str]) -> dict[str, bool]:
