@@ -182,10 +182,6 @@ class Step:
     take: Callable[[Appeal, Any], Any]  # (appeal, valid form) -> the service's result
     done: Callable[[Appeal, Any, Any], tuple[str, str]]  # -> (message, flash category)
     invalid: str | None = None  # told besides the form's errors when it does not validate
-    # SQLite's write lock from the first write only (extensions.reads_first), for a step
-    # whose service updates the appeal's row: its version, checked by that UPDATE, refuses
-    # the step when someone changed the appeal after it was read ("changed meanwhile").
-    reads_first: bool = False
 
 
 def _forwarded(appeal: Appeal, form: ForwardForm, late: bool) -> tuple[str, str]:
@@ -219,7 +215,6 @@ STEPS: dict[str, Step] = {
             _("%(name)s is now the executor.", name=appeal.executor.full_name),
             "success",
         ),
-        reads_first=True,
     ),
     "answer": Step(
         "answer",
@@ -233,7 +228,6 @@ STEPS: dict[str, Step] = {
         ),
         lambda appeal, *_a: _answered(appeal),
         invalid=_l("Please correct the marked fields. Attached files must be chosen again."),
-        reads_first=True,
     ),
     "request_extension": Step(
         "extension",
@@ -359,13 +353,18 @@ def take_step(name: str, appeal_id: int):
 
 def _step_view(name: str):
     """The view of one step: a function with a name of its own, as Flask-WTF's CSRF check
-    names every view it protects (a functools.partial has none: every post was a 500)."""
+    names every view it protects (a functools.partial has none: every post was a 500).
+
+    On SQLite it takes the write lock at its first write (extensions.reads_first), so other
+    writers do not wait for its checks and reads. Every step's service updates the appeal's
+    row (a change of status, or workflow.touch), whose version, checked by that UPDATE,
+    refuses the step when someone changed the appeal after it was read."""
 
     def step_view(appeal_id: int):
         return take_step(name, appeal_id)
 
     step_view.__name__ = step_view.__qualname__ = f"take_step_{name}"
-    return reads_first(step_view) if STEPS[name].reads_first else step_view
+    return reads_first(step_view)
 
 
 for _name, _step in STEPS.items():

@@ -1,12 +1,14 @@
-"""The answer and the assignment hold SQLite's write lock only while they write
-(extensions.reads_first through the step's `reads_first`): other writers (submissions,
-notices, the other officials' answers) wait for their writes only, not for the page's checks
-and reads. What they read is kept: the appeal's version, checked by the UPDATE of its row,
-refuses a step when someone changed the appeal after it was read."""
+"""The officials' steps hold SQLite's write lock only while they write (extensions.reads_first,
+work/views.py: _step_view): other writers (submissions, notices, the other officials'
+answers) wait for their writes only, not for the page's checks and reads. What they read is
+kept: the appeal's version, checked by the UPDATE of its row, refuses a step when someone
+changed the appeal after it was read, also a step that writes only an event (touch)."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select
@@ -29,9 +31,9 @@ def database_path(app) -> str:
     return app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
 
 
-def lock_while(app, markers: dict[str, str]) -> dict[str, bool]:
+def lock_while(app, markers: dict[str, str]) -> tuple[dict[str, bool], Callable[[], None]]:
     """Listen to the statements sent and record, at the first of each marker, whether another
-    connection could take the write lock then."""
+    connection could take the write lock then; returns the record and how to stop listening."""
     path, free = database_path(app), {}
 
     def probe(_conn, _cursor, statement, *_args):
@@ -45,7 +47,7 @@ def lock_while(app, markers: dict[str, str]) -> dict[str, bool]:
 
 def test_an_answer_holds_the_write_lock_only_while_it_writes(app, client, login, people, assigned):
     login(people.official)
-    appeal_id, version = assigned.id, version_of(assigned.id)  # the test's reads, before
+    appeal_id, version = assigned.id, version_of(assigned.id)  # read before listening
     free, stop = lock_while(
         app, {"reading the appeal": "FROM appeals", "writing the answer": "INSERT INTO answers"}
     )
@@ -79,27 +81,47 @@ def test_an_assignment_holds_the_write_lock_only_while_it_writes(
     assert free == {"reading the appeal": True, "writing the event": False}
 
 
-def test_an_answer_to_an_appeal_changed_after_it_was_read_is_refused(
-    app, client, login, people, assigned, monkeypatch
+# The service each step calls, the step's path (also its form's prefix), and its fields.
+STEPS_TAKEN = {
+    "an answer": (
+        "answer_appeal",
+        "answer",
+        lambda appeal: {"decision": "explained", "text": REASONED},
+    ),
+    # An event and workflow.touch only: the version is checked all the same.
+    "an extension request": (
+        "request_extension",
+        "extension",
+        lambda appeal: {
+            "until": (appeal.effective_due_on + timedelta(days=14)).isoformat(),
+            "reason": "The expert's opinion is still awaited.",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("taken", STEPS_TAKEN, ids=list(STEPS_TAKEN))
+def test_a_step_on_an_appeal_changed_after_it_was_read_is_refused(
+    taken, app, client, login, people, assigned, monkeypatch
 ):
     """Another process changes the appeal between the step's reads and its first write (no
     lock is held then): the UPDATE of the appeal finds another version, and nothing is
     saved."""
+    function, path, fields_for = STEPS_TAKEN[taken]
     login(people.official)
+    fields = fields_for(assigned)
     before = state(assigned.id)
-    answer_appeal = service.answer_appeal
+    take = getattr(service, function)
 
     def changed_first(appeal, *args, **kwargs):
         other = sqlite3.connect(database_path(app), isolation_level=None)
         other.execute("UPDATE appeals SET version = version + 1 WHERE id = ?", (appeal.id,))
         other.close()
-        return answer_appeal(appeal, *args, **kwargs)
+        return take(appeal, *args, **kwargs)
 
-    monkeypatch.setattr(service, "answer_appeal", changed_first)
+    monkeypatch.setattr(service, function, changed_first)
 
-    response = post_step(
-        client, assigned.id, "answer", "answer", decision="explained", text=REASONED
-    )
+    response = post_step(client, assigned.id, path, path, **fields)
 
     assert "changed meanwhile by someone else" in flashed(client, response)
     after = state(assigned.id)
