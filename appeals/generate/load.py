@@ -8,7 +8,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, text
@@ -23,14 +23,16 @@ from appeals.generate.plan import (
     BODY_KINDS,
     ZONE_OFFSET,
     AppealPlan,
+    at,
     hashed_code,
+    local_day,
     plan_appeals,
     plan_bodies,
 )
 from appeals.intake.models import Appeal, RegistrationCounter
 from appeals.reference.models import Body, Category, Region
 from appeals.reference.seed import seed_holidays
-from appeals.timeutil import local_today, now_utc
+from appeals.timeutil import now_utc
 
 PASSWORD = "gen-pass-2026"  # every generated account's, for the load test
 CHUNK = 20_000
@@ -126,7 +128,7 @@ def generate(
     """Generate and write everything up to `now` (default: this moment); commits in chunks
     (this is a bulk load, not a step)."""
     now = now or now_utc()
-    today = local_today(now)
+    today = local_day(now)  # the plan's day, in the same zone
     rng = random.Random(seed)
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -165,7 +167,7 @@ def generate(
 
     started = time.perf_counter()
     first_id = (db.session.execute(select(func.max(Appeal.id))).scalar() or 0) + 1
-    numbers = _numbers(plans, today)
+    numbers = _numbers(plans)
     ts, day, flag = _formats(db.session.get_bind().dialect.name)
     no, yes = flag(False), flag(True)
     rows, events, answers, audits = [], [], [], []
@@ -239,9 +241,9 @@ def _audit(appeal_id, body_id, prosecutor, audited_at, nth, now, calendar, ts, d
     if nth % 5:
         return (appeal_id, body_id, prosecutor, flag(True), "[]", "", "none", ts(audited_at),
                 None, None, None)  # fmt: skip
-    due = act_due_date((audited_at + ZONE_OFFSET).date(), calendar)
+    due = act_due_date(local_day(audited_at), calendar)
     answered = overdue = None
-    due_at = datetime(due.year, due.month, due.day, 12, tzinfo=UTC) - ZONE_OFFSET  # noon
+    due_at = at(due, 12) - ZONE_OFFSET  # noon in the zone
     if due_at + timedelta(days=1) <= now:
         if nth // 5 % 3 != 2:
             answered = ts(due_at - timedelta(days=3))
@@ -363,7 +365,7 @@ def _user(email, role, body_id, password, now) -> dict:
     }
 
 
-def _numbers(plans: Sequence[AppealPlan], today: date) -> list[str]:
+def _numbers(plans: Sequence[AppealPlan]) -> list[str]:
     """Gap-free numbers per prefix and year in order of submission, after the existing ones."""
     config = current_app.config
     prefixes, digits = config["REGISTRATION_PREFIXES"], config["REGISTRATION_DIGITS"]
@@ -373,7 +375,7 @@ def _numbers(plans: Sequence[AppealPlan], today: date) -> list[str]:
     }
     numbers = []
     for p in plans:
-        key = (prefixes[p.kind], (p.submitted_at + ZONE_OFFSET).year)
+        key = (prefixes[p.kind], local_day(p.submitted_at).year)
         last[key] = last.get(key, 0) + 1
         numbers.append(f"{key[0]}-{key[1]}-{last[key]:0{digits}d}")
     return numbers

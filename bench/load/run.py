@@ -424,7 +424,7 @@ def main() -> None:
         backlog_end = queue.count
         time.sleep(5)
         marks["5 s after"] = datetime.now(UTC)
-        delivered = receipts_delivered(app, read_accepted(work), marks)
+        delivered = receipts_delivered(app, read_ids(work / "accepted"), marks)
         alone = []
         for name in (args.only.split(",") if args.only else PAGES) if args.pages else []:
             prefix = work / f"page-{name}"
@@ -441,7 +441,7 @@ def main() -> None:
                                                      hello_seconds)}  # fmt: skip
         time.sleep(5)
         backlog_after = queue.count
-        checks = check_database(app, read_accepted(work), read_ids(work / "answered"))
+        checks = check_database(app, read_ids(work / "accepted"), read_ids(work / "answered"))
         # Sync workers close each connection, which lowers the hello-world's rate: it is also
         # measured with two threads a process and kept connections, and the higher is used.
         if web_env.get("WEB_THREADS", "1") == "1":
@@ -481,10 +481,6 @@ def catch_up(redis_url: str, queues: list[str], limit: float = 600) -> str:
             return f"queues idle after {time.monotonic() - started:.0f} s (at most {peak} jobs)"
         time.sleep(1)
     return f"still {waiting} jobs waiting after {limit:.0f} s: the run starts anyway"
-
-
-def read_accepted(work: Path) -> list[int]:
-    return read_ids(work / "accepted")
 
 
 def read_ids(path: Path) -> list[int]:

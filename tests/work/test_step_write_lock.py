@@ -17,6 +17,7 @@ from appeals.extensions import db
 from appeals.intake.models import Answer, Appeal
 from appeals.work import service
 from tests.faults.test_database_refuses import write_lock_is_free
+from tests.ops.test_sqlite_reads import sqlite_path
 from tests.work.conftest import flashed, post_step, state, version_of
 from tests.work.test_assign_and_answer import REASONED
 
@@ -27,14 +28,10 @@ def sqlite_only(app):
         pytest.skip("SQLite's write lock")
 
 
-def database_path(app) -> str:
-    return app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-
-
 def lock_while(app, markers: dict[str, str]) -> tuple[dict[str, bool], Callable[[], None]]:
     """Listen to the statements sent and record, at the first of each marker, whether another
     connection could take the write lock then; returns the record and how to stop listening."""
-    path, free = database_path(app), {}
+    path, free = sqlite_path(app), {}
 
     def probe(_conn, _cursor, statement, *_args):
         for name, marker in markers.items():
@@ -114,7 +111,7 @@ def test_a_step_on_an_appeal_changed_after_it_was_read_is_refused(
     take = getattr(service, function)
 
     def changed_first(appeal, *args, **kwargs):
-        other = sqlite3.connect(database_path(app), isolation_level=None)
+        other = sqlite3.connect(sqlite_path(app), isolation_level=None)
         other.execute("UPDATE appeals SET version = version + 1 WHERE id = ?", (appeal.id,))
         other.close()
         return take(appeal, *args, **kwargs)
