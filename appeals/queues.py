@@ -77,11 +77,12 @@ def queue_after_commit(job: PendingJob) -> None:
     db.session.info.setdefault("pending_jobs", []).append(job)
 
 
-def enqueue_once(func: str, *args: Any, job_id: str) -> None:
+def enqueue_once(func: str, *args: Any, job_id: str) -> bool:
     """Queue a job now unless one with this id still waits: a page that asks for the same work
-    on every view sends it once. Redis unreachable: logged, and the page goes on."""
+    on every view sends it once. Returns whether the job waits now. Redis unreachable: logged,
+    and the page goes on."""
     if not current_app.config["RQ_ENABLED"]:
-        return
+        return False
     try:
         # A finished job is dropped at once and a failed one soon, so the id is free again.
         get_queue().enqueue(
@@ -91,6 +92,8 @@ def enqueue_once(func: str, *args: Any, job_id: str) -> None:
         pass
     except RedisError as error:
         log.warning("Redis unavailable, %s not queued: %s", job_id, error)
+        return False
+    return True
 
 
 def cancel_after_commit(job_ids: list[str]) -> None:

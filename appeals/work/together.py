@@ -1,6 +1,11 @@
 """Look-alikes and appeals answered together: an official sees the open appeals of the same
 body that read like this one (last 60 days); the head groups them under this one, and its
-answer then goes to each of them, in each applicant's own case."""
+answer then goes to each of them, in each applicant's own case.
+
+The comparison is worked out by the worker and kept in Redis, never on the page: it needs the
+category suggester's vectorisers, and scikit-learn costs a web process about 250 MB and a
+second to import (every web process would hold it after its first official's page), and a
+first comparison among a big body's candidates some 10 ms of the page."""
 
 from __future__ import annotations
 
@@ -38,6 +43,14 @@ KEEP_LOOK_ALIKES = "appeals.work.lookalike_jobs.keep_look_alikes_job"
 class LookAlike:
     appeal: Appeal
     similarity: float
+
+
+@dataclass(frozen=True)
+class LookAlikes:
+    shown: list[LookAlike]
+    # Never worked out for this appeal (or expired, or lost by Redis): the worker has been
+    # asked and they show on a later view.
+    pending: bool = False
 
 
 def _candidate_ids(appeal: Appeal) -> list[int]:
@@ -90,40 +103,39 @@ def _fingerprint(candidate_ids: list[int]) -> str:
 
 
 def _keep_scores(appeal: Appeal, candidate_ids: list[int]) -> list[tuple[int, float]]:
-    """Work the scores out now and keep them with the candidates they were computed from."""
+    """Work the scores out and keep them with the candidates they were computed from."""
     scored = _scored(appeal, candidate_ids)
     kept = {"of": _fingerprint(candidate_ids), "scored": scored}
     keep_value(_kept_key(appeal.id), kept, LOOKALIKES_KEPT_SECONDS)
     return scored
 
 
-def look_alikes(appeal: Appeal) -> list[LookAlike]:
-    """The open appeals of the same body from the last 60 days that read most like this one.
-    Fitting the comparison costs a page view tens of milliseconds, so the scores are kept in
-    Redis with the candidates they were computed from. Worked out on the page only the first
-    time; when the candidates have changed since, the page shows the kept scores of those
-    still open and the worker works them out again (a new look-alike shows a moment later)."""
+def look_alikes(appeal: Appeal) -> LookAlikes:
+    """The open appeals of the same body from the last 60 days that read most like this one,
+    as the worker last worked them out. When the candidates have changed since, the page shows
+    the kept scores of those still open and the worker works them out again (a new
+    look-alike shows a moment later); when none are kept, the worker is asked and the page
+    says so."""
     candidate_ids = _candidate_ids(appeal)
     if not candidate_ids:
-        return []  # and scikit-learn is not even loaded
+        return LookAlikes([])
     kept = kept_value(_kept_key(appeal.id))
-    if kept is None:  # never worked out, expired, or Redis down
-        scored = _keep_scores(appeal, candidate_ids)
-    else:
-        if kept["of"] != _fingerprint(candidate_ids):
-            enqueue_once(KEEP_LOOK_ALIKES, appeal.id, job_id=f"lookalikes-{appeal.id}")
-        still_open = set(candidate_ids)
-        scored = [(i, score) for i, score in kept["scored"] if i in still_open]
+    if kept is None or kept["of"] != _fingerprint(candidate_ids):
+        asked = enqueue_once(KEEP_LOOK_ALIKES, appeal.id, job_id=f"lookalikes-{appeal.id}")
+        if kept is None:  # never worked out, expired, or Redis down (then nothing is asked)
+            return LookAlikes([], pending=asked)
+    still_open = set(candidate_ids)
+    scored = [(i, score) for i, score in kept["scored"] if i in still_open]
     found = {
         row.id: row
         for row in db.session.scalars(select(Appeal).where(Appeal.id.in_([i for i, _ in scored])))
     }
-    return [LookAlike(found[i], score) for i, score in scored if i in found]
+    return LookAlikes([LookAlike(found[i], score) for i, score in scored if i in found])
 
 
 def keep_look_alikes(appeal_id: int) -> int:
     """Work out and keep an appeal's look-alikes among its body's current candidates (the
-    worker's part of look_alikes). Returns how many were found."""
+    worker's part of look_alikes; none found is kept too). Returns how many were found."""
     appeal = db.session.get(Appeal, appeal_id)
     candidate_ids = _candidate_ids(appeal) if appeal is not None else []
     return len(_keep_scores(appeal, candidate_ids)) if candidate_ids else 0

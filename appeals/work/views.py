@@ -90,7 +90,9 @@ def _workable_or_404(appeal_id: int) -> Appeal:
     return appeal
 
 
-def _page_forms(appeal: Appeal, alike: list, submitted: dict[str, Any]) -> FormsOnDemand:
+def _page_forms(
+    appeal: Appeal, alike: list[together.LookAlike], submitted: dict[str, Any]
+) -> FormsOnDemand:
     return FormsOnDemand(
         appeal,
         {
@@ -117,7 +119,7 @@ def _page_forms(appeal: Appeal, alike: list, submitted: dict[str, Any]) -> Forms
 def _render_appeal(appeal: Appeal, status: int = 200, **submitted):
     today = local_today()
     alike = together.look_alikes(appeal)
-    forms = _page_forms(appeal, alike, submitted)
+    forms = _page_forms(appeal, alike.shown, submitted)
     actions = available_actions(appeal, current_user, today) | defects.defect_actions(
         appeal, current_user
     )
@@ -286,7 +288,7 @@ STEPS: dict[str, Step] = {
     ),
     "group": Step(
         "group",
-        lambda appeal: GroupForm(look_alikes=together.look_alikes(appeal)),
+        lambda appeal: GroupForm(look_alikes=together.look_alikes(appeal).shown),
         lambda appeal, form: together.group_appeals(
             appeal, [db.session.get(Appeal, i) for i in form.members.data], current_user
         ),

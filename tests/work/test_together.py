@@ -4,6 +4,7 @@ their own case, and a group of two bodies, or of closed appeals, is refused."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,9 @@ from appeals.intake.workflow import TransitionRefused
 from appeals.timeutil import now_utc
 from appeals.work.service import answer_appeal, assign_executor
 from appeals.work.together import group_appeals, look_alikes
+from tests.conftest import PASSWORD
 from tests.factories import submit
+from tests.ops.test_lazy_sklearn import in_a_fresh_process
 from tests.pages import by_testid
 from tests.work.conftest import post_step, state
 
@@ -50,33 +53,57 @@ def garbage(people, make_user):
     return first, like, other
 
 
-def test_the_official_sees_the_look_alikes_of_the_body(client, login, people, garbage):
+def look_alikes_card(client, appeal: Appeal):
+    """The look-alikes' card on the official's page of `appeal` (the signed-in user's view)."""
+    return by_testid(client.get(f"/work/appeals/{appeal.id}").get_data(as_text=True), "look-alikes")
+
+
+def test_the_official_sees_the_look_alikes_of_the_body_once_the_worker_found_them(
+    client, login, people, garbage, run_jobs
+):
     first, like, other = garbage
+    login(people.official)
+
+    page = client.get(f"/work/appeals/{first.id}").get_data(as_text=True)
+
+    # Not worked out on the page: the worker is asked, and the page says so.
+    assert "being looked for" in by_testid(page, "look-alikes-pending").text()
+    assert by_testid(page, "look-alikes") is None
+    assert look_alikes(first).pending
+
+    run_jobs()
 
     found = look_alikes(first)
+    assert {item.appeal.id for item in found.shown} == {a.id for a in like}
+    assert all(item.similarity > 0.5 for item in found.shown) and not found.pending
+    page = client.get(f"/work/appeals/{first.id}").get_data(as_text=True)
+    card = by_testid(page, "look-alikes").text()
+    assert all(a.number in card for a in like) and other.number not in card
+    assert "Answer them together" not in card  # the official may not group: the head may
+    assert by_testid(page, "look-alikes-pending") is None
 
-    assert {item.appeal.id for item in found} == {a.id for a in like}
-    assert all(item.similarity > 0.5 for item in found)
-    login(people.official)
-    card = by_testid(client.get(f"/work/appeals/{first.id}").get_data(as_text=True), "look-alikes")
-    assert all(a.number in card.text() for a in like) and other.number not in card.text()
-    assert "Answer them together" not in card.text()  # the official may not group: the head may
 
-
-def test_old_or_other_bodies_appeals_are_not_look_alikes(people, garbage, make_user):
+def test_old_or_other_bodies_appeals_are_not_look_alikes(people, garbage, make_user, run_jobs):
     first, like, _ = garbage
     like[0].submitted_at = now_utc() - timedelta(days=61)
     db.session.commit()
     almaty, _ = submit(people.other_citizen, region="750000000", text=GARBAGE.format(n=1))
+    look_alikes(first)  # asks the worker
 
-    found = {item.appeal.id for item in look_alikes(first)}
+    run_jobs()
 
+    found = {item.appeal.id for item in look_alikes(first).shown}
     assert like[0].id not in found and almaty.id not in found and like[1].id in found
 
 
-def test_the_head_groups_them_and_one_answer_reaches_each_applicant(client, login, people, garbage):
+def test_the_head_groups_them_and_one_answer_reaches_each_applicant(
+    client, login, people, garbage, run_jobs
+):
     first, like, _ = garbage
     login(people.head)
+    look_alikes_card(client, first)  # the first view asks the worker for them
+    run_jobs()
+    assert "Answer them together" in look_alikes_card(client, first).text()
 
     response = post_step(client, first.id, "group", "group", members=[a.id for a in like])
 
@@ -141,9 +168,9 @@ def test_kept_look_alikes_follow_new_and_answered_appeals(
     the worker works them out again: the new look-alike shows once its job has run."""
     first, like, _ = garbage
     login(people.official)
-    page = lambda: by_testid(  # noqa: E731
-        client.get(f"/work/appeals/{first.id}").get_data(as_text=True), "look-alikes"
-    ).text()
+    page = lambda: look_alikes_card(client, first).text()  # noqa: E731
+    client.get(f"/work/appeals/{first.id}")
+    run_jobs()
     assert all(a.number in page() for a in like)
 
     later, _ = submit(
@@ -165,7 +192,7 @@ def test_kept_look_alikes_follow_new_and_answered_appeals(
     assert later.number in shown and like[0].number not in shown and like[1].number in shown
 
 
-def test_with_redis_down_the_look_alikes_are_worked_out_every_time(
+def test_with_redis_down_the_page_opens_without_look_alikes(
     client, login, people, garbage, app, monkeypatch
 ):
     first, like, _ = garbage
@@ -175,5 +202,48 @@ def test_with_redis_down_the_look_alikes_are_worked_out_every_time(
     response = client.get(f"/work/appeals/{first.id}")
 
     assert response.status_code == 200
-    card = by_testid(response.get_data(as_text=True), "look-alikes").text()
-    assert all(a.number in card for a in like)
+    page = response.get_data(as_text=True)
+    assert first.number in page
+    # Nothing kept, and the worker cannot be asked: the page promises nothing.
+    assert by_testid(page, "look-alikes") is None
+    assert by_testid(page, "look-alikes-pending") is None
+
+
+OPEN_AN_OFFICIALS_APPEAL = """
+import json, sys
+from appeals import create_app
+app = create_app("config.TestConfig", SQLALCHEMY_DATABASE_URI=sys.argv[1], REDIS_URL=sys.argv[2])
+client = app.test_client()
+client.post("/login", data={"email": sys.argv[3], "password": sys.argv[4]})
+page = client.get(sys.argv[5]).get_data(as_text=True)
+heavy = sorted(name for name in ("sklearn", "scipy", "joblib") if name in sys.modules)
+shown = [number for number in sys.argv[6:] if number in page]
+print(json.dumps({"pending": "look-alikes-pending" in page, "shown": shown, "heavy": heavy}))
+"""
+
+
+def test_an_officials_page_with_look_alikes_leaves_scikit_learn_unimported(
+    app, people, garbage, run_jobs
+):
+    """The comparison runs in the worker: a web process asking for look-alikes, and one
+    showing them, never imports the machine-learning stack."""
+    first, like, _ = garbage
+    page, email = f"/work/appeals/{first.id}", people.official.email
+    numbers = [a.number for a in like]
+    db.session.commit()  # the write lock is free for the other process (read nothing after)
+
+    def view() -> dict:
+        result = in_a_fresh_process(
+            OPEN_AN_OFFICIALS_APPEAL,
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            app.config["REDIS_URL"],
+            email,
+            PASSWORD,
+            page,
+            *numbers,
+        )
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert view() == {"pending": True, "shown": [], "heavy": []}
+    run_jobs()
+    assert view() == {"pending": False, "shown": numbers, "heavy": []}
