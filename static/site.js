@@ -63,4 +63,32 @@
       wrong[0].focus();
     }
   }, true);
+
+  // A part of the page the worker is still making (data-fill-with names it; the look-alikes
+  // of an official's appeal): the page asks for a fresh copy of itself a few times, later
+  // each time, and puts the part in place of the note once it is there. When the fresh copy
+  // has neither the part nor the note, there is nothing to show and the note goes.
+  document.querySelectorAll("[data-fill-with]").forEach(function (note) {
+    const url = note.dataset.fillFrom;
+    const wanted = '[data-testid="' + note.dataset.fillWith + '"]';
+    let tries = 0;
+    function ask() {
+      tries += 1;
+      fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(); })
+        .then(function (html) {
+          const fresh = new DOMParser().parseFromString(html, "text/html");
+          const part = fresh.querySelector(wanted);
+          if (part) {
+            note.replaceWith(document.importNode(part, true));
+          } else if (!fresh.querySelector("[data-fill-with]")) {
+            note.remove();
+          } else if (tries < 5) {
+            setTimeout(ask, 1500 * tries);
+          }
+        })
+        .catch(function () { /* the note and its link stay */ });
+    }
+    setTimeout(ask, 1500);
+  });
 })();

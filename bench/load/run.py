@@ -297,6 +297,25 @@ class CpuWindow(threading.Thread):
         return lines
 
 
+def web_memory() -> list[tuple[int, float, bool]]:
+    """Each gunicorn process's resident memory (MB) and whether it has scikit-learn loaded
+    (its compiled modules mapped: a web process should never need it)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if b"gunicorn" not in (proc / "cmdline").read_bytes():
+                continue
+            status = (proc / "status").read_text()
+            maps = (proc / "maps").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        rss_kb = next(
+            int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
+        )
+        found.append((int(proc.name), rss_kb / 1024, "/sklearn/" in maps))
+    return sorted(found)
+
+
 def collector_and_requests(metrics_url: str) -> tuple[float, float]:
     """The web processes' seconds in the garbage collector and the requests they answered,
     summed over their processes, as /metrics reports them."""
@@ -434,6 +453,7 @@ def main() -> None:
             locust({**env, "LOAD_ONLY": name}, host, ["OnePage"], args.users, args.pages, prefix)
             page_cpu.join()
             alone += [{**row, "Page": name, "cpu": page_cpu} for row in stats(prefix)]
+        memory = web_memory()
         stop(processes.pop(0))
         # The ceiling: a hello-world under the same gunicorn settings.
         hello_seconds = max(20, args.seconds // 3)
@@ -450,6 +470,11 @@ def main() -> None:
                 hello_seconds)  # fmt: skip
         mixed = stats(work / "mixed")
         report(mixed, ceilings, checks, delivered, backlog_end, backlog_after, args, url)
+        print(
+            "web processes at the end (by process id): "
+            + ", ".join(f"{mb:.0f} MB" for _pid, mb, _ml in memory)
+            + f"; scikit-learn loaded in {sum(ml for *_, ml in memory)} of {len(memory)}"
+        )
         rate = next(float(r["Requests/s"]) for r in mixed if r["Name"] == "Aggregated")
         print("\nCPU during the mixed run, once every user had signed in\n")
         print("| process | cores busy | of the machine |\n|---|---|---|")
