@@ -268,9 +268,10 @@ def _main_scan(
 
 def _index_range(where: list[ColumnElement], today: date) -> tuple[date | None, date | None]:
     """The earliest and latest dates the working-day index must hold for the appeals."""
-    first_receipt, first_due, last_answer = db.session.execute(
+    first_receipt, last_receipt, first_due, last_answer = db.session.execute(
         select(
             func.min(case((answered(), received_on()))),
+            func.max(case((answered(), received_on()))),
             func.min(
                 case(
                     (open_late(today), Appeal.effective_due_on),
@@ -281,8 +282,10 @@ def _index_range(where: list[ColumnElement], today: date) -> tuple[date | None, 
         ).where(*where)
     ).one()
     firsts = [d for d in (first_receipt, first_due) if d is not None]
-    last = local_date(last_answer, site_timezone()) if last_answer else None
-    return min(firsts, default=None), last
+    # A receipt after the answer is a mistake in the data, but must not stop the count.
+    last_answered = local_date(last_answer, site_timezone()) if last_answer else None
+    lasts = [d for d in (last_receipt, last_answered) if d is not None]
+    return min(firsts, default=None), max(lasts, default=None)
 
 
 def body_measures(

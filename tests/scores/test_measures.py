@@ -197,6 +197,22 @@ def test_an_answer_two_years_after_receipt_is_counted_in_full(make_user, monkeyp
     assert len(widened) == 1
 
 
+def test_a_receipt_dated_after_its_answer_does_not_stop_the_count(make_user):
+    """A mistake in the data (found on generated data): received after it was answered, past
+    every date the first guess of the working-day index covers. The widened index now reaches
+    the latest receipt too; it raised "dates outside the working calendar" before, and with
+    it every build of the score cells."""
+    citizen, head = make_user(), make_user(Role.HEAD, body_code="health-71")
+    appeal, _ = submit(citizen, now=utc(2026, 9, 1))
+    answer_appeal(appeal, "Done.", Decision.SATISFIED, head, at=utc(2026, 9, 10))
+    appeal.received_on = date(2027, 9, 1)
+    db.session.commit()
+
+    (m,) = body_measures(Period.month(2026, 9), body_ids=[appeal.current_body_id], today=TODAY)
+
+    assert m.appeals == 1 and m.timely == Rate(1, 1)
+
+
 def test_the_local_date_follows_the_zones_history(make_user):
     # Until 01.03.2024 Astana was UTC+6: 18:30 UTC on the due date was already the next day
     # there (late), while at today's +5 it would still be the due date.
