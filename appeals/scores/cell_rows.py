@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from hashlib import blake2b
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import case, delete, insert, or_, select, update
 
 from appeals.extensions import db
 from appeals.scores.measures import SCAN_SUMS
@@ -53,18 +53,28 @@ def fingerprint(cell: Any) -> bytes:
     return blake2b(repr(canonical).encode(), digest_size=16).digest()
 
 
-def stored_cells(body_ids: list[int] | None = None) -> StoredCells:
-    """The cells of `body_ids` (None: all) stored now and the build that wrote them, read in
-    one transaction. A key stored twice (never written so) reads as no cells: the next build
-    writes them all."""
+def stored_cells(scope: dict[int, date] | None = None) -> StoredCells:
+    """The cells stored now of `scope` (each body's from its first month, cell_scope.py; None:
+    all) and the build that wrote them, read in one transaction. A key stored twice (never
+    written so) reads as no cells: the next build writes them all."""
     counted_at = build_counted_at()
     query = select(
         ScoreCell.id,
         *(getattr(ScoreCell, name) for name in CELL_KEY),
         *(getattr(ScoreCell, name) for name in (*CELL_COUNTS, "points", "days_to_answer")),
     )
-    if body_ids is not None:
-        query = query.where(ScoreCell.body_id.in_(body_ids))
+    if scope == {}:
+        return StoredCells(counted_at, {}, 0)
+    if scope is not None:  # each body's cells from its first month, and its forwarding rows
+        first = case(scope, value=ScoreCell.body_id)
+        query = query.where(
+            ScoreCell.body_id.in_(sorted(scope)),
+            or_(
+                ScoreCell.forward_month.is_not(None),
+                ScoreCell.due_month >= first,
+                ScoreCell.answer_month >= first,
+            ),
+        )
     # In batches: never every row at once.
     rows = db.session.execute(query.execution_options(yield_per=INSERT_BATCH)).mappings()
     cells, read = {}, 0

@@ -1,4 +1,4 @@
-"""Which bodies a build of the score cells counts again (cells.py: build_cells).
+"""Which cells a build of the score cells counts again (cells.py: build_cells).
 
 Counting every body scans every appeal: 12-20 s of a core at a million appeals, every few
 minutes, however little changed. A body's cells change only when one of its appeals does,
@@ -13,6 +13,14 @@ an earlier build, and every body when that cannot be trusted:
   records, such as a row changed by hand in the database, is repaired then);
 - so many bodies changed that one scan of every appeal costs less.
 
+Of such a body, only the cells of the months such an appeal can have moved are counted: an
+appeal's due dates and its answer all fall after its submission, so a change to it moves only
+cells with a due or answer month from that of its submission on (predicates.months_from); a
+change to a complaint or a repeat moves its parent's cells, from the parent's submission. The
+busiest bodies hold years of appeals, and answers reach them between any two builds: counting
+one of them whole took 9-20 s at a million appeals, its last months about a tenth of that.
+Its forwarding rows, a few, are counted whole.
+
 An event's id is taken when it is written and becomes visible when its transaction commits,
 so a build may see an event and not yet one with a smaller id (on PostgreSQL; SQLite commits one
 writer at a time). Each build marks the last event written more than
@@ -25,25 +33,29 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Row, func, select, union
+from sqlalchemy import Row, func, select, type_coerce, union_all
 from sqlalchemy.orm import aliased
 
 from appeals.audit.models import Audit
 from appeals.extensions import db
 from appeals.intake.models import Appeal, Event
 from appeals.reference.models import Body
+from appeals.timeutil import UTCDateTime, local_date
+
+# The cells a build counts again: for each body, the first month of those counted (its cells
+# with a due or answer month from it on, and its forwarding rows).
+CellScope = dict[int, date]
 
 # More changed bodies than this share of all bodies: one scan of every appeal costs less
 # than finding each body's appeals.
 MOST_BODIES_SHARE = 0.25
 
 
-def bodies_to_count(
+def cells_to_count(
     previous: Row | None, today: date, calendar: str, counted_at: datetime
-) -> list[int] | None:
-    """The bodies whose cells may have changed since the `previous` build (its event_mark,
-    today, calendar, whole_at), or None when every body must be counted (see the module's
-    doc)."""
+) -> CellScope | None:
+    """The cells that may have changed since the `previous` build (its event_mark, today,
+    calendar, whole_at), or None when every body must be counted (see the module's doc)."""
     if previous is None or previous.event_mark is None:
         return None
     if previous.today != today or previous.calendar != calendar:
@@ -51,10 +63,10 @@ def bodies_to_count(
     whole_every = timedelta(seconds=current_app.config["SCORE_CELLS_WHOLE_SECONDS"])
     if previous.whole_at is None or counted_at - previous.whole_at >= whole_every:
         return None
-    bodies = changed_bodies(previous.event_mark)
-    if len(bodies) > MOST_BODIES_SHARE * db.session.scalar(select(func.count(Body.id))):
+    scope = changed_cells(previous.event_mark)
+    if len(scope) > MOST_BODIES_SHARE * db.session.scalar(select(func.count(Body.id))):
         return None
-    return sorted(bodies)
+    return scope
 
 
 def event_mark(counted_at: datetime, last_event_id: int) -> int:
@@ -73,20 +85,39 @@ def event_mark(counted_at: datetime, last_event_id: int) -> int:
     )
 
 
-def changed_bodies(after_event_id: int) -> set[int]:
-    """The bodies whose cells the events after `after_event_id` may have changed. For each
-    appeal with such an event: the body holding it, every body its timeline names (those it
-    was forwarded out of and to), the bodies its audits were of, and the body holding the
-    appeal it follows up or complains about."""
+def changed_cells(after_event_id: int) -> CellScope:
+    """The cells the events after `after_event_id` may have changed. For each appeal with such
+    an event: the body holding it, every body its timeline names (those it was forwarded out
+    of and to) and the bodies its audits were of, from the month of its submission; the body
+    holding the appeal it follows up or complains about, from the month of that one's."""
     changed = select(Event.appeal_id).where(Event.id > after_event_id)
     child, parent = aliased(Appeal), aliased(Appeal)
-    bodies = union(
-        select(Appeal.current_body_id).where(Appeal.id.in_(changed)),
-        select(Event.from_body_id).where(Event.appeal_id.in_(changed)),
-        select(Event.to_body_id).where(Event.appeal_id.in_(changed)),
-        select(Audit.body_id).where(Audit.appeal_id.in_(changed)),
-        select(parent.current_body_id)
+    named = union_all(
+        select(Appeal.current_body_id.label("body_id"), Appeal.submitted_at).where(
+            Appeal.id.in_(changed)
+        ),
+        *(
+            select(body_id, Appeal.submitted_at)
+            .join(Appeal, Appeal.id == Event.appeal_id)
+            .where(Event.appeal_id.in_(changed))
+            for body_id in (Event.from_body_id, Event.to_body_id)
+        ),
+        select(Audit.body_id, Appeal.submitted_at)
+        .join(Appeal, Appeal.id == Audit.appeal_id)
+        .where(Audit.appeal_id.in_(changed)),
+        select(parent.current_body_id, parent.submitted_at)
         .join(child, child.parent_id == parent.id)
         .where(child.id.in_(changed)),
+    ).subquery("named")
+    earliest = type_coerce(func.min(named.c.submitted_at), UTCDateTime())
+    rows = db.session.execute(
+        select(named.c.body_id, earliest)
+        .where(named.c.body_id.is_not(None))
+        .group_by(named.c.body_id)
     )
-    return {body_id for body_id in db.session.execute(bodies).scalars() if body_id is not None}
+    return {body_id: _first_month(submitted) for body_id, submitted in rows}
+
+
+def _first_month(submitted: datetime) -> date:
+    """The first day of the month of the submission's local date (as the cells' months)."""
+    return local_date(submitted, current_app.config["TIMEZONE"]).replace(day=1)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import chain
 from typing import Any
 
@@ -69,9 +69,10 @@ from appeals.scores.cell_rows import (
     write_all,
     write_changes,
 )
-from appeals.scores.cell_scope import bodies_to_count, event_mark
+from appeals.scores.cell_scope import CellScope, cells_to_count, event_mark
 from appeals.scores.formula import Rate
 from appeals.scores.measures import (
+    CHILD,
     COMPLAINT,
     PARENT,
     UnauditedMeasures,
@@ -88,11 +89,13 @@ from appeals.scores.measures import (
 from appeals.scores.models import ScoreCell, ScoreCellBuild
 from appeals.scores.period import Period
 from appeals.scores.predicates import (
+    answer_day,
     answered,
     forwarded_by_a_body,
     forwarded_in_time,
     in_period,
     latest_audit_ids,
+    months_from,
     period_months,
     sum_if,
 )
@@ -102,9 +105,9 @@ from appeals.timeutil import local_today, now_utc
 
 def build_cells(today: date | None = None, *, whole: bool = False) -> int:
     """Count the cells afresh and replace the stored ones (the caller commits: readers see
-    the old cells or the new ones, never a mix): the cells of the bodies whose appeals
-    changed since the last build, or with `whole` (or when cell_scope.py says so) of every
-    body. Returns the number of cells stored."""
+    the old cells or the new ones, never a mix): those that appeals changed since the last
+    build may have moved, or with `whole` (or when cell_scope.py says so) every cell. Returns
+    the number of cells stored."""
     today = today or local_today()
     # Outside a transaction (the job), the counting (seconds at a million appeals) reads in
     # a transaction of its own that takes no write lock on SQLite, and the cells are written
@@ -124,11 +127,11 @@ def build_cells(today: date | None = None, *, whole: bool = False) -> int:
             ScoreCellBuild.event_mark,
         ).limit(1)
     ).first()
-    bodies = None if whole else bodies_to_count(previous, today, calendar, counted_at)
+    scope = None if whole else cells_to_count(previous, today, calendar, counted_at)
     # The audits up to the last id read first are counted, so that one committed meanwhile
     # is among those a page adds (above it), never counted twice nor missed.
     last_audit_id = db.session.execute(select(func.max(Audit.id))).scalar() or 0
-    sums, histograms, forwarding_rows = _count(bodies, today, last_audit_id)
+    sums, histograms, forwarding_rows = _count(scope, today, last_audit_id)
     overdue = [[body_id, *counts] for body_id, counts in sorted(overdue_now(today, None).items())]
 
     def new_cells():
@@ -144,10 +147,10 @@ def build_cells(today: date | None = None, *, whole: bool = False) -> int:
     # What changed against the cells stored now, worked out before the write lock: between
     # two builds a few cells change (the new appeals', the answered ones'), and the lock is
     # held only while they are written, not while every cell is written again.
-    stored = stored_cells(bodies)
+    stored = stored_cells(scope)
     stored_before = len(stored.cells)
     twice = stored.read != stored_before  # a key stored twice (never written so)
-    changes = changes_to(stored, new_cells()) if stored.cells or bodies is not None else None
+    changes = changes_to(stored, new_cells()) if stored.cells or scope is not None else None
     if reading_apart:
         # The counting is done: end the reader's transaction and write in a new one that
         # takes the write lock first. On SQLite a reader may not turn writer once another
@@ -157,8 +160,8 @@ def build_cells(today: date | None = None, *, whole: bool = False) -> int:
         begin_writing()
     # The build's row locked (PostgreSQL): a build writing at once waits, or is seen here.
     unchanged = build_counted_at(lock=True) == stored.counted_at
-    if bodies is not None and (twice or not unchanged):
-        # Some bodies' counts cannot mend a key stored twice, nor replace the cells another
+    if scope is not None and (twice or not unchanged):
+        # Some cells' counts cannot mend a key stored twice, nor replace the cells another
         # build wrote meanwhile: every body is counted, and every cell written again.
         if reading_apart:
             db.session.rollback()
@@ -167,7 +170,7 @@ def build_cells(today: date | None = None, *, whole: bool = False) -> int:
         written = write_changes(changes)
     else:  # the first build, or another build wrote since the cells were read: all again
         written = write_all(new_cells())
-    total = written if bodies is None else previous.cells - stored_before + written
+    total = written if scope is None else previous.cells - stored_before + written
     db.session.execute(delete(ScoreCellBuild))
     db.session.add(
         ScoreCellBuild(
@@ -177,7 +180,7 @@ def build_cells(today: date | None = None, *, whole: bool = False) -> int:
             overdue=overdue,
             last_audit_id=last_audit_id,
             event_mark=mark,
-            whole_at=counted_at if bodies is None else previous.whole_at,
+            whole_at=counted_at if scope is None else previous.whole_at,
             calendar=calendar,
         )
     )
@@ -186,19 +189,33 @@ def build_cells(today: date | None = None, *, whole: bool = False) -> int:
 
 
 def _count(
-    bodies: list[int] | None, today: date, last_audit_id: int
+    scope: CellScope | None, today: date, last_audit_id: int
 ) -> tuple[dict[tuple, dict[str, Any]], dict[tuple, dict[int, int]], list[dict[str, Any]]]:
-    """The cells of `bodies` (None: every body) counted: the sums and days-to-answer
-    histograms by key, and the rows of forwarding out."""
+    """The cells of `scope` (None: every cell) counted: the sums and days-to-answer histograms
+    by key, and the rows of forwarding out."""
     sums: dict[tuple, dict[str, Any]] = defaultdict(dict)
     histograms: dict[tuple, dict[int, int]] = defaultdict(dict)
-    if bodies == []:
+    if scope == {}:
         return sums, histograms, []  # nothing changed
+    bodies = None if scope is None else sorted(scope)
+
+    def in_scope(a=Appeal, body: ColumnElement = Appeal.current_body_id) -> list[ColumnElement]:
+        # The rows of the scope's bodies, each from its first month, in one statement (not
+        # one per first month): SQLite's planner guesses ten rows for a single body, and then
+        # joins one working-day lookup by scanning the whole index for each row.
+        if scope is None:
+            return []
+        return [body.in_(bodies), months_from(case(scope, value=body), a)]
 
     # 1. The main scan over every appeal that can fall in a period, grouped by months too.
     counted = or_(Appeal.effective_due_on.is_not(None), Appeal.answered_at.is_not(None))
-    held = body_filter(bodies, Appeal.current_body_id)
-    first_due, last_due = _due_range(held)
+    held = in_scope()
+    if scope is None:
+        first_due, last_due = _due_range(held)
+    else:  # a first guess, not a read of every row again (scan_rows widens it when needed):
+        # what is looked up falls from a while before the first month (receipts) up to today,
+        # and a year ahead spares a second scan for a receipt dated ahead by mistake
+        first_due, last_due = min(scope.values()), today + timedelta(days=366)
     for row in scan_rows(
         [counted, *held], today, first_due or today, last_due or today, by_month=True
     ):
@@ -210,7 +227,19 @@ def _count(
         month_of(PARENT.effective_due_on),
         month_of(local_date_sql(PARENT.answered_at)),
     )
-    for body_id, due_month, answer_month, followed in followups(bodies, group=parent_months):
+    recent_children = []
+    if scope is not None:
+        # Walked from the children: a follow-up comes after the answer, in scope, so only the
+        # parents of the latest complaints and repeats are read, not every appeal of the
+        # bodies (the body is then tested, not looked up: its first month is NULL outside).
+        earliest = min(scope.values()) - timedelta(days=1)
+        recent_children = [
+            CHILD.submitted_at >= datetime.combine(earliest, time(), UTC),
+            months_from(case(scope, value=PARENT.current_body_id), PARENT),
+        ]
+    for body_id, due_month, answer_month, followed in followups(
+        None, *recent_children, group=parent_months
+    ):
         sums[(body_id, _as_date(due_month), _as_date(answer_month))]["followed"] = followed
 
     # 3. Complaints, in the cell of the month they were decided (no due month).
@@ -219,8 +248,13 @@ def _count(
         COMPLAINT.parent_id > 0,
         answered(COMPLAINT),
     )
+    if scope is not None:  # the cells of the month decided
+        decided += (
+            PARENT.current_body_id.in_(bodies),
+            answer_day(COMPLAINT) >= case(scope, value=PARENT.current_body_id),
+        )
     decided_month = (month_of(local_date_sql(COMPLAINT.answered_at)),)
-    for body_id, month, n, upheld in complaints(bodies, *decided, group=decided_month):
+    for body_id, month, n, upheld in complaints(None, *decided, group=decided_month):
         cell = sums[(body_id, None, _as_date(month))]
         cell["complaints_decided"], cell["complaints_upheld"] = n, upheld
 
@@ -237,13 +271,17 @@ def _count(
             sum_if(Audit.lawful.is_(True)),
         )
         .join(Appeal, Appeal.id == Audit.appeal_id)
-        .where(Audit.id.in_(counted_audits), counted, *body_filter(bodies, Audit.body_id))
+        .where(
+            Audit.id.in_(counted_audits),
+            counted,
+            *in_scope(Appeal, Audit.body_id),
+        )
         .group_by(Audit.body_id, due_month, answer_month)
     ):
         cell = sums[(body_id, _as_date(due), _as_date(answer))]
         cell["audited"], cell["audited_lawful"] = audited, lawful
 
-    # 5. Forwarding out, in rows of their own (a few per body and month).
+    # 5. Forwarding out, in rows of their own (a few per body and month), counted whole.
     return sums, histograms, _forwarding_rows(bodies)
 
 

@@ -127,6 +127,12 @@ def period_months(a=Appeal) -> tuple[ColumnElement, ColumnElement]:
     return month_of(a.effective_due_on), month_of(answer_day(a))
 
 
+def months_from(first: date, a=Appeal) -> ColumnElement:
+    """The appeal's due month or answer month (period_months) is `first`'s or later (`first`
+    a month's first day): its cells are among those a build counts from that month on."""
+    return or_(a.effective_due_on >= first, answer_day(a) >= first)
+
+
 def forwarded_in_time() -> ColumnElement:
     return Event.data["late"].as_boolean().is_(false())
 

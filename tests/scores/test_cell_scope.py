@@ -4,7 +4,7 @@ figures summed from the cells stay those of a live count after each kind of chan
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -15,7 +15,7 @@ from appeals.audit.service import record_audit
 from appeals.deadlines.holidays import add_calendar_day, remove_calendar_day
 from appeals.extensions import db
 from appeals.intake.applicant import rate_answer
-from appeals.intake.models import Appeal, Decision, Event, EventKind, Satisfaction
+from appeals.intake.models import Appeal, AppealKind, Decision, Event, EventKind, Satisfaction
 from appeals.intake.workflow import record_event
 from appeals.reference.models import Body
 from appeals.scores import cells
@@ -43,6 +43,20 @@ def counted(app, monkeypatch) -> list[set[int] | None]:
     def stored_cells(body_ids=None):
         seen.append(None if body_ids is None else set(body_ids))
         return read_stored(body_ids)
+
+    monkeypatch.setattr(cells, "stored_cells", stored_cells)
+    return seen
+
+
+@pytest.fixture
+def scopes(counted, monkeypatch) -> list[dict[int, date] | None]:
+    """As `counted`, with the first month each body is counted again from."""
+    seen: list[dict[int, date] | None] = []
+    read_stored = cells.stored_cells
+
+    def stored_cells(scope=None):
+        seen.append(None if scope is None else dict(scope))
+        return read_stored(scope)
 
     monkeypatch.setattr(cells, "stored_cells", stored_cells)
     return seen
@@ -106,6 +120,41 @@ def test_a_build_counts_again_only_the_bodies_whose_appeals_changed(scenario, co
     assert counted[-1] == set()
     assert db.session.scalar(select(ScoreCellBuild.counted_at)) > before
     assert_cells_match_a_live_count(TODAY)
+
+
+def test_a_body_is_counted_again_only_from_the_month_of_its_changed_appeals(
+    scenario, scopes, make_user
+):
+    """A change to an appeal moves only cells from its submission's month on; a change to a
+    complaint or a repeat, its parent's cells from the parent's month. The figures summed from
+    the cells stay those of a live count, the earlier months' cells as they were stored."""
+    health, police = scenario.health, scenario.police
+    citizen = db.session.get(Appeal, scenario.appeals["a1"]).applicant
+    head = make_user(Role.HEAD, body_code="health-71")
+    police_head = make_user(Role.HEAD, body_code="police-71")
+    build()
+    assert scopes == [None]
+
+    # A new appeal of November at the health department, answered.
+    appeal, _ = submit(citizen, now=utc(2026, 11, 24))
+    answer_appeal(appeal, "Booked.", Decision.SATISFIED, head, at=utc(2026, 11, 25))
+    db.session.commit()
+    build()
+    assert scopes[-1] == {health: date(2026, 11, 1)}
+    assert_cells_match_a_live_count(TODAY)
+
+    # A complaint of October about the health department's answer of September (a1's, now
+    # followed within 60 days), decided by the police: health's cells again from September,
+    # the police's from October.
+    complaint, _ = submit(
+        citizen, category="police", kind=AppealKind.COMPLAINT, now=utc(2026, 10, 15)
+    )
+    complaint.parent_id = scenario.appeals["a1"]
+    answer_appeal(complaint, "Refused.", Decision.REFUSED, police_head, at=utc(2026, 10, 20))
+    db.session.commit()
+    build()
+    assert_cells_match_a_live_count(TODAY)
+    assert scopes[-1] == {health: date(2026, 9, 1), police: date(2026, 10, 1)}
 
 
 def test_every_body_is_counted_on_a_new_day_after_a_calendar_change_and_each_hour(
