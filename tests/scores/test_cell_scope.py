@@ -31,26 +31,12 @@ from tests.scores.test_cells import assert_cells_match_a_live_count
 
 
 @pytest.fixture
-def counted(app, monkeypatch) -> list[set[int] | None]:
-    """Builds count only the changed bodies (as in production, with no margin: the tests'
-    builds follow each other within seconds); the list gets the bodies each build counted
-    (None: every body)."""
+def counted(app, monkeypatch) -> list[dict[int, date] | None]:
+    """Builds count only the changed cells (as in production, with no margin: the tests'
+    builds follow each other within seconds); the list gets the scope each build counted:
+    each body with the first month counted again (None: every cell)."""
     monkeypatch.setitem(app.config, "SCORE_CELLS_WHOLE_SECONDS", 3600)
     monkeypatch.setitem(app.config, "SCORE_CELLS_EVENT_MARGIN_SECONDS", 0)
-    seen: list[set[int] | None] = []
-    read_stored = cells.stored_cells
-
-    def stored_cells(body_ids=None):
-        seen.append(None if body_ids is None else set(body_ids))
-        return read_stored(body_ids)
-
-    monkeypatch.setattr(cells, "stored_cells", stored_cells)
-    return seen
-
-
-@pytest.fixture
-def scopes(counted, monkeypatch) -> list[dict[int, date] | None]:
-    """As `counted`, with the first month each body is counted again from."""
     seen: list[dict[int, date] | None] = []
     read_stored = cells.stored_cells
 
@@ -88,7 +74,7 @@ def test_a_build_counts_again_only_the_bodies_whose_appeals_changed(scenario, co
     forward_appeal(a4, akimat_body, "Roads, not health", head, today=TODAY)
     db.session.commit()
     assert build() == stored_cell_count()
-    assert counted[-1] == {health, akimat}
+    assert set(counted[-1]) == {health, akimat}
     assert_cells_match_a_live_count(TODAY)
     assert db.session.scalar(select(ScoreCellBuild.whole_at)) == whole_at
 
@@ -101,7 +87,7 @@ def test_a_build_counts_again_only_the_bodies_whose_appeals_changed(scenario, co
     )
     db.session.commit()
     build()
-    assert counted[-1] == {police, health}
+    assert set(counted[-1]) == {police, health}
     assert_cells_match_a_live_count(TODAY)
 
     # An answer and its rating at the akimat.
@@ -111,19 +97,19 @@ def test_a_build_counts_again_only_the_bodies_whose_appeals_changed(scenario, co
     rate_answer(a6, Satisfaction.SATISFIED, None, a6.applicant)
     db.session.commit()
     build()
-    assert counted[-1] == {health, akimat}  # a6 was forwarded by health
+    assert set(counted[-1]) == {health, akimat}  # a6 was forwarded by health
     assert_cells_match_a_live_count(TODAY)
 
     # Nothing changed: nothing is counted, and the build is fresh.
     before = db.session.scalar(select(ScoreCellBuild.counted_at))
     build()
-    assert counted[-1] == set()
+    assert counted[-1] == {}
     assert db.session.scalar(select(ScoreCellBuild.counted_at)) > before
     assert_cells_match_a_live_count(TODAY)
 
 
 def test_a_body_is_counted_again_only_from_the_month_of_its_changed_appeals(
-    scenario, scopes, make_user
+    scenario, counted, make_user
 ):
     """A change to an appeal moves only cells from its submission's month on; a change to a
     complaint or a repeat, its parent's cells from the parent's month. The figures summed from
@@ -133,14 +119,14 @@ def test_a_body_is_counted_again_only_from_the_month_of_its_changed_appeals(
     head = make_user(Role.HEAD, body_code="health-71")
     police_head = make_user(Role.HEAD, body_code="police-71")
     build()
-    assert scopes == [None]
+    assert counted == [None]
 
     # A new appeal of November at the health department, answered.
     appeal, _ = submit(citizen, now=utc(2026, 11, 24))
     answer_appeal(appeal, "Booked.", Decision.SATISFIED, head, at=utc(2026, 11, 25))
     db.session.commit()
     build()
-    assert scopes[-1] == {health: date(2026, 11, 1)}
+    assert counted[-1] == {health: date(2026, 11, 1)}
     assert_cells_match_a_live_count(TODAY)
 
     # A complaint of October about the health department's answer of September (a1's, now
@@ -154,7 +140,7 @@ def test_a_body_is_counted_again_only_from_the_month_of_its_changed_appeals(
     db.session.commit()
     build()
     assert_cells_match_a_live_count(TODAY)
-    assert scopes[-1] == {health: date(2026, 9, 1), police: date(2026, 10, 1)}
+    assert counted[-1] == {health: date(2026, 9, 1), police: date(2026, 10, 1)}
 
 
 def test_every_body_is_counted_on_a_new_day_after_a_calendar_change_and_each_hour(
@@ -162,7 +148,7 @@ def test_every_body_is_counted_on_a_new_day_after_a_calendar_change_and_each_hou
 ):
     build()
     build()
-    assert counted == [None, set()]
+    assert counted == [None, {}]
     # A new day: open appeals fall late by the day.
     tomorrow = TODAY + timedelta(days=1)
     build(tomorrow)
@@ -177,7 +163,7 @@ def test_every_body_is_counted_on_a_new_day_after_a_calendar_change_and_each_hou
         assert counted[-1] is None
         assert_cells_match_a_live_count(tomorrow)
         build(tomorrow)
-        assert counted[-1] == set()
+        assert counted[-1] == {}
     finally:
         remove_calendar_day(day_off, None)
         db.session.commit()
@@ -199,7 +185,7 @@ def test_a_change_no_event_records_is_counted_at_the_next_whole_count(scenario, 
     a4.current_body_id = scenario.police
     db.session.commit()
     build()
-    assert counted[-1] == set()
+    assert counted[-1] == {}
     police_cells = select(func.sum(cells.ScoreCell.appeals)).where(
         cells.ScoreCell.body_id == scenario.police
     )
