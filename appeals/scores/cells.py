@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from itertools import chain
 from typing import Any
 
@@ -72,7 +72,6 @@ from appeals.scores.cell_rows import (
 from appeals.scores.cell_scope import CellScope, cells_to_count, event_mark
 from appeals.scores.formula import Rate
 from appeals.scores.measures import (
-    CHILD,
     COMPLAINT,
     PARENT,
     UnauditedMeasures,
@@ -227,18 +226,13 @@ def _count(
         month_of(PARENT.effective_due_on),
         month_of(local_date_sql(PARENT.answered_at)),
     )
-    recent_children = []
-    if scope is not None:
-        # Walked from the children: a follow-up comes after the answer, in scope, so only the
-        # parents of the latest complaints and repeats are read, not every appeal of the
-        # bodies (the body is then tested, not looked up: its first month is NULL outside).
-        earliest = min(scope.values()) - timedelta(days=1)
-        recent_children = [
-            CHILD.submitted_at >= datetime.combine(earliest, time(), UTC),
-            months_from(case(scope, value=PARENT.current_body_id), PARENT),
-        ]
+    # From the children, not from every appeal of the bodies (SQLite walked the bodies'
+    # appeals, a second for the biggest): the body's first month is NULL outside the scope.
+    in_scope_parents = (
+        [] if scope is None else [months_from(case(scope, value=PARENT.current_body_id), PARENT)]
+    )
     for body_id, due_month, answer_month, followed in followups(
-        None, *recent_children, group=parent_months
+        None, *in_scope_parents, group=parent_months
     ):
         sums[(body_id, _as_date(due_month), _as_date(answer_month))]["followed"] = followed
 

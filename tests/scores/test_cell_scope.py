@@ -143,6 +143,33 @@ def test_a_body_is_counted_again_only_from_the_month_of_its_changed_appeals(
     assert counted[-1] == {health: date(2026, 9, 1), police: date(2026, 10, 1)}
 
 
+def test_a_cell_counted_again_keeps_a_follow_up_submitted_before_its_first_month(
+    scenario, counted, make_user
+):
+    """An appeal answered in October and due in November sits in a cell of November: a build
+    counting its body from November counts it again, with the complaint that followed its
+    answer in October."""
+    health = scenario.health
+    citizen = db.session.get(Appeal, scenario.appeals["a1"]).applicant
+    head = make_user(Role.HEAD, body_code="health-71")
+    parent, _ = submit(citizen, now=utc(2026, 10, 20))
+    answer_appeal(parent, "Booked.", Decision.SATISFIED, head, at=utc(2026, 10, 26))
+    complaint, _ = submit(
+        citizen, category="police", kind=AppealKind.COMPLAINT, now=utc(2026, 10, 28)
+    )
+    complaint.parent_id = parent.id
+    db.session.commit()
+    assert parent.due_on >= date(2026, 11, 1)
+    build()
+
+    submit(citizen, now=utc(2026, 11, 24))  # a new appeal at the health department
+    db.session.commit()
+    build()
+
+    assert counted[-1] == {health: date(2026, 11, 1)}
+    assert_cells_match_a_live_count(TODAY)
+
+
 def test_every_body_is_counted_on_a_new_day_after_a_calendar_change_and_each_hour(
     scenario, counted
 ):
