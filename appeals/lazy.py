@@ -1,6 +1,6 @@
 """Modules loaded on first use, for the heavy ones a web process seldom needs: scikit-learn
-costs about 250 MB and a second per process, and only a suggestion asked for (or an
-official's look-alikes) needs it."""
+costs about 100 MB and a second per process, and in a web process only a suggestion asked for
+needs it (the look-alikes are the worker's, work/together.py)."""
 
 from __future__ import annotations
 

@@ -3,9 +3,9 @@ body that read like this one (last 60 days); the head groups them under this one
 answer then goes to each of them, in each applicant's own case.
 
 The comparison is worked out by the worker and kept in Redis, never on the page: it needs the
-category suggester's vectorisers, and scikit-learn costs a web process about 250 MB and a
-second to import (every web process would hold it after its first official's page), and a
-first comparison among a big body's candidates some 10 ms of the page."""
+category suggester's vectorisers, and scikit-learn cost each web process about 100 MB and a
+second to import (every one held it after its first official's page; bench/README.md, "Stop
+36"), and a first comparison among a big body's candidates some 10 ms of the page."""
 
 from __future__ import annotations
 
