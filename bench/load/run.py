@@ -25,6 +25,7 @@ import threading
 import time
 import urllib.request
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -224,20 +225,31 @@ ROLES = (
 )
 
 
+def processes() -> Iterator[tuple[Path, str]]:
+    """Each process's /proc folder and command line (Linux; one that ends meanwhile is left
+    out)."""
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (folder / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        yield folder, command
+
+
 def cpu_seconds() -> dict[str, float]:
     """CPU seconds used so far by the run's processes, by role (Linux /proc: user and system
     time, with that of their children already ended)."""
     tick = os.sysconf("SC_CLK_TCK")
     used: dict[str, float] = defaultdict(float)
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for folder, command in processes():
+        role = next((name for name, marks in ROLES if any(m in command for m in marks)), None)
+        if role is None:
+            continue
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = (folder / "stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue  # ended meanwhile
-        role = next((name for name, marks in ROLES if any(m in command for m in marks)), None)
-        if role:
-            used[role] += sum(int(value) for value in fields[11:15]) / tick
+        used[role] += sum(int(value) for value in fields[11:15]) / tick
     return used
 
 
@@ -301,18 +313,18 @@ def web_memory() -> list[tuple[int, float, bool]]:
     """Each gunicorn process's resident memory (MB) and whether it has scikit-learn loaded
     (its compiled modules mapped: a web process should never need it)."""
     found = []
-    for proc in Path("/proc").glob("[0-9]*"):
+    for folder, command in processes():
+        if "gunicorn" not in command:
+            continue
         try:
-            if b"gunicorn" not in (proc / "cmdline").read_bytes():
-                continue
-            status = (proc / "status").read_text()
-            maps = (proc / "maps").read_text()
+            status = (folder / "status").read_text()
+            maps = (folder / "maps").read_text()
         except OSError:
             continue  # ended meanwhile
         rss_kb = next(
             int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
         )
-        found.append((int(proc.name), rss_kb / 1024, "/sklearn/" in maps))
+        found.append((int(folder.name), rss_kb / 1024, "/sklearn/" in maps))
     return sorted(found)
 
 
