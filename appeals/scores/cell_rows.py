@@ -58,13 +58,13 @@ def stored_cells(scope: dict[int, date] | None = None) -> StoredCells:
     all) and the build that wrote them, read in one transaction. A key stored twice (never
     written so) reads as no cells: the next build writes them all."""
     counted_at = build_counted_at()
+    if scope == {}:
+        return StoredCells(counted_at, {}, 0)
     query = select(
         ScoreCell.id,
         *(getattr(ScoreCell, name) for name in CELL_KEY),
         *(getattr(ScoreCell, name) for name in (*CELL_COUNTS, "points", "days_to_answer")),
     )
-    if scope == {}:
-        return StoredCells(counted_at, {}, 0)
     if scope is not None:  # each body's cells from its first month, and its forwarding rows
         first = case(scope, value=ScoreCell.body_id)
         query = query.where(

@@ -40,6 +40,7 @@ from appeals.audit.models import Audit
 from appeals.extensions import db
 from appeals.intake.models import Appeal, Event
 from appeals.reference.models import Body
+from appeals.scores.sql_dates import site_timezone
 from appeals.timeutil import UTCDateTime, local_date
 
 # The cells a build counts again: for each body, the first month of those counted (its cells
@@ -120,4 +121,4 @@ def changed_cells(after_event_id: int) -> CellScope:
 
 def _first_month(submitted: datetime) -> date:
     """The first day of the month of the submission's local date (as the cells' months)."""
-    return local_date(submitted, current_app.config["TIMEZONE"]).replace(day=1)
+    return local_date(submitted, site_timezone()).replace(day=1)
