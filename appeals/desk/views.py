@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -25,7 +26,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -37,12 +37,17 @@ from appeals.audit.models import Audit
 from appeals.audit.service import act_is_overdue
 from appeals.desk.figures import figure_rows
 from appeals.desk.forms import SORT_COLUMNS, PeriodForm, RankingForm
-from appeals.desk.service import find_appeal_in_scope, overdue_acts, overdue_by_body
+from appeals.desk.service import (
+    OverdueAct,
+    find_appeal_in_scope,
+    overdue_acts,
+    overdue_by_body,
+)
 from appeals.extensions import db
 from appeals.fragments import cached_fragment, fragment_key
 from appeals.intake.labels import DECISION_LABELS
 from appeals.intake.models import Appeal
-from appeals.pages import page_of, page_of_list
+from appeals.pages import page_of, page_of_list, requested_page
 from appeals.ratings.chart import trend_svg
 from appeals.ratings.ranking import (
     Ranking,
@@ -62,8 +67,9 @@ from appeals.scores.appeals_behind import MEASURES, appeals_behind
 from appeals.scores.formula import QUALITY_COMPONENTS
 from appeals.scores.labels import COMPONENT_LABELS
 from appeals.scores.measures import region_body_ids
+from appeals.scores.period import Period
 from appeals.scores.predicates import late, on_time
-from appeals.scores.snapshots import previous_month, trend
+from appeals.scores.snapshots import figures_key, previous_month, trend
 from appeals.timeutil import local_date, local_today
 
 # The same prefix as the audit's blueprint ("prosecutor"): the desk's URLs are unchanged.
@@ -123,9 +129,42 @@ def dashboard():
     scope = current_scope()
     form = _ranking_form(scope)
     if not form.validate():
-        return render_template("desk/dashboard.html", form=form, scope=scope), 400
+        content = render_template("desk/_dashboard.html", form=form, scope=scope)
+        return render_template("desk/dashboard.html", content=Markup(content)), 400  # noqa: S704
     today = local_today()
     body_ids = _filtered_body_ids(scope, form)
+    acts = overdue_acts(body_ids, today=today)  # read every time: a reply to an act shows at once
+    movers_month = _movers_month()
+    content = _kept_while_figures_stand(
+        "desk-dashboard",
+        figures_key(form.to_period(), today),
+        lambda: _dashboard_html(scope, form, body_ids, acts, movers_month, today),
+        scope.region_id,
+        sorted(form.filter_args().items()),
+        form.sort.data,
+        form.order.data,
+        requested_page(),
+        movers_month,
+        acts,
+    )
+    return render_template("desk/dashboard.html", content=content)
+
+
+def _movers_month() -> date | None:
+    """The latest month with a snapshot: the worst movers' month."""
+    months = snapshot_months()
+    return months[0] if months else None
+
+
+def _dashboard_html(
+    scope: Scope,
+    form: RankingForm,
+    body_ids: list[int] | None,
+    acts: list[OverdueAct],
+    movers_month: date | None,
+    today: date,
+) -> str:
+    """The dashboard's content: the ranking (one page of it), trends, movers and lists."""
     ranking = _ranking(form, body_ids)
     # A country has thousands of bodies: the page shows one page of the ranking (the CSV and
     # the report have all of it), and draws trends for the rows shown only.
@@ -133,9 +172,6 @@ def dashboard():
     ranked = page_of_list([r for r in ranking.rows if r.ranked], per_page)
     unranked = [r for r in ranking.rows if not r.ranked]
     latest_closed = date(*previous_month(today), 1)
-    months = snapshot_months()
-    movers_month = months[0] if months else None
-
     period_args, filter_args = form.query_args(), form.filter_args()
 
     def ranking_html() -> str:
@@ -162,13 +198,22 @@ def dashboard():
         )
 
     return render_template(
-        "desk/dashboard.html",
+        "desk/_dashboard.html",
         form=form,
         scope=scope,
         period=form.to_period(),
         counted_at=ranking.counted_at,
-        ranking=_kept_ranking_html(
-            ranking, scope, form, filter_args, ranked, movers_month, ranking_html
+        ranking=_kept_while_figures_stand(
+            "desk-ranking",
+            ranking.kept_as[0] if ranking.kept_as else None,
+            ranking_html,
+            scope.region_id,
+            sorted(filter_args.items()),
+            form.sort.data,
+            form.order.data,
+            ranked.page,
+            ranked.per_page,
+            movers_month,
         ),
         movers=(
             worst_movers(movers_month, body_ids=body_ids, kind=form.kind.data or None)
@@ -177,40 +222,25 @@ def dashboard():
         ),
         movers_month=movers_month,
         overdue=overdue_by_body(body_ids, kind=form.kind.data or None, today=today),
-        acts=overdue_acts(body_ids, today=today),
+        acts=acts,
         period_args=period_args,
         filter_args=filter_args,
     )
 
 
-def _kept_ranking_html(
-    ranking: Ranking,
-    scope: Scope,
-    form: RankingForm,
-    filter_args: dict[str, str],
-    ranked: Pagination,
-    movers_month: date | None,
-    render: Callable[[], str],
+def _kept_while_figures_stand(
+    name: str, figures: tuple | None, render: Callable[[], str], *shown: Any
 ) -> Markup:
-    """The dashboard's rendered ranking, kept in Redis while the scores it shows stand (their
-    key names the cells' build and the latest verdict: an audit shows at once). Figures
-    counted live are rendered every time. A month's snapshot taken again (its trend points)
-    shows with the next build of the cells, within minutes."""
-    if ranking.kept_as is None:
+    """A desk page's part rendered from the score figures, kept in Redis while they stand:
+    the key names their version (`figures`: the cells' build and the latest verdict, so an
+    audit shows at once; see figures_key), the language and what else the part shows that
+    changes between builds (`shown`: the filters, the page, the acts and their replies).
+    Figures counted live (None) are rendered every time. A month's snapshot taken again (its
+    trend points, the movers) or a body renamed shows with the next build of the cells,
+    within minutes."""
+    if figures is None:
         return Markup(render())  # noqa: S704  (a template's own escaped output)
-    scores_key = ranking.kept_as[0]
-    key = fragment_key(
-        "desk-ranking",
-        get_locale(),
-        scores_key,
-        scope.region_id,
-        sorted(filter_args.items()),
-        form.sort.data,
-        form.order.data,
-        ranked.page,
-        ranked.per_page,
-        movers_month,
-    )
+    key = fragment_key(name, get_locale(), figures, *shown)
     return cached_fragment(key, current_app.config["SCORE_CACHE_SECONDS"], render)
 
 
@@ -307,13 +337,12 @@ def body_page(body_id: int):
     body = _body_or_404(body_id)
     form = _period_form()
     if not form.validate():
-        return render_template("desk/body.html", body=body, form=form), 400
+        content = render_template("desk/_body.html", body=body, form=form)
+        return render_template("desk/body.html", body=body, content=Markup(content)), 400  # noqa: S704
     period, period_args = form.to_period(), form.query_args()
-    figures = body_figures(period, body.id)
-    measure, score = figures.measures, figures.score
     today = local_today()
-    axis = month_axis(date(*previous_month(today), 1), TREND_MONTHS)
-    body_audits = (
+    # Read every time: a reply to an act, or its term extended, shows at once.
+    audits = (
         db.session.execute(
             select(Audit)
             .options(joinedload(Audit.appeal).load_only(Appeal.number))
@@ -324,19 +353,44 @@ def body_page(body_id: int):
         .scalars()
         .all()
     )
+    content = _kept_while_figures_stand(
+        "desk-body",
+        figures_key(period, today),
+        lambda: _body_html(body, form, period, period_args, audits, today),
+        body.id,
+        body.name,
+        body.kind,
+        body.region.name if body.region else None,
+        sorted(period_args.items()),
+        [(a.id, a.act_due_on, a.act_answered_at, a.act_overdue_at) for a in audits],
+    )
+    return render_template("desk/body.html", body=body, content=content)
+
+
+def _body_html(
+    body: Body,
+    form: PeriodForm,
+    period: Period,
+    period_args: dict[str, str],
+    audits: list[Audit],
+    today: date,
+) -> str:
+    """The body page's content: its score, figures, trend and latest audits."""
+    figures = body_figures(period, body.id, today=today)
+    axis = month_axis(date(*previous_month(today), 1), TREND_MONTHS)
     return render_template(
-        "desk/body.html",
+        "desk/_body.html",
         body=body,
         form=form,
         period=period,
-        measure=measure,
-        score=score,
+        measure=figures.measures,
+        score=figures.score,
         counted_at=figures.counted_at,
         figures=figure_rows(figures, body.id, period, period_args),
         components=QUALITY_COMPONENTS,
         component_labels=COMPONENT_LABELS,
         chart=trend_svg(trend_points(trend(body.id, TREND_MONTHS), axis), width=560, height=160),
-        audits=body_audits,
+        audits=audits,
         act_labels=ACT_LABELS,
         act_overdue=lambda audit: act_is_overdue(audit, today),
         period_args=period_args,

@@ -198,6 +198,13 @@ def _scored_key(period: Period, today: date, medians_for: Collection[int] | None
     )
 
 
+def figures_key(period: Period, today: date) -> tuple | None:
+    """What the period's scores (a ranking's: no medians) are made from while they come from
+    fresh cells: the build, the latest verdict and the settings. None when they would be
+    counted now. A page rendered from them may be kept under it."""
+    return _scored_key(period, today, ())
+
+
 def _country_scores(
     period: Period, today: date, fresh: bool, medians_for: Collection[int] | None
 ) -> PeriodScores:

@@ -5,12 +5,12 @@ pages still show the right figures, counted live."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask_babel import refresh
 from redis import Redis
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from appeals.audit.models import Audit
 from appeals.audit.service import record_audit
@@ -19,7 +19,8 @@ from appeals.queues import get_queue
 from appeals.ratings.ranking import _rankings, _sorted
 from appeals.reference.models import Body
 from appeals.scores.cells import build_cells
-from appeals.scores.snapshots import refresh_score_cache
+from appeals.scores.models import ScoreCell
+from appeals.scores.snapshots import _scored, refresh_score_cache
 from appeals.timeutil import local_today
 from tests.pages import by_testid
 
@@ -225,3 +226,105 @@ def test_the_rendered_ranking_is_kept_for_every_process_per_order_and_language(
     build_cells()  # the refresh job's new build: every old fragment unreachable
     db.session.commit()
     assert "Astana Health Renamed" in names()
+
+
+def _whole_months() -> dict[str, str]:
+    """Whole months (what the cells give), up to the month before this one."""
+    first_month = (local_today() - timedelta(days=100)).replace(day=1)
+    last_day = local_today().replace(day=1) - timedelta(days=1)
+    return {"period": "custom", "start": first_month.isoformat(), "end": last_day.isoformat()}
+
+
+def _overdue_bodies(html: str) -> list[str]:
+    rows = by_testid(html, "overdue-by-body").iter()
+    return [row.children[0].text() for row in rows if row.tag == "tr" and row.attrs]
+
+
+def test_the_dashboard_is_kept_whole_while_its_figures_stand(
+    client, login, astana_prosecutor, health_record, redis_server, rename_body
+):
+    """The dashboard's whole content is rendered once per version of its figures and kept in
+    Redis: a web process that never counted it shows the kept page, even with the ranking's
+    own fragment gone."""
+    build_cells()  # the figures from fresh cells: the page is kept
+    db.session.commit()
+    login(astana_prosecutor)
+    args = _whole_months()
+    redis = Redis.from_url(redis_server.url)
+    first = client.get("/prosecutor/", query_string=args).get_data(as_text=True)
+    health = db.session.get(Body, health_record.body_id)
+    assert health.name_en in _overdue_bodies(first)
+    assert len(redis.keys("fragment:desk-dashboard:*")) == 1
+
+    rename_body(health, "Astana Health Renamed")
+    _rankings.clear()  # as in another web process: only Redis holds the page
+    _sorted.clear()
+    redis.delete(*redis.keys("fragment:desk-ranking:*"))
+    kept = client.get("/prosecutor/", query_string=args).get_data(as_text=True)
+    assert _overdue_bodies(kept) == _overdue_bodies(first)
+    assert "Astana Health Renamed" not in kept
+
+    build_cells()  # the refresh job's new build: the kept page unreachable
+    db.session.commit()
+    recounted = client.get("/prosecutor/", query_string=args).get_data(as_text=True)
+    assert "Astana Health Renamed" in _overdue_bodies(recounted)
+
+
+def test_the_kept_dashboard_shows_a_reply_to_an_act_at_once(
+    client, login, astana_prosecutor, health_record, answered_appeal, redis_server
+):
+    """The acts past their deadline are read on every view of the kept dashboard: a reply to
+    one takes it off the list at once, before the figures are counted again."""
+    late = answered_appeal()
+    act = record_audit(
+        late, False, ["red_tape"], "x", "warning", astana_prosecutor, today=date(2025, 1, 10)
+    )
+    db.session.commit()
+    build_cells()
+    db.session.commit()
+    login(astana_prosecutor)
+    args = _whole_months()
+    first = client.get("/prosecutor/", query_string=args).get_data(as_text=True)
+    assert late.number in by_testid(first, "overdue-acts").text()
+    assert len(Redis.from_url(redis_server.url).keys("fragment:desk-dashboard:*")) == 1
+
+    assert client.post(f"/prosecutor/audits/{act.id}/reply").status_code == 302
+    replied = client.get("/prosecutor/", query_string=args).get_data(as_text=True)
+    assert by_testid(replied, "overdue-acts") is None
+    assert by_testid(replied, "figures-as-of").text() == by_testid(first, "figures-as-of").text()
+
+
+def test_the_body_page_is_kept_whole_and_shows_a_reply_to_an_act_at_once(
+    client, login, astana_prosecutor, health_record, redis_server
+):
+    """The body page's content is kept in Redis while its figures stand: a process that never
+    counted them shows it (here: with the cells themselves gone). Its latest audits are read
+    every time, so a reply to an act shows at once."""
+    build_cells()
+    db.session.commit()
+    login(astana_prosecutor)
+    url, args = f"/prosecutor/bodies/{health_record.body_id}", _whole_months()
+    redis = Redis.from_url(redis_server.url)
+
+    def counts(html: str) -> dict[str, str]:
+        links = by_testid(html, "figures").iter()
+        return {a.attrs["data-measure"]: a.attrs["data-count"] for a in links if a.tag == "a"}
+
+    first = client.get(url, query_string=args).get_data(as_text=True)
+    assert "awaiting" in by_testid(first, "body-audits").text()
+    audit = db.session.execute(
+        select(Audit).where(Audit.body_id == health_record.body_id)
+    ).scalar_one()
+    assert client.post(f"/prosecutor/audits/{audit.id}/reply").status_code == 302
+    replied = client.get(url, query_string=args).get_data(as_text=True)
+    assert "answered" in by_testid(replied, "body-audits").text()
+    assert counts(replied) == counts(first)
+    assert int(counts(first)["appeals"]) > 0
+    assert len(redis.keys("fragment:desk-body:*")) == 2
+
+    db.session.execute(delete(ScoreCell))  # the build stands: counted now, nothing is left
+    db.session.commit()
+    _scored.clear()  # as in another web process
+    _rankings.clear()
+    _sorted.clear()
+    assert counts(client.get(url, query_string=args).get_data(as_text=True)) == counts(first)
