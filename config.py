@@ -164,6 +164,9 @@ class Config:
     # In the scheduler process's local time zone (RQ's cron uses it): run it with
     # TZ=Asia/Almaty for Almaty's night; on a UTC machine 03:00 UTC is 08:00 in Almaty.
     SUGGEST_RETRAIN_CRON = os.environ.get("SUGGEST_RETRAIN_CRON", "0 3 * * *")
+    # The query planner's statistics counted again (ops/planner.py), in the same zone: on
+    # SQLite it holds the write lock for seconds, so in the night.
+    ANALYZE_CRON = os.environ.get("ANALYZE_CRON", "30 3 * * *")
     # Roles that must sign in with a second factor (TOTP); everyone else may turn it on.
     TOTP_REQUIRED_ROLES = tuple(
         role.strip()

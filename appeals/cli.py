@@ -1,6 +1,6 @@
 """`flask` commands: seed the reference data, load the demo, snapshot the scores, count the
-score cells, the first admin and staff accounts (`flask users ...`), and backups
-(`flask backup create|restore`)."""
+score cells and the query planner's statistics (`flask analyze`), the first admin and staff
+accounts (`flask users ...`), and backups (`flask backup create|restore`)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from appeals.adminlog.service import record_user_change, user_fields
 from appeals.demo import load_demo
 from appeals.extensions import db
 from appeals.ops.backup import BackupError, create_backup, restore_backup
+from appeals.ops.planner import refresh_planner_statistics
 from appeals.reference.seed import seed_reference
 from appeals.scores.cells import build_cells
 from appeals.scores.snapshots import previous_month, snapshot_month
@@ -34,6 +35,14 @@ def register_cli(app: Flask) -> None:
         counts = seed_reference()
         db.session.commit()
         click.echo("Seeded: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+    @app.cli.command("analyze")
+    def analyze_command() -> None:
+        """Count the query planner's statistics again (ANALYZE): after a bulk load or a
+        restore; the scheduler does it every night."""
+        refresh_planner_statistics()
+        db.session.commit()
+        click.echo("The query planner's statistics are counted again.")
 
     @app.cli.command("demo")
     def demo_command() -> None:

@@ -11,6 +11,7 @@ from appeals.audit.jobs import sweep_audit_acts
 from appeals.deadlines.jobs import send_overdue_digest, sweep_deadlines
 from appeals.notifications.jobs import requeue_pending_notifications
 from appeals.opendata.jobs import count_open_statistics
+from appeals.ops.jobs import analyze_database
 from appeals.scores.snapshots import refresh_score_cache, snapshot_previous_month
 from appeals.suggest.jobs import retrain_suggester
 from appeals.work.defect_jobs import sweep_unfixed_defects
@@ -58,4 +59,8 @@ def register_periodic_jobs(scheduler: CronScheduler, config: Mapping[str, Any]) 
         queue_name=config["RQ_SLOW_QUEUE"],
         cron=config["SUGGEST_RETRAIN_CRON"],
         job_timeout=1800,
+    )
+    # Nightly, after the retraining: the query planner's statistics, as the data grows.
+    scheduler.register(
+        analyze_database, queue_name=config["RQ_SLOW_QUEUE"], cron=config["ANALYZE_CRON"]
     )

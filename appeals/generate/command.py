@@ -12,6 +12,7 @@ from flask import Flask, current_app
 
 from appeals.extensions import db
 from appeals.generate.load import PASSWORD, generate
+from appeals.ops.planner import refresh_planner_statistics
 
 
 def register_generate(app: Flask) -> None:
@@ -32,6 +33,9 @@ def register_generate(app: Flask) -> None:
         started = time.perf_counter()
         now = end_of_day(today) if today else None
         report = generate(appeals, bodies, months, seed, now=now, log=click.echo)
+        db.session.commit()
+        # The planner's first plans on the new data, before the nightly job has run.
+        refresh_planner_statistics()
         db.session.commit()
         click.echo(
             f"Generated {report.appeals:,} appeals, {report.events:,} events, "

@@ -428,6 +428,9 @@ def main() -> None:
             sh([*flask, "generate", "--appeals", str(args.appeals - have), "--bodies",
                 str(args.bodies), "--months", "24", "--seed", "11"], env)  # fmt: skip
             print(f"generated in {time.perf_counter() - started:.0f} s")
+        # As the nightly job keeps them (`flask generate` counts them too): a database generated
+        # before stop 37 had none, and SQLite planned one body's cells badly without them.
+        sh([*flask, "analyze"], env, stdout=subprocess.DEVNULL)
         sh([*flask, "scores", "cells"], env, stdout=subprocess.DEVNULL)
         targets(app, work / "targets.json", args.users)
         (work / "accepted").write_text("")

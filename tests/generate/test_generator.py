@@ -26,7 +26,7 @@ from appeals.intake.models import (
 )
 from appeals.intake.service import access_code_matches
 from appeals.reference.models import Body
-from tests.conftest import tables_restored
+from tests.conftest import planner_statistics_forgotten, tables_restored
 from tests.factories import submit
 
 TODAY = date(2026, 11, 25)
@@ -65,7 +65,7 @@ def generated(app):
     tables' secondary indexes, and on PostgreSQL their foreign keys, for the load and puts
     them back)."""
     before, keys_before = index_names(), foreign_keys()
-    with tables_restored(("bodies",)):
+    with planner_statistics_forgotten(), tables_restored(("bodies",)):
         result = app.test_cli_runner().invoke(
             args=[
                 "generate", "--appeals", "2000", "--bodies", "30", "--months", "12",

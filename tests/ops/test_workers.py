@@ -16,6 +16,7 @@ from rq import Queue, SimpleWorker, Worker
 from rq.job import Job, JobStatus
 
 from appeals.opendata.jobs import count_open_statistics
+from appeals.ops.jobs import analyze_database
 from appeals.periodic import register_periodic_jobs
 from appeals.scores.snapshots import refresh_score_cache, snapshot_previous_month
 from appeals.suggest.jobs import retrain_suggester
@@ -54,6 +55,7 @@ def test_slow_jobs_have_their_own_queue_and_the_fast_worker_does_not_serve_it(ap
         refresh_score_cache,
         snapshot_previous_month,
         count_open_statistics,
+        analyze_database,
     ):
         assert jobs[func]["queue_name"] == slow, func.__name__
     others = {options["queue_name"] for func, options in jobs.items()} - {slow}
