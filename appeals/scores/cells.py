@@ -200,8 +200,9 @@ def _count(
 
     def in_scope(a=Appeal, body: ColumnElement = Appeal.current_body_id) -> list[ColumnElement]:
         # The rows of the scope's bodies, each from its first month, in one statement (not
-        # one per first month): SQLite's planner guesses ten rows for a single body, and then
-        # joins one working-day lookup by scanning the whole index for each row.
+        # one per first month): without its statistics SQLite's planner guesses ten rows for
+        # a single body, and then joins one working-day lookup by scanning the whole index
+        # for each row (ops/planner.py counts them nightly).
         if scope is None:
             return []
         return [body.in_(bodies), months_from(case(scope, value=body), a)]

@@ -180,6 +180,13 @@ def rename_body():
     db.session.commit()
 
 
+def _whole_months() -> dict[str, str]:
+    """Whole months (what the cells give), up to the month before this one."""
+    first_month = (local_today() - timedelta(days=100)).replace(day=1)
+    last_day = local_today().replace(day=1) - timedelta(days=1)
+    return {"period": "custom", "start": first_month.isoformat(), "end": last_day.isoformat()}
+
+
 def test_the_rendered_ranking_is_kept_for_every_process_per_order_and_language(
     app, client, login, astana_prosecutor, health_record, redis_server, rename_body
 ):
@@ -188,10 +195,7 @@ def test_the_rendered_ranking_is_kept_for_every_process_per_order_and_language(
     build_cells()  # the figures from fresh cells: the ranking is kept
     db.session.commit()
     login(astana_prosecutor)
-    # Whole months (what the cells give), up to the month before this one.
-    first_month = (local_today() - timedelta(days=100)).replace(day=1)
-    last_day = local_today().replace(day=1) - timedelta(days=1)
-    args = {"period": "custom", "start": first_month.isoformat(), "end": last_day.isoformat()}
+    args = _whole_months()
 
     def names(query: dict | None = None, headers: dict | None = None) -> list[str]:
         html = client.get("/prosecutor/", query_string=args | (query or {}), headers=headers)
@@ -226,13 +230,6 @@ def test_the_rendered_ranking_is_kept_for_every_process_per_order_and_language(
     build_cells()  # the refresh job's new build: every old fragment unreachable
     db.session.commit()
     assert "Astana Health Renamed" in names()
-
-
-def _whole_months() -> dict[str, str]:
-    """Whole months (what the cells give), up to the month before this one."""
-    first_month = (local_today() - timedelta(days=100)).replace(day=1)
-    last_day = local_today().replace(day=1) - timedelta(days=1)
-    return {"period": "custom", "start": first_month.isoformat(), "end": last_day.isoformat()}
 
 
 def _overdue_bodies(html: str) -> list[str]:
