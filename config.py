@@ -40,6 +40,10 @@ class Config:
     DEADLINE_SWEEP_SECONDS = _env_int("DEADLINE_SWEEP_SECONDS", 300)
     REMINDER_HOUR = _env_int("REMINDER_HOUR", 9)  # local hour the executor's reminders go out
     NOTIFICATION_SWEEP_SECONDS = _env_int("NOTIFICATION_SWEEP_SECONDS", 120)
+    # The notices' drain (queues.drain_outbox) waits this long for the next notice before it
+    # ends, and makes way for other jobs after OUTBOX_DRAIN_SECONDS.
+    OUTBOX_LINGER_SECONDS = float(os.environ.get("OUTBOX_LINGER_SECONDS", "1"))
+    OUTBOX_DRAIN_SECONDS = _env_int("OUTBOX_DRAIN_SECONDS", 10)
     # False only in tests that need the request path without Redis.
     RQ_ENABLED = os.environ.get("RQ_ENABLED", "1") == "1"
 
@@ -229,3 +233,6 @@ class TestConfig(Config):
     # tables, with no events to name their bodies; the tests of counting only the changed
     # bodies set it (tests/scores/test_cell_scope.py).
     SCORE_CELLS_WHOLE_SECONDS = 0
+    # A drain ends as soon as the outbox is empty: a burst worker in a test would otherwise
+    # wait a second after every drain (the test of the wait sets it).
+    OUTBOX_LINGER_SECONDS = 0.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -147,15 +148,143 @@ def send_pending_jobs(jobs: list[PendingJob]) -> int:
     return sent
 
 
+@dataclass(frozen=True)
+class Outbox:
+    """Rows handed to the worker as ids on a Redis list and taken by one drain job at a time,
+    which goes on while ids keep coming: RQ's own cost of a job (some 50 Redis commands and
+    about 5 ms of a worker's CPU here, more than a notice's delivery) is paid per drain, not
+    per row. Each id names a row the database keeps, so an id Redis lost (or a drain killed
+    with it in hand) is found again by a sweep of the rows."""
+
+    name: str
+    job: str  # the drain job's dotted path: it calls drain_outbox
+    queue: str
+
+    def __post_init__(self) -> None:
+        OUTBOXES[self.name] = self  # for /metrics
+
+    @property
+    def items(self) -> str:
+        return f"outbox:{self.name}"
+
+    @property
+    def holder(self) -> str:
+        """Held while a drain job waits or runs; it lapses if that job dies."""
+        return f"outbox:{self.name}:drain"
+
+    def length(self) -> int:
+        return redis_connection().llen(self.items)
+
+
+OUTBOXES: dict[str, Outbox] = {}
+OUTBOX_HOLD_SECONDS = 60  # renewed by the drain at every batch
+OUTBOX_BATCH = 50  # ids taken at once
+
+
+def outbox_after_commit(outbox: Outbox, item_id: int) -> None:
+    """Hand this id to the outbox's drain once the current transaction commits."""
+    db.session.info.setdefault("outboxes", {}).setdefault(outbox, []).append(item_id)
+
+
+def hand_over(outbox: Outbox, item_ids: list[int]) -> None:
+    """Push the ids and start a drain unless one holds the outbox. A drain lets go before its
+    last look at the list (`_let_go`), so an id pushed after that look finds the outbox free
+    and starts the next: none is left waiting for the sweep."""
+    if not item_ids or not current_app.config["RQ_ENABLED"]:
+        return
+    try:
+        connection = redis_connection()
+        with connection.pipeline(transaction=False) as pipe:
+            pipe.rpush(outbox.items, *item_ids)
+            pipe.set(outbox.holder, 1, nx=True, ex=OUTBOX_HOLD_SECONDS)
+            _, free = pipe.execute()
+        if free:
+            _start_drain(outbox, connection)
+    except RedisError as error:
+        log.warning("Redis unavailable, %d id(s) left to the sweep: %s", len(item_ids), error)
+
+
+def drain_outbox(outbox: Outbox, handle: Callable[[int], None]) -> int:
+    """Take the outbox's ids and handle each, until none has come for OUTBOX_LINGER_SECONDS
+    or the drain has run OUTBOX_DRAIN_SECONDS (it then makes way for other jobs and a new
+    drain takes over). Returns how many were handled."""
+    linger = current_app.config["OUTBOX_LINGER_SECONDS"]  # below OUTBOX_HOLD_SECONDS
+    ends = time.monotonic() + current_app.config["OUTBOX_DRAIN_SECONDS"]
+    connection = redis_connection()
+    handled = 0
+    try:
+        while time.monotonic() < ends:
+            connection.expire(outbox.holder, OUTBOX_HOLD_SECONDS)
+            ids = connection.lpop(outbox.items, OUTBOX_BATCH) or _wait_for_one(
+                outbox, connection, linger
+            )
+            if not ids:
+                break
+            for taken, item_id in enumerate(ids):
+                try:
+                    handle(int(item_id))
+                except Exception:
+                    # The ids after it go back for the next drain; this one is the sweep's.
+                    if rest := ids[taken + 1 :]:
+                        connection.lpush(outbox.items, *reversed(rest))
+                    raise
+                handled += 1
+    finally:
+        _let_go(outbox, connection)
+    return handled
+
+
+def _wait_for_one(outbox: Outbox, connection: Redis, seconds: float) -> list[bytes]:
+    """The next id pushed within `seconds`, waited for in steps shorter than the client's
+    socket timeout (5 s; a blocking read past it fails), each of at least 10 ms (0 would
+    block for ever)."""
+    until = time.monotonic() + seconds
+    while (left := until - time.monotonic()) > 0:
+        popped = connection.blpop([outbox.items], timeout=min(max(left, 0.01), 4))
+        if popped:
+            return [popped[1]]
+    return []
+
+
+def _let_go(outbox: Outbox, connection: Redis) -> None:
+    """Free the outbox, then look once more: ids pushed before the look would otherwise wait
+    for the next hand-over (whoever takes the freed outbox first starts the drain)."""
+    connection.delete(outbox.holder)
+    restart_drain(outbox, connection)
+
+
+def restart_drain(outbox: Outbox, connection: Redis) -> bool:
+    """Start a drain if ids wait and none holds the outbox (a drain that died holding it lets
+    go after OUTBOX_HOLD_SECONDS): the sweep's part, so that no id waits for a hand-over."""
+    if connection.llen(outbox.items) and connection.set(
+        outbox.holder, 1, nx=True, ex=OUTBOX_HOLD_SECONDS
+    ):
+        _start_drain(outbox, connection)
+        return True
+    return False
+
+
+def waiting_in_outbox(outbox: Outbox, connection: Redis) -> set[int]:
+    """The ids handed over and not yet taken by a drain."""
+    return {int(item_id) for item_id in connection.lrange(outbox.items, 0, -1)}
+
+
+def _start_drain(outbox: Outbox, connection: Redis) -> None:
+    get_queue(outbox.queue, connection).enqueue(outbox.job, result_ttl=0)
+
+
 @event.listens_for(Session, "after_commit")
 def _enqueue_on_commit(session: Session) -> None:
     jobs = session.info.pop("pending_jobs", None)
     cancelled = session.info.pop("cancelled_jobs", None)
+    outboxes = session.info.pop("outboxes", None)
     if has_app_context():
         if cancelled:
             cancel_jobs(cancelled)
         if jobs:
             send_pending_jobs(jobs)
+        for outbox, item_ids in (outboxes or {}).items():
+            hand_over(outbox, item_ids)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -163,6 +292,7 @@ def _forget_on_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the outermost transaction rolled back
         session.info.pop("pending_jobs", None)
         session.info.pop("cancelled_jobs", None)
+        session.info.pop("outboxes", None)
 
 
 _worker_app: Flask | None = None

@@ -1,12 +1,16 @@
-"""Benchmark: how fast one RQ worker delivers notices, forking a work horse per job (RQ's
-Worker) against running jobs in its own process (RQ's SimpleWorker), in one run on the same
-data; then SimpleWorker in a process settled as worker.py settles it (appeals/heap.py) against
-Python's collector as it starts, alternated. Each submission's receipt is one delivery job;
-delivery keeps up with intake only if the worker drains them faster than citizens submit.
+"""Benchmark: how fast one RQ worker delivers notices. First a job per notice (what a retry
+and the sweep's re-queue still use): RQ's Worker, forking a work horse per job, against its
+SimpleWorker, running jobs in its own process; then the notices' outbox (a new notice's
+first attempt), where one drain job delivers every notice handed over, against a job per
+notice, both under SimpleWorker; then SimpleWorker in a process settled as worker.py settles
+it (appeals/heap.py) against Python's collector as it starts, alternated. Each submission's
+receipt is one delivery; delivery keeps up with intake only if the worker delivers them
+faster than citizens submit. The worker's CPU seconds are printed with the wall time: the
+worker shares the machine with the web processes, so its CPU is what the load test feels.
 
 Run from the project root (SQLite and a local Redis in a temporary folder; notices go to the
 log channel, as with MAIL_SERVER unset):
-    python bench/worker_rate.py                 # 400 receipts per worker kind
+    python bench/worker_rate.py                 # 400 receipts per run
     python bench/worker_rate.py --notices 1000
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -26,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from redis import Redis  # noqa: E402
 from rq import Queue, SimpleWorker, Worker  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from appeals import create_app  # noqa: E402
 from appeals.accounts.models import Role, User  # noqa: E402
@@ -35,7 +40,9 @@ from appeals.extensions import db  # noqa: E402
 from appeals.heap import settle  # noqa: E402
 from appeals.intake.service import NewAppeal, submit_appeal  # noqa: E402
 from appeals.localredis import LocalRedis  # noqa: E402
-from appeals.queues import use_app  # noqa: E402
+from appeals.notifications.models import Notification, NotificationStatus  # noqa: E402
+from appeals.notifications.service import NOTICE_OUTBOX, delivery_job  # noqa: E402
+from appeals.queues import send_pending_jobs, use_app, waiting_in_outbox  # noqa: E402
 from appeals.reference.models import Category, Region  # noqa: E402
 from appeals.reference.seed import seed_holidays, seed_reference  # noqa: E402
 
@@ -58,14 +65,43 @@ def submit_many(applicant: User, count: int) -> None:
         db.session.commit()
 
 
-def drain(worker_class: type[Worker], connection: Redis) -> tuple[int, float]:
+def a_job_each(connection: Redis) -> None:
+    """The naive way: the outbox's ids and drain dropped, a delivery job queued per notice."""
+    ids = sorted(waiting_in_outbox(NOTICE_OUTBOX, connection))
+    connection.delete(NOTICE_OUTBOX.items, NOTICE_OUTBOX.holder)
+    Queue("notifications", connection=connection).empty()
+    send_pending_jobs([delivery_job(notice_id) for notice_id in ids])
+
+
+def drain(worker_class: type[Worker], connection: Redis) -> tuple[int, float, float]:
+    """Notices sent, wall seconds and the worker's CPU seconds (it runs in this process, or
+    forks work horses: their CPU is counted as children's)."""
     queue = Queue("notifications", connection=connection)
-    jobs = queue.count
-    started = time.perf_counter()
+    pending = db.session.scalar(
+        select(func.count()).where(Notification.status == NotificationStatus.PENDING)
+    )
+    db.session.commit()
+    started, cpu = time.perf_counter(), _cpu()
     worker_class(["notifications"], connection=connection).work(burst=True)
-    elapsed = time.perf_counter() - started
+    elapsed, spent = time.perf_counter() - started, _cpu() - cpu
     assert queue.count == 0, "the worker left jobs behind"
-    return jobs, elapsed
+    left = db.session.scalar(
+        select(func.count()).where(Notification.status == NotificationStatus.PENDING)
+    )
+    db.session.commit()
+    assert left == 0, f"{left} notices not sent"
+    return pending, elapsed, spent
+
+
+def _cpu() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def report(name: str, sent: int, elapsed: float, spent: float) -> float:
+    print(f"{name:40s} {sent} notices in {elapsed:5.1f} s: {sent / elapsed:6.1f} a second, "
+          f"{spent / sent * 1000:5.1f} ms of the worker's CPU each")  # fmt: skip
+    return spent / sent
 
 
 def main() -> None:
@@ -81,6 +117,7 @@ def main() -> None:
             SECRET_KEY="bench",
             MAIL_SERVER="",
             UPLOAD_DIR=work / "uploads",
+            OUTBOX_LINGER_SECONDS=0,  # a burst worker: nothing comes after the drain
         )
         use_app(app)
         connection = Redis.from_url(redis.url)
@@ -90,14 +127,25 @@ def main() -> None:
             seed_holidays([2025, 2026, 2027])
             applicant = create_user("bench@example.kz", "bench-password-1", "Bench", Role.CITIZEN)
             db.session.commit()
-            rates = {}
+            cost = {}
             for worker_class in (Worker, SimpleWorker):
                 submit_many(applicant, args.notices)
-                jobs, elapsed = drain(worker_class, connection)
-                rates[worker_class.__name__] = jobs / elapsed
-                print(f"{worker_class.__name__:13s} {jobs} jobs in {elapsed:5.1f} s: "
-                      f"{jobs / elapsed:6.1f} jobs/s")  # fmt: skip
-            print(f"SimpleWorker / Worker: {rates['SimpleWorker'] / rates['Worker']:.1f}x")
+                a_job_each(connection)
+                name = f"a job per notice, {worker_class.__name__}"
+                cost[name] = report(name, *drain(worker_class, connection))
+            for _ in range(2):  # alternated, twice: the machine's speed drifts
+                submit_many(applicant, args.notices)
+                cost["outbox"] = report(
+                    "the outbox's drain, SimpleWorker", *drain(SimpleWorker, connection)
+                )
+                submit_many(applicant, args.notices)
+                a_job_each(connection)
+                name = "a job per notice, SimpleWorker"
+                cost[name] = report(name, *drain(SimpleWorker, connection))
+            simple = cost["a job per notice, SimpleWorker"]
+            print(f"SimpleWorker against Worker: {cost['a job per notice, Worker'] / simple:.1f}x "
+                  f"less CPU a notice; the outbox against a job per notice: "
+                  f"{simple / cost['outbox']:.1f}x")  # fmt: skip
             defaults = gc.get_threshold()
             for kind in ("as it starts", "settled") * 2:
                 if kind == "settled":
@@ -106,9 +154,7 @@ def main() -> None:
                     gc.unfreeze()
                     gc.set_threshold(*defaults)
                 submit_many(applicant, args.notices)
-                jobs, elapsed = drain(SimpleWorker, connection)
-                print(f"SimpleWorker, collector {kind:12s} {jobs} jobs in {elapsed:5.1f} s: "
-                      f"{jobs / elapsed:6.1f} jobs/s")  # fmt: skip
+                report(f"the outbox, collector {kind}", *drain(SimpleWorker, connection))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Delivery jobs."""
+"""Delivery jobs: a new notice's first attempt in the drain of the notices' outbox, its
+retries (and the sweep's re-queues) in a job of its own."""
 
 from __future__ import annotations
 
@@ -16,11 +17,20 @@ from appeals.extensions import db
 from appeals.notifications.channels import CHANNELS, notice_message_id
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import (
+    NOTICE_OUTBOX,
     delivery_job,
     flag_extension_notice_if_late,
     render_message,
+    retry_job,
 )
-from appeals.queues import app_job, redis_connection, send_pending_jobs
+from appeals.queues import (
+    app_job,
+    drain_outbox,
+    redis_connection,
+    restart_drain,
+    send_pending_jobs,
+    waiting_in_outbox,
+)
 from appeals.timeutil import now_utc
 
 log = logging.getLogger(__name__)
@@ -31,6 +41,29 @@ _WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus
 
 @app_job
 def deliver_notification(notification_id: int) -> str:
+    """A notice's retry (and a sweep's re-queue): see _deliver."""
+    return _deliver(notification_id)
+
+
+@app_job
+def deliver_outbox() -> int:
+    """The first attempt at each new notice (NOTICE_OUTBOX), one transaction each; a notice
+    that fails is retried by a job of its own with backoff (retry_job). Returns how many
+    notices were attempted."""
+    return drain_outbox(NOTICE_OUTBOX, _first_attempt)
+
+
+def _first_attempt(notification_id: int) -> None:
+    try:
+        _deliver(notification_id)
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        log.warning("Notice %s not delivered, retried later: %s", notification_id, error)
+        send_pending_jobs([retry_job(notification_id)])
+
+
+def _deliver(notification_id: int) -> str:
     """Send one notice; a notice already sent is not sent again (idempotent). Killed between
     the server's acceptance and the commit, the next attempt sends it again under the same
     Message-ID: at least once, with a key for the receiver to drop the copy."""
@@ -52,7 +85,8 @@ def deliver_notification(notification_id: int) -> str:
     notice.status = NotificationStatus.SENT
     notice.sent_at = now_utc()
     notice.last_error = None
-    # Committed with the sending (by app_job), so a late extension notice is never sent unflagged.
+    # Committed with the sending (by the caller), so a late extension notice is never sent
+    # unflagged.
     flag_extension_notice_if_late(notice)
     return "sent"
 
@@ -70,10 +104,15 @@ def requeue_pending_notifications() -> int:
     if not current_app.config["RQ_ENABLED"]:
         return 0
     # The job id is the notice's. Enqueueing an id that is still waiting would put it in the
-    # queue a second time (RQ does not deduplicate), so only lost or dead jobs are sent again.
+    # queue a second time (RQ does not deduplicate), so only lost or dead jobs are sent again;
+    # a notice still in the outbox waits for its drain (started here if none holds it).
     try:
         connection = redis_connection()
-        ids = [i for i in ids if not _job_waiting(f"notice-{i}", connection)]
+        handed_over = waiting_in_outbox(NOTICE_OUTBOX, connection)
+        restart_drain(NOTICE_OUTBOX, connection)
+        ids = [
+            i for i in ids if i not in handed_over and not _job_waiting(f"notice-{i}", connection)
+        ]
     except RedisError as error:
         log.warning("Redis unavailable, pending notices wait for the next sweep: %s", error)
         return 0

@@ -38,18 +38,21 @@ from appeals.notifications.preferences import (  # noqa: F401  (re-exported: one
     REQUIRED_APPLICANT_NOTICES,
     applicant_addresses,
 )
-from appeals.queues import PendingJob, queue_after_commit
+from appeals.queues import Outbox, PendingJob, outbox_after_commit, queue_after_commit
 from appeals.reference.models import Body, Region
 from appeals.replies.service import complaint_route, how_to_complain
 from appeals.timeutil import local_date, now_utc
 from appeals.work.defect_rules import DEFECT_LABELS, RETURNED_GROUND, RETURNED_LABEL
 
 # Delivery retries with backoff: a mail server that is down for a while loses nothing.
-DELIVERY_RETRY = Retry(max=5, interval=[10, 60, 300, 900, 3600])
+RETRY_INTERVALS = [10, 60, 300, 900, 3600]
+DELIVERY_RETRY = Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
 # The applicant's notice of an extension (work.service.extend_term): the law gives it a window.
 EXTENSION_NOTICE = "term_extended"
-# The delivery job (notifications/jobs.py), named so this service need not import it.
+# The delivery jobs (notifications/jobs.py), named so this service need not import them.
 DELIVER_NOTIFICATION = "appeals.notifications.jobs.deliver_notification"
+# A new notice's first attempt: the drain of the notices' outbox (queues.Outbox).
+NOTICE_OUTBOX = Outbox("notices", "appeals.notifications.jobs.deliver_outbox", "notifications")
 # An applicant's notice by SMS: the dedup key of the same notice by e-mail, with this added.
 SMS_KEY_SUFFIX = "-sms"
 
@@ -87,7 +90,7 @@ def queue_notice(
     )
     db.session.add(notice)
     db.session.flush()
-    queue_after_commit(delivery_job(notice.id))
+    outbox_after_commit(NOTICE_OUTBOX, notice.id)
     return notice
 
 
@@ -105,6 +108,19 @@ def delivery_job(notice_id: int, job_id: str | None = None) -> PendingJob:
         queue="notifications",
         job_id=job_id or f"notice-{notice_id}",
         retry=DELIVERY_RETRY,
+    )
+
+
+def retry_job(notice_id: int) -> PendingJob:
+    """The delivery job of a notice whose first attempt (in the outbox's drain) failed: the
+    same retries with backoff as delivery_job's, the first of them already spent."""
+    return PendingJob(
+        DELIVER_NOTIFICATION,
+        (notice_id,),
+        queue="notifications",
+        job_id=f"notice-{notice_id}",
+        at=now_utc() + timedelta(seconds=RETRY_INTERVALS[0]),
+        retry=Retry(max=len(RETRY_INTERVALS) - 1, interval=RETRY_INTERVALS[1:]),
     )
 
 

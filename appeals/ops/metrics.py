@@ -32,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from appeals.extensions import begin_reading, db
 from appeals.heap import collector_seconds
 from appeals.intake.models import OPEN_STATUSES, Appeal
-from appeals.queues import redis_connection
+from appeals.queues import OUTBOXES, redis_connection
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -84,7 +84,8 @@ def _report_collector() -> None:
 
 
 class LiveFigures:
-    """A collector counted at scrape time: queues, failed jobs, open overdue appeals."""
+    """A collector counted at scrape time: queues (their outboxes' ids among them), failed
+    jobs, open overdue appeals."""
 
     def collect(self) -> Iterator[Metric]:
         yield from self._queues()
@@ -106,6 +107,8 @@ class LiveFigures:
                 waiting.add_metric([name, "scheduled"], ScheduledJobRegistry(queue=queue).count)
                 waiting.add_metric([name, "started"], StartedJobRegistry(queue=queue).count)
                 failed.add_metric([name], FailedJobRegistry(queue=queue).count)
+            for outbox in OUTBOXES.values():  # ids handed over, not yet taken by the drain
+                waiting.add_metric([outbox.queue, f"outbox {outbox.name}"], outbox.length())
             up.add_metric([], 1)
         except RedisError:
             up.add_metric([], 0)

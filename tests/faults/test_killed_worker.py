@@ -1,7 +1,8 @@
-"""An RQ worker killed with SIGKILL in the middle of a notice's delivery: after a restart and
-the next sweep the notice goes out once when the mail server had not yet taken it, and at
-least once under one Message-ID when it had (what SMTP allows: the server took the message
-but the worker died before it heard "250" and marked the notice sent)."""
+"""An RQ worker killed with SIGKILL in the middle of a notice's delivery (in the drain of the
+notices' outbox): after a restart and the next sweep the notice goes out once when the mail
+server had not yet taken it, and at least once under one Message-ID when it had (what SMTP
+allows: the server took the message but the worker died before it heard "250" and marked the
+notice sent)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,11 @@ from appeals.notifications.models import Notification, NotificationStatus
 from tests.factories import submit
 from tests.faults.conftest import wait_for
 
-# RQ finds a started job abandoned once its heartbeat's TTL has run out: a worker that runs
-# jobs in its own process (worker.py for every queue but the slow one) sets it to the job's
-# timeout (RQ's default 180 s) + 60 s. The dead worker's scheduler lock lapses after 61 s (a
-# new worker takes it within RQ's 120 s fallback); the test moves these clocks on instead of
-# waiting four minutes.
+# RQ finds a started job (here the killed drain) abandoned once its heartbeat's TTL has run
+# out: a worker that runs jobs in its own process (worker.py for every queue but the slow one)
+# sets it to the job's timeout (RQ's default 180 s) + 60 s. The dead worker's scheduler lock
+# lapses after 61 s (a new worker takes it within RQ's 120 s fallback); the test moves these
+# clocks on instead of waiting four minutes.
 ABANDONED_AFTER = 241
 
 
@@ -61,11 +62,13 @@ def test_a_worker_killed_during_a_delivery(
     notice = _notice()
     assert notice.status == NotificationStatus.PENDING and notice.sent_at is None  # rolled back
 
-    # RQ's own abandoned-job handling: the job is retried (it has retries left), in 10 s.
+    # The killed drain had taken the notice from the outbox: the restarted worker has no job
+    # for it, and the sweep finds it pending in the database and gives it a job of its own.
     rq_clock_moved_on(Redis.from_url(redis_server.url), "notifications")
     group.start("notifications")  # the restart
     monkeypatch.setitem(app.config, "NOTIFICATION_SWEEP_SECONDS", 0)
-    assert requeue_pending_notifications() == 0  # the retry is waiting: not queued twice
+    assert requeue_pending_notifications() == 1
+    assert requeue_pending_notifications() == 0  # its job is waiting: not queued twice
     wait_for(lambda: _notice().status == NotificationStatus.SENT, 60, "the notice was not sent")
     time.sleep(1)  # a second delivery, if one were queued, would have its chance
     assert requeue_pending_notifications() == 0  # the next sweep: nothing left to send

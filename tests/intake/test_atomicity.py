@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from redis import Redis
-from rq import Queue
 from sqlalchemy import select
 
 from appeals.extensions import db
@@ -14,6 +13,8 @@ from appeals.intake.attachments import check_file
 from appeals.intake.models import Appeal, AppealKind
 from appeals.intake.service import NewAppeal, submit_appeal
 from appeals.notifications.models import Notification
+from appeals.notifications.service import NOTICE_OUTBOX
+from appeals.queues import waiting_in_outbox
 from tests.factories import ASTANA, category_id, region_id, submit
 from tests.samples import appeal_fields, minimal_png, saved_counts, upload
 
@@ -44,14 +45,12 @@ def new_appeal_with_a_file() -> NewAppeal:
     )
 
 
-def notice_jobs_in_redis(redis_server) -> list[str]:
-    queue = Queue("notifications", connection=Redis.from_url(redis_server.url))
-    return sorted(queue.get_job_ids())
+def notices_in_redis(redis_server) -> set[int]:
+    return waiting_in_outbox(NOTICE_OUTBOX, Redis.from_url(redis_server.url))
 
 
-def notice_job_ids() -> list[str]:
-    ids = db.session.execute(select(Notification.id)).scalars()
-    return sorted(f"notice-{notice_id}" for notice_id in ids)
+def notice_ids() -> set[int]:
+    return set(db.session.execute(select(Notification.id)).scalars())
 
 
 @pytest.mark.parametrize("failing_step", ["route_new_appeal", "notify_applicant"])
@@ -73,8 +72,8 @@ def test_failed_submission_leaves_nothing_and_no_gap(
     assert first.number.endswith("-00000001")
     assert after.number == first.number.replace("-00000001", "-00000002")
     # Only the committed appeals' notices were handed to Redis.
-    assert notice_jobs_in_redis(redis_server) == notice_job_ids()
-    assert len(notice_job_ids()) == 2
+    assert notices_in_redis(redis_server) == notice_ids()
+    assert len(notice_ids()) == 2
 
 
 def test_failure_inside_the_form_request_leaves_nothing(
@@ -96,4 +95,4 @@ def test_failure_inside_the_form_request_leaves_nothing(
     assert response.status_code == 302
     appeal = db.session.execute(select(Appeal)).scalar_one()
     assert appeal.number.endswith("-00000001")
-    assert notice_jobs_in_redis(redis_server) == notice_job_ids()
+    assert notices_in_redis(redis_server) == notice_ids()

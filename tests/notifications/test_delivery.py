@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from redis import Redis
 from rq import Queue
+from rq.job import Job
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
@@ -12,6 +13,9 @@ from appeals.extensions import db
 from appeals.localredis import free_port
 from appeals.notifications.jobs import deliver_notification
 from appeals.notifications.models import Notification, NotificationStatus
+from appeals.notifications.service import NOTICE_OUTBOX
+from appeals.queues import waiting_in_outbox
+from appeals.timeutil import now_utc
 from tests.factories import submit
 from tests.notifications.conftest import plain_body
 
@@ -28,7 +32,7 @@ def the_notice() -> Notification:
     return db.session.execute(select(Notification)).scalar_one()
 
 
-def test_submitting_writes_a_pending_notice_and_queues_its_job(make_user, redis_server):
+def test_submitting_writes_a_pending_notice_and_hands_it_to_the_outbox(make_user, redis_server):
     citizen = make_user(email="dana@example.kz")
     appeal, _ = submit(citizen)
 
@@ -40,8 +44,10 @@ def test_submitting_writes_a_pending_notice_and_queues_its_job(make_user, redis_
         appeal.id,
     )
     assert notice.template == "appeal_registered"
-    queue = Queue("notifications", connection=Redis.from_url(redis_server.url))
-    assert queue.get_job_ids() == [f"notice-{notice.id}"]
+    connection = Redis.from_url(redis_server.url)
+    assert waiting_in_outbox(NOTICE_OUTBOX, connection) == {notice.id}
+    [drain] = Queue("notifications", connection=connection).get_jobs()
+    assert drain.func_name == "appeals.notifications.jobs.deliver_outbox"
 
 
 def test_job_delivers_the_notice_with_the_number_in_the_subject(make_user, run_jobs, smtp_server):
@@ -90,9 +96,13 @@ def test_mail_server_down_leaves_the_notice_failed_with_the_reason(
     assert notice.status == NotificationStatus.FAILED
     assert "refused" in notice.last_error.lower()
     assert notice.attempts == 1 and notice.sent_at is None
-    # RQ keeps the job for a later retry.
+    # The notice's own job retries it with backoff: the first retry in 10 s, four left.
     registry = ScheduledJobRegistry("notifications", connection=Redis.from_url(redis_server.url))
     assert f"notice-{notice.id}" in registry.get_job_ids()
+    due = registry.get_scheduled_time(f"notice-{notice.id}")
+    assert 5 < (due - now_utc()).total_seconds() <= 10
+    retry = Job.fetch(f"notice-{notice.id}", connection=Redis.from_url(redis_server.url))
+    assert (retry.retries_left, retry.retry_intervals) == (4, [60, 300, 900, 3600])
 
 
 def test_failed_notice_goes_out_when_the_server_is_back(

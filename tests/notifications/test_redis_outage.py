@@ -13,6 +13,8 @@ from appeals.intake.models import Appeal, AppealStatus
 from appeals.localredis import free_port
 from appeals.notifications.jobs import requeue_pending_notifications
 from appeals.notifications.models import Notification, NotificationStatus
+from appeals.notifications.service import NOTICE_OUTBOX
+from appeals.queues import waiting_in_outbox
 from tests.factories import submit
 from tests.samples import appeal_fields
 
@@ -80,14 +82,40 @@ def test_sweep_leaves_a_fresh_notice_to_its_own_job(
     assert notices_queued(redis_server) == []
 
 
-def test_sweep_does_not_double_a_notice_still_queued(app, make_user, monkeypatch, redis_server):
-    submit(make_user())  # Redis up: its job is queued
+def test_sweep_does_not_double_a_notice_still_in_the_outbox(
+    app, make_user, monkeypatch, redis_server
+):
+    submit(make_user())  # Redis up: handed to the outbox, its drain queued
     monkeypatch.setitem(app.config, "NOTIFICATION_SWEEP_SECONDS", 0)
+    [drain] = notices_queued(redis_server)
 
-    sweep()
+    assert sweep() == 0
 
     notice_id = db.session.execute(select(Notification.id)).scalar_one()
-    assert notices_queued(redis_server) == [f"notice-{notice_id}"]
+    assert notices_queued(redis_server) == [drain]  # no job of its own besides the drain
+    assert waiting_in_outbox(NOTICE_OUTBOX, Redis.from_url(redis_server.url)) == {notice_id}
+
+
+def test_sweep_starts_a_drain_for_notices_left_in_the_outbox(
+    app, make_user, monkeypatch, redis_server, run_jobs, smtp_server
+):
+    """A drain that died while it held the outbox: the notices handed over meanwhile were
+    pushed, but none started a drain. Once the hold lapses, the sweep starts one."""
+    connection = Redis.from_url(redis_server.url)
+    connection.set(NOTICE_OUTBOX.holder, 1)  # the dead drain's hold
+    submit(make_user(email="yerlan@example.kz"))
+    assert notices_queued(redis_server) == []
+    monkeypatch.setitem(app.config, "NOTIFICATION_SWEEP_SECONDS", 0)
+    assert sweep() == 0 and notices_queued(redis_server) == []  # still held: nothing yet
+
+    connection.delete(NOTICE_OUTBOX.holder)  # the hold lapsed (OUTBOX_HOLD_SECONDS)
+    assert sweep() == 0  # no job of the notice's own: a drain
+    assert len(notices_queued(redis_server)) == 1
+    run_jobs()
+
+    [message] = smtp_server.messages
+    assert message["To"] == "yerlan@example.kz"
+    assert waiting_in_outbox(NOTICE_OUTBOX, connection) == set()
 
 
 def test_sweep_while_redis_is_still_down_waits_for_the_next_one(

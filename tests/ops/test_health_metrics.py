@@ -104,6 +104,8 @@ def test_metrics_report_latency_queues_failed_jobs_and_overdue(
     body = response.get_data(as_text=True)
     assert 'appeals_http_request_duration_seconds_count{endpoint="ops.healthz"' in body
     assert 'appeals_rq_queue_jobs{queue="sweeps",state="queued"} 2.0' in body
+    # The receipt, handed to the notices' outbox and not yet taken by its drain.
+    assert 'appeals_rq_queue_jobs{queue="notifications",state="outbox notices"} 1.0' in body
     assert 'appeals_rq_failed_jobs{queue="default"} 0.0' in body
     assert "appeals_redis_up 1.0" in body
     assert "appeals_open_overdue 1.0" in body

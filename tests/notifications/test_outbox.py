@@ -1,0 +1,125 @@
+"""The notices' outbox: a new notice's id is pushed to a Redis list after commit and one drain
+job at a time delivers them, however many come, so that RQ's own cost of a job is paid per
+drain and not per notice (bench/worker_rate.py)."""
+
+from __future__ import annotations
+
+import pytest
+from redis import Redis
+from rq import Queue, Worker
+from rq.job import Job
+from rq.registry import StartedJobRegistry
+from sqlalchemy import select
+
+from appeals.extensions import db
+from appeals.localredis import free_port
+from appeals.notifications.models import Notification, NotificationStatus
+from appeals.notifications.service import NOTICE_OUTBOX
+from appeals.queues import drain_outbox, hand_over, waiting_in_outbox
+from tests.factories import submit
+from tests.faults.conftest import Workers, wait_for
+
+
+def drains_queued(redis_server) -> int:
+    jobs = Queue("notifications", connection=Redis.from_url(redis_server.url)).get_jobs()
+    assert all(job.func_name == NOTICE_OUTBOX.job for job in jobs)
+    return len(jobs)
+
+
+def statuses() -> list[str]:
+    found = list(db.session.execute(select(Notification.status).order_by(Notification.id)))
+    db.session.commit()  # on SQLite a reader left open would hold the worker's write lock
+    return [status for (status,) in found]
+
+
+def test_many_notices_are_delivered_by_one_drain(make_user, redis_server, run_jobs, smtp_server):
+    for n in range(5):
+        submit(make_user(email=f"applicant{n}@example.kz"))
+
+    assert drains_queued(redis_server) == 1  # the first hand-over started it; it holds on
+    assert len(waiting_in_outbox(NOTICE_OUTBOX, Redis.from_url(redis_server.url))) == 5
+    run_jobs()
+
+    assert sorted(m["To"] for m in smtp_server.messages) == [
+        f"applicant{n}@example.kz" for n in range(5)
+    ]
+    assert statuses() == [NotificationStatus.SENT] * 5
+    connection = Redis.from_url(redis_server.url)
+    assert waiting_in_outbox(NOTICE_OUTBOX, connection) == set()
+    assert not connection.exists(NOTICE_OUTBOX.holder)  # let go: the next notice starts a drain
+
+    submit(make_user(email="later@example.kz"))
+    assert drains_queued(redis_server) == 1
+    run_jobs()
+    assert smtp_server.messages[-1]["To"] == "later@example.kz"
+
+
+def test_a_drain_takes_what_comes_while_it_runs_and_none_other_starts(app, redis_server):
+    connection = Redis.from_url(redis_server.url)
+    hand_over(NOTICE_OUTBOX, [1])
+    Queue("notifications", connection=connection).empty()  # this test drains by hand
+    handled = []
+
+    def handle(item_id: int) -> None:
+        handled.append(item_id)
+        if item_id == 1:  # a request commits its notice while the drain holds the outbox
+            hand_over(NOTICE_OUTBOX, [2])
+
+    assert drain_outbox(NOTICE_OUTBOX, handle) == 2
+    assert handled == [1, 2]
+    assert drains_queued(redis_server) == 0
+
+
+def test_a_drain_that_fails_lets_go_and_the_ids_left_start_the_next(app, redis_server):
+    connection = Redis.from_url(redis_server.url)
+    hand_over(NOTICE_OUTBOX, [1, 2, 3])
+    Queue("notifications", connection=connection).empty()
+
+    def handle(item_id: int) -> None:
+        if item_id == 2:
+            raise ConnectionError("the database went away")
+
+    with pytest.raises(ConnectionError):
+        drain_outbox(NOTICE_OUTBOX, handle)
+
+    # 3 goes back to the outbox and a new drain is queued for it at once; 2 is the sweep's
+    # (its row is still pending in the database).
+    assert waiting_in_outbox(NOTICE_OUTBOX, connection) == {3}
+    assert drains_queued(redis_server) == 1
+    assert connection.exists(NOTICE_OUTBOX.holder)  # held anew, by the drain just queued
+
+
+def test_a_drain_waits_a_moment_for_the_next_notice(app, make_user, redis_server, tmp_path):
+    """In production a drain lingers (OUTBOX_LINGER_SECONDS) before it ends, so that steady
+    intake is delivered by one long drain: a notice that comes meanwhile starts no job."""
+    controller = pytest.importorskip("aiosmtpd.controller")
+    from tests.notifications.conftest import Inbox
+
+    inbox = Inbox()
+    server = controller.Controller(inbox, hostname="127.0.0.1", port=free_port())
+    server.start()
+    group = Workers(
+        app,
+        tmp_path,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(server.port),
+        OUTBOX_LINGER_SECONDS="30",
+    )
+    try:
+        submit(make_user(email="first@example.kz"))
+        group.start("notifications")
+        wait_for(lambda: len(inbox.messages) == 1, 60, "the first notice was not sent")
+
+        submit(make_user(email="second@example.kz"))
+        wait_for(lambda: len(inbox.messages) == 2, 30, "the lingering drain did not send it")
+        assert [m["To"] for m in inbox.messages] == ["first@example.kz", "second@example.kz"]
+        assert statuses() == [NotificationStatus.SENT] * 2
+        # One job sent both, and it still runs (waits for more): none has finished.
+        connection = Redis.from_url(redis_server.url)
+        [drain] = StartedJobRegistry("notifications", connection=connection).get_job_ids()
+        assert Job.fetch(drain, connection=connection).func_name == NOTICE_OUTBOX.job
+        [worker] = Worker.all(connection=connection)
+        assert worker.successful_job_count == 0
+    finally:
+        group.stop_all()
+        server.stop()
