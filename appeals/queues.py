@@ -172,9 +172,6 @@ class Outbox:
         """Held while a drain job waits or runs; it lapses if that job dies."""
         return f"outbox:{self.name}:drain"
 
-    def length(self) -> int:
-        return redis_connection().llen(self.items)
-
 
 OUTBOXES: dict[str, Outbox] = {}
 OUTBOX_HOLD_SECONDS = 60  # renewed by the drain at every batch

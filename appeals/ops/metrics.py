@@ -108,7 +108,9 @@ class LiveFigures:
                 waiting.add_metric([name, "started"], StartedJobRegistry(queue=queue).count)
                 failed.add_metric([name], FailedJobRegistry(queue=queue).count)
             for outbox in OUTBOXES.values():  # ids handed over, not yet taken by the drain
-                waiting.add_metric([outbox.queue, f"outbox {outbox.name}"], outbox.length())
+                waiting.add_metric(
+                    [outbox.queue, f"outbox {outbox.name}"], connection.llen(outbox.items)
+                )
             up.add_metric([], 1)
         except RedisError:
             up.add_metric([], 0)

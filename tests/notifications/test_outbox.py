@@ -18,6 +18,7 @@ from appeals.notifications.service import NOTICE_OUTBOX
 from appeals.queues import drain_outbox, hand_over, waiting_in_outbox
 from tests.factories import submit
 from tests.faults.conftest import Workers, wait_for
+from tests.notifications.conftest import Inbox
 
 
 def drains_queued(redis_server) -> int:
@@ -93,8 +94,6 @@ def test_a_drain_waits_a_moment_for_the_next_notice(app, make_user, redis_server
     """In production a drain lingers (OUTBOX_LINGER_SECONDS) before it ends, so that steady
     intake is delivered by one long drain: a notice that comes meanwhile starts no job."""
     controller = pytest.importorskip("aiosmtpd.controller")
-    from tests.notifications.conftest import Inbox
-
     inbox = Inbox()
     server = controller.Controller(inbox, hostname="127.0.0.1", port=free_port())
     server.start()
