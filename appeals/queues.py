@@ -172,6 +172,12 @@ class Outbox:
         """Held while a drain job waits or runs; it lapses if that job dies."""
         return f"outbox:{self.name}:drain"
 
+    @property
+    def in_hand(self) -> str:
+        """The ids a drain has taken and not yet handled (a set; it lapses if the drain dies,
+        and then a sweep finds them again)."""
+        return f"outbox:{self.name}:in-hand"
+
 
 OUTBOXES: dict[str, Outbox] = {}
 OUTBOX_HOLD_SECONDS = 60  # renewed by the drain at every batch
@@ -217,15 +223,21 @@ def drain_outbox(outbox: Outbox, handle: Callable[[int], None]) -> int:
             )
             if not ids:
                 break
+            with connection.pipeline(transaction=False) as pipe:
+                pipe.sadd(outbox.in_hand, *ids).expire(outbox.in_hand, OUTBOX_HOLD_SECONDS)
+                pipe.execute()
             for taken, item_id in enumerate(ids):
                 try:
                     handle(int(item_id))
                 except Exception:
                     # The ids after it go back for the next drain; this one is the sweep's.
-                    if rest := ids[taken + 1 :]:
-                        connection.lpush(outbox.items, *reversed(rest))
+                    with connection.pipeline(transaction=False) as pipe:
+                        if rest := ids[taken + 1 :]:
+                            pipe.lpush(outbox.items, *reversed(rest))
+                        pipe.srem(outbox.in_hand, *ids).execute()
                     raise
                 handled += 1
+            connection.srem(outbox.in_hand, *ids)
     finally:
         _let_go(outbox, connection)
     return handled
@@ -262,8 +274,10 @@ def restart_drain(outbox: Outbox, connection: Redis) -> bool:
 
 
 def waiting_in_outbox(outbox: Outbox, connection: Redis) -> set[int]:
-    """The ids handed over and not yet taken by a drain."""
-    return {int(item_id) for item_id in connection.lrange(outbox.items, 0, -1)}
+    """The ids handed over and not yet handled: still in the list, or in a drain's hand."""
+    with connection.pipeline(transaction=False) as pipe:
+        listed, in_hand = pipe.lrange(outbox.items, 0, -1).smembers(outbox.in_hand).execute()
+    return {int(item_id) for item_id in [*listed, *in_hand]}
 
 
 def _start_drain(outbox: Outbox, connection: Redis) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import Row, select
 from appeals.extensions import db
 from appeals.notifications.jobs import requeue_pending_notifications
 from appeals.notifications.models import Notification, NotificationStatus
+from appeals.notifications.service import NOTICE_OUTBOX
 from tests.factories import submit
 from tests.faults.conftest import wait_for
 
@@ -63,10 +64,15 @@ def test_a_worker_killed_during_a_delivery(
     assert notice.status == NotificationStatus.PENDING and notice.sent_at is None  # rolled back
 
     # The killed drain had taken the notice from the outbox: the restarted worker has no job
-    # for it, and the sweep finds it pending in the database and gives it a job of its own.
-    rq_clock_moved_on(Redis.from_url(redis_server.url), "notifications")
+    # for it. While the drain's hand holds it (it might be in the middle of a delivery) the
+    # sweep leaves it; once the hand lapses (OUTBOX_HOLD_SECONDS, moved on here), the sweep
+    # finds it pending in the database and gives it a job of its own.
+    connection = Redis.from_url(redis_server.url)
+    rq_clock_moved_on(connection, "notifications")
     group.start("notifications")  # the restart
     monkeypatch.setitem(app.config, "NOTIFICATION_SWEEP_SECONDS", 0)
+    assert requeue_pending_notifications() == 0
+    connection.delete(NOTICE_OUTBOX.in_hand)
     assert requeue_pending_notifications() == 1
     assert requeue_pending_notifications() == 0  # its job is waiting: not queued twice
     wait_for(lambda: _notice().status == NotificationStatus.SENT, 60, "the notice was not sent")

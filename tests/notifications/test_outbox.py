@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from appeals.extensions import db
 from appeals.localredis import free_port
+from appeals.notifications.jobs import requeue_pending_notifications
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import NOTICE_OUTBOX
 from appeals.queues import drain_outbox, hand_over, waiting_in_outbox
@@ -69,6 +70,20 @@ def test_a_drain_takes_what_comes_while_it_runs_and_none_other_starts(app, redis
     assert drain_outbox(NOTICE_OUTBOX, handle) == 2
     assert handled == [1, 2]
     assert drains_queued(redis_server) == 0
+
+
+def test_the_sweep_leaves_a_notice_in_a_drains_hand_alone(app, make_user, monkeypatch):
+    """Taken from the list but not yet sent, a notice is in no list and has no job: the sweep
+    must still not give it a job of its own (two attempts at once could both send it)."""
+    submit(make_user())
+    db.session.commit()
+    monkeypatch.setitem(app.config, "NOTIFICATION_SWEEP_SECONDS", 0)
+    swept = []
+
+    drain_outbox(NOTICE_OUTBOX, lambda _id: swept.append(requeue_pending_notifications()))
+
+    assert swept == [0]
+    assert requeue_pending_notifications() == 1  # out of the hand (still pending here): swept
 
 
 def test_a_drain_that_fails_lets_go_and_the_ids_left_start_the_next(app, redis_server):
