@@ -262,15 +262,13 @@ def _let_go(outbox: Outbox, connection: Redis) -> None:
     restart_drain(outbox, connection)
 
 
-def restart_drain(outbox: Outbox, connection: Redis) -> bool:
+def restart_drain(outbox: Outbox, connection: Redis) -> None:
     """Start a drain if ids wait and none holds the outbox (a drain that died holding it lets
     go after OUTBOX_HOLD_SECONDS): the sweep's part, so that no id waits for a hand-over."""
     if connection.llen(outbox.items) and connection.set(
         outbox.holder, 1, nx=True, ex=OUTBOX_HOLD_SECONDS
     ):
         _start_drain(outbox, connection)
-        return True
-    return False
 
 
 def waiting_in_outbox(outbox: Outbox, connection: Redis) -> set[int]:

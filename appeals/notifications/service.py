@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from html import unescape
@@ -114,11 +114,8 @@ def delivery_job(notice_id: int, job_id: str | None = None) -> PendingJob:
 def retry_job(notice_id: int) -> PendingJob:
     """The delivery job of a notice whose first attempt (in the outbox's drain) failed: the
     same retries with backoff as delivery_job's, the first of them already spent."""
-    return PendingJob(
-        DELIVER_NOTIFICATION,
-        (notice_id,),
-        queue="notifications",
-        job_id=f"notice-{notice_id}",
+    return replace(
+        delivery_job(notice_id),
         at=now_utc() + timedelta(seconds=RETRY_INTERVALS[0]),
         retry=Retry(max=len(RETRY_INTERVALS) - 1, interval=RETRY_INTERVALS[1:]),
     )
