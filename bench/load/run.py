@@ -43,7 +43,7 @@ from appeals import create_app  # noqa: E402
 from appeals.accounts.models import Role, User  # noqa: E402
 from appeals.accounts.second_factor import enable_second_factor, new_secret  # noqa: E402
 from appeals.extensions import db  # noqa: E402
-from appeals.generate.plan import access_code  # noqa: E402
+from appeals.generate.plan import access_code, hashed_code  # noqa: E402
 from appeals.intake.models import Answer, Appeal, AppealStatus, RegistrationCounter  # noqa: E402
 from appeals.localredis import LocalRedis, free_port  # noqa: E402
 from appeals.notifications.models import Notification  # noqa: E402
@@ -118,9 +118,14 @@ def targets(app, path: Path, users: int) -> dict:
             db.session.commit()
             return codes
 
-        rows = db.session.execute(
-            select(Appeal.id, Appeal.number).order_by(Appeal.id.desc()).limit(2000)
-        ).all()
+        # The latest generated appeals, whose access codes the generator derived from their
+        # ids: those an earlier run submitted have random codes, and checking them would
+        # measure the "no such appeal" answer.
+        latest = db.session.execute(
+            select(Appeal.id, Appeal.number, Appeal.access_code_hash)
+            .order_by(Appeal.id.desc()).limit(200_000)
+        )  # fmt: skip
+        rows = [(i, number) for i, number, kept in latest if kept == hashed_code(i)][:2000]
         busiest = db.session.execute(
             select(Appeal.current_body_id).group_by(Appeal.current_body_id)
             .order_by(func.count().desc()).limit(20)
