@@ -15,7 +15,7 @@ from flask import Flask, current_app, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
-from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.exceptions import DuplicateJobError
 from rq.job import Job
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -103,16 +103,21 @@ def cancel_after_commit(job_ids: list[str]) -> None:
 
 
 def cancel_jobs(job_ids: list[str]) -> None:
-    """Delete jobs by id wherever they wait; missing ones are fine (already run or gone)."""
+    """Delete jobs by id wherever they wait; missing ones are fine (already run or gone).
+    All read in one round trip and deleted in one transaction: a step that moves a due date
+    (an answer, an extension, a forward) cancels up to four deadline jobs, and one by one
+    each took eight round trips (bench/README.md, "Stop 39")."""
     if not job_ids or not current_app.config["RQ_ENABLED"]:
         return
     try:
         connection = redis_connection()
-        for job_id in job_ids:
-            try:
-                Job.fetch(job_id, connection=connection).delete()
-            except NoSuchJobError:
-                pass
+        found = [job for job in Job.fetch_many(job_ids, connection=connection) if job]
+        if not found:
+            return
+        with connection.pipeline() as pipe:
+            for job in found:
+                job.delete(pipeline=pipe)
+            pipe.execute()
     except RedisError as error:
         log.warning("Redis unavailable, stale jobs stay (they re-check and do nothing): %s", error)
 

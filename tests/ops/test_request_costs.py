@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from markupsafe import escape
 from redis import Redis
+from redis.connection import AbstractConnection
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import event, func, select
@@ -22,7 +23,7 @@ from appeals.deadlines.schedule import deadline_job_ids
 from appeals.deadlines.service import working_calendar
 from appeals.extensions import db
 from appeals.intake.models import Appeal, AppealStatus, Decision
-from appeals.queues import PIPELINE_JOBS, PendingJob, send_pending_jobs
+from appeals.queues import PIPELINE_JOBS, PendingJob, cancel_jobs, send_pending_jobs
 from appeals.reference.models import Body
 from appeals.work.service import answer_appeal, assign_executor
 from tests.factories import ASTANA, submit
@@ -98,6 +99,29 @@ def test_the_sweep_sends_more_jobs_than_one_pipeline_holds(app):
     assert send_pending_jobs(jobs) == count
     assert set(queue.get_job_ids()) == {f"pipe-{n}" for n in range(count)}
     queue.empty()
+
+
+def test_an_appeals_deadline_jobs_are_cancelled_in_a_few_round_trips(app, make_user, monkeypatch):
+    appeal, _ = submit(make_user())
+    ids = deadline_job_ids(appeal.id, appeal.due_on)
+    redis = Redis.from_url(app.config["REDIS_URL"])
+    registry = ScheduledJobRegistry("default", connection=redis)
+    assert set(ids) <= set(registry.get_job_ids())
+    round_trips = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(connection, *args, **kwargs):
+        round_trips.append(1)
+        return send(connection, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    cancel_jobs([*ids, "overdue-0-20000101"])  # one already gone: fine
+    monkeypatch.undo()
+    assert not set(ids) & set(registry.get_job_ids())
+    assert not any(redis.exists(f"rq:job:{job_id}") for job_id in ids)
+    # All read at once, three reads a job inside RQ's delete (its status and its executions),
+    # all deleted in one transaction: one by one it took eight round trips a job.
+    assert len(round_trips) <= 3 * len(ids) + 2
 
 
 def test_a_day_off_added_in_this_transaction_moves_the_calendar_before_commit(app):
