@@ -42,6 +42,7 @@ from sqlalchemy import exists, func, select  # noqa: E402
 from appeals import create_app  # noqa: E402
 from appeals.accounts.models import Role, User  # noqa: E402
 from appeals.accounts.second_factor import enable_second_factor, new_secret  # noqa: E402
+from appeals.deadlines.schedule import schedule_deadline_jobs  # noqa: E402
 from appeals.extensions import db  # noqa: E402
 from appeals.generate.plan import access_code, hashed_code  # noqa: E402
 from appeals.intake.models import Answer, Appeal, AppealStatus, RegistrationCounter  # noqa: E402
@@ -158,6 +159,21 @@ def targets(app, path: Path, users: int) -> dict:
         }
     path.write_text(json.dumps(data))
     return data
+
+
+def schedule_answerable_terms(app, answerable: dict[str, list[int]]) -> int:
+    """Schedule the deadline jobs of the appeals the officials will answer: production's Redis
+    holds them for every open appeal, and an answer cancels them (the generator writes only
+    the database, and each run starts on an empty Redis). Returns how many appeals."""
+    ids = [appeal_id for appeal_ids in answerable.values() for appeal_id in appeal_ids]
+    with app.app_context():
+        for start in range(0, len(ids), 500):
+            for appeal in db.session.scalars(
+                select(Appeal).where(Appeal.id.in_(ids[start : start + 500]))
+            ):
+                schedule_deadline_jobs(appeal)
+        db.session.commit()  # the jobs go to Redis in pipelines
+    return len(ids)
 
 
 def officials_work(n: int) -> dict[str, list[int]]:
@@ -438,7 +454,9 @@ def main() -> None:
         # before stop 37 had none, and SQLite planned one body's cells badly without them.
         sh([*flask, "analyze"], env, stdout=subprocess.DEVNULL)
         sh([*flask, "scores", "cells"], env, stdout=subprocess.DEVNULL)
-        targets(app, work / "targets.json", args.users)
+        planned = targets(app, work / "targets.json", args.users)
+        scheduled = schedule_answerable_terms(app, planned["answerable"])
+        print(f"deadline jobs scheduled for the {scheduled} appeals to be answered")
         (work / "accepted").write_text("")
         (work / "answered").write_text("")
         port = free_port()
@@ -468,7 +486,9 @@ def main() -> None:
         alone = []
         for name in (args.only.split(",") if args.only else PAGES) if args.pages else []:
             prefix = work / f"page-{name}"
-            targets(app, work / "targets.json", args.users)  # fresh recovery codes
+            planned = targets(app, work / "targets.json", args.users)  # fresh recovery codes
+            if name == "Answering.answer":
+                schedule_answerable_terms(app, planned["answerable"])
             page_cpu = CpuWindow(ready_file(prefix), seconds=args.pages)
             page_cpu.start()
             locust({**env, "LOAD_ONLY": name}, host, ["OnePage"], args.users, args.pages, prefix)
