@@ -122,8 +122,8 @@ def cancel_jobs(job_ids: list[str]) -> None:
         log.warning("Redis unavailable, stale jobs stay (they re-check and do nothing): %s", error)
 
 
-# Jobs sent to Redis in one round trip each: a submission's four deadline jobs go as one, and
-# the sweep's re-queue of every open appeal in pipelines of this many, not one by one.
+# Jobs sent to (or read from) Redis in one round trip each: a submission's four deadline jobs
+# go as one, and the sweeps' re-queues and reads in pipelines of this many, not one by one.
 PIPELINE_JOBS = 500
 
 

@@ -9,7 +9,6 @@ from datetime import timedelta
 from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
-from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlalchemy import select
 
@@ -24,6 +23,7 @@ from appeals.notifications.service import (
     retry_job,
 )
 from appeals.queues import (
+    PIPELINE_JOBS,
     app_job,
     drain_outbox,
     redis_connection,
@@ -110,17 +110,20 @@ def requeue_pending_notifications() -> int:
         connection = redis_connection()
         handed_over = waiting_in_outbox(NOTICE_OUTBOX, connection)
         restart_drain(NOTICE_OUTBOX, connection)
-        ids = [
-            i for i in ids if i not in handed_over and not _job_waiting(f"notice-{i}", connection)
-        ]
+        jobs = [delivery_job(notice_id) for notice_id in ids if notice_id not in handed_over]
+        waiting = _jobs_waiting([job.job_id for job in jobs], connection)
     except RedisError as error:
         log.warning("Redis unavailable, pending notices wait for the next sweep: %s", error)
         return 0
-    return send_pending_jobs([delivery_job(notice_id) for notice_id in ids])
+    return send_pending_jobs([job for job in jobs if job.job_id not in waiting])
 
 
-def _job_waiting(job_id: str, connection: Redis) -> bool:
-    try:
-        return Job.fetch(job_id, connection=connection).get_status() in _WAITING
-    except NoSuchJobError:
-        return False
+def _jobs_waiting(job_ids: list[str], connection: Redis) -> set[str]:
+    """The ids of those jobs still queued, scheduled, deferred or running: read a batch in one
+    round trip (one by one, a backlog of pending notices cost two round trips each)."""
+    waiting = set()
+    for start in range(0, len(job_ids), PIPELINE_JOBS):
+        for job in Job.fetch_many(job_ids[start : start + PIPELINE_JOBS], connection=connection):
+            if job is not None and job.get_status(refresh=False) in _WAITING:
+                waiting.add(job.id)
+    return waiting

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from redis import Redis
+from redis.connection import AbstractConnection
 from rq import Queue
 from sqlalchemy import select
 
@@ -80,6 +81,31 @@ def test_sweep_leaves_a_fresh_notice_to_its_own_job(
 
     assert sweep() == 0
     assert notices_queued(redis_server) == []
+
+
+def test_a_second_sweep_reads_the_waiting_jobs_at_once_and_doubles_none(
+    app, make_user, monkeypatch, redis_server
+):
+    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+    for n in range(6):
+        submit(make_user(email=f"resident{n}@example.kz"))  # each notice lost with Redis down
+    monkeypatch.setitem(app.config, "REDIS_URL", redis_server.url)
+    monkeypatch.setitem(app.config, "NOTIFICATION_SWEEP_SECONDS", 0)
+    assert sweep() == 6
+    queued = notices_queued(redis_server)
+    round_trips = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(connection, *args, **kwargs):
+        round_trips.append(1)
+        return send(connection, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    assert sweep() == 0  # their jobs still wait: none is queued twice
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", send)
+    assert sorted(notices_queued(redis_server)) == sorted(queued)
+    # The outbox, its drain and the six jobs read in a few round trips, not two a notice.
+    assert len(round_trips) <= 4
 
 
 def test_sweep_does_not_double_a_notice_still_in_the_outbox(
