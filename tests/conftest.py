@@ -13,6 +13,7 @@ import pytest
 from flask import g
 from flask.testing import FlaskClient
 from redis import Redis
+from redis.connection import AbstractConnection
 from rq import SimpleWorker
 from sqlalchemy import delete, insert, select, text, update
 
@@ -247,6 +248,23 @@ def tables_restored(names: tuple[str, ...]) -> Iterator[None]:
         db.session.execute(delete(table).where(table.c.id.not_in(list(snapshots[table.name]))))
     db.session.commit()
     assert {table.name: _rows(table) for table in tables} == snapshots
+
+
+@contextmanager
+def redis_round_trips() -> Iterator[list[int]]:
+    """The round trips to Redis meanwhile, one entry each (a command, or a whole pipeline)."""
+    sent: list[int] = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(connection, *args, **kwargs):
+        sent.append(1)
+        return send(connection, *args, **kwargs)
+
+    AbstractConnection.send_packed_command = counted
+    try:
+        yield sent
+    finally:
+        AbstractConnection.send_packed_command = send
 
 
 @contextmanager

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from redis import Redis
-from redis.connection import AbstractConnection
 from rq import Queue
 from sqlalchemy import select
 
@@ -16,6 +15,7 @@ from appeals.notifications.jobs import requeue_pending_notifications
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import NOTICE_OUTBOX
 from appeals.queues import waiting_in_outbox
+from tests.conftest import redis_round_trips
 from tests.factories import submit
 from tests.samples import appeal_fields
 
@@ -93,16 +93,8 @@ def test_a_second_sweep_reads_the_waiting_jobs_at_once_and_doubles_none(
     monkeypatch.setitem(app.config, "NOTIFICATION_SWEEP_SECONDS", 0)
     assert sweep() == 6
     queued = notices_queued(redis_server)
-    round_trips = []
-    send = AbstractConnection.send_packed_command
-
-    def counted(connection, *args, **kwargs):
-        round_trips.append(1)
-        return send(connection, *args, **kwargs)
-
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
-    assert sweep() == 0  # their jobs still wait: none is queued twice
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", send)
+    with redis_round_trips() as round_trips:
+        assert sweep() == 0  # their jobs still wait: none is queued twice
     assert sorted(notices_queued(redis_server)) == sorted(queued)
     # The outbox, its drain and the six jobs read in a few round trips, not two a notice.
     assert len(round_trips) <= 4

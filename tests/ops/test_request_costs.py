@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 from markupsafe import escape
 from redis import Redis
-from redis.connection import AbstractConnection
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import event, func, select
@@ -26,6 +25,7 @@ from appeals.intake.models import Appeal, AppealStatus, Decision
 from appeals.queues import PIPELINE_JOBS, PendingJob, cancel_jobs, send_pending_jobs
 from appeals.reference.models import Body
 from appeals.work.service import answer_appeal, assign_executor
+from tests.conftest import redis_round_trips
 from tests.factories import ASTANA, submit
 from tests.samples import appeal_fields
 
@@ -101,22 +101,14 @@ def test_the_sweep_sends_more_jobs_than_one_pipeline_holds(app):
     queue.empty()
 
 
-def test_an_appeals_deadline_jobs_are_cancelled_in_a_few_round_trips(app, make_user, monkeypatch):
+def test_an_appeals_deadline_jobs_are_cancelled_in_a_few_round_trips(app, make_user):
     appeal, _ = submit(make_user())
     ids = deadline_job_ids(appeal.id, appeal.due_on)
     redis = Redis.from_url(app.config["REDIS_URL"])
     registry = ScheduledJobRegistry("default", connection=redis)
     assert set(ids) <= set(registry.get_job_ids())
-    round_trips = []
-    send = AbstractConnection.send_packed_command
-
-    def counted(connection, *args, **kwargs):
-        round_trips.append(1)
-        return send(connection, *args, **kwargs)
-
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
-    cancel_jobs([*ids, "overdue-0-20000101"])  # one already gone: fine
-    monkeypatch.undo()
+    with redis_round_trips() as round_trips:
+        cancel_jobs([*ids, "overdue-0-20000101"])  # one already gone: fine
     assert not set(ids) & set(registry.get_job_ids())
     assert not any(redis.exists(f"rq:job:{job_id}") for job_id in ids)
     # All read at once, three reads a job inside RQ's delete (its status and its executions),
