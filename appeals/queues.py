@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -111,13 +111,12 @@ def cancel_jobs(job_ids: list[str]) -> None:
         return
     try:
         connection = redis_connection()
-        found = [job for job in Job.fetch_many(job_ids, connection=connection) if job]
-        if not found:
-            return
-        with connection.pipeline() as pipe:
-            for job in found:
-                job.delete(pipeline=pipe)
-            pipe.execute()
+        for found in existing_jobs(job_ids, connection):
+            if found:
+                with connection.pipeline() as pipe:
+                    for job in found:
+                        job.delete(pipeline=pipe)
+                    pipe.execute()
     except RedisError as error:
         log.warning("Redis unavailable, stale jobs stay (they re-check and do nothing): %s", error)
 
@@ -125,6 +124,14 @@ def cancel_jobs(job_ids: list[str]) -> None:
 # Jobs sent to (or read from) Redis in one round trip each: a submission's four deadline jobs
 # go as one, and the sweeps' re-queues and reads in pipelines of this many, not one by one.
 PIPELINE_JOBS = 500
+
+
+def existing_jobs(job_ids: list[str], connection: Redis) -> Iterator[list[Job]]:
+    """The jobs of these ids that Redis still holds, a batch of PIPELINE_JOBS at a time, each
+    batch read in one round trip (ids of jobs run or gone are left out)."""
+    for start in range(0, len(job_ids), PIPELINE_JOBS):
+        batch = Job.fetch_many(job_ids[start : start + PIPELINE_JOBS], connection=connection)
+        yield [job for job in batch if job is not None]
 
 
 def send_pending_jobs(jobs: list[PendingJob]) -> int:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
-from rq.job import Job, JobStatus
+from rq.job import JobStatus
 from sqlalchemy import select
 
 from appeals.extensions import db
@@ -23,9 +23,9 @@ from appeals.notifications.service import (
     retry_job,
 )
 from appeals.queues import (
-    PIPELINE_JOBS,
     app_job,
     drain_outbox,
+    existing_jobs,
     redis_connection,
     restart_drain,
     send_pending_jobs,
@@ -121,9 +121,9 @@ def requeue_pending_notifications() -> int:
 def _jobs_waiting(job_ids: list[str], connection: Redis) -> set[str]:
     """The ids of those jobs still queued, scheduled, deferred or running: read a batch in one
     round trip (one by one, a backlog of pending notices cost two round trips each)."""
-    waiting = set()
-    for start in range(0, len(job_ids), PIPELINE_JOBS):
-        for job in Job.fetch_many(job_ids[start : start + PIPELINE_JOBS], connection=connection):
-            if job is not None and job.get_status(refresh=False) in _WAITING:
-                waiting.add(job.id)
-    return waiting
+    return {
+        job.id
+        for found in existing_jobs(job_ids, connection)
+        for job in found
+        if job.get_status(refresh=False) in _WAITING
+    }
