@@ -244,9 +244,11 @@ def test_an_appeals_look_alikes_are_read_newest_first_from_an_index(client, logi
     """The official's page of an appeal compares it with the body's newest running appeals.
     A big body has tens of thousands running: they are read from an index in submission
     order until enough are found, not all read and then sorted (on the generated data, a
-    body of 16,789 running appeals: 30 ms a page before, 1.4 ms after). PostgreSQL plans by
-    the table's statistics, so there the body is made big; a small body's few are rightly
-    read from the inbox's index and sorted. SQLite's planner goes by the query's shape."""
+    body of 16,789 running appeals: 30 ms a page before, 1.4 ms after). The index holds the
+    status and the group too, so no table row is read to skip the answered and grouped
+    ones (a big body's 300: 3.3-4.1 ms before, 0.24 after). PostgreSQL plans by the table's
+    statistics, so there the body is made big; a small body's few are rightly read from the
+    inbox's index and sorted. SQLite's planner goes by the query's shape."""
     if db.session.connection().dialect.name == "postgresql":
         spread_over_every_body(copies=40, crowded=world["body"])
     appeal_id = db.session.scalar(
@@ -265,6 +267,9 @@ def test_an_appeals_look_alikes_are_read_newest_first_from_an_index(client, logi
         wanted.append("ix_appeals_submitted")
     assert any(name in read for read in reads for name in wanted), (reads, newest[0][0])
     assert not sorts(*newest[0]), newest[0][0]
+    from_the_body_index = [read for read in reads if "ix_appeals_body_submitted" in read]
+    covering = ("COVERING INDEX", "Index Only Scan")
+    assert all(any(c in read for c in covering) for read in from_the_body_index), reads
     db.session.rollback()
 
 
