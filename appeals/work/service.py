@@ -157,6 +157,18 @@ def _record_answer(
     return answer
 
 
+def refusal_recorded_late(appeal: Appeal) -> bool:
+    """Whether the appeal's latest answer is a refusal recorded past its window (its event
+    keeps the mark), read alone: not the whole timeline."""
+    data = db.session.scalar(
+        select(Event.data)
+        .where(Event.appeal_id == appeal.id, Event.kind == EventKind.ANSWERED)
+        .order_by(Event.id.desc())
+        .limit(1)
+    )
+    return bool((data or {}).get("refused_late"))
+
+
 def _reopen_if_upheld(complaint: Appeal, by: User) -> None:
     """An upheld complaint about an answer reopens the appeal it was about (a complaint about
     no answer in time finds the appeal still open: it goes on under its own term)."""

@@ -197,7 +197,7 @@ def _forwarded(appeal: Appeal, form: ForwardForm, late: bool) -> tuple[str, str]
 
 
 def _answered(appeal: Appeal) -> tuple[str, str]:
-    if (appeal.events[-1].data or {}).get("refused_late"):
+    if service.refusal_recorded_late(appeal):
         return _(
             "The answer is sent; the applicant is notified. The refusal came after its "
             "window: recorded as late."
