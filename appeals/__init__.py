@@ -55,6 +55,7 @@ from appeals.generate.command import register_generate
 from appeals.headers import secure_headers
 from appeals.intake import models as _intake  # noqa: F401
 from appeals.intake.attachments import size_text
+from appeals.intake.labels import EVENT_LABELS, STATUS_LABELS
 from appeals.intake.views import bp as intake_bp
 from appeals.kept_fields import kept_field
 from appeals.language import DOMAIN, LANGUAGES, N_, template_gettext, template_ngettext
@@ -165,6 +166,10 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
         current_language=lambda: str(get_locale()),
         languages=LANGUAGES,
         kept_field=kept_field,  # forms.html: a field rendered once per state and language
+        # macros.html's badge and timeline: lazy, each shown in the reader's language (built
+        # in the template, they cost each page that imports it some 45 lookups).
+        status_labels=STATUS_LABELS,
+        event_labels=EVENT_LABELS,
     )
     bootstrap.init_app(app)
     # The limits live in Redis, shared by every web process, unless told otherwise.

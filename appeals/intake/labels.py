@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 
-from appeals.intake.models import AppealKind, AppealStatus, Decision, Satisfaction
+from appeals.intake.models import AppealKind, AppealStatus, Decision, EventKind, Satisfaction
 
 KIND_LABELS = {
     AppealKind.STATEMENT: _l("Statement: ask for your rights to be realised"),
@@ -21,7 +21,7 @@ KIND_LABELS = {
     ),
 }
 
-# The statuses as the refusals name them (the same words as the status badge in macros.html).
+# The statuses as the status badge (macros.html) and the refusals name them.
 STATUS_LABELS = {
     AppealStatus.SUBMITTED: _l("submitted"),
     AppealStatus.MANUAL_ROUTING: _l("manual routing"),
@@ -34,6 +34,35 @@ STATUS_LABELS = {
     AppealStatus.CLOSED: _l("closed"),
     AppealStatus.WITHDRAWN: _l("withdrawn"),
     AppealStatus.LEFT_WITHOUT_CONSIDERATION: _l("left without consideration"),
+}
+
+# The timeline's steps (macros.html); a kind without a label shows as its key in words.
+EVENT_LABELS = {
+    EventKind.SUBMITTED: _l("Submitted"),
+    EventKind.ROUTED: _l("Routed"),
+    EventKind.FORWARDED: _l("Forwarded"),
+    EventKind.ASSIGNED: _l("Assigned"),
+    EventKind.EXTENDED: _l("Extended"),
+    EventKind.EXTENSION_REQUESTED: _l("Extension requested"),
+    EventKind.EXTENSION_REFUSED: _l("Extension refused"),
+    EventKind.SUSPENDED: _l("Suspended"),
+    EventKind.RESUMED: _l("Resumed"),
+    EventKind.ANSWERED: _l("Answered"),
+    EventKind.RATED: _l("Rated"),
+    EventKind.COMPLAINED: _l("Complained"),
+    EventKind.REOPENED: _l("Reopened"),
+    EventKind.OVERDUE: _l("Overdue"),
+    EventKind.REMINDED: _l("Reminded"),
+    EventKind.AUDITED: _l("Audited"),
+    EventKind.WITHDRAWN: _l("Withdrawn"),
+    EventKind.LEFT_WITHOUT_CONSIDERATION: _l("Left without consideration"),
+    EventKind.DUE_DATE_CHANGED: _l("Due date changed"),
+    EventKind.CLOSED: _l("Closed"),
+    EventKind.SUPPLEMENTED: _l("Documents or a clarification added"),
+    EventKind.GROUPED: _l("To be answered together with like appeals"),
+    EventKind.COSIGNED: _l("A co-signatory joined"),
+    EventKind.DEFECTS_NOTED: _l("Asked to fix defects"),
+    EventKind.DEFECTS_FIXED: _l("Defects fixed"),
 }
 
 DECISION_LABELS = {
