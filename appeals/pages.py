@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, request
 from flask_babel import gettext as _
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
@@ -79,10 +79,27 @@ def requested_page() -> int:
     return request.args.get("page", 1, type=int)
 
 
+def shown_total(page: int, per_page: int, found: int) -> int | None:
+    """How long the list is when its page tells: a page that is not full is the last (an
+    empty one only when it is the first: a page after the last is empty too). None: count."""
+    if found < per_page and (found or page == 1):
+        return (page - 1) * per_page + found
+    return None
+
+
+class CountedWhenFull(SelectPagination):
+    """A query's page that counts the list only when the page cannot tell (shown_total): a
+    citizen's few appeals fit one page, and their count was a statement of its own."""
+
+    def _query_count(self) -> int:
+        total = shown_total(self.page, self.per_page, len(self.items))
+        return super()._query_count() if total is None else total
+
+
 def page_of(query: Select, per_page: int, *, bounded: bool = False) -> Pagination:
     """The page of `query` that the request's ?page= asks for (the first when it is not a
     number): below 1, or past any page a list could have, is not found (404), never a 500;
-    a page after the last one is empty.
+    a page after the last one is empty. The list is counted only when the page is full.
 
     A `bounded` list (one that can grow to hundreds of thousands: an inbox, the staff, the
     admin log) counts at most LIST_COUNT_CAP rows and pages no further than them: its
@@ -94,7 +111,10 @@ def page_of(query: Select, per_page: int, *, bounded: bool = False) -> Paginatio
     if page < 1 or page > last_page:
         abort(404)
     if cap is None:
-        pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
+        pagination = CountedWhenFull(
+            select=query, session=db.session(), page=page, per_page=per_page, max_per_page=None,
+            error_out=False,
+        )  # fmt: skip
         pagination.capped = False
         return pagination
     # A long list is paged by its keys first, then only the page's rows are read: the keys'
@@ -107,10 +127,14 @@ def page_of(query: Select, per_page: int, *, bounded: bool = False) -> Paginatio
     by_key = {row.id: row for row in rows}
     # A row that left the list between the two reads (PostgreSQL's READ COMMITTED gives each
     # statement its own snapshot: an appeal answered meanwhile) is left out, not an error.
+    found = len(pagination.items)
     pagination.items = [by_key[key] for key in pagination.items if key in by_key]
     # Flask-SQLAlchemy's documented way: count=False, and the total set by the caller.
-    counted = keys.order_by(None).limit(cap + 1).subquery()
-    pagination.total = db.session.execute(select(func.count()).select_from(counted)).scalar()
+    total = shown_total(page, per_page, found)
+    if total is None or total > cap:
+        counted = keys.order_by(None).limit(cap + 1).subquery()
+        total = db.session.execute(select(func.count()).select_from(counted)).scalar()
+    pagination.total = total
     pagination.capped = pagination.total > cap
     return pagination
 

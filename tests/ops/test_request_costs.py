@@ -250,3 +250,51 @@ def test_an_appeal_page_builds_only_the_forms_of_the_steps_open_now(app, client,
         page = client.get(f"/work/appeals/{appeal.id}").get_data(as_text=True)
     assert "assign-form" not in page and "forward-form" not in page
     assert read == []  # an answered appeal's page does not build the forms it does not show
+
+
+def a_lists_count(statement: str) -> bool:
+    return statement.startswith("SELECT count(*)")  # not the calendar's count(holidays.id)
+
+
+def test_a_list_that_fits_its_page_is_not_counted(app, client, login, make_user):
+    """A page that is not full is the list's last: its length is the page's, with no count of
+    its own (a citizen's few appeals, the last page of a long list). A full page is counted,
+    and the pager still leads to every page."""
+    few = make_user(email="few@example.kz")
+    for n in range(3):
+        submit(few, subject=f"Appeal {n}")
+    many = make_user(email="many@example.kz")
+    for n in range(21):
+        submit(many, subject=f"Appeal {n}")
+
+    def listed(path: str) -> tuple[str, list[str]]:
+        with statements_sent(a_lists_count) as counts:
+            page = client.get(path).get_data(as_text=True)
+        return page, counts
+
+    login(few)
+    page, counts = listed("/appeals/")
+    assert len(re.findall(r'href="/appeals/\d+"', page)) == 3 and counts == []
+
+    login(many)
+    first, counts = listed("/appeals/")
+    assert len(re.findall(r'href="/appeals/\d+"', first)) == 20 and len(counts) == 1
+    assert "page=2" in first
+    last, counts = listed("/appeals/?page=2")
+    assert len(re.findall(r'href="/appeals/\d+"', last)) == 1 and counts == []
+    assert "page=1" in last and "page=3" not in last
+    _after_the_last, counts = listed("/appeals/?page=3")  # empty: counted for its pager
+    assert len(counts) == 1
+
+
+def test_a_short_inbox_is_not_counted(app, client, login, make_user):
+    """The inbox is a bounded list (its count stops at LIST_COUNT_CAP): a page that is not
+    full is not counted either."""
+    head = make_user(Role.HEAD, body_code="health-71")
+    for subject in ("No appointment", "No medicines"):
+        submit(make_user(), subject=subject)
+    login(head)
+    with statements_sent(a_lists_count) as counts:
+        page = client.get("/work/").get_data(as_text=True)
+    assert "No appointment" in page and "No medicines" in page
+    assert counts == []
