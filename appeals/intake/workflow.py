@@ -5,6 +5,7 @@ append-only record_event."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from appeals.accounts.models import User
@@ -72,6 +73,16 @@ def record_event(
     )
     db.session.add(event)
     return event
+
+
+def latest_event(appeal: Appeal, kind: EventKind) -> Event | None:
+    """The appeal's latest step of this kind, read alone (not the whole timeline)."""
+    return db.session.execute(
+        select(Event)
+        .where(Event.appeal_id == appeal.id, Event.kind == kind)
+        .order_by(Event.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def touch(appeal: Appeal) -> None:

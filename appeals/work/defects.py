@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from appeals.accounts.models import User
 from appeals.deadlines.rules import fix_by_error, latest_fix_by
@@ -34,7 +34,13 @@ from appeals.intake.models import (
     EventKind,
 )
 from appeals.intake.service import is_urgent_report
-from appeals.intake.workflow import TransitionRefused, record_event, refuse, touch
+from appeals.intake.workflow import (
+    TransitionRefused,
+    latest_event,
+    record_event,
+    refuse,
+    touch,
+)
 from appeals.notifications.service import notify_applicant
 from appeals.queues import cancel_after_commit, enqueue_after_commit
 from appeals.timeutil import now_utc
@@ -63,12 +69,7 @@ def awaiting_fix(appeal: Appeal) -> bool:
 
 def last_defects_request(appeal: Appeal) -> Event | None:
     """The body's latest request to fix defects (its defects, note and date), if any."""
-    return db.session.execute(
-        select(Event)
-        .where(Event.appeal_id == appeal.id, Event.kind == EventKind.DEFECTS_NOTED)
-        .order_by(Event.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    return latest_event(appeal, EventKind.DEFECTS_NOTED)
 
 
 def shown_request(appeal: Appeal) -> Event | None:

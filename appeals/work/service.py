@@ -34,6 +34,7 @@ from appeals.intake.service import attach_files
 from appeals.intake.workflow import (
     TransitionRefused,
     change_status,
+    latest_event,
     record_event,
     refuse,
     touch,
@@ -159,14 +160,9 @@ def _record_answer(
 
 def refusal_recorded_late(appeal: Appeal) -> bool:
     """Whether the appeal's latest answer is a refusal recorded past its window (its event
-    keeps the mark), read alone: not the whole timeline."""
-    data = db.session.scalar(
-        select(Event.data)
-        .where(Event.appeal_id == appeal.id, Event.kind == EventKind.ANSWERED)
-        .order_by(Event.id.desc())
-        .limit(1)
-    )
-    return bool((data or {}).get("refused_late"))
+    keeps the mark)."""
+    answered = latest_event(appeal, EventKind.ANSWERED)
+    return bool(answered and (answered.data or {}).get("refused_late"))
 
 
 def _reopen_if_upheld(complaint: Appeal, by: User) -> None:
