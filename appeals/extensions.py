@@ -1,6 +1,7 @@
 """Flask extensions, created unbound; create_app() binds them."""
 
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from flask import current_app
 from flask_babel import Babel
@@ -11,10 +12,12 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
+
+T = TypeVar("T")
 
 # Named constraints from the first migration, so Alembic can alter and drop them later.
 NAMING_CONVENTION = {
@@ -78,7 +81,8 @@ def reads_first(view: Callable) -> Callable:
     at its first write (appeals._tune_sqlite), so the checks (the user, the form's choices,
     its validators) and the service's reads hold no write lock, and a refused form never
     waits for it. What it read before is kept: a write that depends on a value read must
-    read it in its own statement (as the registration number's UPDATE ... RETURNING)."""
+    read it in its own statement (as the registration number's INSERT ... ON CONFLICT DO UPDATE
+    ... RETURNING)."""
     setattr(view, READS_FIRST, True)
     return view
 
@@ -88,8 +92,34 @@ def database_is_locked(error: Exception) -> bool:
     return "database is locked" in str(getattr(error, "orig", error))
 
 
-def insert_ignoring_duplicates(model):
-    """An INSERT for the session's database that can be told `.on_conflict_do_nothing()`
-    (PostgreSQL and SQLite spell it alike, but each dialect has its own construct)."""
+def insert_on_conflict(model):
+    """An INSERT for the session's database that can be told what to do on a conflict,
+    `.on_conflict_do_nothing()` or `.on_conflict_do_update(...)` (PostgreSQL and SQLite spell
+    them alike, but each dialect has its own construct)."""
     dialect = db.session.get_bind().dialect.name
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
+
+
+class ReadOncePerTransaction(Generic[T]):
+    """A value read from the database at most once per transaction, and again after a flush
+    of the transaction's own that wrote one of `models`: for a table that other transactions
+    change rarely (the holidays, the reference tables), which a request would otherwise ask
+    for each time it needs it. Another transaction's change is seen from the next one."""
+
+    def __init__(self, read: Callable[[], T], models: tuple[type, ...]):
+        self.read, self.models = read, models
+        event.listen(Session, "after_flush", self._forget_if_written)
+
+    def __call__(self) -> T:
+        kept = db.session.info.get(self)
+        if kept is not None and kept[0] is db.session().get_transaction():
+            return kept[1]
+        value = self.read()
+        db.session.info[self] = (db.session().get_transaction(), value)  # begun by the read
+        return value
+
+    def _forget_if_written(self, session: Session, _context) -> None:
+        if any(
+            isinstance(row, self.models) for row in (*session.new, *session.dirty, *session.deleted)
+        ):
+            session.info.pop(self, None)

@@ -20,7 +20,7 @@ from appeals.audit.models import Audit, ResponseAct
 from appeals.audit.schedule import reminder_job_id
 from appeals.deadlines.rules import reminder_days
 from appeals.deadlines.service import working_calendar
-from appeals.extensions import db, insert_ignoring_duplicates
+from appeals.extensions import db, insert_on_conflict
 from appeals.intake.models import Appeal
 from appeals.notifications.models import Notification, NotificationStatus
 from appeals.notifications.service import delivery_job, queue_notice
@@ -189,7 +189,7 @@ def _insert_overdue_notices(audit_ids: list[int], stamp: datetime) -> list[int]:
     rows = _overdue_notice_rows(audit_ids, stamp)
     if not rows:
         return []
-    statement = insert_ignoring_duplicates(Notification)
+    statement = insert_on_conflict(Notification)
     # A dedup key already used (a notice of an earlier, interrupted run) inserts nothing.
     return list(
         db.session.execute(

@@ -18,7 +18,7 @@ from appeals.deadlines.digest import queue_overdue_digest
 from appeals.deadlines.rules import reminder_days
 from appeals.deadlines.schedule import reminder_job_id, site_zone
 from appeals.deadlines.service import working_calendar
-from appeals.extensions import db, insert_ignoring_duplicates
+from appeals.extensions import db, insert_on_conflict
 from appeals.intake.models import RUNNING_STATUSES, Appeal, Event, EventKind
 from appeals.intake.workflow import record_event
 from appeals.notifications.models import Notification, NotificationStatus
@@ -162,7 +162,7 @@ def _insert_overdue_notices(appeal_ids: list[int], today: date, stamp: datetime)
     appeal_col, user_col, email_col = recipients.c
     return list(
         db.session.execute(
-            insert_ignoring_duplicates(Notification)
+            insert_on_conflict(Notification)
             .from_select(
                 [
                     "appeal_id",

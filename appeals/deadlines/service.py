@@ -8,38 +8,15 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from appeals.deadlines.calendar import CalendarDay, DayKind, WorkingCalendar
 from appeals.deadlines.models import DeadlinePolicy, Holiday
 from appeals.deadlines.rules import Terms, add_term, unusual_days
-from appeals.extensions import db
+from appeals.extensions import ReadOncePerTransaction, db
 from appeals.timeutil import local_date
 
 _cache: dict[str, tuple[str, WorkingCalendar]] = {}
-# The transaction whose calendar was checked against the Holiday table: a submission asks for
-# the calendar three times, and within one transaction the table changes only by its own flush.
-_CHECKED_IN = "calendar_checked_in"
-
-
-def working_calendar() -> WorkingCalendar:
-    """The working-day calendar, rebuilt only when the Holiday table has changed (checked once
-    per transaction, and again after a flush that wrote holidays)."""
-    key = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    checked_in = db.session.info.get(_CHECKED_IN)
-    if key in _cache and checked_in is not None and checked_in is db.session().get_transaction():
-        return _cache[key][1]
-    fingerprint = calendar_version()
-    cached = _cache.get(key)
-    if cached is None or cached[0] != fingerprint:
-        rows = db.session.execute(select(Holiday.day, Holiday.kind, Holiday.name)).all()
-        calendar = WorkingCalendar.from_days(
-            CalendarDay(day, DayKind(kind), name) for day, kind, name in rows
-        )
-        _cache[key] = (fingerprint, calendar)
-    db.session.info[_CHECKED_IN] = db.session().get_transaction()
-    return _cache[key][1]
 
 
 def calendar_version() -> str:
@@ -51,10 +28,23 @@ def calendar_version() -> str:
     return "/".join(str(value) for value in row)
 
 
-@event.listens_for(Session, "after_flush")
-def _holidays_written(session: Session, context) -> None:
-    if any(isinstance(row, Holiday) for row in (*session.new, *session.dirty, *session.deleted)):
-        session.info.pop(_CHECKED_IN, None)
+# A submission asks for the calendar three times, and a page for each date it shows.
+_checked_version = ReadOncePerTransaction(calendar_version, (Holiday,))
+
+
+def working_calendar() -> WorkingCalendar:
+    """The working-day calendar, rebuilt only when the Holiday table has changed (checked once
+    per transaction, and again after a flush that wrote holidays)."""
+    key = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    version = _checked_version()
+    cached = _cache.get(key)
+    if cached is None or cached[0] != version:
+        rows = db.session.execute(select(Holiday.day, Holiday.kind, Holiday.name)).all()
+        calendar = WorkingCalendar.from_days(
+            CalendarDay(day, DayKind(kind), name) for day, kind, name in rows
+        )
+        cached = _cache[key] = (version, calendar)
+    return cached[1]
 
 
 def policy_in_force(kind: str, on: date, profile: str | None = None) -> DeadlinePolicy:

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Connection, event, select, update
+from sqlalchemy import Connection, event, select
 
 from appeals.accounts.models import User
 from appeals.deadlines.schedule import schedule_deadline_jobs
 from appeals.deadlines.service import registration_day, working_calendar
 from appeals.deadlines.term import start_term
-from appeals.extensions import db, insert_ignoring_duplicates
+from appeals.extensions import db, insert_on_conflict
 from appeals.intake.access import can_read
 from appeals.intake.attachments import CheckedFile, store_file
 from appeals.intake.event_text import LEFT_ON_GROUND, NO_ROUTING_RULE, REPEAT_OF
@@ -95,17 +95,16 @@ def normalize_number(typed: str) -> str:
 
 def next_registration_number(connection: Connection, kind: AppealKind, year: int) -> str:
     """The next number for a kind and year, gap-free: the counter row stays locked until commit,
-    and a rolled-back appeal rolls its number back too."""
+    and a rolled-back appeal rolls its number back too. One statement: the year's first
+    number makes the row, every later one adds to it."""
     prefix = current_app.config["REGISTRATION_PREFIXES"][kind]
-    connection.execute(
-        insert_ignoring_duplicates(RegistrationCounter)
-        .values(prefix=prefix, year=year, last_value=0)
-        .on_conflict_do_nothing()
-    )
     value = connection.execute(
-        update(RegistrationCounter)
-        .where(RegistrationCounter.prefix == prefix, RegistrationCounter.year == year)
-        .values(last_value=RegistrationCounter.last_value + 1)
+        insert_on_conflict(RegistrationCounter)
+        .values(prefix=prefix, year=year, last_value=1)
+        .on_conflict_do_update(
+            index_elements=[RegistrationCounter.prefix, RegistrationCounter.year],
+            set_={"last_value": RegistrationCounter.last_value + 1},
+        )
         .returning(RegistrationCounter.last_value)
     ).scalar_one()
     digits = current_app.config["REGISTRATION_DIGITS"]

@@ -1,8 +1,8 @@
 """Choices made from the reference tables for the forms on nearly every page: the category and
 region trees, the top regions, the kinds of body. Each is kept in the process for as long as
 the tables stand: a trigger counts every change of the regions, the bodies and the categories
-(models.reference_changes), so a request reads one number, not the tables, and makes the
-choices again only after a change."""
+(models.reference_changes), so a request reads one number once, not the tables, and makes
+the choices again only after a change."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
 
-from appeals.extensions import db
+from appeals.extensions import ReadOncePerTransaction, db
 from appeals.fragments import kept_in_process
 from appeals.reference.models import Body, Category, Region, localized_name, name_columns
 from appeals.reference.models import reference_changes as changes
@@ -25,12 +25,19 @@ _kept: dict[tuple, Any] = {}
 KEPT = 64
 
 
+def _count_of_changes() -> int:
+    return db.session.execute(select(changes.c.version)).scalar_one()
+
+
+# A form with both trees, or a page with a form and a filter, reads the count once.
+_checked_count = ReadOncePerTransaction(_count_of_changes, (Region, Category, Body))
+
+
 def kept_while_unchanged(what: str, make: Callable[[], T]) -> T:
     """make()'s value, made again only when the reference tables have changed since, for the
     reader's language (names are read in it). The count is read before making: a value made
     while an admin's change commits is at least as new as the count it is kept under."""
-    version = db.session.execute(select(changes.c.version)).scalar_one()
-    key = (str(db.engine.url), what, name_columns(), version)
+    key = (str(db.engine.url), what, name_columns(), _checked_count())
     return cast(T, kept_in_process(_kept, key, make, limit=KEPT))
 
 

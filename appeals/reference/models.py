@@ -6,6 +6,7 @@ import functools
 
 from flask_babel import get_locale
 from sqlalchemy import (
+    CTE,
     DDL,
     Column,
     ForeignKey,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import BindParameter
 
 from appeals.extensions import db
 from appeals.integrity import count_changes
@@ -168,20 +170,27 @@ LONGEST_CHAIN = 32
 Tree = type[Region] | type[Category] | type[Body]
 
 
-@functools.cache
-def _walk_up(model: Tree) -> Select:
-    """The recursive query of a tree's chain from :start_id up, built once per tree: building
-    a CTE costs SQLAlchemy a millisecond, running it microseconds."""
+def chain_up(model: Tree, start_id: BindParameter, name: str = "up") -> CTE:
+    """The recursive CTE of a tree's chain from `start_id` up: (id, parent_id, depth), the
+    start at depth 0. A cycle typed in by mistake repeats its rows, deeper each time, until
+    LONGEST_CHAIN."""
     up = (
         select(model.id, model.parent_id, literal(0).label("depth"))
-        .where(model.id == bindparam("start_id"))
-        .cte("up", recursive=True)
+        .where(model.id == start_id)
+        .cte(name, recursive=True)
     )
-    up = up.union_all(
+    return up.union_all(
         select(model.id, model.parent_id, up.c.depth + 1).where(
             model.id == up.c.parent_id, up.c.depth < LONGEST_CHAIN
         )
     )
+
+
+@functools.cache
+def _walk_up(model: Tree) -> Select:
+    """The recursive query of a tree's chain from :start_id up, built once per tree: building
+    a CTE costs SQLAlchemy a millisecond, running it microseconds."""
+    up = chain_up(model, bindparam("start_id"))
     return select(up.c.id).order_by(up.c.depth)
 
 

@@ -46,7 +46,7 @@ def test_sequence_starts_again_each_year(make_user):
 
 
 def test_the_number_is_taken_as_the_appeal_is_written(make_user):
-    # Concurrent submissions queue on the counter row from its UPDATE to the commit: the
+    # Concurrent submissions queue on the counter row from its write to the commit: the
     # routing's reads of rules, policy and calendar come before it, not inside that window.
     citizen = make_user()
     sent: list[str] = []
@@ -61,7 +61,11 @@ def test_the_number_is_taken_as_the_appeal_is_written(make_user):
         event.remove(db.engine, "before_cursor_execute", record)
 
     assert appeal.number == "З-2026-00000001" and appeal.due_on is not None
-    counter = sent.index("UPDATE registration_counters SET")
+    # One statement makes or adds to the year's counter and returns the number.
+    assert [s for s in sent if "registration_counters" in s] == [
+        "INSERT INTO registration_counters"
+    ]
+    counter = sent.index("INSERT INTO registration_counters")
     assert sent[counter + 1] == "INSERT INTO appeals"
     read_after = {s.split()[1].split(".")[0] for s in sent[counter:] if s.startswith("SELECT")}
     assert read_after <= {"cosignatories", "notifications"}  # the receipt's addressees only

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import delete, insert, select, text, update
 
 from appeals.extensions import db
+from appeals.reference.choices import tree_choices
 from appeals.reference.models import Category, Region, reference_changes
 from tests.conftest import tables_restored
 from tests.ops.test_request_costs import statements_sent
@@ -60,6 +61,29 @@ def test_a_change_shows_on_the_next_form_however_it_was_made(client, login, make
         assert "Almaty" not in _labels(html, "region_id")
         assert "Almaty" not in _labels(client.get("/ratings/").get_data(as_text=True), "region")
         assert "Astana" in _labels(html, "region_id")
+
+
+def test_a_page_reads_the_count_of_changes_once(client, login, make_user):
+    login(make_user())
+    client.get("/appeals/new")
+    with statements_sent(re.compile(r"\bFROM reference_changes\b").search) as sent:
+        html = client.get("/appeals/new").get_data(as_text=True)
+    # The category tree and the region tree are checked against the same count.
+    assert len(sent) == 1
+    assert "Healthcare" in _labels(html, "category_id") and "Almaty" in _labels(html, "region_id")
+
+
+def test_a_change_flushed_in_this_transaction_shows_in_it(app):
+    with tables_restored(("regions", "categories", "bodies")), app.test_request_context():
+        assert "Healthcare" in [label for _id, label in tree_choices(Category)]
+        category = db.session.execute(
+            select(Category).where(Category.code == "healthcare")
+        ).scalar_one()
+        category.name_en = "Public health"
+        db.session.flush()
+        labels = [label for _id, label in tree_choices(Category)]
+        assert "Public health" in labels and "Healthcare" not in labels
+        db.session.commit()  # what was made under the new count is what the tables now hold
 
 
 def test_each_language_is_kept_apart(client):

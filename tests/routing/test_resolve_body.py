@@ -11,6 +11,7 @@ from appeals.intake.models import Appeal, AppealStatus
 from appeals.reference.models import Body, RoutingRule
 from appeals.routing.rules import resolve_body
 from tests.factories import category_id, region_id, submit
+from tests.ops.test_request_costs import statements_sent
 
 ASTANA, ALMATY, SHYMKENT = "710000000", "750000000", "790000000"
 BOSTANDYK = "751410000"  # Almaty city: its own akimat takes utilities and housing
@@ -111,3 +112,27 @@ def test_manually_routed_appeal_is_open_to_the_reception_prosecutor(
 
     assert response.status_code == 200
     assert appeal.number in response.get_data(as_text=True)
+
+
+def test_the_rules_and_both_chains_are_read_in_one_statement():
+    heating, district = category_id("utilities_housing.heating"), region_id(BOSTANDYK)
+    with statements_sent(lambda statement: True) as sent:
+        decision = resolve_body(heating, district)
+    assert decision is not None and body_code(decision.body_id) == "akimat-751410000"
+    assert len(sent) == 1
+
+
+def test_the_lower_priority_wins_between_rules_at_one_level():
+    chosen = resolve_body(category_id("healthcare"), region_id(ALMATY))
+    rule = db.session.get(RoutingRule, chosen.rule_id)
+    other = db.session.execute(select(Body).where(Body.code == "health-71")).scalar_one()
+    db.session.add(
+        RoutingRule(
+            category_id=rule.category_id,
+            region_id=rule.region_id,
+            body_id=other.id,
+            priority=rule.priority - 1,
+        )
+    )
+    db.session.flush()
+    assert resolve_body(category_id("healthcare"), region_id(ALMATY)).body_id == other.id
