@@ -9,7 +9,6 @@ second to import (every one held it after its first official's page; bench/READM
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -98,29 +97,33 @@ def _kept_key(appeal_id: int) -> str:
     return f"lookalikes:{appeal_id}"
 
 
-def _fingerprint(candidate_ids: list[int]) -> str:
-    return hashlib.sha256(",".join(map(str, candidate_ids)).encode()).hexdigest()[:20]
-
-
 def _keep_scores(appeal: Appeal, candidate_ids: list[int]) -> list[tuple[int, float]]:
-    """Work the scores out and keep them with the candidates they were computed from."""
+    """Work the scores out and keep them with the candidates they were computed from (at most
+    LOOKALIKE_CANDIDATES ids, some 2 KB)."""
     scored = _scored(appeal, candidate_ids)
-    kept = {"of": _fingerprint(candidate_ids), "scored": scored}
+    kept = {"compared": sorted(candidate_ids), "scored": scored}
     keep_value(_kept_key(appeal.id), kept, LOOKALIKES_KEPT_SECONDS)
     return scored
 
 
+def _compared_with_all(kept: dict, candidate_ids: list[int]) -> bool:
+    """Whether the kept scores were worked out with every current candidate. Candidates that
+    left since (answered, grouped, forwarded) are only dropped from what is shown: the others'
+    scores stand, all but the idf's slight shift, so only a new candidate asks the worker
+    again (under steady answering nearly every view had asked: bench/README.md, "Stop 41")."""
+    return set(candidate_ids) <= set(kept.get("compared", ()))
+
+
 def look_alikes(appeal: Appeal) -> LookAlikes:
     """The open appeals of the same body from the last 60 days that read most like this one,
-    as the worker last worked them out. When the candidates have changed since, the page shows
-    the kept scores of those still open and the worker works them out again (a new
-    look-alike shows a moment later); when none are kept, the worker is asked and the page
-    says so."""
+    as the worker last worked them out. The page shows the kept scores of the candidates still
+    open; when a candidate has come since, the worker works them out again (a new look-alike
+    shows a moment later); when none are kept, the worker is asked and the page says so."""
     candidate_ids = _candidate_ids(appeal)
     if not candidate_ids:
         return LookAlikes([])
     kept = kept_value(_kept_key(appeal.id))
-    if kept is None or kept["of"] != _fingerprint(candidate_ids):
+    if kept is None or not _compared_with_all(kept, candidate_ids):
         asked = enqueue_once(KEEP_LOOK_ALIKES, appeal.id, job_id=f"lookalikes-{appeal.id}")
         if kept is None:  # never worked out, expired, or Redis down (then nothing is asked)
             return LookAlikes([], pending=asked)

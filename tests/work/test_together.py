@@ -192,6 +192,24 @@ def test_kept_look_alikes_follow_new_and_answered_appeals(
     assert later.number in shown and like[0].number not in shown and like[1].number in shown
 
 
+def test_an_answered_look_alike_leaves_the_page_without_asking_the_worker_again(
+    client, login, people, garbage, app, run_jobs
+):
+    """Only a candidate that came since asks for the work again: one that left (answered) is
+    just no longer shown, from the kept scores."""
+    first, like, _ = garbage
+    login(people.official)
+    client.get(f"/work/appeals/{first.id}")
+    run_jobs()
+    answer_appeal(like[0], ANSWER, "satisfied", people.head)
+    db.session.commit()
+
+    shown = look_alikes_card(client, first).text()
+    assert like[0].number not in shown and like[1].number in shown
+    queued = Queue("default", connection=Redis.from_url(app.config["REDIS_URL"])).get_job_ids()
+    assert f"lookalikes-{first.id}" not in queued
+
+
 def test_with_redis_down_the_page_opens_without_look_alikes(
     client, login, people, garbage, app, monkeypatch
 ):
