@@ -16,6 +16,7 @@ import re
 import time
 
 import gevent
+from appeal_form import appeal_form, csrf  # locust puts this folder on the path
 from locust import FastHttpUser, constant, task
 
 TARGETS = json.load(open(os.environ["LOAD_TARGETS"])) if os.environ.get("LOAD_TARGETS") else {}
@@ -24,7 +25,6 @@ ANSWERED = os.environ.get("LOAD_ANSWERED", "")
 # Seconds between a user's requests: 0 measures what the server sustains at this concurrency.
 THINK = constant(float(os.environ.get("LOAD_WAIT", "0")))
 PROSECUTORS = sorted(TARGETS.get("recovery_codes", {}))
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 OWN = re.compile(r'href="/appeals/(\d+)"')
 # The answer form's hidden fields (its prefix names them: answer-csrf_token, answer-version).
 ANSWER_FORM = re.compile(r'name="answer-(csrf_token|version)" type="hidden" value="([^"]+)"')
@@ -54,11 +54,6 @@ def ready(user) -> None:
             out.write(str(time.time()))
     if SECONDS:
         gevent.spawn_later(SECONDS, runner.quit)
-
-
-def csrf(html: str) -> str:
-    found = CSRF.search(html)
-    return found.group(1) if found else ""
 
 
 class Signed(FastHttpUser):
@@ -124,16 +119,7 @@ class Citizen(Signed):
             self.form_token = csrf(form.text)
         with self.client.post(
             "/appeals/new",
-            data={
-                "csrf_token": self.form_token,
-                "kind": "statement",
-                "category_id": str(TARGETS["category_id"]),
-                "region_id": str(TARGETS["region_id"]),
-                "subject": "Load test: no answer about the road repair",
-                "text": "The road in our street has not been repaired since spring; please help.",
-                "repeats_id": "0",
-                "repeat_reason": "",
-            },
+            data=appeal_form(TARGETS, self.form_token),
             name="citizen: submit",
             allow_redirects=False,
             catch_response=True,

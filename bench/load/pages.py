@@ -13,8 +13,9 @@ Runs on the database that bench/load/run.py generated (its --workdir), with a Re
     python bench/load/pages.py --workdir /work/load1m --only inbox --profile tottime \
         --profile-file /tmp/p            # then: python -m pstats /tmp/p.inbox
 
-Only reads: nothing is submitted. The score cells are built first when the load run's build
-is not fresh (the desk pages would count live otherwise)."""
+Only reads, but for the submission page, which adds appeals as the load run does (each user
+takes the form's token once). The score cells are built first when the load run's build is
+not fresh (the desk pages would count live otherwise)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from appeal_form import appeal_form, csrf  # noqa: E402  (this folder: the script's own)
 from sqlalchemy import event, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
@@ -48,6 +50,7 @@ from appeals.timeutil import local_today  # noqa: E402
 
 OWN = re.compile(r'href="/appeals/(\d+)"')
 WORKED = re.compile(r'href="/work/appeals/(\d+)"')
+SUBMIT = "the appeal form's post"
 READ = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)  # the statements slowest() sends again
 
 # name: (the users' pool in targets.json, the address, or how a user finds it on a page)
@@ -58,6 +61,7 @@ PAGES = {
     "my appeals": ("citizens", "/appeals/"),
     "citizen's appeal": ("citizens", ("/appeals/", OWN, "/appeals/{}")),
     "new appeal form": ("citizens", "/appeals/new"),
+    "submission": ("citizens", SUBMIT),
     "inbox": ("officials", "/work/"),
     "inbox overdue": ("officials", "/work/?overdue=y"),
     "official's appeal": ("officials", ("/work/", WORKED, "/work/appeals/{}")),
@@ -132,6 +136,7 @@ class Reader:
             with self.client.session_transaction() as session:
                 session["_user_id"] = token
         self.address, self.targets, self.rng, self.found = address, targets, rng, None
+        self.token: str | None = None
 
     def url(self) -> str:
         if self.address == "bodies":
@@ -144,10 +149,21 @@ class Reader:
         return shape.format(self.rng.choice(self.found)) if self.found else listing
 
     def get(self):
+        if self.address == SUBMIT:
+            return self.submit()
         url = self.url()
         response = self.client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url}: {response.status_code}")
+        return response
+
+    def submit(self):
+        if self.token is None:
+            form = self.client.get("/appeals/new").get_data(as_text=True)
+            self.token = csrf(form)
+        response = self.client.post("/appeals/new", data=appeal_form(self.targets, self.token))
+        if response.status_code != 302:
+            raise SystemExit(f"a submission was refused: {response.status_code}")
         return response
 
 
