@@ -1,7 +1,7 @@
 """Flask extensions, created unbound; create_app() binds them."""
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from flask import current_app
 from flask_babel import Babel
@@ -100,6 +100,9 @@ def insert_on_conflict(model):
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
 
 
+_UNREAD = object()
+
+
 class ReadOncePerTransaction(Generic[T]):
     """A value read from the database at most once per transaction, and again after a flush
     of the transaction's own that wrote one of `models`: for a table that other transactions
@@ -111,15 +114,28 @@ class ReadOncePerTransaction(Generic[T]):
         event.listen(Session, "after_flush", self._forget_if_written)
 
     def __call__(self) -> T:
-        kept = db.session.info.get(self)
-        if kept is not None and kept[0] is db.session().get_transaction():
-            return kept[1]
+        transaction, value, own = self._kept()
+        if transaction is not None and value is not _UNREAD:
+            return value
         value = self.read()
-        db.session.info[self] = (db.session().get_transaction(), value)  # begun by the read
+        db.session.info[self] = (db.session().get_transaction(), value, own)  # begun by the read
         return value
+
+    def memo_for(self, shared: dict) -> dict:
+        """Where to keep what is made from `models` under the value read: `shared` (the
+        process's), but a memo of the transaction's own once it has written them, for it may
+        yet roll back and its value be read again after another change."""
+        own = self._kept()[2]
+        return shared if own is None else own
+
+    def _kept(self) -> tuple[Any, Any, dict | None]:
+        kept = db.session.info.get(self)
+        if kept is None or kept[0] is not db.session().get_transaction():
+            return None, _UNREAD, None
+        return kept
 
     def _forget_if_written(self, session: Session, _context) -> None:
         if any(
             isinstance(row, self.models) for row in (*session.new, *session.dirty, *session.deleted)
         ):
-            session.info.pop(self, None)
+            session.info[self] = (session.get_transaction(), _UNREAD, {})

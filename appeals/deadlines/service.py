@@ -14,9 +14,11 @@ from appeals.deadlines.calendar import CalendarDay, DayKind, WorkingCalendar
 from appeals.deadlines.models import DeadlinePolicy, Holiday
 from appeals.deadlines.rules import Terms, add_term, unusual_days
 from appeals.extensions import ReadOncePerTransaction, db
+from appeals.fragments import kept_in_process
 from appeals.timeutil import local_date
 
-_cache: dict[str, tuple[str, WorkingCalendar]] = {}
+# (database, calendar_version()) -> the calendar then
+_cache: dict[tuple[str, str], WorkingCalendar] = {}
 
 
 def calendar_version() -> str:
@@ -34,17 +36,17 @@ _checked_version = ReadOncePerTransaction(calendar_version, (Holiday,))
 
 def working_calendar() -> WorkingCalendar:
     """The working-day calendar, rebuilt only when the Holiday table has changed (checked once
-    per transaction, and again after a flush that wrote holidays)."""
-    key = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    version = _checked_version()
-    cached = _cache.get(key)
-    if cached is None or cached[0] != version:
-        rows = db.session.execute(select(Holiday.day, Holiday.kind, Holiday.name)).all()
-        calendar = WorkingCalendar.from_days(
-            CalendarDay(day, DayKind(kind), name) for day, kind, name in rows
-        )
-        cached = _cache[key] = (version, calendar)
-    return cached[1]
+    per transaction, and again after a flush that wrote holidays). A transaction that has
+    written holidays keeps its calendar to itself."""
+    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], _checked_version())
+    return kept_in_process(_checked_version.memo_for(_cache), key, _calendar_read, limit=2)
+
+
+def _calendar_read() -> WorkingCalendar:
+    rows = db.session.execute(select(Holiday.day, Holiday.kind, Holiday.name)).all()
+    return WorkingCalendar.from_days(
+        CalendarDay(day, DayKind(kind), name) for day, kind, name in rows
+    )
 
 
 def policy_in_force(kind: str, on: date, profile: str | None = None) -> DeadlinePolicy:

@@ -36,9 +36,10 @@ _checked_count = ReadOncePerTransaction(_count_of_changes, (Region, Category, Bo
 def kept_while_unchanged(what: str, make: Callable[[], T]) -> T:
     """make()'s value, made again only when the reference tables have changed since, for the
     reader's language (names are read in it). The count is read before making: a value made
-    while an admin's change commits is at least as new as the count it is kept under."""
+    while an admin's change commits is at least as new as the count it is kept under. A
+    transaction that has written the tables keeps what it makes to itself."""
     key = (str(db.engine.url), what, name_columns(), _checked_count())
-    return cast(T, kept_in_process(_kept, key, make, limit=KEPT))
+    return cast(T, kept_in_process(_checked_count.memo_for(_kept), key, make, limit=KEPT))
 
 
 def _tree(model: type[Region] | type[Category]) -> Tree:

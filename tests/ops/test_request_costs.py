@@ -25,7 +25,7 @@ from appeals.intake.models import Appeal, AppealStatus, Decision
 from appeals.queues import PIPELINE_JOBS, PendingJob, cancel_jobs, send_pending_jobs
 from appeals.reference.models import Body
 from appeals.work.service import answer_appeal, assign_executor
-from tests.conftest import redis_round_trips
+from tests.conftest import redis_round_trips, tables_restored
 from tests.factories import ASTANA, submit
 from tests.samples import appeal_fields
 
@@ -129,6 +129,23 @@ def test_a_day_off_added_in_this_transaction_moves_the_calendar_before_commit(ap
     assert working_calendar().is_working_day(day + timedelta(days=1))
     kept = select(func.count()).select_from(Holiday).where(Holiday.day == day)
     assert db.session.execute(kept).scalar_one() == 0
+
+
+def test_a_calendar_made_before_a_rollback_is_not_kept_for_the_next_change(app):
+    unity_day, defenders_day = date(2026, 5, 1), date(2026, 5, 7)  # a Friday, a Thursday
+    by_day = select(Holiday).where(Holiday.day.in_([unity_day, defenders_day]))
+    with tables_restored(("holidays",)):
+        unity, defenders = sorted(db.session.scalars(by_day), key=lambda row: row.day)
+        db.session.delete(unity)
+        db.session.flush()
+        assert working_calendar().is_working_day(unity_day)
+        db.session.rollback()
+        # Another day goes: the table's count, last id and last change are what they were
+        # before the rollback.
+        db.session.delete(defenders)
+        db.session.commit()
+        calendar = working_calendar()
+        assert not calendar.is_working_day(unity_day) and calendar.is_working_day(defenders_day)
 
 
 def test_an_officials_appeal_page_reads_the_appeals_policy_once(app, client, login, make_user):

@@ -86,6 +86,21 @@ def test_a_change_flushed_in_this_transaction_shows_in_it(app):
         db.session.commit()  # what was made under the new count is what the tables now hold
 
 
+def test_choices_made_before_a_rollback_are_not_kept_for_the_next_change(app):
+    with tables_restored(("regions", "categories", "bodies")), app.test_request_context():
+        healthcare = select(Category).where(Category.code == "healthcare")
+        db.session.execute(healthcare).scalar_one().name_en = "Rolled back"
+        db.session.flush()
+        assert "Rolled back" in [label for _id, label in tree_choices(Category)]
+        db.session.rollback()
+        # Another change commits and takes the count the rolled-back one had.
+        education = select(Category).where(Category.code == "education")
+        db.session.execute(education).scalar_one().name_en = "Schooling"
+        db.session.commit()
+        labels = [label for _id, label in tree_choices(Category)]
+        assert "Schooling" in labels and "Healthcare" in labels and "Rolled back" not in labels
+
+
 def test_each_language_is_kept_apart(client):
     english = client.get("/appeals/anonymous", headers={"Accept-Language": "en"})
     flask_babel.refresh()  # the tests' app context would keep the first request's locale
