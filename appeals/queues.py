@@ -230,20 +230,18 @@ def drain_outbox(outbox: Outbox, handle: Callable[[int], None]) -> int:
     try:
         while time.monotonic() < ends:
             connection.expire(outbox.holder, OUTBOX_HOLD_SECONDS)
-            ids = connection.lpop(outbox.items, OUTBOX_BATCH) or _wait_for_one(
-                outbox, connection, linger
+            ids = _take(outbox, connection) or (
+                _wait_for_one(outbox, connection, linger) and _take(outbox, connection)
             )
             if not ids:
                 break
-            with connection.pipeline(transaction=False) as pipe:
-                pipe.sadd(outbox.in_hand, *ids).expire(outbox.in_hand, OUTBOX_HOLD_SECONDS)
-                pipe.execute()
             for taken, item_id in enumerate(ids):
                 try:
                     handle(int(item_id))
                 except Exception:
                     # The ids after it go back for the next drain; this one is the sweep's.
-                    with connection.pipeline(transaction=False) as pipe:
+                    # At once (MULTI): a sweep reading the list, then the hand, sees them.
+                    with connection.pipeline(transaction=True) as pipe:
                         if rest := ids[taken + 1 :]:
                             pipe.lpush(outbox.items, *reversed(rest))
                         pipe.srem(outbox.in_hand, *ids).execute()
@@ -255,16 +253,35 @@ def drain_outbox(outbox: Outbox, handle: Callable[[int], None]) -> int:
     return handled
 
 
-def _wait_for_one(outbox: Outbox, connection: Redis, seconds: float) -> list[bytes]:
-    """The next id pushed within `seconds`, waited for in steps shorter than the client's
+# Up to ARGV[1] ids from the list (KEYS[1]) into the drain's hand (KEYS[2], lapsing after
+# ARGV[2] seconds), in one step: the sweep reads the list and then the hand, and an id taken
+# and only then named in the hand was, for a moment, in neither.
+_TAKE = """
+local ids = redis.call('LPOP', KEYS[1], ARGV[1])
+if not ids then return {} end
+redis.call('SADD', KEYS[2], unpack(ids))
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return ids
+"""
+
+
+def _take(outbox: Outbox, connection: Redis) -> list[bytes]:
+    """The next ids of the list, now in the drain's hand."""
+    take = connection.register_script(_TAKE)  # sent by its hash; the script itself once
+    return take(keys=[outbox.items, outbox.in_hand], args=[OUTBOX_BATCH, OUTBOX_HOLD_SECONDS])
+
+
+def _wait_for_one(outbox: Outbox, connection: Redis, seconds: float) -> bool:
+    """Whether an id is pushed within `seconds`, waited for in steps shorter than the client's
     socket timeout (5 s; a blocking read past it fails), each of at least 10 ms (0 would
-    block for ever)."""
+    block for ever). The id stays in the list, for `_take`: it is moved from the list's head
+    to its tail (BLMOVE to the same list, the one blocking wait that takes nothing)."""
     until = time.monotonic() + seconds
     while (left := until - time.monotonic()) > 0:
-        popped = connection.blpop([outbox.items], timeout=min(max(left, 0.01), 4))
-        if popped:
-            return [popped[1]]
-    return []
+        timeout = min(max(left, 0.01), 4)
+        if connection.blmove(outbox.items, outbox.items, timeout, "LEFT", "RIGHT") is not None:
+            return True
+    return False
 
 
 def _let_go(outbox: Outbox, connection: Redis) -> None:

@@ -4,6 +4,8 @@ drain and not per notice (bench/worker_rate.py)."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from redis import Redis
 from rq import Queue, Worker
@@ -84,6 +86,38 @@ def test_the_sweep_leaves_a_notice_in_a_drains_hand_alone(app, make_user, monkey
 
     assert swept == [0]
     assert requeue_pending_notifications() == 1  # out of the hand (still pending here): swept
+
+
+def test_an_id_a_drain_takes_is_never_out_of_the_sweeps_sight(app, redis_server):
+    """The sweep reads the list, then the hand. A drain that took ids from the list and then
+    named them in its hand, in two steps, left a moment when a sweep found them in neither
+    and gave their notices jobs of their own while the drain sent them too."""
+    connection = Redis.from_url(redis_server.url)
+    ids = list(range(1, 10_001))
+    for start in range(0, len(ids), 1_000):
+        hand_over(NOTICE_OUTBOX, ids[start : start + 1_000])
+    Queue("notifications", connection=connection).empty()  # this test drains by hand
+    handled: list[int] = []
+    unseen: list[set[int]] = []
+    done = threading.Event()
+
+    def sweep() -> None:
+        reader = Redis.from_url(redis_server.url)
+        while not done.is_set():
+            seen = waiting_in_outbox(NOTICE_OUTBOX, reader)
+            # Those handled only after this read were waiting all through it.
+            if missed := set(ids[len(handled) :]) - seen:
+                unseen.append(missed)
+
+    sweeper = threading.Thread(target=sweep)
+    sweeper.start()
+    try:
+        assert drain_outbox(NOTICE_OUTBOX, handled.append) == len(ids)
+    finally:
+        done.set()
+        sweeper.join()
+    assert handled == ids
+    assert unseen == []
 
 
 def test_a_drain_that_fails_lets_go_and_the_ids_left_start_the_next(app, redis_server):
