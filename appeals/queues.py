@@ -229,7 +229,6 @@ def drain_outbox(outbox: Outbox, handle: Callable[[int], None]) -> int:
     handled = 0
     try:
         while time.monotonic() < ends:
-            connection.expire(outbox.holder, OUTBOX_HOLD_SECONDS)
             ids = _take(outbox, connection) or (
                 _wait_for_one(outbox, connection, linger) and _take(outbox, connection)
             )
@@ -253,10 +252,12 @@ def drain_outbox(outbox: Outbox, handle: Callable[[int], None]) -> int:
     return handled
 
 
-# Up to ARGV[1] ids from the list (KEYS[1]) into the drain's hand (KEYS[2], lapsing after
-# ARGV[2] seconds), in one step: the sweep reads the list and then the hand, and an id taken
-# and only then named in the hand was, for a moment, in neither.
+# The drain's hold (KEYS[3]) renewed, and up to ARGV[1] ids from the list (KEYS[1]) into
+# its hand (KEYS[2]), both lapsing after ARGV[2] seconds; in one step, for the sweep reads
+# the list and then the hand, and an id taken and only then named in the hand was, for a
+# moment, in neither.
 _TAKE = """
+redis.call('EXPIRE', KEYS[3], ARGV[2])
 local ids = redis.call('LPOP', KEYS[1], ARGV[1])
 if not ids then return {} end
 redis.call('SADD', KEYS[2], unpack(ids))
@@ -266,9 +267,11 @@ return ids
 
 
 def _take(outbox: Outbox, connection: Redis) -> list[bytes]:
-    """The next ids of the list, now in the drain's hand."""
+    """The next ids of the list, now in the drain's hand; the drain's hold renewed."""
     take = connection.register_script(_TAKE)  # sent by its hash; the script itself once
-    return take(keys=[outbox.items, outbox.in_hand], args=[OUTBOX_BATCH, OUTBOX_HOLD_SECONDS])
+    return take(
+        keys=[outbox.items, outbox.in_hand, outbox.holder], args=[OUTBOX_BATCH, OUTBOX_HOLD_SECONDS]
+    )
 
 
 def _wait_for_one(outbox: Outbox, connection: Redis, seconds: float) -> bool:

@@ -63,15 +63,19 @@ def test_a_drain_takes_what_comes_while_it_runs_and_none_other_starts(app, redis
     hand_over(NOTICE_OUTBOX, [1])
     Queue("notifications", connection=connection).empty()  # this test drains by hand
     handled = []
+    hold_left = []
 
     def handle(item_id: int) -> None:
         handled.append(item_id)
+        hold_left.append(connection.ttl(NOTICE_OUTBOX.holder))
         if item_id == 1:  # a request commits its notice while the drain holds the outbox
             hand_over(NOTICE_OUTBOX, [2])
+            connection.expire(NOTICE_OUTBOX.holder, 5)  # as if the first took most of a minute
 
     assert drain_outbox(NOTICE_OUTBOX, handle) == 2
     assert handled == [1, 2]
     assert drains_queued(redis_server) == 0
+    assert min(hold_left) > 50  # the hold renewed with each batch taken
 
 
 def test_the_sweep_leaves_a_notice_in_a_drains_hand_alone(app, make_user, monkeypatch):
