@@ -126,7 +126,7 @@ class AppealForm(_AppealFields):
     repeats_id = SelectField(
         _l("Is this a repeat of one of your earlier appeals?"),
         coerce=int,
-        validate_choice=True,
+        validate_choice=False,  # validate_repeats_id: only a posted repeat reads the choices
         default=NOT_A_REPEAT,
         description=_l("Choose it if you come back with the same matter."),
     )
@@ -147,13 +147,22 @@ class AppealForm(_AppealFields):
     def __init__(self, *args, applicant=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.applicant = applicant
-        # Only the applicant's own appeals: another's id is "Not a valid choice". The latest
-        # few are listed, and the one posted (however old) when it is the applicant's.
+        # Read when the form is shown or a repeat is posted: most posts are no repeat.
+        self.repeats_id.choices = self._repeat_choices
+
+    def _repeat_choices(self) -> list[tuple[int, str]]:
+        """Only the applicant's own appeals: the latest few, and the one posted (however old)
+        when it is the applicant's."""
         posted = self.repeats_id.data if isinstance(self.repeats_id.data, int) else None
-        own = own_earlier_appeals(applicant, including=posted) if applicant is not None else []
-        self.repeats_id.choices = [(NOT_A_REPEAT, _("No, a new matter"))] + [
+        own = own_earlier_appeals(self.applicant, including=posted) if self.applicant else []
+        return [(NOT_A_REPEAT, _("No, a new matter"))] + [
             (appeal_id, f"{number}: {subject}") for appeal_id, number, subject in own
         ]
+
+    def validate_repeats_id(self, field):
+        # Another's appeal is no choice of the applicant's (None: not a number, told already).
+        if field.data not in (NOT_A_REPEAT, None) and field.data not in dict(field.choices):
+            raise ValidationError(field.gettext("Not a valid choice."))
 
     def validate_repeats_number(self, field):
         if not field.data:

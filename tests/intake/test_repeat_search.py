@@ -4,6 +4,7 @@ refused and nothing is saved."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from appeals.extensions import db
 from appeals.intake.models import Appeal
 from appeals.intake.service import RECENT_APPEALS_OFFERED
 from tests.factories import submit
+from tests.ops.test_request_costs import statements_sent
 from tests.pages import field_error, field_options
 from tests.samples import appeal_fields, saved_counts
 
@@ -108,3 +110,19 @@ def test_a_chosen_appeal_and_a_different_number_are_refused(client, login, citiz
         response.get_data(as_text=True), "repeats_number"
     )
     assert saved_counts() == before
+
+
+def test_a_new_matter_is_posted_without_reading_the_choices_and_a_refused_one_shows_them(
+    client, login, citizen, history
+):
+    reads_the_choices = re.compile(r"SELECT appeals\.id, appeals\.number, appeals\.subject\s")
+    login(citizen)
+    with statements_sent(reads_the_choices.search) as sent:
+        response = client.post("/appeals/new", data=appeal_fields(subject="A new matter"))
+    assert response.status_code == 302
+    assert sent == []  # no repeat posted: the earlier appeals were not read
+
+    response = client.post("/appeals/new", data=appeal_fields(subject="A new matter", text="?"))
+    assert response.status_code == 200  # too short a text: the form again, with its choices
+    options = field_options(response.get_data(as_text=True), "repeats_id")
+    assert len(options) == 1 + RECENT_APPEALS_OFFERED
