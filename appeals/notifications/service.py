@@ -21,7 +21,7 @@ from appeals.accounts.links import site_link
 from appeals.accounts.models import User
 from appeals.audit.labels import ACT_LABELS, VIOLATION_LABELS
 from appeals.deadlines.rules import notice_late
-from appeals.extensions import db
+from appeals.extensions import db, insert_on_conflict
 from appeals.intake.labels import (
     COMPLAINT_REASONS,
     DECISION_LABELS,
@@ -67,31 +67,39 @@ def queue_notice(
     channel: str = "email",
     dedup_key: str | None = None,
     language: str | None = None,
-) -> Notification | None:
-    """Write a notice to the outbox; with a dedup key already used, or for a deactivated
-    user (who receives no notices), write nothing."""
+) -> int | None:
+    """Write a notice to the outbox; returns its id. With a dedup key already used, or for a
+    deactivated user (who receives no notices), write nothing (None)."""
     if user_id is not None and not _receives_notices(user_id):
         return None
-    if dedup_key is not None:
-        exists = db.session.execute(
-            select(Notification.id).where(Notification.dedup_key == dedup_key)
-        ).first()
-        if exists:
-            return None
-    notice = Notification(
-        template=template,
-        address=address,
-        payload=payload,
-        user_id=user_id,
-        appeal_id=appeal_id,
-        channel=channel,
-        dedup_key=dedup_key,
-        language=language,
+    # A key taken already, however recently (even by a transaction not yet committed, which
+    # this one waits for): no row, no id.
+    notice_id = db.session.execute(
+        _notice_insert(db.session.get_bind().dialect.name),
+        {
+            "template": template,
+            "address": address,
+            "payload": payload,
+            "user_id": user_id,
+            "appeal_id": appeal_id,
+            "channel": channel,
+            "dedup_key": dedup_key,
+            "language": language,
+        },
+    ).scalar()
+    if notice_id is not None:
+        outbox_after_commit(NOTICE_OUTBOX, notice_id)
+    return notice_id
+
+
+@cache
+def _notice_insert(_dialect: str):
+    """The notice's INSERT, built once for each database (its values are parameters)."""
+    return (
+        insert_on_conflict(Notification)
+        .on_conflict_do_nothing(index_elements=[Notification.dedup_key])
+        .returning(Notification.id)
     )
-    db.session.add(notice)
-    db.session.flush()
-    outbox_after_commit(NOTICE_OUTBOX, notice.id)
-    return notice
 
 
 def _receives_notices(user_id: int) -> bool:
@@ -349,11 +357,12 @@ def flag_unsent_extension_notices(today: date, now: datetime) -> int:
 
 def notify_applicant(
     appeal: Appeal, template: str, payload: dict, *, dedup_key: str | None = None
-) -> Notification | None:
+) -> int | None:
     """The applicant's notice of a step, in the appeal's language: on each channel the
     applicant chose (preferences.py; an optional notice they turned off is not written), or to
     the contact e-mail an anonymous applicant gave; and the same to each co-signatory of a
-    collective appeal. Returns the applicant's first notice, or None when none is written."""
+    collective appeal. Returns the applicant's first notice's id, or None when none is
+    written."""
     key = dedup_key or f"{template}-{appeal.id}-{len(appeal.events)}"
     notify_cosignatories(appeal, template, payload, key)
     if appeal.applicant is not None:

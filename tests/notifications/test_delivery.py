@@ -13,11 +13,12 @@ from appeals.extensions import db
 from appeals.localredis import free_port
 from appeals.notifications.jobs import deliver_notification
 from appeals.notifications.models import Notification, NotificationStatus
-from appeals.notifications.service import NOTICE_OUTBOX
+from appeals.notifications.service import NOTICE_OUTBOX, queue_notice
 from appeals.queues import waiting_in_outbox
 from appeals.timeutil import now_utc
 from tests.factories import submit
 from tests.notifications.conftest import plain_body
+from tests.ops.test_request_costs import statements_sent
 
 
 def run_now(job, *args):
@@ -48,6 +49,24 @@ def test_submitting_writes_a_pending_notice_and_hands_it_to_the_outbox(make_user
     assert waiting_in_outbox(NOTICE_OUTBOX, connection) == {notice.id}
     [drain] = Queue("notifications", connection=connection).get_jobs()
     assert drain.func_name == "appeals.notifications.jobs.deliver_outbox"
+
+
+def test_a_notice_is_one_statement_and_a_key_used_already_writes_nothing(redis_server):
+    def on_notices(statement: str) -> bool:
+        return "notifications" in statement
+
+    with statements_sent(on_notices) as first_sent:
+        first = queue_notice("appeal_registered", "dana@example.kz", {}, dedup_key="receipt-1")
+    with statements_sent(on_notices) as second_sent:
+        second = queue_notice("appeal_registered", "other@example.kz", {}, dedup_key="receipt-1")
+    db.session.commit()
+
+    assert first is not None and second is None
+    assert (len(first_sent), len(second_sent)) == (1, 1)  # no read before the write
+    assert [notice.address for notice in db.session.scalars(select(Notification))] == [
+        "dana@example.kz"
+    ]
+    assert waiting_in_outbox(NOTICE_OUTBOX, Redis.from_url(redis_server.url)) == {first}
 
 
 def test_job_delivers_the_notice_with_the_number_in_the_subject(make_user, run_jobs, smtp_server):
