@@ -51,6 +51,7 @@ from appeals.timeutil import local_today  # noqa: E402
 OWN = re.compile(r'href="/appeals/(\d+)"')
 WORKED = re.compile(r'href="/work/appeals/(\d+)"')
 SUBMIT = "the appeal form's post"
+STATUS = "the status form's post"
 READ = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)  # the statements slowest() sends again
 
 # name: (the users' pool in targets.json, the address, or how a user finds it on a page)
@@ -58,6 +59,7 @@ PAGES = {
     "home": (None, "/"),
     "ratings": (None, "/ratings/"),
     "status form": (None, "/status"),
+    "status check": (None, STATUS),
     "my appeals": ("citizens", "/appeals/"),
     "citizen's appeal": ("citizens", ("/appeals/", OWN, "/appeals/{}")),
     "new appeal form": ("citizens", "/appeals/new"),
@@ -151,10 +153,22 @@ class Reader:
     def get(self):
         if self.address == SUBMIT:
             return self.submit()
+        if self.address == STATUS:
+            return self.check_status()
         url = self.url()
         response = self.client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url}: {response.status_code}")
+        return response
+
+    def check_status(self):
+        if self.token is None:
+            self.token = csrf(self.client.get("/status").get_data(as_text=True))
+        number, code = self.rng.choice(self.targets["statuses"])
+        data = {"number": number, "access_code": code, "csrf_token": self.token}
+        response = self.client.post("/status", data=data)
+        if 'data-testid="status-result"' not in response.get_data(as_text=True):
+            raise SystemExit(f"no status shown: {response.status_code}")
         return response
 
     def submit(self):
@@ -246,6 +260,7 @@ def main():
             SQLALCHEMY_DATABASE_URI=args.database_url or f"sqlite:///{work / 'load.sqlite3'}",
             REDIS_URL=redis.url,
             SECRET_KEY="load-test",
+            RATELIMIT_PUBLIC_FORMS="1000000 per minute",  # as the load run: one address posts all
         )
         with app.app_context():
             if fresh_build(local_today()) is None:
