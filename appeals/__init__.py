@@ -33,6 +33,7 @@ from appeals.api import models as _api  # noqa: F401
 from appeals.api.blueprints import init_api
 from appeals.audit import models as _audit  # noqa: F401
 from appeals.audit.views import bp as prosecutor_bp
+from appeals.badges import status_badge
 from appeals.casefile.views import bp as casefile_bp
 from appeals.cleantext import refuse_nul_in_the_address
 from appeals.cli import register_cli
@@ -170,6 +171,7 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
         # in the template, they cost each page that imports it some 45 lookups).
         status_labels=STATUS_LABELS,
         event_labels=EVENT_LABELS,
+        status_badge=status_badge,  # kept per status and language (badges.py)
     )
     bootstrap.init_app(app)
     # The limits live in Redis, shared by every web process, unless told otherwise.
