@@ -23,6 +23,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 # The model modules are imported for their tables (metadata and migrations see them all).
 from appeals.accounts import models as _accounts  # noqa: F401
+from appeals.accounts.labels import ROLE_LABELS
 from appeals.accounts.notice_views import bp as notice_settings_bp
 from appeals.accounts.views import bp as accounts_bp
 from appeals.admin.users import bp as users_admin_bp
@@ -33,7 +34,6 @@ from appeals.api import models as _api  # noqa: F401
 from appeals.api.blueprints import init_api
 from appeals.audit import models as _audit  # noqa: F401
 from appeals.audit.views import bp as prosecutor_bp
-from appeals.badges import status_badge
 from appeals.casefile.views import bp as casefile_bp
 from appeals.cleantext import refuse_nul_in_the_address
 from appeals.cli import register_cli
@@ -59,6 +59,7 @@ from appeals.intake.attachments import size_text
 from appeals.intake.labels import EVENT_LABELS, STATUS_LABELS
 from appeals.intake.views import bp as intake_bp
 from appeals.kept_fields import kept_field
+from appeals.kept_html import kept_block, status_badge
 from appeals.language import DOMAIN, LANGUAGES, N_, template_gettext, template_ngettext
 from appeals.notifications import models as _notifications  # noqa: F401
 from appeals.open311.views import bp as open311_bp
@@ -171,7 +172,10 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
         # in the template, they cost each page that imports it some 45 lookups).
         status_labels=STATUS_LABELS,
         event_labels=EVENT_LABELS,
-        status_badge=status_badge,  # kept per status and language (badges.py)
+        role_labels=ROLE_LABELS,  # base.html's account menu
+        # Parts of pages rendered once per state and language (kept_html.py).
+        status_badge=status_badge,
+        kept_block=kept_block,
     )
     bootstrap.init_app(app)
     # The limits live in Redis, shared by every web process, unless told otherwise.

@@ -1,6 +1,6 @@
 """The status badge of a citizen's list: each row's own status, overdue mark and deemed
 rejection, in the reader's language, though each process keeps every badge it has rendered
-(appeals/badges.py)."""
+(appeals/kept_html.py)."""
 
 from __future__ import annotations
 
