@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from appeals.accounts.service import choose_language as keep_on_profile
 from appeals.accounts.views import safe_next
@@ -32,7 +33,7 @@ def status_check():
         begin_reading()  # a POST that only reads: on SQLite it takes no write lock
         number = normalize_number(form.number.data)
         appeal = db.session.execute(
-            select(Appeal).where(Appeal.number == number)
+            select(Appeal).options(joinedload(Appeal.current_body)).where(Appeal.number == number)
         ).scalar_one_or_none()
         if appeal is None or not access_code_matches(appeal, form.access_code.data):
             appeal = None  # one message for both: the check must not reveal which numbers exist
