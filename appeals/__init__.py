@@ -59,7 +59,7 @@ from appeals.intake.attachments import size_text
 from appeals.intake.labels import EVENT_LABELS, STATUS_LABELS
 from appeals.intake.views import bp as intake_bp
 from appeals.kept_fields import kept_field
-from appeals.kept_html import kept_block, status_badge
+from appeals.kept_html import kept_block, kept_pagination, status_badge
 from appeals.language import DOMAIN, LANGUAGES, N_, template_gettext, template_ngettext
 from appeals.notifications import models as _notifications  # noqa: F401
 from appeals.open311.views import bp as open311_bp
@@ -176,6 +176,7 @@ def create_app(config_object: object | str = "config.Config", **overrides) -> Fl
         # Parts of pages rendered once per state and language (kept_html.py).
         status_badge=status_badge,
         kept_block=kept_block,
+        kept_pagination=kept_pagination,
     )
     bootstrap.init_app(app)
     # The limits live in Redis, shared by every web process, unless told otherwise.

@@ -267,6 +267,34 @@ def test_paginated_with_the_filters_kept(client, login, people):
     assert by_testid(client.get("/work/?page=9").get_data(as_text=True), "inbox-empty")
 
 
+def page_links(client, **query) -> list[str]:
+    html = client.get("/work/", query_string=query).get_data(as_text=True)
+    return [
+        e.attrs["href"].strip()
+        for e in parse(html).iter()
+        if e.tag == "a" and "page-link" in e.classes
+    ]
+
+
+def test_each_inbox_shows_the_page_links_of_its_own_list(client, login, people):
+    """The links of an unfiltered list are kept per address and page (kept_html.py): a head
+    with two pages and one with a single page each see their own; a search's links are made
+    for it."""
+    for _ in range(26):
+        submit(people.citizen)
+    submit(people.citizen, region=ALMATY)  # at health-75: the other head's one appeal
+    login(people.head)
+    assert "/work/?page=2" in page_links(client)
+    assert page_links(client, page=2)[1] == "/work/?page=1"  # "previous", from page 2
+
+    login(people.stranger_head)
+    assert inbox_rows(client) and page_links(client) == ["#", "#", "#"]  # one page: no link
+
+    login(people.head)
+    searched = page_links(client, q="appointment")
+    assert "/work/?q=appointment&page=2" in searched
+
+
 def test_the_filter_form_shows_no_errors_and_falls_back_to_defaults(client, login, people):
     login(people.head)
 
