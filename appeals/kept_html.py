@@ -41,7 +41,7 @@ def kept_block(name: str, *state: Hashable, caller: Callable[[], str]) -> Markup
 @pass_context
 def status_badge(context, appeal: Appeal) -> Markup:
     """The badge of `appeal` on the page's day (the templates' `today`): a list shows one a
-    row (the inbox 50, a citizen's list 20), and the macro cost each some 60 µs of lookups
+    row (the inbox 25, a citizen's list 20), and the macro cost each some 60 µs of lookups
     and lazy translations for HTML that its status, overdue mark and deemed rejection
     decide."""
     today = context.get("today") or local_today()
