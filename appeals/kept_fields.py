@@ -18,6 +18,8 @@ from flask_babel import get_locale
 from markupsafe import Markup
 from wtforms import Field
 
+from appeals.fragments import kept_in_process
+
 # Some 4,000 fields of a few KB at most: under 20 MB a process.
 KEPT_FIELDS = 4000
 _kept: dict[tuple, Markup] = {}
@@ -64,10 +66,9 @@ def kept_field(
     if field.raw_data and getattr(field, "choices", None) is None:  # typed by a person
         return Markup(get_template_attribute(*layout)(field, **options))
     key = (field_state(field), layout, repr(sorted(options.items())), str(get_locale()))
-    html = _kept.get(key)
-    if html is None:
-        html = Markup(get_template_attribute(*layout)(field, **options))
-        _kept[key] = html
-        while len(_kept) > KEPT_FIELDS:
-            _kept.pop(next(iter(_kept)), None)
-    return html
+    return kept_in_process(
+        _kept,
+        key,
+        lambda: Markup(get_template_attribute(*layout)(field, **options)),
+        limit=KEPT_FIELDS,
+    )

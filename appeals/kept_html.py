@@ -15,6 +15,7 @@ from flask_sqlalchemy.pagination import Pagination
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from appeals.fragments import kept_in_process
 from appeals.intake.models import Appeal
 from appeals.timeutil import local_today
 
@@ -24,12 +25,7 @@ _kept: dict[tuple, Markup] = {}
 
 def _kept_as(key: tuple, render: Callable[[], str]) -> Markup:
     key = (*key, str(get_locale()))
-    html = _kept.get(key)
-    if html is None:
-        html = _kept[key] = Markup(render())
-        while len(_kept) > KEPT:  # the oldest first
-            _kept.pop(next(iter(_kept)), None)
-    return html
+    return kept_in_process(_kept, key, lambda: Markup(render()), limit=KEPT)
 
 
 def kept_block(name: str, *state: Hashable, caller: Callable[[], str]) -> Markup:
@@ -56,9 +52,12 @@ def kept_pagination(page: Pagination) -> Markup:
     """Bootstrap-Flask's page links of a list, kept per address and page while the address
     holds no query but the page: a filtered or searched list's are rendered every time (what
     a person typed is never kept). Each link is a url_for, some 0.4 ms a list."""
-    address = {**request.view_args, **request.args.to_dict()}
-    render = get_template_attribute("bootstrap5/pagination.html", "render_pagination")
-    links = lambda: render(page, endpoint=request.endpoint, args=address)  # noqa: E731
+
+    def links() -> str:
+        render = get_template_attribute("bootstrap5/pagination.html", "render_pagination")
+        address = {**request.view_args, **request.args.to_dict()}
+        return render(page, endpoint=request.endpoint, args=address)
+
     if request.args.keys() - {"page"}:
         return Markup(links())
     key = ("pages", request.endpoint, tuple(sorted(request.view_args.items())))
