@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from redis import Redis
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError
@@ -228,9 +229,10 @@ def drain_outbox(outbox: Outbox, handle: Callable[[int], None]) -> int:
     connection = redis_connection()
     handled = 0
     try:
+        take = connection.register_script(_TAKE)  # once a drain; Redis gets its hash
         while time.monotonic() < ends:
-            ids = _take(outbox, connection) or (
-                _wait_for_one(outbox, connection, linger) and _take(outbox, connection)
+            ids = _take(outbox, take) or (
+                _wait_for_one(outbox, connection, linger) and _take(outbox, take)
             )
             if not ids:
                 break
@@ -266,9 +268,9 @@ return ids
 """
 
 
-def _take(outbox: Outbox, connection: Redis) -> list[bytes]:
-    """The next ids of the list, now in the drain's hand; the drain's hold renewed."""
-    take = connection.register_script(_TAKE)  # sent by its hash; the script itself once
+def _take(outbox: Outbox, take: Script) -> list[bytes]:
+    """The next ids of the list, now in the drain's hand; the drain's hold renewed (`take`:
+    the _TAKE script, registered on the drain's connection)."""
     return take(
         keys=[outbox.items, outbox.in_hand, outbox.holder], args=[OUTBOX_BATCH, OUTBOX_HOLD_SECONDS]
     )
